@@ -1,0 +1,118 @@
+"""Writing and verifying the audit log.
+
+`record()` is called by every service that changes state, inside the service's transaction, as its last write:
+the chain head is locked from there to the commit, so entries are chained in commit order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from renda.core.middleware import current_request
+from renda.core.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def canonical(data: Any) -> str:
+    if data is None or data == "":
+        return ""
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The fields of obj as plain values (foreign keys as ids) for before → after."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, field.attname) if field.is_relation and not field.many_to_many else getattr(obj, name)
+        if field.many_to_many:
+            value = sorted(value.values_list("pk", flat=True))
+        out[name] = value
+    return json.loads(canonical(out)) if out else {}
+
+
+def _entry_hash(entry: AuditEntry) -> str:
+    payload = "\x1f".join([
+        entry.prev_hash,
+        entry.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        str(entry.actor_id or ""),
+        entry.actor_username,
+        entry.actor_role,
+        entry.ip,
+        entry.action,
+        entry.object_type,
+        entry.object_id,
+        entry.object_repr,
+        entry.before,
+        entry.after,
+    ])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(*, actor: Any, action: str, obj: models.Model | None = None, object_type: str = "",
+           object_id: str | int = "", object_repr: str = "", before: Any = None, after: Any = None) -> AuditEntry:
+    """Append one entry. `actor` is a user, or None for the system (background jobs)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    meta = current_request()
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        entry = AuditEntry(
+            at=timezone.now(),
+            actor_id=getattr(actor, "pk", None),
+            actor_username=getattr(actor, "username", "") or ("system" if actor is None else ""),
+            actor_role=getattr(actor, "role", "") or "",
+            ip=(meta.ip or "") if meta else "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            object_repr=object_repr[:200],
+            before=canonical(before),
+            after=canonical(after),
+            prev_hash=head.last_hash,
+        )
+        entry.hash = _entry_hash(entry)
+        entry.save(force_insert=True)
+        AuditHead.objects.filter(id=1).update(last_seq=entry.seq, last_hash=entry.hash, count=head.count + 1)
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+
+
+def verify_chain(chunk_size: int = 5000) -> ChainReport:
+    """Walk the log in order; name the first entry whose content or link does not hold."""
+    prev_hash = GENESIS
+    checked = 0
+    last_seq = 0
+    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
+        if entry.prev_hash != prev_hash:
+            return ChainReport(False, checked, entry.seq,
+                               f"第 {entry.seq} 条的前序哈希与上一条（第 {last_seq} 条）不符：其前有条目被删除或改动")
+        if _entry_hash(entry) != entry.hash:
+            return ChainReport(False, checked, entry.seq, f"第 {entry.seq} 条的内容与其哈希不符：该条被改动")
+        prev_hash = entry.hash
+        last_seq = entry.seq
+        checked += 1
+    head = AuditHead.objects.filter(id=1).first()
+    if head is not None and (head.last_hash != prev_hash or head.count != checked):
+        return ChainReport(False, checked, max(head.last_seq, last_seq + 1),
+                           f"链尾与记录的链头不符（应有 {head.count} 条，实有 {checked} 条）：末尾条目被删除")
+    return ChainReport(True, checked)

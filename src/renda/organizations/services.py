@@ -1,0 +1,100 @@
+"""Writes to the organisation: regions, congresses, terms, bodies, units, congress settings."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from renda.core import audit
+from renda.core.errors import Invalid
+from renda.core.settings_registry import spec
+from renda.organizations.models import (
+    CHILD_LEVELS,
+    Body,
+    Congress,
+    CongressSetting,
+    HandlingUnit,
+    Region,
+    Term,
+)
+
+
+@transaction.atomic
+def region_create(*, actor: Any, name: str, level: str, parent: Region | None = None, code: str = "") -> Region:
+    if parent is not None and level not in CHILD_LEVELS[parent.level]:
+        raise Invalid(f"“{parent.name}”之下不能设{level}级区域", fields={"level": ["层级与上级区域不符"]})
+    region = Region(name=name, level=level, parent=parent, code=code)
+    region.full_clean(exclude=["path"])
+    region.save()
+    region.path = f"{parent.path if parent else '/'}{region.pk}/"
+    region.depth = (parent.depth + 1) if parent else 0
+    region.save(update_fields=["path", "depth"])
+    audit.record(actor=actor, action="region.create", obj=region,
+                 after={"name": name, "level": level, "parent": parent.pk if parent else None})
+    return region
+
+
+@transaction.atomic
+def congress_create(*, actor: Any, region: Region, name: str = "") -> Congress:
+    if region.level in ("street", "village"):
+        raise Invalid("街道和村（居）不设人民代表大会", fields={"region": ["该区域不设人民代表大会"]})
+    congress = Congress.objects.create(region=region, name=name or f"{region.name}人民代表大会")
+    audit.record(actor=actor, action="congress.create", obj=congress, after={"region": region.pk})
+    return congress
+
+
+@transaction.atomic
+def term_open(*, actor: Any, congress: Congress, number: int, start_date: date,
+              election_date: date | None = None, end_date: date | None = None) -> Term:
+    previous = Term.objects.filter(congress=congress, is_current=True).first()
+    if previous:
+        Term.objects.filter(pk=previous.pk).update(is_current=False)
+    term = Term.objects.create(congress=congress, number=number, start_date=start_date,
+                               election_date=election_date, end_date=end_date, is_current=True)
+    audit.record(actor=actor, action="term.open", obj=term,
+                 before={"current_term": previous.number if previous else None}, after={"current_term": number})
+    return term
+
+
+@transaction.atomic
+def body_create(*, actor: Any, kind: str, name: str, region: Region, congress: Congress | None = None,
+                term: Term | None = None) -> Body:
+    body = Body.objects.create(kind=kind, name=name, region=region, congress=congress, term=term)
+    audit.record(actor=actor, action="body.create", obj=body, after={"kind": kind, "name": name})
+    return body
+
+
+@transaction.atomic
+def unit_create(*, actor: Any, name: str, kind: str, region: Region, contact: str = "") -> HandlingUnit:
+    unit = HandlingUnit(name=name, kind=kind, region=region, contact=contact)
+    unit.full_clean()
+    unit.save()
+    audit.record(actor=actor, action="unit.create", obj=unit, after={"name": name, "kind": kind})
+    return unit
+
+
+def congress_setting(congress: Congress | None, key: str) -> Any:
+    """The congress's value of a [setting], or its documented default."""
+    s = spec(key)
+    assert s.scope == "congress", key
+    if congress is None:
+        return s.default
+    row = CongressSetting.objects.filter(congress=congress, key=key).only("value").first()
+    return s.default if row is None else row.value
+
+
+@transaction.atomic
+def congress_setting_set(*, actor: Any, congress: Congress, key: str, raw: Any) -> Any:
+    s = spec(key)
+    try:
+        value = s.clean(raw)
+    except ValueError as exc:
+        raise Invalid(str(exc), fields={key: [str(exc)]}) from None
+    before = congress_setting(congress, key)
+    CongressSetting.objects.update_or_create(congress=congress, key=key, defaults={"value": value})
+    if before != value:
+        audit.record(actor=actor, action="setting.change", obj=congress, object_repr=f"{congress} · {s.label}",
+                     before={key: before}, after={key: value})
+    return value

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+os.environ.setdefault("RENDA_TESTING", "1")
+
+from tests.factories import OrgTree, org_tree  # noqa: E402
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    return [f"renda database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db.get('NAME')})",
+            f"renda browser: {chromium or 'chromium NOT FOUND — browser tests will be skipped'}"]
+
+
+@pytest.fixture
+def tree(db: None) -> OrgTree:
+    return org_tree()
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
