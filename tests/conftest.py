@@ -8,7 +8,7 @@ from django.db import connection
 
 os.environ.setdefault("RENDA_TESTING", "1")
 
-from tests.factories import OrgTree, org_tree  # noqa: E402
+from tests.factories import OrgTree, org_tree
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -13,7 +13,16 @@ from factory.django import DjangoModelFactory
 from renda.accounts.models import User
 from renda.core.roles import Role
 from renda.deputies.models import ElectoralDistrict, Gender, Mandate, Person
-from renda.organizations.models import Body, BodyKind, BodyMember, Congress, HandlingUnit, Region, Term, UnitKind
+from renda.organizations.models import (
+    Body,
+    BodyKind,
+    BodyMember,
+    Congress,
+    HandlingUnit,
+    Region,
+    Term,
+    UnitKind,
+)
 
 PASSWORD = "Renda-test-2026"
 _region_seq = itertools.count(1)
@@ -125,7 +134,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def _save(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
 

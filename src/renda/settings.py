@@ -50,7 +50,7 @@ TESTING = env_bool("RENDA_TESTING")
 SECRET_KEY = os.environ.get("RENDA_SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
-        SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"  # noqa: S105
+        SECRET_KEY = "insecure-development-key-only-for-debug-and-tests"
     else:
         raise RuntimeError("RENDA_SECRET_KEY is not set (bin/demo writes one to data/renda.env)")
 

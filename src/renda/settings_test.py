@@ -5,4 +5,4 @@ import os
 
 os.environ["RENDA_TESTING"] = "1"
 
-from renda.settings import *  # noqa: E402, F403
+from renda.settings import *  # noqa: F403

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import include, path
 
-from renda.api.api import api
+from renda.api.api import api, declare_docs_views
 from renda.core.admin_site import admin_site
 
 urlpatterns = [
@@ -10,7 +10,7 @@ urlpatterns = [
     path("org/", include("renda.organizations.urls")),
     path("deputies/", include("renda.deputies.urls")),
     path("audit/", include("renda.core.urls")),
-    path("api/v1/", api.urls),
+    path("api/v1/", declare_docs_views(api.urls)),
     path("sysadmin/", admin_site.urls),
 ]
 

@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from renda.api.auth import AUTH
+from renda.core.access import Access
 from renda.core.errors import DomainError, Forbidden, Invalid, NotAuthenticated, NotFound
 
 api = NinjaAPI(
@@ -71,16 +72,41 @@ def on_403(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     codes = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
              405: "method_not_allowed", 409: "conflict", 429: "throttled"}
+    messages = {400: "请求格式有误（须为有效的 JSON）", 401: "请先登录", 403: "您无权执行此操作",
+                404: "未找到该对象", 405: "不支持该请求方法", 429: "请求过于频繁，请稍后再试"}
     return api.create_response(
-        request, {"code": codes.get(exc.status_code, "error"), "message": str(exc.message), "fields": {}},
+        request, {"code": codes.get(exc.status_code, "error"),
+                  "message": messages.get(exc.status_code, str(exc.message)), "fields": {}},
         status=exc.status_code,
     )
 
 
+def declare_docs_views(urls: Any) -> Any:
+    """The OpenAPI document and its docs page are public, like the API.md that describes them."""
+    patterns = urls[0]
+    for pattern in patterns:
+        if getattr(pattern, "name", "") in ("openapi-json", "openapi-view", "api-root"):
+            pattern.callback.renda_access = Access(roles=frozenset(), public=True)
+    return urls
+
+
+def operations() -> list[tuple[str, str, Any]]:
+    """(method, path, view function) of every API operation: what the URL-map walk checks."""
+    out = []
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for op in path_view.operations:
+                for method in op.methods:
+                    out.append((method, f"{prefix}{path}", op.view_func))
+    return out
+
+
 def routers() -> None:
     from renda.api import core_api
+    from renda.deputies import api as deputies_api
 
     api.add_router("", core_api.router)
+    api.add_router("", deputies_api.router)
 
 
 routers()

@@ -1,6 +1,5 @@
 """/auth/token, /me, /regions, /congresses (API.md "Resources every release keeps")."""
 
-from __future__ import annotations
 
 from datetime import datetime
 

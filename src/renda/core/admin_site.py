@@ -7,6 +7,7 @@ models registered here are scoped to the administrator's region, and the audit l
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import admin
@@ -28,6 +29,14 @@ class RendaAdminSite(admin.AdminSite):
         return bool(user.is_active and getattr(user, "role", None) == Role.SYSTEM_ADMIN
                     and user.is_verified())  # type: ignore[union-attr]
 
+    def login(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """One login for the whole platform, with its lockout and second factor."""
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.GET.get("next", "/sysadmin/"))
+
+    login.renda_access = Access(roles=frozenset(), public=True)  # type: ignore[attr-defined]
+
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         wrapped = super().admin_view(view, cacheable)
         wrapped.renda_access = SYSADMIN_ACCESS
@@ -38,10 +47,8 @@ class RendaAdminSite(admin.AdminSite):
         for pattern in urls:
             callback = getattr(pattern, "callback", None)
             if callback is not None and not hasattr(callback, "renda_access"):
-                try:
+                with contextlib.suppress(AttributeError):
                     callback.renda_access = SYSADMIN_ACCESS
-                except AttributeError:
-                    pass
         return urls
 
 

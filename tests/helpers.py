@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client
+
+from renda.api.auth import issue_token
+
+
+def api_client(user: Any) -> Client:
+    """A test client that speaks to the API with the user's bearer token."""
+    raw, _ = issue_token(user)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
