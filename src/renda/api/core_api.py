@@ -2,6 +2,7 @@
 
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -60,15 +61,13 @@ class MeOut(Schema):
 @router.get("/me", response={200: MeOut, **ERRORS})
 @endpoint(*ALL_ROLES)
 def me(request: HttpRequest) -> MeOut:
-    user = request.user
-    region = user.region  # type: ignore[union-attr]
-    person = user.person  # type: ignore[union-attr]
-    unit = user.unit  # type: ignore[union-attr]
+    user: Any = request.user
+    region, person, unit = user.region, user.person, user.unit
     return MeOut(
         id=user.pk,
         username=user.get_username(),
         name=str(user),
-        roles=[user.role],  # type: ignore[union-attr]
+        roles=[user.role],
         region=RegionRef(id=region.pk, name=region.name, level=region.level) if region else None,
         deputy=Ref(id=person.pk, name=person.name) if person else None,
         unit=Ref(id=unit.pk, name=unit.name) if unit else None,

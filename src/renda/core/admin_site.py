@@ -27,7 +27,7 @@ class RendaAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user
         return bool(user.is_active and getattr(user, "role", None) == Role.SYSTEM_ADMIN
-                    and user.is_verified())  # type: ignore[union-attr]
+                    and user.is_verified())  # type: ignore[attr-defined]
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> Any:
         """One login for the whole platform, with its lockout and second factor."""

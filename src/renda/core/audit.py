@@ -34,7 +34,8 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        value = getattr(obj, field.attname) if field.is_relation and not field.many_to_many else getattr(obj, name)
+        attname = getattr(field, "attname", name)
+        value = getattr(obj, attname) if field.is_relation and not field.many_to_many else getattr(obj, name)
         if field.many_to_many:
             value = sorted(value.values_list("pk", flat=True))
         out[name] = value

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from renda.core.errors import NotFound
@@ -30,7 +31,7 @@ def within(qs: models.QuerySet[M], user: Any, path_field: str = "region__path") 
 def get_or_404(qs: models.QuerySet[M], **lookup: Any) -> M:
     try:
         return qs.get(**lookup)
-    except (qs.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
 
 

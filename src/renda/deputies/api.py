@@ -1,7 +1,9 @@
 """/api/v1/deputies (API.md): masked personal data unless revealed; scope as the deputies selectors say."""
 
 
-from django.db.models import Prefetch
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
@@ -57,7 +59,7 @@ def deputy_out(person: Person, mandates: list[Mandate], *, staff: bool) -> Deput
     )
 
 
-def _with_mandates(qs, user):  # type: ignore[no-untyped-def]
+def _with_mandates(qs: QuerySet[Person], user: Any) -> QuerySet[Person]:
     visible = selectors.mandates_visible(user=user)
     return qs.select_related("account").prefetch_related(
         Prefetch("mandates", queryset=visible.order_by("congress__region__depth"), to_attr="visible_mandates"))
@@ -67,7 +69,7 @@ def _with_mandates(qs, user):  # type: ignore[no-untyped-def]
 @endpoint(*READERS)
 def deputy_list(request: HttpRequest, params: Query[PageParams], congress: int | None = None,
                 status: str | None = None, q: str | None = None) -> dict[str, object]:
-    user = request.user
+    user: Any = request.user
     qs = selectors.people_visible(user=user)
     if congress is not None or status:
         mq = selectors.mandates_visible(user=user)
@@ -79,17 +81,17 @@ def deputy_list(request: HttpRequest, params: Query[PageParams], congress: int |
     if q:
         qs = qs.filter(name__contains=q) | qs.filter(name_initials__istartswith=q)
     items, count = paginate(_with_mandates(qs.order_by("name", "id"), user), params)
-    staff = user.role != Role.DEPUTY  # type: ignore[union-attr]
+    staff = user.role != Role.DEPUTY
     return {"items": [deputy_out(p, p.visible_mandates, staff=staff) for p in items], "count": count}
 
 
 @router.get("/deputies/{person_id}", response={200: DeputyOut, **ERRORS})
 @endpoint(*READERS)
 def deputy_detail(request: HttpRequest, person_id: int) -> DeputyOut:
-    user = request.user
-    person = selectors.access_person_by_id(user=user, person_id=person_id)
+    user: Any = request.user
+    person: Any = selectors.access_person_by_id(user=user, person_id=person_id)
     person = _with_mandates(Person.objects.filter(pk=person.pk), user).get()
-    return deputy_out(person, person.visible_mandates, staff=user.role != Role.DEPUTY)  # type: ignore[union-attr]
+    return deputy_out(person, person.visible_mandates, staff=user.role != Role.DEPUTY)
 
 
 class RevealOut(Schema):

@@ -55,5 +55,5 @@ def composition(*, user: Any, field: str) -> list[tuple[str, int]]:
     person_ids = (mandates_visible(user=user).filter(status=MandateStatus.ACTIVE, term__is_current=True)
                   .values("person_id"))
     rows = (Person.objects.filter(pk__in=person_ids).values(field).annotate(n=Count("id")).order_by("-n"))
-    labels = dict(Person._meta.get_field(field).choices or [])
+    labels = dict(getattr(Person._meta.get_field(field), "choices", None) or [])
     return [(str(labels.get(r[field], r[field] or "未填")), r["n"]) for r in rows]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -18,19 +20,19 @@ def _bars(rows: list[tuple[str, int]]) -> list[dict[str, object]]:
 
 @page(*Role.values)
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user: Any = request.user
     ctx: dict[str, object] = {}
-    if user.role in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.DEPUTY):  # type: ignore[union-attr]
+    if user.role in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.DEPUTY):
         by_level = deputy_selectors.active_counts_by_level(user=user)
         ctx["by_level"] = [{"label": LEVEL_LABELS.get(k, k), "n": v} for k, v in sorted(by_level.items())]
         ctx["total_mandates"] = sum(by_level.values())
-    if user.role in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF):  # type: ignore[union-attr]
+    if user.role in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF):
         ctx["composition"] = [
             {"title": title, "bars": _bars(deputy_selectors.composition(user=user, field=field))}
             for title, field in (("性别", "gender"), ("政治面貌", "party"), ("职业构成", "occupation"),
                                  ("文化程度", "education"))
         ]
-    if user.role == Role.DEPUTY:  # type: ignore[union-attr]
+    if user.role == Role.DEPUTY:
         ctx["my_mandates"] = deputy_selectors.mandates_visible(user=user).order_by("congress__region__depth")
     return render(request, "web/home.html", ctx)
 
