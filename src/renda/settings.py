@@ -88,6 +88,11 @@ INSTALLED_APPS = [
     "renda.web",
     "renda.demo",
     "renda.insights",
+    "renda.workdays",
+    "renda.notifications",
+    "renda.suggestions",
+    "renda.meetings",
+    "renda.liaison",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,11 @@ urlpatterns = [
     path("org/", include("renda.organizations.urls")),
     path("deputies/", include("renda.deputies.urls")),
     path("audit/", include("renda.core.urls")),
+    path("calendar/", include("renda.workdays.urls")),
+    path("inbox/", include("renda.notifications.urls")),
+    path("suggestions/", include("renda.suggestions.urls")),
+    path("meetings/", include("renda.meetings.urls")),
+    path("liaison/", include("renda.liaison.urls")),
     path("api/v1/", declare_docs_views(api.urls)),
     path("sysadmin/", admin_site.urls),
 ]
