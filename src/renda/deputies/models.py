@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -125,3 +126,128 @@ class Mandate(VersionedModel):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.congress}"
+
+
+class DeputyGroup(VersionedModel):
+    """代表小组: the deputies of all levels elected in one area, grouped together (混合编组, seed 003), with a
+    leader who must be one of them."""
+
+    name = models.CharField("小组名称", max_length=100)
+    region = models.ForeignKey("organizations.Region", on_delete=models.PROTECT, related_name="deputy_groups",
+                               verbose_name="所在区域")
+    leader = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="led_groups",
+                               verbose_name="组长")
+
+    class Meta:
+        ordering = ["region__path", "name"]
+        verbose_name = "代表小组"
+        verbose_name_plural = "代表小组"
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="uniq_deputy_group_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    """One mandate in one deputy group; ended memberships stay as history. A mandate is in one group at a time."""
+
+    group = models.ForeignKey(DeputyGroup, on_delete=models.PROTECT, related_name="memberships")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="group_memberships")
+    joined_on = models.DateField("加入日期", null=True, blank=True)
+    left_on = models.DateField("离开日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["group", "id"]
+        verbose_name = "代表小组成员"
+        verbose_name_plural = "代表小组成员"
+        constraints = [
+            models.UniqueConstraint(fields=["mandate"], condition=Q(left_on__isnull=True),
+                                    name="uniq_active_group_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.mandate}"
+
+
+class ProfessionalGroup(VersionedModel):
+    """代表专业组 (seed 001): deputies of one congress by field of expertise, across deputy groups."""
+
+    congress = models.ForeignKey("organizations.Congress", on_delete=models.PROTECT,
+                                 related_name="professional_groups")
+    name = models.CharField("专业组名称", max_length=100)
+    leader = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="led_professional_groups", verbose_name="组长")
+
+    class Meta:
+        ordering = ["congress", "name"]
+        verbose_name = "代表专业组"
+        verbose_name_plural = "代表专业组"
+        constraints = [models.UniqueConstraint(fields=["congress", "name"], name="uniq_professional_group_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProfessionalMembership(models.Model):
+    group = models.ForeignKey(ProfessionalGroup, on_delete=models.PROTECT, related_name="memberships")
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="professional_memberships")
+    joined_on = models.DateField("加入日期", null=True, blank=True)
+    left_on = models.DateField("离开日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["group", "id"]
+        verbose_name = "代表专业组成员"
+        verbose_name_plural = "代表专业组成员"
+        constraints = [
+            models.UniqueConstraint(fields=["group", "mandate"], condition=Q(left_on__isnull=True),
+                                    name="uniq_active_professional_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} · {self.mandate}"
+
+
+class ImportJobStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ImportJob(models.Model):
+    """One roster import (名册导入), run in-line or as a background task; the result lists every bad row.
+
+    The uploaded file is kept, sealed like any personal data, only until the job has run."""
+
+    congress = models.ForeignKey("organizations.Congress", on_delete=models.PROTECT, related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    dry_run = models.BooleanField("仅检查", default=False)
+    all_or_nothing = models.BooleanField("有错误则全部不导入", default=False)
+    status = models.CharField("状态", max_length=16, choices=ImportJobStatus.choices,
+                              default=ImportJobStatus.PENDING, db_index=True)
+    stage = models.CharField("阶段", max_length=16, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    payload = EncryptedCharField(blank=True, default="")
+    result = models.JSONField(default=dict, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "名册导入"
+        verbose_name_plural = "名册导入"
+
+    def __str__(self) -> str:
+        return f"{self.congress} · {self.filename or self.pk}"
+
+    @property
+    def progress(self) -> int:
+        """Percent of rows checked so far (0–100)."""
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 0

@@ -6,7 +6,15 @@ from django.db.models import Count, Q, QuerySet
 
 from renda.core import scope
 from renda.core.roles import Role
-from renda.deputies.models import Mandate, MandateStatus, Person
+from renda.deputies.models import (
+    DeputyGroup,
+    ElectoralDistrict,
+    GroupMembership,
+    ImportJob,
+    Mandate,
+    MandateStatus,
+    Person,
+)
 
 
 def _mandate_scope_q(user: Any) -> Q | None:
@@ -57,3 +65,48 @@ def composition(*, user: Any, field: str) -> list[tuple[str, int]]:
     rows = (Person.objects.filter(pk__in=person_ids).values(field).annotate(n=Count("id")).order_by("-n"))
     labels = dict(getattr(Person._meta.get_field(field), "choices", None) or [])
     return [(str(labels.get(r[field], r[field] or "未填")), r["n"]) for r in rows]
+
+
+def deputies_for_village(*, village: Any, active_only: bool = True) -> QuerySet[Mandate]:
+    """The deputies of every level whose electoral district covers a village (a constituent finds their
+    township, county and city deputies from where they live). Current terms only."""
+    qs = (Mandate.objects.filter(district__villages=village, term__is_current=True)
+          .select_related("person", "congress__region", "district").order_by("-congress__region__depth",
+                                                                              "person__name"))
+    if active_only:
+        qs = qs.filter(status=MandateStatus.ACTIVE)
+    return qs.distinct()
+
+
+def districts_covering(*, village: Any) -> QuerySet[ElectoralDistrict]:
+    return ElectoralDistrict.objects.filter(villages=village).select_related("congress__region", "region")
+
+
+def mandate_history(*, user: Any, person_id: int) -> QuerySet[Mandate]:
+    """Every mandate of a person the user may see, ended ones included (a former deputy's record stays)."""
+    return mandates_visible(user=user).filter(person_id=person_id).order_by("-term__start_date", "congress_id")
+
+
+def groups_visible(*, user: Any) -> QuerySet[DeputyGroup]:
+    return scope.within(DeputyGroup.objects.select_related("region", "leader"), user)
+
+
+def access_group_by_id(*, user: Any, group_id: int) -> DeputyGroup:
+    return scope.get_or_404(groups_visible(user=user), pk=group_id)
+
+
+def group_members(*, group: DeputyGroup) -> QuerySet[GroupMembership]:
+    """Current members, county and township deputies together (混合编组)."""
+    return (group.memberships.filter(left_on__isnull=True)
+            .select_related("mandate__person", "mandate__congress__region").order_by("mandate__person__name"))
+
+
+def import_jobs_visible(*, user: Any) -> QuerySet[ImportJob]:
+    if getattr(user, "role", None) not in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF):
+        return ImportJob.objects.none()
+    return scope.within(ImportJob.objects.select_related("congress__region").defer("payload"), user,
+                        path_field="congress__region__path")
+
+
+def access_import_job_by_id(*, user: Any, job_id: int) -> ImportJob:
+    return scope.get_or_404(import_jobs_visible(user=user), pk=job_id)
