@@ -71,7 +71,7 @@ def _clean_person(person: Person, *, raw_id: Any, raw_phone: Any, raw_gender: An
         person.birth_date = validation.parse_date(raw_birth, field="birth_date")
     person.phone = validation.validate_mobile(raw_phone)
     person.ethnicity = validation.clean_ethnicity(person.ethnicity) or "汉族"
-    person.name = validation.clean_text(person.name)
+    person.name = validation.clean_name(person.name)
     if not person.name:
         raise FieldInvalid("name", "name_required", "姓名不能为空")
     person.name_initials = name_initials(person.name)

@@ -66,6 +66,14 @@ def clean_text(value: Any) -> str:
     return " ".join(to_halfwidth(str(value)).split())
 
 
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
+def clean_name(value: Any) -> str:
+    """A person's name: "李  四" (padded to line up with three-character names) → 李四; 阿依古丽·买买提 kept."""
+    return _CJK_GAP.sub("", clean_text(value))
+
+
 def _compact(value: Any) -> str:
     """Text with every space removed (ID and phone numbers are typed with spaces and dashes)."""
     return "".join(to_halfwidth(str(value)).split())
