@@ -1,2 +1,10 @@
+from django.urls import path
+
+from renda.notifications import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:notification_id>/", views.open_notification, name="open"),
+    path("read-all/", views.read_all, name="read_all"),
+]
