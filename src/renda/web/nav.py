@@ -26,6 +26,7 @@ NAV: list[NavItem] = [
     NavItem("安全策略", "accounts:security", frozenset({Role.SECURITY_ADMIN})),
     NavItem("审计日志", "audit:list", frozenset({Role.AUDIT_ADMIN})),
     NavItem("工作日历", "workdays:years", STAFF | {Role.SYSTEM_ADMIN}),
+    NavItem("消息", "notifications:inbox", frozenset(Role)),
 ]
 
 
