@@ -1,0 +1,28 @@
+"""Liaison stations, reception schedules and days, constituents' opinions, deliberation activities (DOMAIN.md §4)."""
+
+from renda.liaison.models.activities import Activity, ActivityKind, ActivityStatus
+from renda.liaison.models.opinions import (
+    Channel,
+    NotAcceptedReason,
+    Opinion,
+    OpinionAlert,
+    OpinionAlertKind,
+    OpinionStatus,
+    Satisfaction,
+)
+from renda.liaison.models.stations import (
+    DutyAssignment,
+    ExceptionKind,
+    Reception,
+    ReceptionSchedule,
+    ScheduleException,
+    Station,
+    StationDeputy,
+    StationKind,
+)
+
+__all__ = [
+    "Activity", "ActivityKind", "ActivityStatus", "Channel", "DutyAssignment", "ExceptionKind",
+    "NotAcceptedReason", "Opinion", "OpinionAlert", "OpinionAlertKind", "OpinionStatus", "Reception",
+    "ReceptionSchedule", "Satisfaction", "ScheduleException", "Station", "StationDeputy", "StationKind",
+]

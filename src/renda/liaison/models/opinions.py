@@ -1,0 +1,134 @@
+"""Constituents' opinions (群众意见) and the reminders and escalations of their reply deadline (有诉必复)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from renda.core.crypto import EncryptedCharField
+from renda.core.models import VersionedModel
+
+
+class Channel(models.TextChoices):
+    RECEPTION = "reception", "接待日登记"
+    ONLINE = "online", "网上留言"
+    PHONE = "phone", "电话"
+    LETTER = "letter", "来信来访"
+
+
+class OpinionStatus(models.TextChoices):
+    RECEIVED = "received", "已登记"
+    ACCEPTED = "accepted", "办理中"
+    NOT_ACCEPTED = "not_accepted", "不予受理"
+    ASSIGNED = "assigned", "已转办"
+    TO_SUGGESTION = "to_suggestion", "已转为代表建议"
+    REPLIED = "replied", "已答复"
+    REOPENED = "reopened", "重新办理"
+    CLOSED = "closed", "已办结"
+
+
+class NotAcceptedReason(models.TextChoices):
+    """Matters the congress does not take up (DOMAIN.md §4): they belong to a court or an arbitration body."""
+
+    LITIGATION = "litigation", "已进入诉讼程序"
+    ARBITRATION = "arbitration", "已进入仲裁程序"
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically_satisfied", "基本满意"
+    UNSATISFIED = "unsatisfied", "不满意"
+
+
+class Opinion(VersionedModel):
+    """One opinion of a constituent. The name and phone are sealed at rest and never leave in a public response;
+    the tracking code is what the constituent holds instead of an account."""
+
+    tracking_code = models.CharField("查询码", max_length=16, unique=True)
+    congress = models.ForeignKey("organizations.Congress", on_delete=models.PROTECT, related_name="opinions")
+    region = models.ForeignKey("organizations.Region", on_delete=models.PROTECT, related_name="opinions",
+                               verbose_name="所属区域")
+    station = models.ForeignKey("liaison.Station", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="opinions", verbose_name="联络站")
+    reception = models.ForeignKey("liaison.Reception", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="opinions", verbose_name="接待记录")
+    activity = models.ForeignKey("liaison.Activity", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="opinions", verbose_name="议政活动")
+    channel = models.CharField("来源", max_length=16, choices=Channel.choices)
+    category = models.CharField("分类", max_length=50, blank=True)
+    content = models.TextField("内容")
+    constituent_name = EncryptedCharField("群众姓名", blank=True, default="")
+    constituent_phone = EncryptedCharField("群众电话", blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    status = models.CharField("状态", max_length=16, choices=OpinionStatus.choices, default=OpinionStatus.RECEIVED,
+                              db_index=True)
+    received_at = models.DateTimeField("登记时间")
+    deadline = models.DateField("答复期限", db_index=True)
+    responsible = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="opinions_responsible", verbose_name="责任人")
+    unit = models.ForeignKey("organizations.HandlingUnit", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="opinions", verbose_name="承办单位")
+    not_accepted_reason = models.CharField("不予受理原因", max_length=16, choices=NotAcceptedReason.choices,
+                                           blank=True)
+    status_note = models.CharField("说明", max_length=500, blank=True)
+    reply_text = models.TextField("答复内容", blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    replied_on_the_spot = models.BooleanField("当场答复", default=False)
+    satisfaction = models.CharField("群众评价", max_length=24, choices=Satisfaction.choices, blank=True)
+    satisfaction_comment = models.CharField("评价意见", max_length=500, blank=True)
+    reopen_count = models.PositiveSmallIntegerField("重新办理次数", default=0)
+    escalated_at = models.DateTimeField("逾期督办时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    published = models.BooleanField("公开答复", default=False)
+    public_summary = models.CharField("公开摘要", max_length=300, blank=True,
+                                      help_text="公开时显示的问题摘要，须去除任何个人信息")
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = "群众意见"
+        verbose_name_plural = "群众意见"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="not_accepted") | ~Q(not_accepted_reason=""),
+                name="opinion_not_accepted_has_reason"),
+            models.CheckConstraint(condition=~Q(status="assigned") | Q(unit__isnull=False),
+                                   name="opinion_assigned_has_unit"),
+            models.CheckConstraint(condition=~Q(status="replied") | ~Q(reply_text=""),
+                                   name="opinion_replied_has_text"),
+        ]
+        indexes = [models.Index(fields=["status", "deadline"], name="opinion_status_deadline")]
+
+    def __str__(self) -> str:
+        return f"群众意见 {self.tracking_code}"
+
+
+class OpinionAlertKind(models.TextChoices):
+    REMINDER = "reminder", "到期提醒"
+    ESCALATION = "escalation", "逾期督办"
+
+
+class OpinionAlert(models.Model):
+    """A reminder before an opinion's deadline or an escalation after it, once per deadline and offset: the
+    unique constraint lets the daily job run twice without sending twice."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField("类型", max_length=16, choices=OpinionAlertKind.choices)
+    deadline = models.DateField("针对的答复期限")
+    days_before = models.SmallIntegerField("提前天数", default=0, help_text="逾期督办为 0")
+    office = models.CharField("责任部门", max_length=50)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="提醒对象")
+    message = models.CharField("内容", max_length=300)
+    created_at = models.DateTimeField("时间")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "意见办理提醒"
+        verbose_name_plural = "意见办理提醒"
+        constraints = [
+            models.UniqueConstraint(fields=["opinion", "kind", "deadline", "days_before"], name="uniq_opinion_alert"),
+        ]
+
+    def __str__(self) -> str:
+        return self.message

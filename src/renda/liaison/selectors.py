@@ -1,0 +1,268 @@
+"""Every non-trivial read of the liaison area: staff reads filtered to the actor's region, public reads limited to
+what may be published (no personal data of anyone: deputies by name only, constituents not at all)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+import datetime as dt
+from datetime import date, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from renda.core import scope
+from renda.core.roles import Role
+from renda.deputies.models import Mandate, MandateStatus, Person
+from renda.liaison import recurrence
+from renda.liaison.models import (
+    DutyAssignment,
+    Opinion,
+    OpinionStatus,
+    Reception,
+    ReceptionSchedule,
+    ScheduleException,
+    Station,
+    StationDeputy,
+)
+from renda.liaison.workflow import AWAITING_REPLY
+from renda.organizations.models import Congress, Region, RegionLevel
+from renda.organizations.services import congress_setting
+
+STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+
+
+# --- stations (staff) -----------------------------------------------------------------------------------------
+def stations_visible(*, user: Any) -> QuerySet[Station]:
+    qs = Station.objects.select_related("region", "congress")
+    if getattr(user, "role", None) not in STAFF:
+        return qs.none()
+    return scope.within(qs, user)
+
+
+def access_station_by_id(*, user: Any, station_id: Any) -> Station:
+    return scope.get_or_404(stations_visible(user=user), pk=station_id)
+
+
+def schedules_visible(*, user: Any) -> QuerySet[ReceptionSchedule]:
+    return ReceptionSchedule.objects.filter(station__in=stations_visible(user=user)).select_related("station")
+
+
+def access_schedule_by_id(*, user: Any, schedule_id: Any) -> ReceptionSchedule:
+    return scope.get_or_404(schedules_visible(user=user), pk=schedule_id)
+
+
+def station_deputies(*, station: Station, on: date | None = None) -> QuerySet[Person]:
+    """The deputies assigned to the station on a day (today by default)."""
+    on = on or timezone.localdate()
+    ids = StationDeputy.objects.filter(station=station, since__lte=on).filter(
+        Q(until__isnull=True) | Q(until__gte=on)).values("person_id")
+    return Person.objects.filter(pk__in=ids).order_by("name", "id")
+
+
+# --- reception days -------------------------------------------------------------------------------------------
+@dataclass
+class ReceptionDay:
+    date: dt.date
+    schedule: ReceptionSchedule
+    start_time: time
+    end_time: time
+    place: str
+    moved_from: dt.date | None = None
+    added: bool = False
+    reason: str = ""
+    published: bool = True
+    deputies: list[Person] = field(default_factory=list)
+
+
+def exception_rows(schedule: ReceptionSchedule) -> list[recurrence.ExceptionRow]:
+    rows = getattr(schedule, "prefetched_exceptions", None)
+    if rows is None:
+        rows = list(schedule.exceptions.all())
+    return [recurrence.ExceptionRow(e.kind, e.date, e.new_date, e.reason) for e in rows]
+
+
+def schedule_days(schedule: ReceptionSchedule, start: date, end: date) -> list[recurrence.Occurrence]:
+    return recurrence.occurrences(schedule.rule, schedule.starts_on, schedule.ends_on, exception_rows(schedule),
+                                  start, end)
+
+
+def reception_days(*, stations: list[Station], start: date, end: date, publish_until: date | None = None,
+                   active_only: bool = True) -> dict[int, list[ReceptionDay]]:
+    """Each station's reception days from start to end (inclusive), with the deputies on duty. Deputies are
+    withheld (`published=False`) for days after `publish_until`: the schedule is published N days ahead."""
+    station_ids = [s.pk for s in stations]
+    schedules = ReceptionSchedule.objects.filter(station_id__in=station_ids).select_related("station")
+    if active_only:
+        schedules = schedules.filter(active=True)
+    schedules = schedules.prefetch_related(
+        Prefetch("exceptions", queryset=ScheduleException.objects.all(), to_attr="prefetched_exceptions"))
+    duties: dict[tuple[int, date], list[Person]] = defaultdict(list)
+    for duty in (DutyAssignment.objects.filter(schedule__in=schedules, date__gte=start, date__lte=end)
+                 .select_related("person").order_by("date", "person__name", "person_id")):
+        duties[(duty.schedule_id, duty.date)].append(duty.person)
+    out: dict[int, list[ReceptionDay]] = {pk: [] for pk in station_ids}
+    for schedule in schedules:
+        for occ in schedule_days(schedule, start, end):
+            published = publish_until is None or occ.date <= publish_until
+            out[schedule.station_id].append(ReceptionDay(
+                date=occ.date, schedule=schedule, start_time=schedule.start_time, end_time=schedule.end_time,
+                place=schedule.place or schedule.station.address, moved_from=occ.moved_from, added=occ.added,
+                reason=occ.reason, published=published,
+                deputies=duties.get((schedule.pk, occ.date), []) if published else []))
+    for days in out.values():
+        days.sort(key=lambda d: (d.date, d.start_time))
+    return out
+
+
+def publish_until(station: Station, today: date) -> date:
+    return today + timedelta(days=int(congress_setting(station.congress, "liaison.publish_days_ahead")))
+
+
+# --- the yearly check: every deputy receives at least N times a year ([setting]) -----------------------------
+@dataclass
+class ReceptionTally:
+    person: Person
+    stations: list[str]
+    attended: int
+    planned: int
+    required: int
+
+    @property
+    def short(self) -> bool:
+        return self.attended < self.required
+
+
+def yearly_reception_check(*, user: Any, year: int, congress: Congress | None = None) -> list[ReceptionTally]:
+    """Per deputy assigned to a station in the user's scope during `year`: receptions attended (recorded
+    reception days) and duties planned, against the congress's minimum."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    stations = stations_visible(user=user)
+    if congress is not None:
+        stations = stations.filter(congress=congress)
+    assignments = (StationDeputy.objects.filter(station__in=stations, since__lte=end)
+                   .filter(Q(until__isnull=True) | Q(until__gte=start)).select_related("person", "station__congress"))
+    by_person: dict[int, tuple[Person, list[Station]]] = {}
+    for a in assignments:
+        by_person.setdefault(a.person_id, (a.person, []))[1].append(a.station)
+    attended = dict(Reception.objects.filter(date__gte=start, date__lte=end, deputies_present__in=list(by_person))
+                    .values_list("deputies_present").annotate(n=Count("id", distinct=True)))
+    planned = dict(DutyAssignment.objects.filter(date__gte=start, date__lte=end, person_id__in=by_person)
+                   .values_list("person_id").annotate(n=Count("id")))
+    rows = []
+    for pid, (person, station_list) in by_person.items():
+        required = int(congress_setting(station_list[0].congress, "liaison.min_receptions_per_year"))
+        rows.append(ReceptionTally(person=person, stations=sorted({s.name for s in station_list}),
+                                   attended=attended.get(pid, 0), planned=planned.get(pid, 0), required=required))
+    rows.sort(key=lambda r: (not r.short, r.attended, r.person.name))
+    return rows
+
+
+# --- opinions (staff and handling units) ---------------------------------------------------------------------
+def opinions_visible(*, user: Any) -> QuerySet[Opinion]:
+    qs = Opinion.objects.select_related("station", "congress", "region", "responsible", "unit")
+    role = getattr(user, "role", None)
+    if role == Role.UNIT_USER:
+        return qs.filter(unit_id=user.unit_id) if user.unit_id else qs.none()
+    if role not in STAFF:
+        return qs.none()
+    return scope.within(qs, user)
+
+
+def access_opinion_by_id(*, user: Any, opinion_id: Any) -> Opinion:
+    return scope.get_or_404(opinions_visible(user=user), pk=opinion_id)
+
+
+def overdue_q(today: date) -> Q:
+    return Q(status__in=AWAITING_REPLY, deadline__lt=today)
+
+
+def opinion_counts(*, user: Any, today: date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    qs = opinions_visible(user=user)
+    return {
+        "open": qs.filter(status__in=AWAITING_REPLY).count(),
+        "overdue": qs.filter(overdue_q(today)).count(),
+        "replied": qs.filter(status=OpinionStatus.REPLIED).count(),
+        "closed": qs.filter(status=OpinionStatus.CLOSED).count(),
+    }
+
+
+# --- public reads ---------------------------------------------------------------------------------------------
+def public_stations() -> QuerySet[Station]:
+    return Station.objects.filter(active=True).select_related("region", "congress")
+
+
+def public_station(station_id: Any) -> Station:
+    return scope.get_or_404(public_stations(), pk=station_id)
+
+
+def public_opinion(code: str) -> Opinion:
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16:
+        from renda.core.errors import NotFound
+
+        raise NotFound("查询码不存在，请核对后重新输入")
+    return scope.get_or_404(Opinion.objects.select_related("station"), tracking_code=code)
+
+
+def public_regions(q: str = "", parent: Region | None = None) -> QuerySet[Region]:
+    """Townships, streets, villages and communities a constituent may pick as "where I live"."""
+    qs = Region.objects.filter(level__in=[RegionLevel.TOWNSHIP, RegionLevel.STREET, RegionLevel.VILLAGE])
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if q:
+        qs = qs.filter(name__contains=q.strip()[:20])
+    return qs.select_related("parent").order_by("path")
+
+
+def stations_for_region(region: Region) -> list[Station]:
+    """A village's stations: its own, those that serve it, then its township's central station."""
+    own = list(public_stations().filter(Q(region=region) | Q(villages=region)).distinct())
+    if region.level == RegionLevel.VILLAGE and region.parent_id:
+        own += [s for s in public_stations().filter(region_id=region.parent_id, kind="central") if s not in own]
+    elif region.level in (RegionLevel.TOWNSHIP, RegionLevel.STREET):
+        own += [s for s in public_stations().filter(region__path__startswith=region.path) if s not in own]
+    return own
+
+
+@dataclass
+class PublicDeputy:
+    id: int
+    name: str
+    levels: list[str]
+    stations: list[str]
+
+
+def deputies_for_region(region: Region, stations: list[Station] | None = None,
+                        today: date | None = None) -> list[PublicDeputy]:
+    """"My deputies": those elected in a district covering the village (or in the village's own district), and
+    those assigned to the stations that serve it — names and levels only."""
+    today = today or timezone.localdate()
+    stations = stations if stations is not None else stations_for_region(region)
+    mandates = (Mandate.objects.filter(status=MandateStatus.ACTIVE, term__is_current=True)
+                .filter(Q(district__villages=region) | Q(district__region=region))
+                .select_related("person", "congress__region").distinct())
+    found: dict[int, PublicDeputy] = {}
+    level_labels = dict(RegionLevel.choices)
+    for m in mandates:
+        d = found.setdefault(m.person_id, PublicDeputy(m.person_id, m.person.name, [], []))
+        d.levels.append(level_labels.get(m.congress.region.level, "") + "人大代表")
+    assigned = (StationDeputy.objects.filter(station__in=stations, since__lte=today)
+                .filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("person", "station"))
+    active_levels: dict[int, list[str]] = defaultdict(list)
+    for m in (Mandate.objects.filter(person_id__in=[a.person_id for a in assigned], status=MandateStatus.ACTIVE,
+                                     term__is_current=True).select_related("congress__region")):
+        active_levels[m.person_id].append(level_labels.get(m.congress.region.level, "") + "人大代表")
+    for a in assigned:
+        d = found.setdefault(a.person_id, PublicDeputy(a.person_id, a.person.name, active_levels[a.person_id], []))
+        d.stations.append(a.station.name)
+    for d in found.values():
+        d.levels = sorted(set(d.levels), key=lambda lv: ("县" not in lv, lv))
+    return sorted(found.values(), key=lambda d: d.name)
+
+
+def published_opinions() -> QuerySet[Opinion]:
+    return (Opinion.objects.filter(published=True, replied_at__isnull=False)
+            .select_related("station").order_by("-replied_at", "-id"))

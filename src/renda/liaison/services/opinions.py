@@ -1,0 +1,372 @@
+"""The opinion workflow (workflow.py), one service per event, and the daily sweep of reply deadlines: reminders
+before the deadline by the reminding office, escalation after it to the supervising office (seed 003: 信访办
+提醒、纪委监督 — both [setting])."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date, datetime
+from types import SimpleNamespace
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from renda.core import audit, crypto
+from renda.core.errors import Forbidden, Invalid
+from renda.core.roles import Role
+from renda.core.scope import check_version
+from renda.core.settings_registry import platform_setting
+from renda.liaison import workflow
+from renda.liaison.models import (
+    Channel,
+    NotAcceptedReason,
+    Opinion,
+    OpinionAlert,
+    OpinionAlertKind,
+    OpinionStatus,
+    Reception,
+    Satisfaction,
+    Station,
+)
+from renda.organizations.models import HandlingUnit, Region, RegionLevel
+from renda.organizations.selectors import congress_for_region
+from renda.organizations.services import congress_setting
+
+# No 0/O, 1/I/L: a code read out over the phone or copied by hand by an older person is not misread.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12  # 31^12 ≈ 7.9e17: not guessable, even at the throttle's pace
+PUBLIC_ACTOR = SimpleNamespace(pk=None, username="public", role="")
+OPINION_FIELDS = ("status", "category", "responsible", "unit", "deadline", "not_accepted_reason", "status_note",
+                  "reply_text", "replied_on_the_spot", "satisfaction", "reopen_count", "published",
+                  "public_summary")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def format_code(code: str) -> str:
+    """ABCD-EFGH-JKMN: easier to read out and to copy."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def normalize_code(raw: str) -> str:
+    return re.sub(r"[\s\-]", "", raw or "").upper()
+
+
+def normalize_phone(raw: str) -> str:
+    text = (raw or "").strip()
+    if not text:
+        return ""
+    if not PHONE_RE.match(text):
+        raise Invalid("电话号码格式不正确", fields={"phone": ["请填写手机号或固定电话"]})
+    return re.sub(r"[\s\-]", "", text)
+
+
+def reply_deadline(congress: Any, start: date) -> date:
+    return start + relativedelta(months=int(congress_setting(congress, "liaison.reply_deadline_months")))
+
+
+def _view(opinion: Opinion) -> dict[str, Any]:
+    return audit.snapshot(opinion, OPINION_FIELDS)
+
+
+def _locked(opinion: Opinion, version: int | None) -> Opinion:
+    fresh = Opinion.objects.select_for_update().get(pk=opinion.pk)
+    check_version(fresh, version)
+    return fresh
+
+
+def _save(opinion: Opinion, *fields: str) -> None:
+    opinion.version += 1
+    opinion.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _check_content(content: str) -> str:
+    text = (content or "").strip()
+    limit = int(platform_setting("liaison.opinion_max_chars"))
+    if len(text) < 5:
+        raise Invalid("请把意见写清楚（至少 5 个字）", fields={"content": ["至少 5 个字"]})
+    if len(text) > limit:
+        raise Invalid(f"内容不能超过 {limit} 个字", fields={"content": [f"最多 {limit} 个字"]})
+    return text
+
+
+def _check_category(congress: Any, category: str) -> str:
+    category = (category or "").strip()
+    if category and category not in congress_setting(congress, "liaison.opinion_categories"):
+        raise Invalid("分类不在本级人大的意见分类中", fields={"category": ["无效的分类"]})
+    return category
+
+
+# --- intake ---------------------------------------------------------------------------------------------------
+@transaction.atomic
+def opinion_register(*, actor: Any, channel: str, content: str, station: Station | None = None,
+                     region: Region | None = None, category: str = "", name: str = "", phone: str = "",
+                     reception: Reception | None = None, responsible: Any = None,
+                     now: datetime | None = None) -> Opinion:
+    """Register an opinion from any channel; the reply clock starts now (deadline [setting], default 1 month)."""
+    now = now or timezone.now()
+    if channel not in Channel.values:
+        raise Invalid("来源无效", fields={"channel": ["无效"]})
+    if station is None and region is None:
+        raise Invalid("请选择联络站或所在区域", fields={"station": ["必填"]})
+    if station is not None and region is not None and not region.path.startswith(station.congress.region.path):
+        raise Invalid("所选村（居）不在该联络站所属人大的范围内", fields={"region": ["不在范围内"]})
+    region = region or (station.region if station else None)
+    assert region is not None
+    congress = station.congress if station is not None else congress_for_region(region)
+    if congress is None:
+        raise Invalid("该区域没有受理意见的人民代表大会", fields={"region": ["无所属人大"]})
+    name = (name or "").strip()
+    if len(name) > 50:
+        raise Invalid("姓名过长", fields={"name": ["最多 50 个字"]})
+    phone = normalize_phone(phone)
+    if responsible is None and getattr(actor, "role", None) in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF):
+        responsible = actor
+    opinion = Opinion(
+        congress=congress, region=region, station=station, reception=reception, channel=channel,
+        category=_check_category(congress, category), content=_check_content(content), constituent_name=name,
+        constituent_phone=phone, phone_hash=crypto.keyed_hash(phone) if phone else "",
+        received_at=now, deadline=reply_deadline(congress, timezone.localdate(now)), responsible=responsible)
+    for _ in range(5):
+        opinion.tracking_code = new_tracking_code()
+        try:
+            with transaction.atomic():
+                opinion.save()
+            break
+        except IntegrityError:  # pragma: no cover - a collision in 7.9e17 codes
+            opinion.pk = None
+    else:  # pragma: no cover
+        raise Invalid("请重试")
+    audit.record(actor=actor, action="opinion.register", obj=opinion,
+                 after={**_view(opinion), "channel": channel, "station": station.pk if station else None,
+                        "region": region.pk, "has_name": bool(name), "has_phone": bool(phone)})
+    return opinion
+
+
+# --- the workflow events --------------------------------------------------------------------------------------
+def _check_staff(actor: Any) -> None:
+    if getattr(actor, "role", None) not in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF):
+        raise Forbidden("只有人大工作人员可以办理此操作")
+
+
+@transaction.atomic
+def opinion_accept(*, actor: Any, opinion: Opinion, category: str, responsible: Any = None,
+                   version: int | None = None) -> Opinion:
+    """Classify the opinion and name the person responsible for its reply (有诉必复，责任到人)."""
+    _check_staff(actor)
+    opinion = _locked(opinion, version)
+    before = _view(opinion)
+    opinion.status = workflow.next_status(opinion.status, "accept")
+    if not (category or "").strip():
+        raise Invalid("请选择分类", fields={"category": ["必填"]})
+    opinion.category = _check_category(opinion.congress, category)
+    responsible = responsible or opinion.responsible or actor
+    if getattr(responsible, "role", None) not in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF) or not (
+            responsible.region and opinion.region.path.startswith(responsible.region.path)):
+        raise Invalid("责任人须是负责该区域的人大工作人员", fields={"responsible": ["无效的责任人"]})
+    opinion.responsible = responsible
+    _save(opinion, "status", "category", "responsible")
+    audit.record(actor=actor, action="opinion.accept", obj=opinion, before=before, after=_view(opinion))
+    return opinion
+
+
+@transaction.atomic
+def opinion_reject(*, actor: Any, opinion: Opinion, reason: str, note: str = "",
+                   version: int | None = None) -> Opinion:
+    """Not accepted: only a matter already before a court or an arbitration body; the reason goes back."""
+    _check_staff(actor)
+    opinion = _locked(opinion, version)
+    before = _view(opinion)
+    if reason not in NotAcceptedReason.values:
+        raise Invalid("不予受理仅限已进入诉讼或仲裁程序的事项", fields={"reason": ["须为 litigation 或 arbitration"]})
+    opinion.status = workflow.next_status(opinion.status, "reject")
+    opinion.not_accepted_reason = reason
+    label = NotAcceptedReason(reason).label
+    opinion.status_note = (note or "").strip()[:500] or f"该事项{label}，依法应通过相应程序解决，人大不予受理。"
+    opinion.closed_at = timezone.now()
+    _save(opinion, "status", "not_accepted_reason", "status_note", "closed_at")
+    audit.record(actor=actor, action="opinion.reject", obj=opinion, before=before, after=_view(opinion))
+    return opinion
+
+
+@transaction.atomic
+def opinion_assign(*, actor: Any, opinion: Opinion, unit: HandlingUnit, note: str = "",
+                   version: int | None = None) -> Opinion:
+    """Transfer to the township government or a county department (a handling unit of the congress's area)."""
+    _check_staff(actor)
+    opinion = _locked(opinion, version)
+    before = _view(opinion)
+    opinion.status = workflow.next_status(opinion.status, "assign")
+    cpath, upath = opinion.congress.region.path, unit.region.path
+    allowed = unit.active and (upath.startswith(cpath) or (cpath.startswith(upath)
+                                                           and unit.region.level == RegionLevel.COUNTY))
+    if not allowed:
+        raise Invalid("承办单位须是本乡镇政府、站所或上级县的部门", fields={"unit": ["无效的承办单位"]})
+    opinion.unit = unit
+    opinion.status_note = (note or "").strip()[:500]
+    _save(opinion, "status", "unit", "status_note")
+    audit.record(actor=actor, action="opinion.assign", obj=opinion, before=before, after=_view(opinion))
+    return opinion
+
+
+@transaction.atomic
+def opinion_reply(*, actor: Any, opinion: Opinion, text: str, version: int | None = None,
+                  now: datetime | None = None) -> Opinion:
+    """The reply to the constituent: on the spot (from 已登记), by the staff, or by the unit it was assigned to."""
+    opinion = _locked(opinion, version)
+    role = getattr(actor, "role", None)
+    if role == Role.UNIT_USER:
+        if opinion.status != OpinionStatus.ASSIGNED or opinion.unit_id != actor.unit_id:
+            raise Forbidden("只能答复转办给本单位的意见")
+    else:
+        _check_staff(actor)
+    text = (text or "").strip()
+    if len(text) < 2:
+        raise Invalid("请填写答复内容", fields={"text": ["必填"]})
+    before = _view(opinion)
+    on_the_spot = opinion.status == OpinionStatus.RECEIVED
+    opinion.status = workflow.next_status(opinion.status, "reply")
+    opinion.reply_text = text[:5000]
+    opinion.replied_at = now or timezone.now()
+    opinion.replied_on_the_spot = on_the_spot
+    if on_the_spot and opinion.responsible is None:
+        opinion.responsible = actor
+    _save(opinion, "status", "reply_text", "replied_at", "replied_on_the_spot", "responsible")
+    audit.record(actor=actor, action="opinion.reply", obj=opinion, before=before, after=_view(opinion))
+    return opinion
+
+
+@transaction.atomic
+def opinion_evaluate(*, opinion: Opinion, satisfaction: str, comment: str = "", actor: Any = PUBLIC_ACTOR,
+                     now: datetime | None = None) -> Opinion:
+    """The constituent's judgment. 不满意 reopens the opinion with a new deadline while reopenings remain
+    [setting, default once]; otherwise the opinion is closed."""
+    now = now or timezone.now()
+    opinion = _locked(opinion, None)
+    if satisfaction not in Satisfaction.values:
+        raise Invalid("请选择满意、基本满意或不满意", fields={"satisfaction": ["无效"]})
+    before = _view(opinion)
+    limit = int(congress_setting(opinion.congress, "liaison.reopen_limit"))
+    reopen = satisfaction == Satisfaction.UNSATISFIED and opinion.reopen_count < limit
+    opinion.status = workflow.next_status(opinion.status, "reopen" if reopen else "evaluate")
+    opinion.satisfaction = satisfaction
+    opinion.satisfaction_comment = (comment or "").strip()[:500]
+    if reopen:
+        opinion.reopen_count += 1
+        opinion.deadline = reply_deadline(opinion.congress, timezone.localdate(now))
+        opinion.escalated_at = None
+    else:
+        opinion.closed_at = now
+    _save(opinion, "status", "satisfaction", "satisfaction_comment", "reopen_count", "deadline", "escalated_at",
+          "closed_at")
+    audit.record(actor=actor, action="opinion.reopen" if reopen else "opinion.evaluate", obj=opinion,
+                 before=before, after=_view(opinion))
+    return opinion
+
+
+@transaction.atomic
+def opinion_close(*, actor: Any, opinion: Opinion, version: int | None = None,
+                  now: datetime | None = None) -> Opinion:
+    """Close a replied opinion (办结), e.g. when no judgment came."""
+    _check_staff(actor)
+    opinion = _locked(opinion, version)
+    before = _view(opinion)
+    opinion.status = workflow.next_status(opinion.status, "close")
+    opinion.closed_at = now or timezone.now()
+    _save(opinion, "status", "closed_at")
+    audit.record(actor=actor, action="opinion.close", obj=opinion, before=before, after=_view(opinion))
+    return opinion
+
+
+PII_PATTERNS = [re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
+                re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")]
+
+
+def scrub(text: str) -> str:
+    """Mask anything that looks like a phone or an ID number in text meant for the public."""
+    for pattern in PII_PATTERNS:
+        text = pattern.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 3), text)
+    return text
+
+
+@transaction.atomic
+def opinion_publish(*, actor: Any, opinion: Opinion, summary: str, published: bool = True,
+                    version: int | None = None) -> Opinion:
+    """Publish (or withdraw) a replied opinion on the portal under a summary written without personal data."""
+    _check_staff(actor)
+    opinion = _locked(opinion, version)
+    if published and opinion.replied_at is None:
+        raise Invalid("只能公开已答复的意见", fields={"published": ["尚未答复"]})
+    summary = scrub((summary or "").strip())
+    if published and len(summary) < 5:
+        raise Invalid("请填写公开摘要（不含任何个人信息）", fields={"summary": ["至少 5 个字"]})
+    before = _view(opinion)
+    opinion.published = published
+    opinion.public_summary = summary[:300]
+    _save(opinion, "published", "public_summary")
+    audit.record(actor=actor, action="opinion.publish" if published else "opinion.unpublish", obj=opinion,
+                 before=before, after=_view(opinion))
+    return opinion
+
+
+# --- reminders and escalation ---------------------------------------------------------------------------------
+def _alert(opinion: Opinion, kind: str, days_before: int, office: str, message: str, now: datetime) -> bool:
+    try:
+        with transaction.atomic():
+            OpinionAlert.objects.create(opinion=opinion, kind=kind, deadline=opinion.deadline,
+                                        days_before=days_before, office=office, recipient=opinion.responsible,
+                                        message=message[:300], created_at=now)
+    except IntegrityError:
+        return False
+    return True
+
+
+def opinion_deadline_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Everything due now: a reminder for each [setting] offset the deadline has come within, and one escalation
+    for each opinion past its deadline without a reply. Idempotent (one alert per opinion, deadline and offset)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    counts = {"reminders": 0, "escalations": 0}
+    settings_cache: dict[int, tuple[list[int], str, str]] = {}
+    open_opinions = (Opinion.objects.filter(status__in=workflow.AWAITING_REPLY)
+                     .select_related("congress", "responsible").order_by("deadline", "id"))
+    for opinion in open_opinions.iterator(chunk_size=500):
+        if opinion.congress_id not in settings_cache:
+            settings_cache[opinion.congress_id] = (
+                sorted({int(d) for d in congress_setting(opinion.congress, "liaison.reminder_days_before")}),
+                str(congress_setting(opinion.congress, "liaison.reminder_office")),
+                str(congress_setting(opinion.congress, "liaison.supervising_office")))
+        offsets, reminder_office, supervising_office = settings_cache[opinion.congress_id]
+        left = (opinion.deadline - today).days
+        code = format_code(opinion.tracking_code)
+        if left < 0:
+            with transaction.atomic():
+                if _alert(opinion, OpinionAlertKind.ESCALATION, 0, supervising_office,
+                          f"群众意见 {code} 已超过答复期限（{opinion.deadline:%Y-%m-%d}）未答复，"
+                          f"转{supervising_office}督办", now):
+                    Opinion.objects.filter(pk=opinion.pk).update(escalated_at=now)
+                    audit.record(actor=None, action="opinion.escalate", obj=opinion,
+                                 before={"escalated_at": None},
+                                 after={"escalated_at": now, "office": supervising_office,
+                                        "deadline": opinion.deadline})
+                    counts["escalations"] += 1
+            continue
+        due = [d for d in offsets if left <= d]
+        if not due:
+            continue
+        offset = min(due)  # the nearest threshold crossed; earlier ones missed while no worker ran are not sent late
+        with transaction.atomic():
+            if _alert(opinion, OpinionAlertKind.REMINDER, offset, reminder_office,
+                      f"{reminder_office}提醒：群众意见 {code} 应于 {opinion.deadline:%Y-%m-%d} 前答复，还剩 {left} 天",
+                      now):
+                audit.record(actor=None, action="opinion.remind", obj=opinion,
+                             after={"deadline": opinion.deadline, "days_before": offset, "office": reminder_office,
+                                    "recipient": opinion.responsible_id})
+                counts["reminders"] += 1
+    return counts

@@ -1,0 +1,58 @@
+"""The opinion's state table (群众意见的办理流程, DOMAIN.md §4: 有诉必复).
+
+| from | event | to | rule |
+|---|---|---|---|
+| 已登记 received | accept | 办理中 accepted | classified, a responsible person named |
+| 已登记 received | reject | 不予受理 not_accepted | only in litigation or arbitration, the reason given back |
+| 已登记 received | reply | 已答复 replied | answered on the spot (当场答复) |
+| 办理中 accepted, 重新办理 reopened | assign | 已转办 assigned | to the township government or a county department |
+| 已转办 assigned | assign | 已转办 assigned | re-routed to another unit |
+| accepted, reopened | to_suggestion | 已转为代表建议 to_suggestion | several opinions → one suggestion |
+| accepted, assigned, to_suggestion, reopened | reply | 已答复 replied | the reply goes back to the constituent |
+| 已答复 replied | evaluate | 已办结 closed | 满意/基本满意, or 不满意 once the reopen limit [setting] is used |
+| 已答复 replied | reopen | 重新办理 reopened | 不满意 while reopenings remain [setting, default 1] |
+| 已答复 replied | close | 已办结 closed | staff close it (no judgment came) |
+
+Every event is one service in services/opinions.py: atomic, version-checked, audited before → after.
+"""
+
+from __future__ import annotations
+
+from renda.core.errors import InvalidTransition
+from renda.liaison.models import OpinionStatus
+
+S = OpinionStatus
+
+TRANSITIONS: dict[str, dict[str, str]] = {
+    S.RECEIVED: {"accept": S.ACCEPTED, "reject": S.NOT_ACCEPTED, "reply": S.REPLIED},
+    S.ACCEPTED: {"assign": S.ASSIGNED, "to_suggestion": S.TO_SUGGESTION, "reply": S.REPLIED},
+    S.ASSIGNED: {"assign": S.ASSIGNED, "reply": S.REPLIED},
+    S.TO_SUGGESTION: {"reply": S.REPLIED},
+    S.REOPENED: {"assign": S.ASSIGNED, "to_suggestion": S.TO_SUGGESTION, "reply": S.REPLIED},
+    S.REPLIED: {"evaluate": S.CLOSED, "reopen": S.REOPENED, "close": S.CLOSED},
+    S.NOT_ACCEPTED: {},
+    S.CLOSED: {},
+}
+
+EVENT_LABELS = {
+    "accept": "受理", "reject": "不予受理", "reply": "答复", "assign": "转办", "to_suggestion": "转为代表建议",
+    "evaluate": "评价", "reopen": "重新办理", "close": "办结",
+}
+
+FINAL = frozenset(s for s, events in TRANSITIONS.items() if not events)
+# States in which the reply clock runs: reminders before the deadline, escalation after it.
+AWAITING_REPLY = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.TO_SUGGESTION, S.REOPENED})
+
+
+def allowed_events(status: str) -> list[str]:
+    return list(TRANSITIONS.get(status, {}))
+
+
+def next_status(current: str, event: str) -> str:
+    """The state `event` leads to from `current`; InvalidTransition when the table has no such move."""
+    target = TRANSITIONS.get(current, {}).get(event)
+    if target is not None:
+        return target
+    label = S(current).label if current in S.values else current
+    message = f"意见当前为“{label}”，不能{EVENT_LABELS.get(event, event)}"
+    raise InvalidTransition(message, fields={"status": [message]}, current=current, event=event)
