@@ -1,0 +1,81 @@
+"""Shared helpers for the benchmarks: Django setup against a chosen database, timing, percentiles, machine facts.
+
+Benchmarks print figures; they never assert a target (that is the README's job, with the machine and date).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def setup_django(database_url: str | None = None, data_dir: str | None = None) -> None:
+    """Configure Django for a benchmark run. A benchmark uses its own database, never the demo's."""
+    sys.path.insert(0, str(ROOT / "src"))
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("RENDA_DATA_DIR", data_dir or str(ROOT / "bench" / "out"))
+    os.environ.setdefault("RENDA_TESTING", "1")  # fixed test keys, fast hasher, in-line tasks
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "renda.settings")
+    import django
+
+    django.setup()
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary_ms(samples_s: list[float]) -> str:
+    ms = [s * 1000 for s in samples_s]
+    return (f"n={len(ms)} p50={percentile(ms, 50):.1f}ms p95={percentile(ms, 95):.1f}ms "
+            f"p99={percentile(ms, 99):.1f}ms mean={statistics.fmean(ms):.1f}ms")
+
+
+@contextmanager
+def timer() -> Iterator[Callable[[], float]]:
+    start = time.perf_counter()
+    elapsed: list[float] = []
+    yield lambda: elapsed[0] if elapsed else time.perf_counter() - start
+    elapsed.append(time.perf_counter() - start)
+
+
+def count_queries(fn: Callable[[], Any]) -> tuple[int, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        result = fn()
+    return len(ctx.captured_queries), result
+
+
+def machine() -> str:
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+            mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    return f"{platform.machine()}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}"
+
+
+def db_label() -> str:
+    from django.db import connection
+
+    return f"{connection.vendor} {'.'.join(map(str, connection.Database.version_info[:2])) if connection.vendor == 'sqlite' else connection.pg_version}"  # noqa: E501
