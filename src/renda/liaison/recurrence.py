@@ -9,10 +9,10 @@ schedule's exceptions: a cancelled day is an EXDATE, a moved day an EXDATE plus 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-import datetime as dt
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rruleset, rrulestr
@@ -110,8 +110,8 @@ def occurrences(rule: str, starts_on: date, ends_on: date | None, exceptions: It
     found = rule_set(rule, starts_on, rows).between(
         datetime.combine(start, time.min), datetime.combine(end, time.min), inc=True)
     out = []
-    for dt in found:
-        day = dt.date()
+    for found_at in found:
+        day = found_at.date()
         if ends_on is not None and day > ends_on and day not in moved and day not in added:
             continue  # the schedule has ended; days moved or added by hand still stand
         if day in moved:

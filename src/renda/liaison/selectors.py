@@ -3,9 +3,9 @@ what may be published (no personal data of anyone: deputies by name only, consti
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-import datetime as dt
 from datetime import date, time, timedelta
 from typing import Any
 

@@ -31,6 +31,7 @@ from renda.liaison.models import (
     Satisfaction,
     Station,
 )
+from renda.notifications.services import notify
 from renda.organizations.models import HandlingUnit, Region, RegionLevel
 from renda.organizations.selectors import congress_for_region
 from renda.organizations.services import congress_setting
@@ -317,6 +318,7 @@ def opinion_publish(*, actor: Any, opinion: Opinion, summary: str, published: bo
 
 # --- reminders and escalation ---------------------------------------------------------------------------------
 def _alert(opinion: Opinion, kind: str, days_before: int, office: str, message: str, now: datetime) -> bool:
+    """Record the alert once (per opinion, deadline and offset) and put it in the recipients' inboxes."""
     try:
         with transaction.atomic():
             OpinionAlert.objects.create(opinion=opinion, kind=kind, deadline=opinion.deadline,
@@ -324,7 +326,31 @@ def _alert(opinion: Opinion, kind: str, days_before: int, office: str, message: 
                                         message=message[:300], created_at=now)
     except IntegrityError:
         return False
+    notify(users=alert_recipients(opinion, kind), kind=f"opinion.{kind}", title=message, obj=opinion,
+           link=_staff_link(opinion),
+           dedupe_key=f"opinion:{opinion.pk}:{kind}:{days_before}:{opinion.deadline:%Y-%m-%d}")
     return True
+
+
+def alert_recipients(opinion: Opinion, kind: str) -> list[Any]:
+    """A reminder goes to the responsible person (or, with none yet, to the staff of the opinion's township);
+    an escalation also to the staff of the congress that answers for it."""
+    from renda.accounts.models import User
+
+    staff = User.objects.filter(is_active=True, role__in=[Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF])
+    people: list[Any] = [opinion.responsible] if opinion.responsible else []
+    if not people or kind == OpinionAlertKind.ESCALATION:
+        people += list(staff.filter(region=opinion.congress.region).order_by("pk"))
+    return people
+
+
+def _staff_link(opinion: Opinion) -> str:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("liaison:opinion_detail", args=[opinion.pk])
+    except NoReverseMatch:
+        return ""
 
 
 def opinion_deadline_sweep(*, now: datetime | None = None) -> dict[str, int]:

@@ -1,0 +1,17 @@
+"""Periodic jobs of the liaison area (run by renda.core.jobs' scheduler)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django_tasks import task
+
+from renda.core.jobs import periodic
+from renda.liaison.services.opinions import opinion_deadline_sweep
+
+
+@periodic(every=timedelta(days=1), offset=timedelta(hours=8))
+@task()
+def opinion_deadlines() -> dict[str, int]:
+    """Daily at 08:00: reminders before each open opinion's reply deadline, escalation after it (有诉必复)."""
+    return opinion_deadline_sweep()

@@ -1,0 +1,211 @@
+"""The opinion workflow of DOMAIN.md §4 (有诉必复): intake, not accepted only in litigation or arbitration,
+answered on the spot / assigned / replied, judged by the constituent, reopened once [setting], and the reply
+deadline [setting, 1 month] with reminders before it and escalation after it — time-travelled with `now=`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+
+from renda.core.errors import Forbidden, Invalid, InvalidTransition, StaleVersion
+from renda.core.models import AuditEntry
+from renda.core.roles import Role
+from renda.liaison.models import Opinion, OpinionAlert, OpinionStatus
+from renda.liaison.services import opinions as svc
+from renda.notifications.models import Notification
+from renda.organizations.models import UnitKind
+from renda.organizations.services import congress_setting_set
+from tests.factories import UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+SH = ZoneInfo("Asia/Shanghai")
+
+
+def at(y: int, m: int, d: int, h: int = 10) -> datetime:
+    return datetime(y, m, d, h, tzinfo=SH)
+
+
+def audits(opinion: Opinion) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(object_type="liaison.opinion", object_id=str(opinion.pk)).order_by("seq"))
+
+
+def register(liaison, now=None, **kw):
+    data = {"channel": "phone", "content": "村口道路破损严重，雨天积水，群众出行不便。", "station": liaison.central,
+            "name": "孙大娘", "phone": "13812345678"}
+    data.update(kw)
+    return svc.opinion_register(actor=liaison.clerk, now=now or at(2026, 3, 10), **data)
+
+
+def test_intake_starts_a_one_month_reply_clock_and_seals_the_constituents_contact(liaison):
+    opinion = register(liaison)
+    assert opinion.status == OpinionStatus.RECEIVED
+    assert opinion.deadline == date(2026, 4, 10)
+    assert opinion.responsible == liaison.clerk, "whoever registers it is responsible until someone is named"
+    assert len(opinion.tracking_code) == 12 and set(opinion.tracking_code) <= set(svc.CODE_ALPHABET)
+    with connection.cursor() as cur:
+        cur.execute("SELECT constituent_name, constituent_phone FROM liaison_opinion WHERE id = %s", [opinion.pk])
+        name_raw, phone_raw = cur.fetchone()
+    assert "孙大娘" not in name_raw and "13812345678" not in phone_raw and phone_raw.startswith("v1:")
+    assert Opinion.objects.get(pk=opinion.pk).constituent_phone == "13812345678"
+    assert opinion.phone_hash and opinion.phone_hash != "13812345678"
+    entry = audits(opinion)[0]
+    assert entry.action == "opinion.register" and "13812345678" not in entry.after and "孙大娘" not in entry.after
+
+
+def test_reply_deadline_follows_the_congress_setting(liaison):
+    congress_setting_set(actor=liaison.clerk, congress=liaison.tree.congress_a, key="liaison.reply_deadline_months",
+                         raw="2")
+    assert register(liaison, now=at(2026, 1, 31)).deadline == date(2026, 3, 31)
+
+
+def test_only_litigation_or_arbitration_is_not_accepted_and_the_reason_is_kept(liaison):
+    opinion = register(liaison)
+    with pytest.raises(Invalid):
+        svc.opinion_reject(actor=liaison.clerk, opinion=opinion, reason="too_hard")
+    opinion = svc.opinion_reject(actor=liaison.clerk, opinion=opinion, reason="litigation", version=1)
+    assert opinion.status == OpinionStatus.NOT_ACCEPTED and "诉讼" in opinion.status_note
+    entry = audits(opinion)[-1]
+    assert entry.action == "opinion.reject" and '"status":"received"' in entry.before
+    assert '"status":"not_accepted"' in entry.after
+    with pytest.raises(InvalidTransition):
+        svc.opinion_accept(actor=liaison.clerk, opinion=opinion, category="城建交通")
+
+
+def test_answered_on_the_spot(liaison):
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison),
+                                text="已当场解释政策：道路修缮列入今年计划。")
+    assert opinion.status == OpinionStatus.REPLIED and opinion.replied_on_the_spot
+
+
+def test_accept_assign_and_the_unit_replies(liaison):
+    tree = liaison.tree
+    opinion = register(liaison)
+    with pytest.raises(Invalid):
+        svc.opinion_accept(actor=liaison.clerk, opinion=opinion, category="不存在的分类")
+    with pytest.raises(Invalid):  # the other township's clerk cannot be made responsible
+        svc.opinion_accept(actor=liaison.clerk, opinion=opinion, category="城建交通", responsible=liaison.clerk_b)
+    opinion = svc.opinion_accept(actor=liaison.clerk, opinion=opinion, category="城建交通", version=1)
+    assert (opinion.status, opinion.category, opinion.version) == (OpinionStatus.ACCEPTED, "城建交通", 2)
+
+    town_gov = UnitFactory(region=tree.town_a, kind=UnitKind.TOWNSHIP_GOVERNMENT, name="甲镇人民政府")
+    other_town = UnitFactory(region=tree.town_b, kind=UnitKind.TOWNSHIP_GOVERNMENT, name="乙镇人民政府")
+    with pytest.raises(Invalid):
+        svc.opinion_assign(actor=liaison.clerk, opinion=opinion, unit=other_town)
+    with pytest.raises(StaleVersion):
+        svc.opinion_assign(actor=liaison.clerk, opinion=opinion, unit=town_gov, version=1)
+    opinion = svc.opinion_assign(actor=liaison.clerk, opinion=opinion, unit=town_gov, version=2)
+    assert opinion.status == OpinionStatus.ASSIGNED and opinion.unit == town_gov
+    # a county department may be chosen for a township's opinion too
+    svc.opinion_assign(actor=liaison.clerk, opinion=opinion, unit=tree.unit_county)
+    opinion = svc.opinion_assign(actor=liaison.clerk, opinion=Opinion.objects.get(pk=opinion.pk), unit=town_gov)
+
+    stranger = UserFactory(role=Role.UNIT_USER, region=tree.town_b, unit=other_town)
+    with pytest.raises(Forbidden):
+        svc.opinion_reply(actor=stranger, opinion=opinion, text="不是我们的事")
+    unit_user = UserFactory(role=Role.UNIT_USER, region=tree.town_a, unit=town_gov)
+    opinion = svc.opinion_reply(actor=unit_user, opinion=opinion, text="已安排施工队于4月修复。")
+    assert opinion.status == OpinionStatus.REPLIED and not opinion.replied_on_the_spot
+    assert [e.action for e in audits(opinion)] == [
+        "opinion.register", "opinion.accept", "opinion.assign", "opinion.assign", "opinion.assign", "opinion.reply"]
+
+
+def test_unsatisfied_reopens_once_with_a_new_deadline_then_closes(liaison):
+    opinion = svc.opinion_accept(actor=liaison.clerk, opinion=register(liaison), category="城建交通")
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=opinion, text="已列入计划。")
+    opinion = svc.opinion_evaluate(opinion=opinion, satisfaction="unsatisfied", comment="没有时间表",
+                                   now=at(2026, 4, 2))
+    assert (opinion.status, opinion.reopen_count, opinion.deadline) == (OpinionStatus.REOPENED, 1, date(2026, 5, 2))
+    entry = audits(opinion)[-1]
+    assert entry.action == "opinion.reopen" and entry.actor_username == "public"
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=opinion, text="5月15日前完成修复。")
+    opinion = svc.opinion_evaluate(opinion=opinion, satisfaction="unsatisfied", now=at(2026, 5, 1))
+    assert opinion.status == OpinionStatus.CLOSED and opinion.reopen_count == 1, "reopened only once [setting]"
+    with pytest.raises(InvalidTransition):
+        svc.opinion_evaluate(opinion=opinion, satisfaction="satisfied")
+
+
+def test_reopen_limit_setting_zero_closes_on_the_first_judgment(liaison):
+    congress_setting_set(actor=liaison.clerk, congress=liaison.tree.congress_a, key="liaison.reopen_limit", raw="0")
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison), text="已答复。")
+    assert svc.opinion_evaluate(opinion=opinion, satisfaction="unsatisfied").status == OpinionStatus.CLOSED
+
+
+def test_satisfied_closes_and_staff_may_close_a_replied_opinion(liaison):
+    first = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison), text="已答复。")
+    assert svc.opinion_evaluate(opinion=first, satisfaction="basically_satisfied").status == OpinionStatus.CLOSED
+    second = register(liaison)
+    with pytest.raises(InvalidTransition):
+        svc.opinion_close(actor=liaison.clerk, opinion=second)
+    second = svc.opinion_reply(actor=liaison.clerk, opinion=second, text="已答复。")
+    assert svc.opinion_close(actor=liaison.clerk, opinion=second).status == OpinionStatus.CLOSED
+
+
+def test_a_deputy_cannot_run_the_workflow(liaison):
+    deputy_user = UserFactory(role=Role.DEPUTY, region=liaison.tree.town_a, person=liaison.deputies[0])
+    with pytest.raises(Forbidden):
+        svc.opinion_accept(actor=deputy_user, opinion=register(liaison), category="城建交通")
+
+
+def test_reminders_before_the_deadline_and_escalation_after_it(liaison):
+    opinion = svc.opinion_accept(actor=liaison.clerk, opinion=register(liaison, now=at(2026, 3, 10)),
+                                 category="城建交通")
+    replied = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison, now=at(2026, 3, 10)), text="已答复。")
+    assert opinion.deadline == date(2026, 4, 10)
+
+    assert svc.opinion_deadline_sweep(now=at(2026, 3, 20, 8)) == {"reminders": 0, "escalations": 0}
+    assert svc.opinion_deadline_sweep(now=at(2026, 4, 3, 8)) == {"reminders": 1, "escalations": 0}
+    assert svc.opinion_deadline_sweep(now=at(2026, 4, 3, 9)) == {"reminders": 0, "escalations": 0}, "idempotent"
+    alert = OpinionAlert.objects.get(opinion=opinion)
+    assert (alert.kind, alert.days_before, alert.office, alert.recipient) == ("reminder", 7, "信访办", liaison.clerk)
+    assert "信访办提醒" in alert.message and "2026-04-10" in alert.message
+    assert Notification.objects.filter(recipient=liaison.clerk, kind="opinion.reminder").count() == 1
+
+    assert svc.opinion_deadline_sweep(now=at(2026, 4, 9, 8)) == {"reminders": 1, "escalations": 0}
+    assert svc.opinion_deadline_sweep(now=at(2026, 4, 10, 8)) == {"reminders": 0, "escalations": 0}, (
+        "the deadline day itself is still in time")
+    assert svc.opinion_deadline_sweep(now=at(2026, 4, 11, 8)) == {"reminders": 0, "escalations": 1}
+    assert svc.opinion_deadline_sweep(now=at(2026, 4, 12, 8)) == {"reminders": 0, "escalations": 0}
+    opinion.refresh_from_db()
+    assert opinion.escalated_at == at(2026, 4, 11, 8)
+    escalation = OpinionAlert.objects.get(opinion=opinion, kind="escalation")
+    assert escalation.office == "纪委" and "转纪委督办" in escalation.message
+    entry = AuditEntry.objects.filter(action="opinion.escalate", object_id=str(opinion.pk)).get()
+    assert entry.actor_username == "system" and '"office":"纪委"' in entry.after
+    assert not OpinionAlert.objects.filter(opinion=replied).exists(), "a replied opinion is not chased"
+    assert Notification.objects.filter(kind="opinion.escalation", recipient=liaison.clerk).exists()
+
+
+def test_reminder_offsets_and_offices_are_settings(liaison):
+    congress = liaison.tree.congress_a
+    congress_setting_set(actor=liaison.clerk, congress=congress, key="liaison.reminder_days_before", raw="3")
+    congress_setting_set(actor=liaison.clerk, congress=congress, key="liaison.reminder_office", raw="党政办")
+    congress_setting_set(actor=liaison.clerk, congress=congress, key="liaison.supervising_office", raw="镇纪委")
+    opinion = register(liaison, now=at(2026, 3, 10))
+    assert svc.opinion_deadline_sweep(now=at(2026, 4, 3, 8))["reminders"] == 0, "7 days is no longer an offset"
+    assert svc.opinion_deadline_sweep(now=at(2026, 4, 7, 8))["reminders"] == 1
+    assert OpinionAlert.objects.get(opinion=opinion).office == "党政办"
+    svc.opinion_deadline_sweep(now=at(2026, 4, 20, 8))
+    assert OpinionAlert.objects.get(opinion=opinion, kind="escalation").office == "镇纪委"
+
+
+def test_reopening_restarts_the_clock_and_allows_a_new_escalation(liaison):
+    opinion = register(liaison, now=at(2026, 3, 10))
+    svc.opinion_deadline_sweep(now=at(2026, 4, 11, 8))
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=Opinion.objects.get(pk=opinion.pk), text="已答复。")
+    opinion = svc.opinion_evaluate(opinion=opinion, satisfaction="unsatisfied", now=at(2026, 4, 15))
+    assert opinion.escalated_at is None and opinion.deadline == date(2026, 5, 15)
+    assert svc.opinion_deadline_sweep(now=at(2026, 5, 16, 8))["escalations"] == 1
+    assert OpinionAlert.objects.filter(opinion=opinion, kind="escalation").count() == 2
+
+
+def test_the_daily_job_is_registered_and_runs_the_sweep(liaison):
+    from renda.core import jobs
+    from renda.liaison import jobs as liaison_jobs
+
+    job = jobs.discover()["liaison.opinion_deadlines"]
+    assert job.task is liaison_jobs.opinion_deadlines
+    register(liaison, now=at(2020, 1, 1))
+    assert liaison_jobs.opinion_deadlines.call() == {"reminders": 0, "escalations": 1}
