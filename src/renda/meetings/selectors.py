@@ -1,0 +1,138 @@
+"""Every read of meetings and votes, filtered to what the actor may see; `access_*` gates turn "not yours" into
+404 (not found), and "visible but not yours to run" into 403.
+
+- county and township staff: meetings of congresses in their region or below;
+- a deputy: meetings of congresses where they hold an active mandate of the meeting's term, and of a body (主席团,
+  常委会, 主任会议) only while they are an active member of it;
+- everyone else: nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from renda.core import scope
+from renda.core.errors import Forbidden
+from renda.core.roles import STAFF_ROLES, Role
+from renda.deputies.models import Mandate, MandateStatus
+from renda.meetings.models import (
+    Attendance,
+    AttendanceStatus,
+    Election,
+    Meeting,
+    Participation,
+    Vote,
+    VoteEligible,
+)
+from renda.organizations.models import BodyMember
+
+
+def is_staff(user: Any) -> bool:
+    return getattr(user, "role", None) in STAFF_ROLES
+
+
+def members(meeting: Meeting) -> QuerySet[Any]:
+    """The person ids of the meeting's members now: the active members of its body, or the congress's deputies
+    with an active mandate of the meeting's term. N of the quorum is the count of this."""
+    if meeting.body_id:
+        return BodyMember.objects.filter(body_id=meeting.body_id, until__isnull=True).values_list(
+            "person_id", flat=True)
+    return Mandate.objects.filter(congress_id=meeting.congress_id, term_id=meeting.term_id,
+                                  status=MandateStatus.ACTIVE).values_list("person_id", flat=True)
+
+
+def is_member(meeting: Meeting, person_id: int | None) -> bool:
+    return person_id is not None and members(meeting).filter(person_id=person_id).exists()
+
+
+def present_count(meeting: Meeting) -> int:
+    """Members signed in now (a signed-in person who has since left the roster does not count)."""
+    return Attendance.objects.filter(meeting=meeting, status=AttendanceStatus.PRESENT,
+                                     person_id__in=members(meeting)).count()
+
+
+def meetings_visible(*, user: Any) -> QuerySet[Meeting]:
+    qs = Meeting.objects.select_related("congress__region", "session", "body", "term")
+    role = getattr(user, "role", None)
+    if role in STAFF_ROLES:
+        return scope.within(qs, user, "congress__region__path")
+    if role == Role.DEPUTY and getattr(user, "person_id", None):
+        mandates = Mandate.objects.filter(person_id=user.person_id, status=MandateStatus.ACTIVE)
+        bodies = BodyMember.objects.filter(person_id=user.person_id, until__isnull=True).values("body_id")
+        return qs.filter(Q(term_id__in=mandates.values("term_id")),
+                         Q(body__isnull=True) | Q(body_id__in=bodies))
+    return qs.none()
+
+
+def access_meeting_by_id(*, user: Any, meeting_id: int) -> Meeting:
+    return scope.get_or_404(meetings_visible(user=user), pk=meeting_id)
+
+
+def may_run(user: Any, meeting: Meeting) -> bool:
+    """Staff in scope prepare and run a meeting; its chair (a deputy with an account) may run it too."""
+    if is_staff(user):
+        return True
+    return bool(meeting.chair_id and getattr(user, "person_id", None) == meeting.chair_id)
+
+
+def access_meeting_to_run(*, user: Any, meeting_id: int) -> Meeting:
+    meeting = access_meeting_by_id(user=user, meeting_id=meeting_id)
+    if not may_run(user, meeting):
+        raise Forbidden("只有会议工作人员或会议主持人可以执行此操作")
+    return meeting
+
+
+def votes_visible(*, user: Any) -> QuerySet[Vote]:
+    return Vote.objects.select_related("meeting__congress", "election").filter(
+        meeting__in=meetings_visible(user=user))
+
+
+def access_vote_by_id(*, user: Any, vote_id: int) -> Vote:
+    return scope.get_or_404(votes_visible(user=user), pk=vote_id)
+
+
+def access_vote_to_run(*, user: Any, vote_id: int) -> Vote:
+    vote = access_vote_by_id(user=user, vote_id=vote_id)
+    if not may_run(user, vote.meeting):
+        raise Forbidden("只有会议工作人员或会议主持人可以执行此操作")
+    return vote
+
+
+def access_election_by_id(*, user: Any, election_id: int) -> Election:
+    return scope.get_or_404(Election.objects.select_related("meeting").filter(
+        meeting__in=meetings_visible(user=user)), pk=election_id)
+
+
+def voted_count(vote: Vote) -> int:
+    return Participation.objects.filter(vote=vote).count()
+
+
+def has_voted(vote: Vote, person_id: int | None) -> bool:
+    return person_id is not None and Participation.objects.filter(vote=vote, person_id=person_id).exists()
+
+
+def is_eligible(vote: Vote, person_id: int | None) -> bool:
+    return person_id is not None and VoteEligible.objects.filter(vote=vote, person_id=person_id).exists()
+
+
+def current_vote(meeting: Meeting) -> Vote | None:
+    """The open round, else the latest closed one (what the hall screen shows)."""
+    votes = Vote.objects.filter(meeting=meeting).select_related("election")
+    return votes.filter(status="open").first() or votes.filter(status="closed").order_by("-closed_at").first()
+
+
+def attendance_summary(meeting: Meeting) -> dict[str, int]:
+    rows = Attendance.objects.filter(meeting=meeting).values("status").annotate(n=Count("id"))
+    out = dict.fromkeys(AttendanceStatus.values, 0)
+    out.update({r["status"]: r["n"] for r in rows})
+    return out
+
+
+def attendance_of_person(*, person_id: int, year: int | None = None) -> QuerySet[Attendance]:
+    """For performance files (履职档案): one person's attendance records, meetings closed."""
+    qs = Attendance.objects.filter(person_id=person_id, meeting__status="closed").select_related("meeting")
+    if year is not None:
+        qs = qs.filter(meeting__starts_at__year=year)
+    return qs.order_by("meeting__starts_at")
