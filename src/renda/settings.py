@@ -176,7 +176,7 @@ if TESTING:
     # password tests (see tests/accounts) and use a fast hasher elsewhere.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "renda.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "renda.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "renda.accounts.validators.NotContainingUsernameValidator"},
@@ -192,7 +192,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # Per account, not per address: a township office shares one address behind NAT, and one clerk's typos must not
 # lock out the whole office. Password guessing across accounts is slowed by the per-IP throttle of the login.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# Failures are cleared by renda.accounts.services once a login is complete: for an administrator only after the
+# second factor, so that the password alone does not give a fresh round of TOTP guesses.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "renda.accounts.security.lockout_response"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False

@@ -2,45 +2,33 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
+from renda.accounts import services as account_services
 from renda.accounts.models import ApiToken, User
 
 
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("ascii", "ignore")).hexdigest()
-
-
 def issue_token(user: User) -> tuple[str, ApiToken]:
-    raw = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, key_hash=hash_token(raw),
-        expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
-    )
-    return raw, token
+    """A token for `user` (audited) — what POST /auth/token gives once the user has proven who they are."""
+    return account_services.api_token_issue(user=user)
 
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        now = timezone.now()
-        row = (ApiToken.objects.select_related("user", "user__region", "user__unit", "user__person")
-               .filter(key_hash=hash_token(token), expires_at__gt=now).first())
-        if row is None or not row.user.is_active:
+        user = account_services.api_token_user(raw=token)
+        if user is None:
             return None
-        request.user = row.user
-        return row.user
+        request.user = user
+        return user
 
 
 class SessionAuth(APIKeyCookie):
-    """The page session, so htmx and pages can call the API; CSRF-checked like any form post."""
+    """The page session, so htmx and pages can call the API; CSRF-checked like any form post. An administrator
+    who has not yet given the second factor is not logged in here either."""
 
     param_name = settings.SESSION_COOKIE_NAME
 

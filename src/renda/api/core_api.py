@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from renda.accounts import services as account_services
-from renda.api.auth import issue_token
 from renda.api.schemas import ERRORS, Error, Page, PageParams, paginate
 from renda.core.access import endpoint
 from renda.core.roles import ALL_ROLES
@@ -28,12 +27,15 @@ class TokenOut(Schema):
     expires_at: datetime
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 400: Error, 401: Error, 422: Error, 429: Error})
+@router.post("/auth/token", auth=None, response={200: TokenOut, 400: Error, 401: Error, 422: Error, 429: Error},
+             summary="Log in: a bearer token",
+             description="401 `invalid_credentials` (the same for a wrong username and a wrong password), "
+                         "`otp_required` / `otp_invalid` (administrators: the TOTP code); 429 `locked_out` after "
+                         "too many failures. The token ends at `expires_at` or after 30 minutes unused.")
 @endpoint(public=True)
 def auth_token(request: HttpRequest, payload: TokenIn) -> TokenOut:
-    user = account_services.authenticate_for_api(
+    raw, token = account_services.api_login(
         request=request, username=payload.username, password=payload.password, otp=payload.otp)
-    raw, token = issue_token(user)
     return TokenOut(token=raw, expires_at=token.expires_at)
 
 

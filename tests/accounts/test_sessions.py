@@ -1,0 +1,114 @@
+"""Session limits (等保 2.0 level 3): 30 minutes idle ends a session, and 12 hours after login it ends anyway."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from renda.accounts.security import LOGIN_AT_KEY
+from tests.accounts.helpers import audit_rows, page_login
+
+pytestmark = pytest.mark.django_db
+HOME = reverse("web:home")
+
+
+def _session_row(client: Client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def _set_login_at(client: Client, seconds_ago: float) -> None:
+    session = client.session
+    session[LOGIN_AT_KEY] = time.time() - seconds_ago
+    session.save()
+
+
+def test_the_idle_timeout_is_30_minutes_and_renewed_by_each_request(clerk):
+    client = Client()
+    page_login(client, "clerk")
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert client.session.get_expiry_age() == 30 * 60
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=5))
+
+    response = client.get(HOME)
+
+    assert response.status_code == 200
+    remaining = _session_row(client).expire_date - timezone.now()
+    assert timedelta(minutes=29) < remaining <= timedelta(minutes=30)
+
+
+def test_a_session_idle_past_the_timeout_is_gone(clerk):
+    client = Client()
+    page_login(client, "clerk")
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1))
+
+    response = client.get(HOME)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_login_records_when_the_session_began(clerk):
+    client = Client()
+    before = time.time()
+    page_login(client, "clerk")
+    assert before <= client.session[LOGIN_AT_KEY] <= time.time()
+
+
+def test_a_session_ends_12_hours_after_login_however_busy(clerk):
+    client = Client()
+    page_login(client, "clerk")
+    _set_login_at(client, 12 * 3600 - 60)
+    assert client.get(HOME).status_code == 200  # a minute before the limit: still in
+
+    _set_login_at(client, 12 * 3600 + 1)
+    response = client.get(HOME)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?expired=1"
+    assert "登录已超时" in client.get(response["Location"]).content.decode()
+    [row] = audit_rows("auth.session_expired")
+    assert row.actor_id == clerk.pk
+    again = client.get(HOME)
+    assert again.status_code == 302 and "expired" not in again["Location"]  # logged out, not just redirected
+
+
+def test_an_expired_session_on_the_api_answers_401_not_a_redirect(clerk):
+    client = Client()
+    page_login(client, "clerk")
+    assert client.get("/api/v1/me").status_code == 200
+    _set_login_at(client, 12 * 3600 + 1)
+
+    response = client.get("/api/v1/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_htmx_is_told_to_load_the_login_page_whole(clerk):
+    client = Client()
+    page_login(client, "clerk")
+    _set_login_at(client, 12 * 3600 + 1)
+
+    response = client.get(HOME, headers={"HX-Request": "true"})
+
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{reverse('accounts:login')}?expired=1"
+
+
+def test_a_session_opened_elsewhere_starts_its_clock_at_first_use(clerk):
+    client = Client()
+    client.force_login(clerk)
+    assert LOGIN_AT_KEY not in client.session
+
+    assert client.get(HOME).status_code == 200
+
+    assert client.session[LOGIN_AT_KEY] <= time.time()
