@@ -25,6 +25,7 @@ NAV: list[NavItem] = [
     NavItem("用户管理", "sysadmin:index", frozenset({Role.SYSTEM_ADMIN})),
     NavItem("安全策略", "accounts:security", frozenset({Role.SECURITY_ADMIN})),
     NavItem("审计日志", "audit:list", frozenset({Role.AUDIT_ADMIN})),
+    NavItem("修改密码", "accounts:password_change", frozenset(Role)),
     NavItem("工作日历", "workdays:years", STAFF | {Role.SYSTEM_ADMIN}),
     NavItem("消息", "notifications:inbox", frozenset(Role)),
 ]
