@@ -184,44 +184,45 @@ def _plan_county_area(rng: random.Random, people: People, plan: Plan, org: Org, 
 
 
 def _plan_county_bodies(rng: random.Random, people: People, plan: Plan, org: Org) -> None:
-    county_only = _county_only(plan, org)
-    rng.shuffle(county_only)
+    free = _county_only(plan, org)
+    rng.shuffle(free)
     # leaders of the county who are deputies; the government ones may not sit on the standing committee
     for post, gov in [("中共示范县委书记", False), ("示范县人民政府县长", True), ("示范县人民政府副县长", True),
                       ("示范县人民政府副县长", True), ("示范县人民法院院长", True), ("示范县人民检察院检察长", True),
                       ("示范县监察委员会主任", True)]:
-        people.appoint(county_only.pop(), post, government=gov, age=(44, 56))
-    sc = BodyPlan(BodyKind.STANDING_COMMITTEE, "示范县人民代表大会常务委员会", org.county, org.congress, org.term)
-    cm = BodyPlan(BodyKind.CHAIRPERSONS_MEETING, "示范县人大常委会主任会议", org.county, org.congress, org.term)
-    chair = people.appoint(county_only.pop(), "示范县人大常委会主任", age=(50, 58))
-    sc.members.append((chair, MemberPost.CHAIR))
-    vices = [people.appoint(county_only.pop(), "示范县人大常委会副主任", age=(46, 58))
-             for _ in range(rng.randint(3, 4))]
-    # one vice-chair from a democratic party, as is common practice
-    vices[-1].party, vices[-1].occupation = Party.DEMOCRATIC, Occupation.PROFESSIONAL
-    sc.members += [(d, MemberPost.VICE_CHAIR) for d in vices]
-    secretary = people.appoint(county_only.pop(), "示范县人大常委会秘书长", age=(42, 56))
-    sc.members.append((secretary, MemberPost.SECRETARY))
-    cm.members = [(d, p) for d, p in sc.members]
-    plan.bodies += [sc, cm]
-    for committee in ("代表工作委员会", "法制工作委员会", "财政经济工作委员会", "教育科学文化卫生工作委员会",
-                      "农业与农村工作委员会", "社会建设工作委员会"):
-        head = people.appoint(county_only.pop(), f"示范县人大常委会委员、{committee}主任", age=(40, 56))
-        sc.members.append((head, MemberPost.MEMBER))
-        body = BodyPlan(BodyKind.WORKING_COMMITTEE, f"示范县人大常委会{committee}", org.county, org.congress,
-                        org.term, [(head, MemberPost.CHAIR)])
-        plan.bodies.append(body)
-    lay = [d for d in county_only if d.occupation != Occupation.CADRE][: rng.randint(12, 16)]
-    sc.members += [(d, MemberPost.MEMBER) for d in lay]
-    for d in lay:
-        county_only.remove(d)
+        people.appoint(free.pop(), post, government=gov, age=(44, 56))
+    plan.bodies += _standing_committee(rng, people, org, free)
     for area in org.areas:
         if area.is_street:
-            plan.bodies.append(_street_committee(rng, people, plan, org, area, county_only))
+            plan.bodies.append(_street_committee(rng, people, org, area, free))
 
 
-def _street_committee(rng: random.Random, people: People, plan: Plan, org: Org, area: Area,
-                      free: list[Draft]) -> BodyPlan:
+def _standing_committee(rng: random.Random, people: People, org: Org, free: list[Draft]) -> list[BodyPlan]:
+    """主任, 3–4 副主任, 秘书长 (together the chairpersons' meeting), the heads of the working committees and lay
+    members: all county deputies, none holding an executive, supervisory, judicial or procuratorial post."""
+    sc = BodyPlan(BodyKind.STANDING_COMMITTEE, "示范县人民代表大会常务委员会", org.county, org.congress, org.term)
+    sc.members.append((people.appoint(free.pop(), "示范县人大常委会主任", age=(50, 58)), MemberPost.CHAIR))
+    vices = [people.appoint(free.pop(), "示范县人大常委会副主任", age=(46, 58)) for _ in range(rng.randint(3, 4))]
+    vices[-1].party = Party.DEMOCRATIC  # one vice-chair from a democratic party, as is common practice
+    sc.members += [(d, MemberPost.VICE_CHAIR) for d in vices]
+    sc.members.append((people.appoint(free.pop(), "示范县人大常委会秘书长", age=(42, 56)), MemberPost.SECRETARY))
+    meeting = BodyPlan(BodyKind.CHAIRPERSONS_MEETING, "示范县人大常委会主任会议", org.county, org.congress, org.term,
+                       list(sc.members))
+    committees = []
+    for name in ("代表工作委员会", "法制工作委员会", "财政经济工作委员会", "教育科学文化卫生工作委员会",
+                 "农业与农村工作委员会", "社会建设工作委员会"):
+        head = people.appoint(free.pop(), f"示范县人大常委会委员、{name}主任", age=(40, 56))
+        sc.members.append((head, MemberPost.MEMBER))
+        committees.append(BodyPlan(BodyKind.WORKING_COMMITTEE, f"示范县人大常委会{name}", org.county, org.congress,
+                                   org.term, [(head, MemberPost.CHAIR)]))
+    lay = [d for d in free if d.occupation != Occupation.CADRE][: rng.randint(12, 16)]
+    sc.members += [(d, MemberPost.MEMBER) for d in lay]
+    for d in lay:
+        free.remove(d)
+    return [sc, meeting, *committees]
+
+
+def _street_committee(rng: random.Random, people: People, org: Org, area: Area, free: list[Draft]) -> BodyPlan:
     mine = [d for d in free if d.region.parent_id == area.region.pk]
     if not mine:
         raise RuntimeError(f"demo plan: no county deputy left in {area.name} to chair its working committee")

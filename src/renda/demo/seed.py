@@ -43,6 +43,7 @@ DEMO_PASSWORD = "Renda-demo-2026"
 TOWNSHIP_LOGINS = {"township": "青山镇", "township2": "柳河镇"}
 UNIT_LOGIN = "县交通运输局"
 ADMIN_LOGINS = [("admin", Role.SYSTEM_ADMIN), ("security", Role.SECURITY_ADMIN), ("auditor", Role.AUDIT_ADMIN)]
+LEVEL_WORDS: dict[str, str] = {RegionLevel.COUNTY: "县人大代表", RegionLevel.TOWNSHIP: "乡镇人大代表"}
 NAMED_LOGINS = ["admin", "security", "auditor", "county", "township", "township2", "deputy", "unit"]
 
 
@@ -207,7 +208,9 @@ def login_rows() -> list[dict[str, Any]]:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         where = user.unit.name if user.unit else (user.region.name if user.region else "")
         if user.person:
-            where = f"{user.person.name}，{where}（乡镇代表兼县代表）"
+            levels = set(user.person.mandates.filter(status=MandateStatus.ACTIVE)
+                         .values_list("congress__region__level", flat=True))
+            where = f"{user.person.name}，{where}（{'、'.join(LEVEL_WORDS.get(lv, lv) for lv in sorted(levels))}）"
         rows.append({"username": username, "missing": False, "role": Role(user.role).label, "where": where,
                      "totp": b32encode(device.bin_key).decode() if device else ""})
     return rows
