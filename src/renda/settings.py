@@ -97,6 +97,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "renda.core.middleware.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,7 +106,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "renda.accounts.middleware.SessionTimeoutMiddleware",
     "renda.accounts.middleware.SecondFactorRequiredMiddleware",
-    "renda.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -190,7 +190,7 @@ AXES_FAILURE_LIMIT = "renda.accounts.security.failure_limit"
 AXES_COOLOFF_TIME = "renda.accounts.security.cooloff_time"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Per account, not per address: a township office shares one address behind NAT, and one clerk's typos must not
-# lock out the whole office. Password guessing across accounts is slowed by the per-IP throttle of the login.
+# lock out the whole office. Guessing across many accounts from one address is left to the county's gateway (WAF).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Failures are cleared by renda.accounts.services once a login is complete: for an administrator only after the
 # second factor, so that the password alone does not give a fresh round of TOTP guesses.
