@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
 from renda.core import scope
-from renda.organizations.models import Congress, HandlingUnit, Region, Term
+from renda.organizations.models import Body, BodyMember, Congress, HandlingUnit, MemberPost, Region, Term
 
 
 def regions_visible(*, user: Any) -> QuerySet[Region]:
@@ -20,6 +20,16 @@ def congresses_visible(*, user: Any) -> QuerySet[Congress]:
 
 def units_visible(*, user: Any) -> QuerySet[HandlingUnit]:
     return scope.within(HandlingUnit.objects.select_related("region"), user)
+
+
+def bodies_visible(*, user: Any) -> QuerySet[Body]:
+    """Bodies in the user's region and below, each with its sitting members (`current_members`, chair first)."""
+    by_post = Case(*[When(post=p, then=Value(i)) for i, p in enumerate(MemberPost.values)],
+                   output_field=IntegerField())
+    sitting = BodyMember.objects.filter(until__isnull=True).select_related("person").order_by(by_post, "id")
+    qs = Body.objects.select_related("region", "congress", "term").prefetch_related(
+        Prefetch("members", queryset=sitting, to_attr="current_members"))
+    return scope.within(qs, user)
 
 
 def access_region_by_id(*, user: Any, region_id: int) -> Region:

@@ -8,8 +8,9 @@ from typing import Any
 from django.db import transaction
 
 from renda.core import audit
-from renda.core.errors import Invalid
-from renda.core.settings_registry import spec
+from renda.core.errors import Forbidden, Invalid, StaleVersion
+from renda.core.roles import Role
+from renda.core.settings_registry import SettingSpec, spec
 from renda.organizations.models import (
     CHILD_LEVELS,
     Body,
@@ -85,16 +86,64 @@ def congress_setting(congress: Congress | None, key: str) -> Any:
     return s.default if row is None else row.value
 
 
+def may_change_settings(*, user: Any, congress: Congress) -> bool:
+    """County staff change the settings of every congress in their region; township staff only those of their
+    own township's congress (a township does not set the rules of its neighbour or of the county)."""
+    role = getattr(user, "role", None)
+    region = getattr(user, "region", None)
+    if region is None:
+        return False
+    if role == Role.COUNTY_STAFF:
+        return congress.region.is_within(region)
+    if role == Role.TOWNSHIP_STAFF:
+        return congress.region_id == region.pk
+    return False
+
+
+def _congress_spec(key: str) -> SettingSpec:
+    try:
+        s = spec(key)
+    except KeyError:
+        raise Invalid(f"没有名为 {key} 的参数", fields={key: ["未知参数"]}) from None
+    if s.scope != "congress":
+        raise Invalid(f"“{s.label}”是全平台参数，不能按人民代表大会设置", fields={key: ["不是人民代表大会的参数"]})
+    return s
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value) or "（空）"
+    return str(value)
+
+
+NOT_GIVEN: Any = object()
+
+
 @transaction.atomic
-def congress_setting_set(*, actor: Any, congress: Congress, key: str, raw: Any) -> Any:
-    s = spec(key)
+def congress_setting_set(*, actor: Any, congress: Congress, key: str, raw: Any, expected: Any = NOT_GIVEN) -> Any:
+    """Change one [setting] of a congress. `actor` None is the platform itself (seeding) and is not checked.
+
+    `expected` is the value the actor was shown: when someone changed it meanwhile the write is refused
+    (StaleVersion), never merged. Writes of one congress's settings are serialised on the congress row, so
+    the comparison and the write see the same value."""
+    s = _congress_spec(key)
+    if actor is not None and not may_change_settings(user=actor, congress=congress):
+        raise Forbidden("您无权修改该人民代表大会的参数")
     try:
         value = s.clean(raw)
     except ValueError as exc:
         raise Invalid(str(exc), fields={key: [str(exc)]}) from None
+    list(Congress.objects.select_for_update().filter(pk=congress.pk).values_list("pk", flat=True))
     before = congress_setting(congress, key)
+    if expected is not NOT_GIVEN and audit.canonical(expected) != audit.canonical(before):
+        message = (f"“{s.label}”已被他人修改为 {_shown(before)}（您看到的是 {_shown(expected)}），"
+                   "您的修改未保存。请核对最新的值后重新提交。")
+        raise StaleVersion(message, fields={key: [message]})
+    if audit.canonical(before) == audit.canonical(value):
+        return value
     CongressSetting.objects.update_or_create(congress=congress, key=key, defaults={"value": value})
-    if before != value:
-        audit.record(actor=actor, action="setting.change", obj=congress, object_repr=f"{congress} · {s.label}",
-                     before={key: before}, after={key: value})
+    audit.record(actor=actor, action="setting.change", obj=congress, object_repr=f"{congress} · {s.label}",
+                 before={key: before}, after={key: value})
     return value
