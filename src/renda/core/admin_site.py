@@ -8,12 +8,15 @@ models registered here are scoped to the administrator's region, and the audit l
 from __future__ import annotations
 
 import contextlib
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import URLResolver
 
 from renda.core.access import Access
+from renda.core.errors import Forbidden
 from renda.core.roles import Role
 
 SYSADMIN_ACCESS = Access(roles=frozenset({Role.SYSTEM_ADMIN}))
@@ -39,17 +42,33 @@ class RendaAdminSite(admin.AdminSite):
 
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         wrapped = super().admin_view(view, cacheable)
-        wrapped.renda_access = SYSADMIN_ACCESS
-        return wrapped
+
+        @wraps(wrapped)
+        def refuse_other_roles(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            # A logged-in user of another role gets 403 like on every page, not Django's login form.
+            if request.user.is_authenticated and getattr(request.user, "role", None) != Role.SYSTEM_ADMIN:
+                raise Forbidden()
+            return wrapped(request, *args, **kwargs)
+
+        refuse_other_roles.renda_access = SYSADMIN_ACCESS  # type: ignore[attr-defined]
+        return refuse_other_roles
 
     def get_urls(self) -> list[Any]:
         urls = super().get_urls()
-        for pattern in urls:
-            callback = getattr(pattern, "callback", None)
-            if callback is not None and not hasattr(callback, "renda_access"):
-                with contextlib.suppress(AttributeError):
-                    callback.renda_access = SYSADMIN_ACCESS
+        _declare(urls)
         return urls
+
+
+def _declare(patterns: list[Any]) -> None:
+    """Mark every view of the site, the model admins' included ones too (their own redirects to the change view
+    lead only to views behind admin_view)."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _declare(pattern.url_patterns)
+        callback = getattr(pattern, "callback", None)
+        if callback is not None and not hasattr(callback, "renda_access"):
+            with contextlib.suppress(AttributeError):
+                callback.renda_access = SYSADMIN_ACCESS
 
 
 admin_site = RendaAdminSite(name="sysadmin")
