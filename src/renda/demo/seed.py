@@ -74,6 +74,11 @@ def seed_demo(*, seed: int = SEED) -> SeedReport:
     with transaction.atomic():
         if demo_exists():
             return SeedReport(created=False, seconds=time.perf_counter() - started)
+        taken = sorted(User.objects.filter(username__in=NAMED_LOGINS).values_list("username", flat=True))
+        if taken:
+            raise DemoNotAllowed(f"账户 {'、'.join(taken)} 已存在，演示县未载入 / "
+                                 f"the demo logins {', '.join(taken)} exist already: the demo county was not loaded",
+                                 code="demo_logins_taken")
         rng = random.Random(seed)
         org = org_builder.build(rng)
         people = People(rng)
