@@ -3,6 +3,7 @@ and under the usual names, Excel and text dates, full-width digits, stray spaces
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import json
@@ -23,6 +24,7 @@ from renda.deputies.models import (
     Mandate,
     Person,
 )
+from renda.deputies.tasks import run_roster_import
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,11 +156,10 @@ def test_real_run_writes_the_good_rows_cleaned_with_their_mandates_and_audit(set
                                                                      "县第一选区")
     assert GroupMembership.objects.get().mandate.person == zhang
     summary = AuditEntry.objects.get(action="roster.import")
-    assert json.loads(summary.after)["created"] == 3 and summary.actor_id == clerk.pk
-    entries = AuditEntry.objects.filter(action="person.import_create")
-    assert entries.count() == 3
-    assert all(ID_A not in e.after and "13800138000" not in e.after for e in entries)
-    assert json.loads(entries.get(object_id=str(zhang.pk)).after)["id_number"] == "440106********1234"
+    after = json.loads(summary.after)
+    assert (after["created"], summary.actor_id, summary.object_id) == (3, clerk.pk, str(setup.congress_a.pk))
+    assert sorted(after["created_people"]) == sorted(p.pk for p in people.values())
+    assert ID_A not in summary.after and "13800138000" not in summary.after
 
 
 def test_all_or_nothing_writes_nothing_when_a_row_is_bad(setup, clerk):
@@ -185,10 +186,11 @@ def test_reimport_updates_by_id_number_and_never_duplicates(setup, clerk):
     assert (zhang.phone, zhang.version, zhang.address) == ("13700137000", 2, "甲村1号")  # empty cell keeps address
     mandate = zhang.mandates.get()
     assert (mandate.district.name, mandate.version) == ("第二选区", 2)
-    entry = AuditEntry.objects.filter(action="person.import_update").get()
-    assert json.loads(entry.before) == {"phone": "138****8000"}
-    after = json.loads(entry.after)
-    assert after["phone"] == "137****7000" and after["mandates"][0]["district"] == mandate.district_id
+    summary = AuditEntry.objects.filter(action="roster.import").order_by("-seq").first()
+    assert json.loads(summary.after)["changed_people"] == [{
+        "person": zhang.pk, "before": {"phone": "138****8000"}, "after": {"phone": "137****7000"},
+        "mandates": [{"id": mandate.pk, "congress": setup.congress_a.pk, "district": mandate.district_id,
+                      "elected_on": "2021-09-20"}]}]
 
 
 def test_same_id_twice_in_the_file_is_refused_on_both_rows(setup, clerk):
@@ -289,3 +291,13 @@ def test_a_large_file_is_queued_as_a_job_that_reports_progress_and_drops_the_fil
         (r, c) for r, _, c in EXPECTED_ERRORS}
     assert Person.objects.count() == 3
     assert AuditEntry.objects.filter(action="roster.import").get().actor_id == clerk.pk
+
+
+def test_a_job_whose_file_cannot_be_read_fails_with_a_chinese_message_and_drops_the_file(setup, clerk):
+    job = ImportJob.objects.create(congress=setup.congress_a, created_by=clerk, filename="坏文件.xlsx",
+                                   payload=base64.b64encode(b"not a workbook").decode())
+    run_roster_import.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.payload) == (ImportJobStatus.FAILED, "")
+    assert ".xlsx" in job.error_message
+    assert not Person.objects.exists()

@@ -5,6 +5,7 @@ entry (before → after, with ID numbers and phones masked: the audit log is rea
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -36,10 +37,25 @@ _UNSET: Any = object()
 
 
 # --- people ---------------------------------------------------------------------------------------------------
+# Surnames read otherwise than the character's common reading (曾 zēng, not céng).
+SURNAME_INITIALS = {"曾": "z", "单": "s", "解": "x", "仇": "q", "区": "o", "查": "z", "朴": "p", "盖": "g",
+                    "乐": "y", "覃": "q", "尉": "y", "翟": "z", "缪": "m", "种": "c", "繁": "p", "员": "y",
+                    "秘": "b", "召": "s", "冼": "x", "长": "c", "重": "c", "燕": "y", "宿": "s", "沈": "s"}
+
+
+@functools.lru_cache(maxsize=8192)
+def _initial(char: str) -> str:
+    letters = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(ch for ch in "".join(letters).lower() if "a" <= ch <= "z")
+
+
 def name_initials(name: str) -> str:
-    """张三丰 → zsf: pinyin first letters, so a clerk finds a deputy by typing zsf."""
-    letters = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
-    return "".join(ch for ch in "".join(letters).lower() if "a" <= ch <= "z")[:50]
+    """张三丰 → zsf: pinyin first letters, so a clerk finds a deputy by typing zsf. Character by character
+    (cached: an import of 10,000 names meets a few hundred characters), the surname by its surname reading."""
+    if not name:
+        return ""
+    first = SURNAME_INITIALS.get(name[0]) or _initial(name[0])
+    return (first + "".join(_initial(ch) for ch in name[1:]))[:50]
 
 
 def person_audit_view(person: Person, fields: Iterable[str] = PERSON_FIELDS) -> dict[str, Any]:

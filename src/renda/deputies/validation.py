@@ -49,12 +49,13 @@ def _label(field: str) -> str:
 
 # --- text normalisation ---------------------------------------------------------------------------------------
 # Full-width ASCII (U+FF01–U+FF5E) maps to U+0021–U+007E; the ideographic space to a plain space.
-_HALFWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_INVISIBLE = dict.fromkeys([0x200B, 0x200C, 0x200D, 0xFEFF, 0x00A0], " ")
+# Zero-width and non-breaking spaces (pasted from web pages and WeChat) become plain spaces.
+_HALFWIDTH = str.maketrans({cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+                           | dict.fromkeys([0x3000, 0x200B, 0x200C, 0x200D, 0xFEFF, 0x00A0], 0x20))
 
 
 def to_halfwidth(text: str) -> str:
-    return text.translate(_HALFWIDTH).translate(_INVISIBLE)
+    return text.translate(_HALFWIDTH)
 
 
 def clean_text(value: Any) -> str:
