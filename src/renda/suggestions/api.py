@@ -1,0 +1,410 @@
+"""/api/v1/suggestions (API.md): suggestions and bills, their handling workflow, and the figures of §3.
+
+Each action is `POST /suggestions/<id>/<event>` with a small body that may carry "version"; the answer is the
+updated suggestion. Outside the caller's scope is 404; a role that may never take the event is 403; an event the
+state table refuses now is 409 invalid_transition; a stale version is 409 stale_version.
+"""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja import Status as HttpStatus
+
+from renda.api.schemas import ERRORS, Error, Page, PageParams, paginate
+from renda.core.access import endpoint
+from renda.core.errors import Invalid
+from renda.core.roles import Role
+from renda.deputies.models import Person
+from renda.organizations.models import Congress, HandlingUnit
+from renda.suggestions import selectors, services
+from renda.suggestions.models import Status, Suggestion
+
+router = Router(tags=["suggestions"])
+READERS = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.UNIT_USER, Role.DEPUTY)
+STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+ACTION_RESPONSES: dict[int, Any] = {**ERRORS, 409: Error}
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class CoSignerOut(Schema):
+    id: int
+    name: str
+    confirmed: bool
+
+
+class SuggestionOut(Schema):
+    id: int
+    number: str
+    kind: str
+    status: str
+    status_label: str
+    channel: str
+    congress: int
+    congress_name: str
+    title: str
+    content: str
+    category: str
+    lead_deputy: Ref
+    co_signers: list[CoSignerOut]
+    lead_unit: Ref | None
+    co_units: list[Ref]
+    deadline: date | None
+    deadline_warning: str
+    result_class: str | None
+    satisfaction: str | None
+    overdue: bool
+    key_supervised: bool
+    year: int
+    submitted_at: datetime | None
+    actions: list[str]
+    version: int
+
+
+class ReplyOut(Schema):
+    round: int
+    kind: str
+    result_class: str
+    text: str
+    replied_on: date
+    late: bool
+    letter: bool
+    satisfaction: str | None
+    comment: str | None
+
+
+class EventOut(Schema):
+    event: str
+    from_status: str
+    to_status: str
+    at: datetime
+    note: str
+
+
+class SuggestionDetailOut(SuggestionOut):
+    replies: list[ReplyOut]
+    events: list[EventOut]
+
+
+def suggestion_out(s: Suggestion, user: Any) -> SuggestionOut:
+    today = services.today()
+    return SuggestionOut(
+        id=s.pk, number=s.number, kind=s.kind, status=s.status, status_label=Status(s.status).label,
+        channel=s.channel, congress=s.congress_id, congress_name=s.congress.name, title=s.title, content=s.content,
+        category=s.category, lead_deputy=Ref(id=s.lead_deputy_id, name=s.lead_deputy.name),
+        co_signers=[CoSignerOut(id=c.person_id, name=c.person.name, confirmed=c.confirmed_at is not None)
+                    for c in s.cosigners.all()],
+        lead_unit=Ref(id=s.lead_unit.pk, name=s.lead_unit.name) if s.lead_unit else None,
+        co_units=[Ref(id=a.unit_id, name=a.unit.name) for a in getattr(s, "active_co_assignments", [])],
+        deadline=s.deadline, deadline_warning=s.deadline_warning, result_class=s.result_class or None,
+        satisfaction=s.satisfaction or None, overdue=selectors.is_overdue(s, today),
+        key_supervised=s.key_supervised, year=s.year, submitted_at=s.submitted_at,
+        actions=selectors.actions_for(user, s), version=s.version)
+
+
+def detail_out(s: Suggestion, user: Any) -> SuggestionDetailOut:
+    base = suggestion_out(s, user).dict()
+    replies = []
+    for r in s.replies.select_related("evaluation").order_by("round"):
+        evaluation = getattr(r, "evaluation", None)
+        replies.append(ReplyOut(round=r.round, kind=r.kind, result_class=r.result_class, text=r.text,
+                                replied_on=r.replied_on, late=r.late, letter=bool(r.letter),
+                                satisfaction=evaluation.satisfaction if evaluation else None,
+                                comment=evaluation.comment if evaluation else None))
+    events = [EventOut(event=e.event, from_status=e.from_status, to_status=e.to_status, at=e.at, note=e.note)
+              for e in s.events.all()]
+    return SuggestionDetailOut(**base, replies=replies, events=events)
+
+
+def _fresh(request: HttpRequest, s: Suggestion) -> SuggestionDetailOut:
+    return detail_out(selectors.access_suggestion_by_id(user=request.user, suggestion_id=s.pk), request.user)
+
+
+def _get(request: HttpRequest, suggestion_id: int) -> Suggestion:
+    return selectors.access_suggestion_by_id(user=request.user, suggestion_id=suggestion_id)
+
+
+def _people(ids: list[int]) -> list[Person]:
+    found = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise Invalid(fields={"co_signers": [f"代表 {i} 不存在" for i in missing]})
+    return [found[i] for i in ids]
+
+
+def _unit(unit_id: int, field: str) -> HandlingUnit:
+    unit = HandlingUnit.objects.select_related("region").filter(pk=unit_id).first()
+    if unit is None:
+        raise Invalid(fields={field: [f"承办单位 {unit_id} 不存在"]})
+    return unit
+
+
+# --- list, create, read -------------------------------------------------------------------------------------
+
+class ListFilters(Schema):
+    status: str | None = None
+    kind: str | None = None
+    channel: str | None = None
+    congress: int | None = None
+    year: int | None = None
+    overdue: bool | None = None
+    lead_unit: int | None = None
+    category: str | None = None
+    township: int | None = None
+    region: int | None = None
+    key_supervised: bool | None = None
+    q: str | None = None
+
+
+@router.get("/suggestions", response={200: Page[SuggestionOut], **ERRORS})
+@endpoint(*READERS)
+def suggestion_list(request: HttpRequest, params: Query[PageParams],
+                    filters: Query[ListFilters]) -> dict[str, object]:
+    qs = selectors.filtered(selectors.visible(user=request.user), today=services.today(), **filters.dict())
+    items, count = paginate(selectors.with_details(qs.order_by("-id")), params)
+    return {"items": [suggestion_out(s, request.user) for s in items], "count": count}
+
+
+class SuggestionIn(Schema):
+    kind: Literal["suggestion", "bill"] = "suggestion"
+    channel: Literal["session", "recess", "activity"]
+    congress: int
+    title: str
+    content: str
+    category: str = ""
+    co_signers: list[int] = []
+
+
+@router.post("/suggestions", response={201: SuggestionDetailOut, **ERRORS})
+@endpoint(Role.DEPUTY)
+def suggestion_create(request: HttpRequest, payload: SuggestionIn) -> HttpStatus[SuggestionDetailOut]:
+    congress = Congress.objects.select_related("region").filter(pk=payload.congress).first()
+    if congress is None:
+        raise Invalid(fields={"congress": ["人民代表大会不存在"]})
+    s = services.suggestion_create(actor=request.user, congress=congress, kind=payload.kind,
+                                   channel=payload.channel, title=payload.title, content=payload.content,
+                                   category=payload.category, co_signers=_people(payload.co_signers))
+    return HttpStatus(201, _fresh(request, s))
+
+
+@router.get("/suggestions/{suggestion_id}", response={200: SuggestionDetailOut, **ERRORS})
+@endpoint(*READERS)
+def suggestion_detail(request: HttpRequest, suggestion_id: int) -> SuggestionDetailOut:
+    return detail_out(_get(request, suggestion_id), request.user)
+
+
+class DraftPatch(Schema):
+    version: int | None = None
+    title: str | None = None
+    content: str | None = None
+    category: str | None = None
+    channel: Literal["session", "recess", "activity"] | None = None
+    co_signers: list[int] | None = None
+
+
+@router.patch("/suggestions/{suggestion_id}", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.DEPUTY)
+def suggestion_patch(request: HttpRequest, suggestion_id: int, payload: DraftPatch) -> SuggestionDetailOut:
+    s = _get(request, suggestion_id)
+    people = _people(payload.co_signers) if payload.co_signers is not None else None
+    s = services.suggestion_update_draft(actor=request.user, suggestion=s, version=payload.version,
+                                         title=payload.title, content=payload.content, category=payload.category,
+                                         channel=payload.channel, co_signers=people)
+    return _fresh(request, s)
+
+
+# --- workflow actions -------------------------------------------------------------------------------------
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+class WithdrawIn(VersionIn):
+    reason: str = ""
+
+
+class ReviewIn(VersionIn):
+    decision: Literal["accept", "return"]
+    reason: str = ""
+    note: str = ""
+
+
+class DecideIn(VersionIn):
+    decision: Literal["agenda", "as_suggestion"]
+    decided_by: Literal["presidium", "chairpersons_meeting"]
+    reason: str
+    decided_on: date | None = None
+
+
+class AssignIn(VersionIn):
+    lead_unit: int
+    co_units: list[int] = []
+    deadline: date | None = None
+    deadline_reason: str = ""
+
+
+class ReturnIn(VersionIn):
+    reason: str
+
+
+class ContactIn(VersionIn):
+    method: Literal["meeting", "phone", "letter"]
+    contacted_on: date | None = None
+    note: str = ""
+
+
+class OpinionIn(VersionIn):
+    text: str
+
+
+class ExtendIn(VersionIn):
+    deadline: date
+    reason: str
+
+
+class ReplyIn(VersionIn):
+    result_class: Literal["A", "B", "C", "D"]
+    text: str
+
+
+class EvaluateIn(VersionIn):
+    satisfaction: Literal["satisfied", "basically_satisfied", "unsatisfied"]
+    comment: str = ""
+
+
+class CloseIn(VersionIn):
+    note: str = ""
+
+
+@router.post("/suggestions/{suggestion_id}/submit", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.DEPUTY)
+def suggestion_submit(request: HttpRequest, suggestion_id: int, payload: VersionIn) -> SuggestionDetailOut:
+    s = services.suggestion_submit(actor=request.user, suggestion=_get(request, suggestion_id),
+                                   version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/cosign", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.DEPUTY)
+def suggestion_cosign(request: HttpRequest, suggestion_id: int, payload: VersionIn) -> SuggestionDetailOut:
+    s = services.suggestion_cosign(actor=request.user, suggestion=_get(request, suggestion_id),
+                                   version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/withdraw", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.DEPUTY)
+def suggestion_withdraw(request: HttpRequest, suggestion_id: int, payload: WithdrawIn) -> SuggestionDetailOut:
+    s = services.suggestion_withdraw(actor=request.user, suggestion=_get(request, suggestion_id),
+                                     reason=payload.reason, version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/revise", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.DEPUTY)
+def suggestion_revise(request: HttpRequest, suggestion_id: int, payload: VersionIn) -> SuggestionDetailOut:
+    s = services.suggestion_revise(actor=request.user, suggestion=_get(request, suggestion_id),
+                                   version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/review", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(*STAFF)
+def suggestion_review(request: HttpRequest, suggestion_id: int, payload: ReviewIn) -> SuggestionDetailOut:
+    s = services.suggestion_review(actor=request.user, suggestion=_get(request, suggestion_id),
+                                   decision=payload.decision, reason=payload.reason, note=payload.note,
+                                   version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/decide", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(*STAFF)
+def bill_decide(request: HttpRequest, suggestion_id: int, payload: DecideIn) -> SuggestionDetailOut:
+    s = services.bill_decide(actor=request.user, suggestion=_get(request, suggestion_id),
+                             decision=payload.decision, decided_by=payload.decided_by, reason=payload.reason,
+                             decided_on=payload.decided_on, version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/assign", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(*STAFF)
+def suggestion_assign(request: HttpRequest, suggestion_id: int, payload: AssignIn) -> SuggestionDetailOut:
+    s = services.suggestion_assign(
+        actor=request.user, suggestion=_get(request, suggestion_id), lead_unit=_unit(payload.lead_unit, "lead_unit"),
+        co_units=[_unit(u, "co_units") for u in payload.co_units], deadline=payload.deadline,
+        deadline_reason=payload.deadline_reason, version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/accept", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.UNIT_USER)
+def suggestion_accept(request: HttpRequest, suggestion_id: int, payload: VersionIn) -> SuggestionDetailOut:
+    s = services.suggestion_accept(actor=request.user, suggestion=_get(request, suggestion_id),
+                                   version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/return", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.UNIT_USER)
+def suggestion_return(request: HttpRequest, suggestion_id: int, payload: ReturnIn) -> SuggestionDetailOut:
+    suggestion = _get(request, suggestion_id)
+    services.suggestion_return(actor=request.user, suggestion=suggestion, reason=payload.reason,
+                               version=payload.version)
+    # The returning unit no longer sees the suggestion: answer with what it returned.
+    suggestion.refresh_from_db()
+    return detail_out(suggestion, request.user)
+
+
+@router.post("/suggestions/{suggestion_id}/contact", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.UNIT_USER)
+def suggestion_contact(request: HttpRequest, suggestion_id: int, payload: ContactIn) -> SuggestionDetailOut:
+    s = services.suggestion_contact(actor=request.user, suggestion=_get(request, suggestion_id),
+                                    method=payload.method, contacted_on=payload.contacted_on, note=payload.note,
+                                    version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/opinion", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.UNIT_USER)
+def suggestion_opinion(request: HttpRequest, suggestion_id: int, payload: OpinionIn) -> SuggestionDetailOut:
+    s = services.suggestion_opinion(actor=request.user, suggestion=_get(request, suggestion_id), text=payload.text,
+                                    version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/extend", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(*STAFF)
+def suggestion_extend(request: HttpRequest, suggestion_id: int, payload: ExtendIn) -> SuggestionDetailOut:
+    s = services.suggestion_extend(actor=request.user, suggestion=_get(request, suggestion_id),
+                                   deadline=payload.deadline, reason=payload.reason, version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/reply", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.UNIT_USER)
+def suggestion_reply(request: HttpRequest, suggestion_id: int, payload: ReplyIn) -> SuggestionDetailOut:
+    s = services.suggestion_reply(actor=request.user, suggestion=_get(request, suggestion_id),
+                                  result_class=payload.result_class, text=payload.text, version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/evaluate", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(Role.DEPUTY)
+def suggestion_evaluate(request: HttpRequest, suggestion_id: int, payload: EvaluateIn) -> SuggestionDetailOut:
+    s = services.suggestion_evaluate(actor=request.user, suggestion=_get(request, suggestion_id),
+                                     satisfaction=payload.satisfaction, comment=payload.comment,
+                                     version=payload.version)
+    return _fresh(request, s)
+
+
+@router.post("/suggestions/{suggestion_id}/close", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
+@endpoint(*STAFF)
+def suggestion_close(request: HttpRequest, suggestion_id: int, payload: CloseIn) -> SuggestionDetailOut:
+    s = services.suggestion_close(actor=request.user, suggestion=_get(request, suggestion_id), note=payload.note,
+                                  version=payload.version)
+    return _fresh(request, s)

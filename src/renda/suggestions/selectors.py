@@ -1,0 +1,117 @@
+"""Who sees which suggestion (DOMAIN.md §1, §3):
+
+- county and township staff: every suggestion of a congress in their region or below, except drafts;
+- a handling-unit user: what is assigned to their unit, as lead unit or co-unit, while the assignment stands;
+- a deputy: the suggestions they lead and those they were asked to co-sign;
+- anyone else: nothing. Outside the scope is "not found" (404), never "forbidden".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from renda.core import scope
+from renda.core.roles import STAFF_ROLES, Role
+from renda.suggestions import workflow
+from renda.suggestions.models import Assignment, CoSigner, Status, Suggestion, UnitRole
+
+
+def visible(*, user: Any) -> QuerySet[Suggestion]:
+    role = getattr(user, "role", None)
+    qs = Suggestion.objects.all()
+    if role in STAFF_ROLES:
+        path = scope.scope_path(user)
+        if not path:
+            return qs.none()
+        return qs.filter(region_path__startswith=path).exclude(status=Status.DRAFT)
+    if role == Role.UNIT_USER and user.unit_id:
+        return qs.filter(pk__in=Assignment.objects.filter(unit_id=user.unit_id, active=True)
+                         .values("suggestion_id"))
+    if role == Role.DEPUTY and user.person_id:
+        return qs.filter(Q(lead_deputy_id=user.person_id)
+                         | Q(pk__in=CoSigner.objects.filter(person_id=user.person_id).values("suggestion_id")))
+    return qs.none()
+
+
+def with_details(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """What the API and the lists show: congress, people and units, in a fixed number of queries."""
+    return qs.select_related("congress__region", "lead_deputy", "lead_unit", "township").prefetch_related(
+        Prefetch("cosigners", queryset=CoSigner.objects.select_related("person")),
+        Prefetch("assignments", queryset=Assignment.objects.filter(active=True, role=UnitRole.CO)
+                 .select_related("unit"), to_attr="active_co_assignments"))
+
+
+def access_suggestion_by_id(*, user: Any, suggestion_id: int) -> Suggestion:
+    return scope.get_or_404(with_details(visible(user=user)), pk=suggestion_id)
+
+
+def filtered(qs: QuerySet[Suggestion], *, today: date, status: str | None = None, kind: str | None = None,
+             channel: str | None = None, congress: int | None = None, year: int | None = None,
+             overdue: bool | None = None, lead_unit: int | None = None, category: str | None = None,
+             township: int | None = None, region: int | None = None, key_supervised: bool | None = None,
+             q: str | None = None) -> QuerySet[Suggestion]:
+    """The list filters of API.md, each a query parameter named after a field."""
+    if status:
+        qs = qs.filter(status__in=status.split(","))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if congress is not None:
+        qs = qs.filter(congress_id=congress)
+    if year is not None:
+        qs = qs.filter(year=year)
+    if overdue is not None:
+        late = Q(status__in=workflow.OPEN_HANDLING, deadline__lt=today)
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    if lead_unit is not None:
+        qs = qs.filter(lead_unit_id=lead_unit)
+    if category:
+        qs = qs.filter(category=category)
+    if township is not None:
+        qs = qs.filter(township_id=township)
+    if region is not None:
+        from renda.organizations.models import Region
+
+        path = Region.objects.filter(pk=region).values_list("path", flat=True).first()
+        qs = qs.filter(region_path__startswith=path) if path else qs.none()
+    if key_supervised is not None:
+        qs = qs.filter(key_supervised=key_supervised)
+    if q:
+        qs = qs.filter(Q(title__contains=q) | Q(number__startswith=q))
+    return qs
+
+
+def is_overdue(s: Suggestion, today: date) -> bool:
+    return s.status in workflow.OPEN_HANDLING and s.deadline is not None and s.deadline < today
+
+
+def relations(user: Any, s: Suggestion) -> set[str]:
+    """The actor's relations to a suggestion they can see (lead_deputy, co_signer, staff, lead_unit, co_unit)."""
+    role = getattr(user, "role", None)
+    out: set[str] = set()
+    if role == Role.DEPUTY:
+        if s.lead_deputy_id == user.person_id:
+            out.add("lead_deputy")
+        if any(c.person_id == user.person_id for c in s.cosigners.all()):
+            out.add("co_signer")
+    elif role in STAFF_ROLES:
+        out.add("staff")
+    elif role == Role.UNIT_USER:
+        if s.lead_unit_id and s.lead_unit_id == user.unit_id:
+            out.add("lead_unit")
+        if any(a.unit_id == user.unit_id for a in getattr(s, "active_co_assignments", [])):
+            out.add("co_unit")
+    return out
+
+
+def actions_for(user: Any, s: Suggestion) -> list[str]:
+    """The events this user may take on this suggestion now: what a page or an app offers as buttons."""
+    mine = relations(user, s)
+    if "co_signer" in mine and any(c.person_id == user.person_id and c.confirmed_at for c in s.cosigners.all()):
+        mine.discard("co_signer")  # already signed
+    return [event for event in workflow.table(s.kind).get(s.status, {})
+            if workflow.EVENTS[event].relation in mine]

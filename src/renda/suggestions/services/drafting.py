@@ -1,0 +1,198 @@
+"""The deputy's side before review: writing a draft, inviting co-signers (附议), submitting, withdrawing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from renda.core import audit
+from renda.core.errors import Forbidden, Invalid, InvalidTransition
+from renda.core.roles import Role
+from renda.deputies.models import Mandate, MandateStatus, Person
+from renda.organizations.models import Congress, Region, RegionLevel
+from renda.organizations.services import congress_setting
+from renda.suggestions import rules
+from renda.suggestions.models import Channel, CoSigner, Kind, Status, Suggestion
+from renda.suggestions.services._base import begin, finish, staff_of, tell, today
+
+
+def _active_mandate(person: Person, congress: Congress) -> Mandate | None:
+    return (Mandate.objects.select_related("district__region")
+            .filter(person=person, congress=congress, status=MandateStatus.ACTIVE, term__is_current=True).first())
+
+
+def _township_of(region: Region | None) -> Region | None:
+    if region is None:
+        return None
+    if region.level in (RegionLevel.TOWNSHIP, RegionLevel.STREET):
+        return region
+    if region.level == RegionLevel.VILLAGE:
+        return region.parent
+    return None
+
+
+def _check_fields(*, congress: Congress, kind: str, channel: str, title: str, content: str,
+                  category: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if kind not in Kind.values:
+        errors["kind"] = ["类别无效"]
+    if channel not in Channel.values:
+        errors["channel"] = ["提出途径无效"]
+    if kind == Kind.BILL and channel != Channel.SESSION:
+        errors["channel"] = ["议案只能在人民代表大会会议期间提出"]
+    if not title.strip():
+        errors["title"] = ["请填写标题"]
+    elif len(title) > 200:
+        errors["title"] = ["标题不能超过 200 字"]
+    if not content.strip():
+        errors["content"] = ["请填写建议内容"]
+    if category and category not in congress_setting(congress, "suggestions.categories"):
+        errors["category"] = ["领域分类不在本级人大设定的分类中"]
+    return errors
+
+
+def _co_signer_people(congress: Congress, lead: Person, people: Iterable[Person]) -> list[Person]:
+    out, bad = [], []
+    for person in people:
+        if person.pk == lead.pk or person in out:
+            continue
+        if _active_mandate(person, congress) is None:
+            bad.append(person.name)
+        out.append(person)
+    if bad:
+        message = f"{'、'.join(bad)} 不是本级人大的在任代表"
+        raise Invalid("附议人须为本级人大的在任代表", fields={"co_signers": [message]})
+    return out
+
+
+@transaction.atomic
+def suggestion_create(*, actor: Any, congress: Congress, kind: str, channel: str, title: str, content: str,
+                      category: str = "", co_signers: Iterable[Person] = ()) -> Suggestion:
+    """A deputy's draft; only a deputy of this congress in office may write one."""
+    if getattr(actor, "role", None) != Role.DEPUTY or not actor.person_id:
+        raise Forbidden("只有代表本人可以提出建议或议案")
+    lead = actor.person
+    mandate = _active_mandate(lead, congress)
+    if mandate is None:
+        raise Invalid("您不是该级人民代表大会的在任代表", fields={"congress": ["您不是该级人大的在任代表"]})
+    errors = _check_fields(congress=congress, kind=kind, channel=channel, title=title, content=content,
+                           category=category)
+    if errors:
+        raise Invalid(fields=errors)
+    people = _co_signer_people(congress, lead, co_signers)
+    district_region = mandate.district.region if mandate.district else congress.region
+    s = Suggestion.objects.create(
+        congress=congress, region_path=congress.region.path, township=_township_of(district_region),
+        kind=kind, channel=channel, title=title.strip(), content=content.strip(), category=category,
+        lead_deputy=lead, year=today().year)
+    CoSigner.objects.bulk_create([CoSigner(suggestion=s, person=p) for p in people])
+    audit.record(actor=actor, action="suggestion.create", obj=s,
+                 after={"kind": kind, "channel": channel, "title": s.title, "congress": congress.pk,
+                        "co_signers": [p.pk for p in people]})
+    return s
+
+
+@transaction.atomic
+def suggestion_update_draft(*, actor: Any, suggestion: Suggestion, version: int | None = None,
+                            title: str | None = None, content: str | None = None, category: str | None = None,
+                            channel: str | None = None, co_signers: Iterable[Person] | None = None) -> Suggestion:
+    """Edit one's own draft; co-signers no longer listed are removed, new ones invited."""
+    if getattr(actor, "role", None) != Role.DEPUTY or actor.person_id != suggestion.lead_deputy_id:
+        raise Forbidden("只有领衔代表可以修改草稿")
+    s = Suggestion.objects.select_for_update().select_related("congress__region").get(pk=suggestion.pk)
+    from renda.core.scope import check_version
+
+    check_version(s, version)
+    if s.status != Status.DRAFT:
+        raise InvalidTransition("只有草稿可以修改", fields={"status": ["只有草稿可以修改"]})
+    before = audit.snapshot(s, ["title", "content", "category", "channel", "version"])
+    before["co_signers"] = sorted(CoSigner.objects.filter(suggestion=s).values_list("person_id", flat=True))
+    s.title = s.title if title is None else title.strip()
+    s.content = s.content if content is None else content.strip()
+    s.category = s.category if category is None else category
+    s.channel = s.channel if channel is None else channel
+    errors = _check_fields(congress=s.congress, kind=s.kind, channel=s.channel, title=s.title, content=s.content,
+                           category=s.category)
+    if errors:
+        raise Invalid(fields=errors)
+    if co_signers is not None:
+        people = _co_signer_people(s.congress, s.lead_deputy, co_signers)
+        CoSigner.objects.filter(suggestion=s).exclude(person__in=people).delete()
+        have = set(CoSigner.objects.filter(suggestion=s).values_list("person_id", flat=True))
+        CoSigner.objects.bulk_create([CoSigner(suggestion=s, person=p) for p in people if p.pk not in have])
+    s.version += 1
+    s.save()
+    after = audit.snapshot(s, ["title", "content", "category", "channel", "version"])
+    after["co_signers"] = sorted(CoSigner.objects.filter(suggestion=s).values_list("person_id", flat=True))
+    audit.record(actor=actor, action="suggestion.edit", obj=s, before=before, after=after)
+    return s
+
+
+@transaction.atomic
+def suggestion_cosign(*, actor: Any, suggestion: Suggestion, version: int | None = None) -> Suggestion:
+    """An invited deputy confirms signing (附议)."""
+    s, before = begin(actor=actor, suggestion=suggestion, event="cosign", version=version)
+    CoSigner.objects.filter(suggestion=s, person_id=actor.person_id, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now())
+    return finish(actor=actor, s=s, event="cosign", to=Status.DRAFT, before=before,
+                  extra={"co_signer": actor.person_id})
+
+
+def signer_count(s: Suggestion) -> int:
+    """The lead deputy and every co-signer who has confirmed."""
+    return 1 + CoSigner.objects.filter(suggestion=s, confirmed_at__isnull=False).count()
+
+
+def _next_number(s: Suggestion, year: int) -> str:
+    Congress.objects.select_for_update().filter(pk=s.congress_id).first()  # numbers of one congress in turn
+    prefix = f"{year}-"
+    taken = Suggestion.objects.filter(congress_id=s.congress_id, number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:04d}"
+
+
+@transaction.atomic
+def suggestion_submit(*, actor: Any, suggestion: Suggestion, version: int | None = None) -> Suggestion:
+    s, before = begin(actor=actor, suggestion=suggestion, event="submit", version=version)
+    errors = _check_fields(congress=s.congress, kind=s.kind, channel=s.channel, title=s.title, content=s.content,
+                           category=s.category)
+    if errors:
+        raise Invalid(fields=errors)
+    if s.kind == Kind.BILL:
+        needed = rules.bill_min_signers(s.congress.region.level)
+        have = signer_count(s)
+        if have < needed:
+            message = f"议案须由代表 {needed} 人以上联名提出（含领衔代表），目前确认联名 {have} 人"
+            raise Invalid(message, code="bill_signers_below_threshold",
+                          fields={"co_signers": [message]}, needed=needed, signers=have)
+    if not s.number:  # a revised suggestion keeps the number it was first given
+        s.year = today().year
+        s.number = _next_number(s, s.year)
+    s.submitted_at = timezone.now()
+    what = "议案" if s.kind == Kind.BILL else "建议"
+    tell(staff_of(s), s, "submitted", f"新{what}待审查：{s.title}",
+         f"{s.lead_deputy.name} 代表提交了{what}“{s.title}”。")
+    return finish(actor=actor, s=s, event="submit", to=Status.SUBMITTED, before=before)
+
+
+@transaction.atomic
+def suggestion_withdraw(*, actor: Any, suggestion: Suggestion, reason: str = "",
+                        version: int | None = None) -> Suggestion:
+    s, before = begin(actor=actor, suggestion=suggestion, event="withdraw", version=version)
+    if s.status != Status.DRAFT:
+        tell(staff_of(s), s, "withdrawn", f"代表已撤回：{s.title}", reason)
+    return finish(actor=actor, s=s, event="withdraw", to=Status.WITHDRAWN, before=before, note=reason)
+
+
+@transaction.atomic
+def suggestion_revise(*, actor: Any, suggestion: Suggestion, version: int | None = None) -> Suggestion:
+    """A returned suggestion goes back to the deputy's drafts, to be improved and submitted again."""
+    s, before = begin(actor=actor, suggestion=suggestion, event="revise", version=version)
+    s.return_reason = ""
+    return finish(actor=actor, s=s, event="revise", to=Status.DRAFT, before=before)
+
+
+__all__ = ["signer_count", "suggestion_cosign", "suggestion_create", "suggestion_revise",
+           "suggestion_submit", "suggestion_update_draft", "suggestion_withdraw"]
