@@ -15,6 +15,7 @@ urlpatterns = [
     path("suggestions/", include("renda.suggestions.urls")),
     path("meetings/", include("renda.meetings.urls")),
     path("liaison/", include("renda.liaison.urls")),
+    path("portal/", include("renda.liaison.portal_urls")),
     path("api/v1/", declare_docs_views(api.urls)),
     path("sysadmin/", admin_site.urls),
 ]

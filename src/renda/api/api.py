@@ -109,6 +109,8 @@ def routers() -> None:
     api.add_router("", deputies_api.router)
     from renda.suggestions.api import router as suggestions_router
     api.add_router("", suggestions_router)
+    from renda.liaison.api import router as liaison_router
+    api.add_router("", liaison_router)
     from renda.meetings.api import router as meetings_router
     api.add_router("", meetings_router)
 

@@ -13,9 +13,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from renda.core import scope
+from renda.core.errors import NotFound
 from renda.core.roles import Role
 from renda.deputies.models import Mandate, MandateStatus, Person
 from renda.liaison import recurrence
+from renda.liaison.codes import is_code, normalize_code
 from renda.liaison.models import (
     DutyAssignment,
     Opinion,
@@ -199,10 +201,9 @@ def public_station(station_id: Any) -> Station:
 
 
 def public_opinion(code: str) -> Opinion:
-    code = (code or "").strip().upper()
-    if not code or len(code) > 16:
-        from renda.core.errors import NotFound
-
+    """The opinion a tracking code (normalised) opens; anything that is not a well-formed code is simply not found."""
+    code = normalize_code(code)
+    if not is_code(code):
         raise NotFound("查询码不存在，请核对后重新输入")
     return scope.get_or_404(Opinion.objects.select_related("station"), tracking_code=code)
 
@@ -249,17 +250,29 @@ def deputies_for_region(region: Region, stations: list[Station] | None = None,
     for m in mandates:
         d = found.setdefault(m.person_id, PublicDeputy(m.person_id, m.person.name, [], []))
         d.levels.append(level_labels.get(m.congress.region.level, "") + "人大代表")
-    assigned = (StationDeputy.objects.filter(station__in=stations, since__lte=today)
-                .filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("person", "station"))
-    active_levels: dict[int, list[str]] = defaultdict(list)
-    for m in (Mandate.objects.filter(person_id__in=[a.person_id for a in assigned], status=MandateStatus.ACTIVE,
-                                     term__is_current=True).select_related("congress__region")):
-        active_levels[m.person_id].append(level_labels.get(m.congress.region.level, "") + "人大代表")
-    for a in assigned:
-        d = found.setdefault(a.person_id, PublicDeputy(a.person_id, a.person.name, active_levels[a.person_id], []))
-        d.stations.append(a.station.name)
+    for d in station_public_deputies(stations, today):
+        found.setdefault(d.id, PublicDeputy(d.id, d.name, [], [])).stations.extend(d.stations)
+        found[d.id].levels += d.levels
     for d in found.values():
         d.levels = sorted(set(d.levels), key=lambda lv: ("县" not in lv, lv))
+    return sorted(found.values(), key=lambda d: d.name)
+
+
+def station_public_deputies(stations: list[Station], today: date | None = None) -> list[PublicDeputy]:
+    """The deputies assigned to the stations today (编组进站), with the levels of their active mandates."""
+    today = today or timezone.localdate()
+    assigned = (StationDeputy.objects.filter(station__in=stations, since__lte=today)
+                .filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("person", "station"))
+    level_labels = dict(RegionLevel.choices)
+    levels: dict[int, set[str]] = defaultdict(set)
+    for m in (Mandate.objects.filter(person_id__in=[a.person_id for a in assigned], status=MandateStatus.ACTIVE,
+                                     term__is_current=True).select_related("congress__region")):
+        levels[m.person_id].add(level_labels.get(m.congress.region.level, "") + "人大代表")
+    found: dict[int, PublicDeputy] = {}
+    for a in assigned:
+        d = found.setdefault(a.person_id, PublicDeputy(
+            a.person_id, a.person.name, sorted(levels[a.person_id], key=lambda lv: ("县" not in lv, lv)), []))
+        d.stations.append(a.station.name)
     return sorted(found.values(), key=lambda d: d.name)
 
 

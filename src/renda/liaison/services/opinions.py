@@ -5,7 +5,6 @@ before the deadline by the reminding office, escalation after it to the supervis
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
@@ -20,6 +19,14 @@ from renda.core.roles import Role
 from renda.core.scope import check_version
 from renda.core.settings_registry import platform_setting
 from renda.liaison import workflow
+from renda.liaison.codes import (  # noqa: F401  (re-exported for callers)
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    clean_text,
+    format_code,
+    new_tracking_code,
+    normalize_code,
+)
 from renda.liaison.models import (
     Channel,
     NotAcceptedReason,
@@ -36,9 +43,6 @@ from renda.organizations.models import HandlingUnit, Region, RegionLevel
 from renda.organizations.selectors import congress_for_region
 from renda.organizations.services import congress_setting
 
-# No 0/O, 1/I/L: a code read out over the phone or copied by hand by an older person is not misread.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 12  # 31^12 ≈ 7.9e17: not guessable, even at the throttle's pace
 PUBLIC_ACTOR = SimpleNamespace(pk=None, username="public", role="")
 OPINION_FIELDS = ("status", "category", "responsible", "unit", "deadline", "not_accepted_reason", "status_note",
                   "reply_text", "replied_on_the_spot", "satisfaction", "reopen_count", "published",
@@ -46,24 +50,11 @@ OPINION_FIELDS = ("status", "category", "responsible", "unit", "deadline", "not_
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 
 
-def new_tracking_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def format_code(code: str) -> str:
-    """ABCD-EFGH-JKMN: easier to read out and to copy."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
-
-
-def normalize_code(raw: str) -> str:
-    return re.sub(r"[\s\-]", "", raw or "").upper()
-
-
 def normalize_phone(raw: str) -> str:
     text = (raw or "").strip()
     if not text:
         return ""
-    if not PHONE_RE.match(text):
+    if not PHONE_RE.fullmatch(text):
         raise Invalid("电话号码格式不正确", fields={"phone": ["请填写手机号或固定电话"]})
     return re.sub(r"[\s\-]", "", text)
 
@@ -88,7 +79,7 @@ def _save(opinion: Opinion, *fields: str) -> None:
 
 
 def _check_content(content: str) -> str:
-    text = (content or "").strip()
+    text = clean_text(content)
     limit = int(platform_setting("liaison.opinion_max_chars"))
     if len(text) < 5:
         raise Invalid("请把意见写清楚（至少 5 个字）", fields={"content": ["至少 5 个字"]})
@@ -98,7 +89,7 @@ def _check_content(content: str) -> str:
 
 
 def _check_category(congress: Any, category: str) -> str:
-    category = (category or "").strip()
+    category = clean_text(category)
     if category and category not in congress_setting(congress, "liaison.opinion_categories"):
         raise Invalid("分类不在本级人大的意见分类中", fields={"category": ["无效的分类"]})
     return category
@@ -123,7 +114,7 @@ def opinion_register(*, actor: Any, channel: str, content: str, station: Station
     congress = station.congress if station is not None else congress_for_region(region)
     if congress is None:
         raise Invalid("该区域没有受理意见的人民代表大会", fields={"region": ["无所属人大"]})
-    name = (name or "").strip()
+    name = clean_text(name)
     if len(name) > 50:
         raise Invalid("姓名过长", fields={"name": ["最多 50 个字"]})
     phone = normalize_phone(phone)
@@ -189,7 +180,7 @@ def opinion_reject(*, actor: Any, opinion: Opinion, reason: str, note: str = "",
     opinion.status = workflow.next_status(opinion.status, "reject")
     opinion.not_accepted_reason = reason
     label = NotAcceptedReason(reason).label
-    opinion.status_note = (note or "").strip()[:500] or f"该事项{label}，依法应通过相应程序解决，人大不予受理。"
+    opinion.status_note = clean_text(note)[:500] or f"该事项{label}，依法应通过相应程序解决，人大不予受理。"
     opinion.closed_at = timezone.now()
     _save(opinion, "status", "not_accepted_reason", "status_note", "closed_at")
     audit.record(actor=actor, action="opinion.reject", obj=opinion, before=before, after=_view(opinion))
@@ -210,7 +201,7 @@ def opinion_assign(*, actor: Any, opinion: Opinion, unit: HandlingUnit, note: st
     if not allowed:
         raise Invalid("承办单位须是本乡镇政府、站所或上级县的部门", fields={"unit": ["无效的承办单位"]})
     opinion.unit = unit
-    opinion.status_note = (note or "").strip()[:500]
+    opinion.status_note = clean_text(note)[:500]
     _save(opinion, "status", "unit", "status_note")
     audit.record(actor=actor, action="opinion.assign", obj=opinion, before=before, after=_view(opinion))
     return opinion
@@ -227,7 +218,7 @@ def opinion_reply(*, actor: Any, opinion: Opinion, text: str, version: int | Non
             raise Forbidden("只能答复转办给本单位的意见")
     else:
         _check_staff(actor)
-    text = (text or "").strip()
+    text = clean_text(text)
     if len(text) < 2:
         raise Invalid("请填写答复内容", fields={"text": ["必填"]})
     before = _view(opinion)
@@ -257,7 +248,7 @@ def opinion_evaluate(*, opinion: Opinion, satisfaction: str, comment: str = "", 
     reopen = satisfaction == Satisfaction.UNSATISFIED and opinion.reopen_count < limit
     opinion.status = workflow.next_status(opinion.status, "reopen" if reopen else "evaluate")
     opinion.satisfaction = satisfaction
-    opinion.satisfaction_comment = (comment or "").strip()[:500]
+    opinion.satisfaction_comment = clean_text(comment)[:500]
     if reopen:
         opinion.reopen_count += 1
         opinion.deadline = reply_deadline(opinion.congress, timezone.localdate(now))
@@ -304,7 +295,7 @@ def opinion_publish(*, actor: Any, opinion: Opinion, summary: str, published: bo
     opinion = _locked(opinion, version)
     if published and opinion.replied_at is None:
         raise Invalid("只能公开已答复的意见", fields={"published": ["尚未答复"]})
-    summary = scrub((summary or "").strip())
+    summary = scrub(clean_text(summary))
     if published and len(summary) < 5:
         raise Invalid("请填写公开摘要（不含任何个人信息）", fields={"summary": ["至少 5 个字"]})
     before = _view(opinion)

@@ -1,0 +1,230 @@
+"""/api/v1/opinions — the staff side of constituents' opinions (API.md) — and, nested, the public portal API."""
+
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from renda.api.schemas import ERRORS, Error, Page, PageParams, paginate
+from renda.core.access import endpoint
+from renda.core.masking import mask_phone
+from renda.core.roles import Role
+from renda.core.scope import get_or_404
+from renda.liaison import public_api, selectors, workflow
+from renda.liaison.models import Opinion
+from renda.liaison.services import opinions as services
+from renda.organizations import selectors as org_selectors
+
+router = Router(tags=["opinions"])
+router.add_router("", public_api.router)
+
+STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+HANDLERS = (*STAFF, Role.UNIT_USER)
+ACTION_ERRORS = {**ERRORS, 409: Error}
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class ReplyOut(Schema):
+    text: str
+    replied_at: datetime
+    on_the_spot: bool
+
+
+class OpinionOut(Schema):
+    id: int
+    tracking_code: str
+    status: str
+    status_label: str
+    channel: str
+    station: int | None
+    station_name: str
+    region: Ref
+    category: str
+    content: str
+    constituent_name: str
+    constituent_phone: str
+    received_at: datetime
+    deadline: date
+    overdue: bool
+    escalated: bool
+    responsible: Ref | None
+    unit: Ref | None
+    not_accepted_reason: str
+    note: str
+    reply: ReplyOut | None
+    satisfaction: str
+    reopen_count: int
+    published: bool
+    allowed_events: list[str]
+    version: int
+
+
+def _masked_name(name: str) -> str:
+    return (name[0] + "*" * (len(name) - 1)) if name else ""
+
+
+def opinion_out(o: Opinion) -> OpinionOut:
+    today = timezone.localdate()
+    return OpinionOut(
+        id=o.pk, tracking_code=o.tracking_code, status=o.status, status_label=o.get_status_display(),
+        channel=o.channel, station=o.station_id, station_name=o.station.name if o.station else "",
+        region=Ref(id=o.region.pk, name=o.region.name), category=o.category, content=o.content,
+        constituent_name=_masked_name(o.constituent_name), constituent_phone=mask_phone(o.constituent_phone),
+        received_at=o.received_at, deadline=o.deadline,
+        overdue=o.status in workflow.AWAITING_REPLY and o.deadline < today, escalated=o.escalated_at is not None,
+        responsible=Ref(id=o.responsible.pk, name=str(o.responsible)) if o.responsible else None,
+        unit=Ref(id=o.unit.pk, name=o.unit.name) if o.unit else None,
+        not_accepted_reason=o.not_accepted_reason, note=o.status_note,
+        reply=ReplyOut(text=o.reply_text, replied_at=o.replied_at, on_the_spot=o.replied_on_the_spot)
+        if o.replied_at else None,
+        satisfaction=o.satisfaction, reopen_count=o.reopen_count, published=o.published,
+        allowed_events=workflow.allowed_events(o.status), version=o.version)
+
+
+class OpinionFilters(Schema):
+    status: str | None = None
+    station: int | None = None
+    channel: str | None = None
+    overdue: bool | None = None
+
+
+@router.get("/opinions", response={200: Page[OpinionOut], **ERRORS})
+@endpoint(*HANDLERS)
+def opinion_list(request: HttpRequest, params: Query[PageParams], filters: Query[OpinionFilters]) -> dict[str, object]:
+    qs = selectors.opinions_visible(user=request.user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.station is not None:
+        qs = qs.filter(station_id=filters.station)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.overdue is not None:
+        overdue = selectors.overdue_q(timezone.localdate())
+        qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
+    items, count = paginate(qs, params)
+    return {"items": [opinion_out(o) for o in items], "count": count}
+
+
+class OpinionIn(Schema):
+    station: int
+    channel: str = Field(..., max_length=16)
+    content: str = Field(..., max_length=10000)
+    category: str = Field("", max_length=50)
+    region: int | None = None
+    name: str = Field("", max_length=50)
+    phone: str = Field("", max_length=20)
+
+
+@router.post("/opinions", response={200: OpinionOut, **ERRORS})
+@endpoint(*STAFF)
+def opinion_create(request: HttpRequest, payload: OpinionIn) -> OpinionOut:
+    """Register an opinion received at a reception, by phone or by letter."""
+    user: Any = request.user
+    station = selectors.access_station_by_id(user=user, station_id=payload.station)
+    region = (org_selectors.access_region_by_id(user=user, region_id=payload.region)
+              if payload.region is not None else None)
+    opinion = services.opinion_register(actor=user, channel=payload.channel, content=payload.content,
+                                        station=station, region=region, category=payload.category,
+                                        name=payload.name, phone=payload.phone)
+    return opinion_out(opinion)
+
+
+@router.get("/opinions/{opinion_id}", response={200: OpinionOut, **ERRORS})
+@endpoint(*HANDLERS)
+def opinion_detail(request: HttpRequest, opinion_id: int) -> OpinionOut:
+    return opinion_out(selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id))
+
+
+class Versioned(Schema):
+    version: int | None = None
+
+
+class AcceptIn(Versioned):
+    category: str = Field(..., max_length=50)
+    responsible: int | None = None
+
+
+class RejectIn(Versioned):
+    reason: str = Field(..., max_length=16, description="litigation | arbitration")
+    note: str = Field("", max_length=500)
+
+
+class AssignIn(Versioned):
+    unit: int
+    note: str = Field("", max_length=500)
+
+
+class ReplyIn(Versioned):
+    text: str = Field(..., max_length=5000)
+
+
+class PublishIn(Versioned):
+    summary: str = Field("", max_length=300)
+    published: bool = True
+
+
+def _opinion(request: HttpRequest, opinion_id: int) -> Opinion:
+    return selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id)
+
+
+@router.post("/opinions/{opinion_id}/accept", response={200: OpinionOut, **ACTION_ERRORS})
+@endpoint(*STAFF)
+def opinion_accept(request: HttpRequest, opinion_id: int, payload: AcceptIn) -> OpinionOut:
+    from renda.accounts.models import User
+
+    opinion = _opinion(request, opinion_id)
+    responsible = None
+    if payload.responsible is not None:
+        responsible = get_or_404(User.objects.filter(is_active=True, role__in=STAFF), pk=payload.responsible)
+    return opinion_out(services.opinion_accept(actor=request.user, opinion=opinion, category=payload.category,
+                                               responsible=responsible, version=payload.version))
+
+
+@router.post("/opinions/{opinion_id}/reject", response={200: OpinionOut, **ACTION_ERRORS})
+@endpoint(*STAFF)
+def opinion_reject(request: HttpRequest, opinion_id: int, payload: RejectIn) -> OpinionOut:
+    """Not accepted: a matter in litigation or arbitration; the reason is shown to the constituent."""
+    return opinion_out(services.opinion_reject(actor=request.user, opinion=_opinion(request, opinion_id),
+                                               reason=payload.reason, note=payload.note, version=payload.version))
+
+
+@router.post("/opinions/{opinion_id}/assign", response={200: OpinionOut, **ACTION_ERRORS})
+@endpoint(*STAFF)
+def opinion_assign(request: HttpRequest, opinion_id: int, payload: AssignIn) -> OpinionOut:
+    from renda.organizations.models import HandlingUnit
+
+    opinion = _opinion(request, opinion_id)
+    # Any unit may be named; the service accepts only the township's own units and the county's departments.
+    unit = get_or_404(HandlingUnit.objects.select_related("region"), pk=payload.unit)
+    return opinion_out(services.opinion_assign(actor=request.user, opinion=opinion, unit=unit, note=payload.note,
+                                               version=payload.version))
+
+
+@router.post("/opinions/{opinion_id}/reply", response={200: OpinionOut, **ACTION_ERRORS})
+@endpoint(*HANDLERS)
+def opinion_reply(request: HttpRequest, opinion_id: int, payload: ReplyIn) -> OpinionOut:
+    return opinion_out(services.opinion_reply(actor=request.user, opinion=_opinion(request, opinion_id),
+                                              text=payload.text, version=payload.version))
+
+
+@router.post("/opinions/{opinion_id}/close", response={200: OpinionOut, **ACTION_ERRORS})
+@endpoint(*STAFF)
+def opinion_close(request: HttpRequest, opinion_id: int, payload: Versioned) -> OpinionOut:
+    return opinion_out(services.opinion_close(actor=request.user, opinion=_opinion(request, opinion_id),
+                                              version=payload.version))
+
+
+@router.post("/opinions/{opinion_id}/publish", response={200: OpinionOut, **ACTION_ERRORS})
+@endpoint(*STAFF)
+def opinion_publish(request: HttpRequest, opinion_id: int, payload: PublishIn) -> OpinionOut:
+    """Publish the reply on the portal under a summary without personal data (or withdraw it)."""
+    return opinion_out(services.opinion_publish(actor=request.user, opinion=_opinion(request, opinion_id),
+                                                summary=payload.summary, published=payload.published,
+                                                version=payload.version))

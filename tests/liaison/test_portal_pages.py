@@ -1,0 +1,115 @@
+"""The portal's pages without login: find my deputies and station from my village, the station page with its
+coming reception days, leave an opinion and follow it by code, judge the answer, large-text mode."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from renda.core.models import PlatformSetting
+from renda.liaison.models import Opinion, OpinionStatus
+from renda.liaison.services.opinions import format_code
+from tests.liaison.portal_data import build_portal_data
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+def test_find_my_deputies_and_station_from_my_village(liaison):
+    build_portal_data(liaison)
+    client = Client()
+    page = html(client.get("/portal/?q=甲村"))
+    assert f'href="/portal/place/{liaison.tree.village_a.pk}/"' in page
+    place = html(client.get(f"/portal/place/{liaison.tree.village_a.pk}/"))
+    assert "甲村代表联络站" in place and "甲镇人大代表中心联络站" in place
+    for name in ("王一", "李二", "张三", "赵四", "钱县代表"):
+        assert name in place
+    assert "县（区、市）人大代表" in place and "乡镇人大代表" in place
+    town = html(client.get(f"/portal/place/{liaison.tree.town_a.pk}/"))
+    assert f'href="/portal/place/{liaison.tree.village_a.pk}/"' in town, "a township lists its villages"
+    assert client.get("/portal/place/999999/").status_code == 404
+
+
+def _day(page: str, day) -> str:
+    return page.split(f'data-testid="day-{day:%Y-%m-%d}"')[1].split('<div class="day"')[0]
+
+
+def test_station_page_shows_coming_days_and_publishes_duty_three_days_ahead(liaison):
+    data = build_portal_data(liaison)
+    page = html(Client().get(f"/portal/stations/{liaison.central.pk}/"))
+    assert "每天，09:00—11:30（镇党委书记带队）" in page
+    assert "值班代表：李二、王一" in _day(page, data.near_day)
+    far = _day(page, data.far_day)
+    publish_on = data.far_day - timedelta(days=3)
+    assert f"值班代表将于{publish_on.month}月{publish_on.day}日公布" in far
+    assert "张三" not in far and "赵四" not in far, "the far day's deputies are not published yet"
+
+
+def test_leave_an_opinion_and_follow_it_by_code(liaison):
+    client = Client()
+    form = client.get(f"/portal/opinions/new/?station={liaison.central.pk}")
+    assert form.status_code == 200 and 'name="website"' in html(form)
+    response = client.post("/portal/opinions/new/", {
+        "station": liaison.central.pk, "content": "村里垃圾清运不及时，夏天气味很大。",
+        "village": liaison.tree.village_a.pk, "category": "环境保护", "name": "", "phone": "", "website": ""})
+    assert response.status_code == 302
+    opinion = Opinion.objects.get()
+    assert response["Location"] == f"/portal/track/{format_code(opinion.tracking_code)}/?new=1"
+    page = html(client.get(response["Location"]))
+    assert format_code(opinion.tracking_code) in page and "留言已提交" in page
+    found = client.get("/portal/track/", {"code": opinion.tracking_code.lower()})
+    assert found.status_code == 302 and format_code(opinion.tracking_code) in found["Location"]
+    assert "当前状态：已登记" in html(client.get(found["Location"]))
+    missing = client.get("/portal/track/ABCD-EFGH-JKMN/")
+    assert missing.status_code == 404 and "没有找到这个查询码" in html(missing)
+
+
+def test_form_errors_are_shown_and_honeypot_stores_nothing(liaison):
+    client = Client()
+    short = client.post("/portal/opinions/new/", {"station": liaison.central.pk, "content": "灯"})
+    assert short.status_code == 422 and "至少 5 个字" in html(short)
+    bot = client.post("/portal/opinions/new/", {"station": liaison.central.pk, "content": "买便宜的药请联系我们",
+                                                "website": "spam"})
+    assert bot.status_code == 302 and not Opinion.objects.exists()
+
+
+def test_throttled_submission_gets_429_and_a_plain_message(liaison):
+    PlatformSetting.objects.create(key="liaison.throttle_per_ip_hour", value=1)
+    client = Client()
+    data = {"station": liaison.central.pk, "content": "村里垃圾清运不及时，夏天气味很大。"}
+    assert client.post("/portal/opinions/new/", data).status_code == 302
+    refused = client.post("/portal/opinions/new/", data)
+    assert refused.status_code == 429 and "一小时后再试" in html(refused)
+    assert Opinion.objects.count() == 1
+
+
+def test_judging_the_answer_on_the_tracking_page(liaison):
+    data = build_portal_data(liaison)
+    url = f"/portal/track/{format_code(data.replied.tracking_code)}/"
+    assert 'data-testid="evaluate-form"' in html(Client().get(url))
+    response = Client().post(url + "evaluate/", {"satisfaction": "satisfied"})
+    assert response.status_code == 302
+    assert Opinion.objects.get(pk=data.replied.pk).status == OpinionStatus.CLOSED
+
+
+def test_large_text_mode_is_a_cookie_and_never_an_open_redirect(liaison):
+    client = Client()
+    response = client.get("/portal/text-size/", {"size": "large", "next": "/portal/replies/"})
+    assert response.status_code == 302 and response["Location"] == "/portal/replies/"
+    assert '<html lang="zh-CN" class="large-text">' in html(client.get("/portal/"))
+    evil = client.get("/portal/text-size/", {"size": "normal", "next": "https://evil.example/"})
+    assert evil["Location"] == "/portal/"
+    assert 'class="large-text"' not in html(client.get("/portal/"))
+
+
+def test_published_replies_page(liaison):
+    build_portal_data(liaison)
+    page = html(Client().get("/portal/replies/"))
+    assert "村民反映路灯损坏" in page and "路灯本月修复" in page
+    assert re.search(r"139\*+", page), "a phone written into the summary is masked when published"
