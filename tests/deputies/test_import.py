@@ -12,10 +12,10 @@ import pytest
 from django.test import override_settings
 from openpyxl import Workbook
 
-from renda.core.errors import NotFound
+from renda.core.errors import Invalid, NotFound
 from renda.core.models import AuditEntry
 from renda.core.roles import Role
-from renda.deputies import services
+from renda.deputies import importer, services
 from renda.deputies.importer import ImportFileError
 from renda.deputies.models import (
     GroupMembership,
@@ -301,3 +301,22 @@ def test_a_job_whose_file_cannot_be_read_fails_with_a_chinese_message_and_drops_
     assert (job.status, job.payload) == (ImportJobStatus.FAILED, "")
     assert ".xlsx" in job.error_message
     assert not Person.objects.exists()
+
+
+def test_a_person_registered_while_the_file_was_checked_aborts_the_whole_write(setup, clerk, monkeypatch):
+    checked = importer.make_plan
+
+    def racing(actor, rows, lk):
+        plan = checked(actor, rows, lk)
+        services.person_create(actor=None, region=setup.town_a, name="张三", id_number=ID_A)
+        return plan
+
+    monkeypatch.setattr(importer, "make_plan", racing)
+    with pytest.raises(Invalid) as exc:
+        services.roster_import(actor=clerk, congress=setup.congress_a,
+                               data=xlsx([person_row(1, "李四", ID_B), person_row(2, "张三", ID_A)]))
+    assert exc.value.code == "import_conflict"
+    assert list(Person.objects.values_list("name", flat=True)) == ["张三"]
+    job = ImportJob.objects.get()
+    assert job.status == ImportJobStatus.FAILED and "重新导入" in job.error_message
+    assert not AuditEntry.objects.filter(action="roster.import").exists()

@@ -177,7 +177,9 @@ def validate_mobile(value: Any, *, field: str = "phone") -> str:
     elif len(text) == 13 and text.startswith("86"):
         text = text[2:]
     if not _MOBILE.match(text):
-        raise FieldInvalid(field, "phone_format", f"{_label(field)}“{text}”不是有效的 11 位手机号码")
+        # The value is not echoed: error lists are kept with the import job, and a near-miss is still a phone.
+        raise FieldInvalid(field, "phone_format",
+                           f"{_label(field)}不是有效的 11 位手机号码（应以 1 开头，当前为 {len(text)} 个字符）")
     return text
 
 
