@@ -172,7 +172,9 @@ def read_roster(data: bytes) -> Roster:
     workbook = _open(data)
     seen_any = False
     for sheet in workbook.worksheets:
-        estimated = sheet.max_row or 0
+        # The sheet's <dimension> gives the row count for free; a writer that leaves it out gets an estimate
+        # from the file size (~80 bytes a row, compressed) so that a big file still goes to the background.
+        estimated = sheet.max_row if (sheet.max_row or 0) > 1 else len(data) // 80
         sheet.reset_dimensions()   # some writers store a wrong <dimension>; read to the real end
         rows = sheet.iter_rows(values_only=True)
         head = [row for _, row in zip(range(HEADER_SCAN_ROWS), rows, strict=False)]
