@@ -18,7 +18,7 @@ from renda.core.errors import Invalid
 from renda.core.roles import Role
 from renda.deputies.models import Person
 from renda.organizations.models import Congress, HandlingUnit
-from renda.suggestions import selectors, services
+from renda.suggestions import selectors, services, stats
 from renda.suggestions.models import Status, Suggestion
 
 router = Router(tags=["suggestions"])
@@ -142,6 +142,66 @@ def _unit(unit_id: int, field: str) -> HandlingUnit:
     if unit is None:
         raise Invalid(fields={field: [f"承办单位 {unit_id} 不存在"]})
     return unit
+
+
+# --- statistics -----------------------------------------------------------------------------------------------
+
+class FiguresOut(Schema):
+    admitted: int
+    assigned: int
+    replied: int
+    met: int
+    evaluated: int
+    satisfied: int
+    closed: int
+    a: int
+    b: int
+    c: int
+    d: int
+    overdue: int
+    key_supervised: int
+    reply_rate: float | None
+    meeting_rate: float | None
+    satisfaction_rate: float | None
+    closed_rate: float | None
+    solved_rate: float | None
+    a_share: float | None
+    b_share: float | None
+    c_share: float | None
+    d_share: float | None
+
+
+class GroupOut(FiguresOut):
+    key: str | int | None
+    label: str
+
+
+class StatsOut(Schema):
+    year: int | None
+    by: str | None
+    totals: FiguresOut
+    groups: list[GroupOut]
+
+
+class StatsFilters(Schema):
+    year: int | None = None
+    by: Literal["unit", "category", "township", "channel", "year"] | None = None
+    congress: int | None = None
+    region: int | None = None
+
+
+@router.get("/suggestions/stats", response={200: StatsOut, **ERRORS})
+@endpoint(*READERS)
+def suggestion_stats(request: HttpRequest, filters: Query[StatsFilters]) -> StatsOut:
+    """答复率, 见面率, 满意率, 办结率, 办成率, A/B/C/D shares and overdue (DOMAIN.md §3) for the caller's scope;
+    `by` adds one row per unit, category, township, channel or year. Definitions: docs/suggestions.md."""
+    today = services.today()
+    year = filters.year if filters.year is not None else (None if filters.by == "year" else today.year)
+    qs = selectors.filtered(selectors.visible(user=request.user), today=today, congress=filters.congress,
+                            region=filters.region)
+    totals = stats.figures(qs, year=year, today=today).as_dict()
+    groups = stats.figures_by(qs, by=filters.by, year=year, today=today) if filters.by else []
+    return StatsOut(year=year, by=filters.by, totals=FiguresOut(**totals), groups=[GroupOut(**g) for g in groups])
 
 
 # --- list, create, read -------------------------------------------------------------------------------------
