@@ -318,3 +318,13 @@ def test_setting_a_password_runs_the_rules_and_is_audited(client, tree, sysadmin
     entry = AuditEntry.objects.get(action="user.password_set")
     assert entry.object_id == str(clerk.pk) and entry.actor_id == sysadmin.pk
     assert STRONG not in entry.after and "pbkdf2" not in entry.after and "md5" not in entry.after
+
+
+def test_the_back_office_password_change_goes_to_the_audited_platform_page(client):
+    from django.urls import reverse
+
+    from renda.core.admin_site import admin_site
+
+    response = admin_site.password_change(None)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change")

@@ -40,6 +40,12 @@ class RendaAdminSite(admin.AdminSite):
 
     login.renda_access = Access(roles=frozenset(), public=True)  # type: ignore[attr-defined]
 
+    def password_change(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """The platform's own password change page: password rules, lockout and audit in one place."""
+        from django.shortcuts import redirect
+
+        return redirect("accounts:password_change")
+
     def admin_view(self, view: Any, cacheable: bool = False) -> Any:
         wrapped = super().admin_view(view, cacheable)
 
