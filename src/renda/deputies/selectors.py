@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from renda.core import scope
+from renda.core import crypto, scope
 from renda.core.roles import Role
+from renda.deputies import validation
 from renda.deputies.models import (
     DeputyGroup,
     ElectoralDistrict,
@@ -110,3 +112,99 @@ def import_jobs_visible(*, user: Any) -> QuerySet[ImportJob]:
 
 def access_import_job_by_id(*, user: Any, job_id: int) -> ImportJob:
     return scope.get_or_404(import_jobs_visible(user=user), pk=job_id)
+
+
+# --- who may change what (a gate beside the scope: visible is not always changeable) ---------------------------
+def _manages_region(user: Any, region_path: str) -> bool:
+    path = scope.scope_path(user)
+    return bool(path) and getattr(user, "role", None) in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF) \
+        and region_path.startswith(path)
+
+
+def can_manage_mandate(*, user: Any, mandate: Mandate) -> bool:
+    """The staff of the mandate's own congress (or above) keep its record and change its status; a township
+    clerk sees the county deputies elected in the township (混合编组) but the county keeps their mandates."""
+    return _manages_region(user, mandate.congress.region.path)
+
+
+def can_manage_person(*, user: Any, person: Person) -> bool:
+    """A person's data is kept by the staff who keep one of their mandates, or, for a person without a mandate
+    in sight, by the staff of the region the person is registered in."""
+    path = scope.scope_path(user)
+    if not path or getattr(user, "role", None) not in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF):
+        return False
+    if Mandate.objects.filter(person_id=person.pk, congress__region__path__startswith=path).exists():
+        return True
+    return not Mandate.objects.filter(person_id=person.pk).exists() and person.region.path.startswith(path)
+
+
+# --- the deputy list: filters and search ----------------------------------------------------------------------
+_ID_LIKE = re.compile(r"^\d{17}[\dX]$")
+_LETTERS = re.compile(r"^[a-z]+$")
+
+
+def _filter_mandates(mq: QuerySet[Mandate], *, congress: int | None, status: str, district: int | None,
+                     group: int | None, level: str) -> tuple[QuerySet[Mandate], bool]:
+    narrowed = False
+    for value, lookup in ((congress, "congress_id"), (status, "status"), (district, "district_id"),
+                          (level, "congress__region__level")):
+        if value not in (None, ""):
+            mq, narrowed = mq.filter(**{lookup: value}), True
+    if group is not None:
+        mq = mq.filter(group_memberships__group_id=group, group_memberships__left_on__isnull=True)
+        narrowed = True
+    return mq, narrowed
+
+
+def _search_q(q: str, prefix: str = "") -> Q | None:
+    text = "".join(validation.to_halfwidth(q or "").split())
+    if not text:
+        return None
+    if _ID_LIKE.match(text.upper()):
+        return Q(**{f"{prefix}id_number_hash": crypto.keyed_hash(text.upper())})
+    if _LETTERS.match(text.lower()):
+        return Q(**{f"{prefix}name_initials__startswith": text.lower()})
+    return Q(**{f"{prefix}name__contains": text})
+
+
+def search_people(*, user: Any, congress: int | None = None, status: str = "", district: int | None = None,
+                  group: int | None = None, level: str = "", q: str = "") -> QuerySet[Person]:
+    """The people the user may see, narrowed to those holding a visible mandate that matches every mandate
+    filter, and by `q`: an 18-character ID number finds its person exactly (keyed hash, never a LIKE on
+    ciphertext), letters search the pinyin initials (zsf → 张三丰), anything else a part of the name."""
+    qs = people_visible(user=user)
+    mq, narrowed = _filter_mandates(mandates_visible(user=user), congress=congress, status=status,
+                                    district=district, group=group, level=level)
+    if narrowed:
+        qs = qs.filter(pk__in=mq.values("person_id"))
+    found = _search_q(q)
+    if found is not None:
+        qs = qs.filter(found)
+    return qs.order_by("name", "id")
+
+
+def search_mandates(*, user: Any, congress: int | None = None, status: str = "", district: int | None = None,
+                    group: int | None = None, level: str = "", q: str = "") -> QuerySet[Mandate]:
+    """The visible mandates matching the list's filters (the export and the printable roster: one row each),
+    with their person, congress, district and current group."""
+    mq, _ = _filter_mandates(mandates_visible(user=user), congress=congress, status=status, district=district,
+                             group=group, level=level)
+    found = _search_q(q, prefix="person__")
+    if found is not None:
+        mq = mq.filter(found)
+    current = GroupMembership.objects.filter(left_on__isnull=True).select_related("group")
+    return mq.prefetch_related(Prefetch("group_memberships", queryset=current, to_attr="current_groups"))
+
+
+def with_visible_mandates(qs: QuerySet[Person], *, user: Any) -> QuerySet[Person]:
+    """Each person with `visible_mandates` (the user's view of them, top level first) and, on each mandate,
+    `current_groups`: a constant number of queries however long the page."""
+    current = GroupMembership.objects.filter(left_on__isnull=True).select_related("group")
+    visible = (mandates_visible(user=user).order_by("congress__region__depth", "-term__start_date")
+               .prefetch_related(Prefetch("group_memberships", queryset=current, to_attr="current_groups")))
+    return qs.select_related("account").prefetch_related(
+        Prefetch("mandates", queryset=visible, to_attr="visible_mandates"))
+
+
+def districts_visible(*, user: Any) -> QuerySet[ElectoralDistrict]:
+    return scope.within(ElectoralDistrict.objects.select_related("congress", "region"), user)
