@@ -27,9 +27,10 @@ by hash, districts, groups, mandates, memberships), then written with bulk_creat
 entry per import (action roster.import, on the congress): the counts, the ids of the people created, and for each
 person changed the fields before → after, masked as the services mask them. One entry per person was measured
 first and cost ~5 ms each (the chain head is locked and updated per entry): 50 s for 10,000 rows on its own.
-Measured (10,000 rows, 2 cores shared with other work, so wall ≈ 4 × CPU): SQLite first import 8.9 s CPU,
-re-import with every phone changed 8.0 s CPU; PostgreSQL 6.5 s and 6.9 s CPU. Reading the sheet with openpyxl
-is the largest part (~3 s); updates go out as one executemany (bulk_update's CASE WHEN took a minute).
+Measured on 10,000 rows, 2 cores shared with a load of ~8 (so wall time is inflated; CPU time is what an idle
+machine needs): SQLite first import 12.4 s wall / 6.8 s CPU, re-import with every phone changed 13.9 s / 7.1 s;
+PostgreSQL 18.1 s / 10.1 s and 20.7 s / 7.5 s. Reading the sheet with openpyxl is the largest part (~3 s CPU);
+updates go out as one executemany (bulk_update's CASE WHEN took over a minute).
 """
 
 from __future__ import annotations
