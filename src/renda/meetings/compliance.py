@@ -40,7 +40,7 @@ def _sessions_check(sessions: list[Session], year: int, today: date) -> Check:
     n = len(sessions)
     if n >= law.SESSIONS_PER_YEAR_MIN:
         return Check(OK, f"召开 {n} 次")
-    status = PENDING if year >= today.year else FAIL
+    status = PENDING if today <= date(year, 12, 31) else FAIL
     return Check(status, f"召开 {n} 次，法定每年至少 {law.SESSIONS_PER_YEAR_MIN} 次")
 
 
@@ -75,7 +75,7 @@ def _agenda_check(congress: Congress, sessions: list[Session], year: int, today:
     missing = [k for k in required if k not in held]
     if not missing:
         return Check(OK, "必备议程齐全")
-    status = PENDING if year >= today.year else FAIL
+    status = PENDING if today <= date(year, 12, 31) else FAIL
     return Check(status, "缺少：" + "、".join(AGENDA_LABELS.get(k, k) for k in missing))
 
 
