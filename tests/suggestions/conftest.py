@@ -120,6 +120,12 @@ def deputy_account(tree: OrgTree, name: str, username: str) -> Any:
                        display_name=name)
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Reply letters uploaded by the tests go to a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def calendar_years(db: None) -> None:
     calendar_seed_from_package(actor=None, years=[2025, 2026])

@@ -1,0 +1,152 @@
+"""Page forms: they only parse input; every rule is the services' (their Invalid errors come back as messages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from renda.deputies.models import Mandate, MandateStatus, Person
+from renda.organizations.models import Congress, HandlingUnit
+from renda.organizations.services import congress_setting
+from renda.suggestions.models import (
+    BillDecision,
+    Channel,
+    ContactMethod,
+    DecidingBody,
+    Kind,
+    ReturnReason,
+    Satisfaction,
+    Suggestion,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, suggestion: Suggestion, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.suggestion = suggestion
+        self.fields["version"].initial = suggestion.version
+
+
+class DraftForm(forms.Form):
+    congress = forms.ModelChoiceField(label="提交给", queryset=Congress.objects.none(), empty_label=None)
+    kind = forms.ChoiceField(label="类别", choices=Kind.choices, initial=Kind.SUGGESTION)
+    channel = forms.ChoiceField(label="提出途径", choices=Channel.choices, initial=Channel.RECESS)
+    title = forms.CharField(label="标题", max_length=200)
+    content = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 8}),
+                              help_text="写明问题、原因和具体建议。")
+    category = forms.ChoiceField(label="领域分类", required=False)
+    co_signers = forms.ModelMultipleChoiceField(label="附议代表", required=False, queryset=Person.objects.none(),
+                                                widget=forms.CheckboxSelectMultiple,
+                                                help_text="勾选的代表会收到附议邀请，确认后计入联名人数。")
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mandates = Mandate.objects.filter(person=person, status=MandateStatus.ACTIVE, term__is_current=True)
+        congresses = Congress.objects.filter(pk__in=mandates.values("congress_id")).select_related("region")
+        self.fields["congress"].queryset = congresses  # type: ignore[attr-defined]
+        peers = Mandate.objects.filter(congress__in=congresses, status=MandateStatus.ACTIVE,
+                                       term__is_current=True).exclude(person=person).values("person_id")
+        self.fields["co_signers"].queryset = Person.objects.filter(pk__in=peers).order_by(  # type: ignore[attr-defined]
+            "name_initials", "name")
+        categories: list[str] = []
+        for congress in congresses:
+            categories += [c for c in congress_setting(congress, "suggestions.categories") if c not in categories]
+        self.fields["category"].choices = [("", "（请选择）"), *[(c, c) for c in categories]]  # type: ignore[attr-defined]
+
+
+class WithdrawForm(VersionForm):
+    reason = forms.CharField(label="撤回原因", required=False, max_length=500)
+
+
+class ReviewForm(VersionForm):
+    decision = forms.ChoiceField(label="审查结论", choices=[("accept", "立案"), ("return", "退回（不予立案）")],
+                                 widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label="退回理由", required=False, choices=[("", "—"), *ReturnReason.choices])
+    note = forms.CharField(label="审查意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideForm(VersionForm):
+    decision = forms.ChoiceField(label="决定", choices=BillDecision.choices, widget=forms.RadioSelect)
+    decided_by = forms.ChoiceField(label="决定机构", choices=DecidingBody.choices)
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
+    decided_on = forms.DateField(label="决定日期", required=False, widget=DATE)
+
+
+def eligible_units(s: Suggestion) -> Any:
+    """Units of the congress's region, above or below it (services._check_units has the rule)."""
+    path = s.region_path
+    ids = [int(p) for p in path.strip("/").split("/") if p]
+    return (HandlingUnit.objects.filter(active=True).select_related("region")
+            .filter(region_id__in=ids) | HandlingUnit.objects.filter(active=True, region__path__startswith=path))
+
+
+class AssignForm(VersionForm):
+    lead_unit = forms.ModelChoiceField(label="主办单位", queryset=HandlingUnit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(label="协办单位", required=False, queryset=HandlingUnit.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple)
+    deadline = forms.DateField(label="答复期限", required=False, widget=DATE,
+                               help_text="不填则按本级人大设定的一般期限计算。")
+    deadline_reason = forms.CharField(label="延长期限的理由", required=False, max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = eligible_units(self.suggestion).distinct().order_by("region__path", "name")
+        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["co_units"].queryset = units  # type: ignore[attr-defined]
+
+
+class ReturnForm(VersionForm):
+    reason = forms.CharField(label="交办不当的理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ContactForm(VersionForm):
+    method = forms.ChoiceField(label="沟通方式", choices=ContactMethod.choices, widget=forms.RadioSelect)
+    contacted_on = forms.DateField(label="日期", required=False, widget=DATE)
+    note = forms.CharField(label="沟通情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OpinionForm(VersionForm):
+    text = forms.CharField(label="协办意见", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ExtendForm(VersionForm):
+    deadline = forms.DateField(label="新的答复期限", widget=DATE)
+    reason = forms.CharField(label="延期理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReplyForm(VersionForm):
+    result_class = forms.ChoiceField(label="办理结果")
+    text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 6}))
+    letter = forms.FileField(label="答复函（PDF 或 DOCX，盖章扫描件）", required=False,
+                             widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from renda.suggestions.models import ResultClass
+
+        scheme = congress_setting(self.suggestion.congress, "suggestions.result_scheme")
+        choices = [(code, label) for code, label in ResultClass.choices if code in scheme]
+        self.fields["result_class"].choices = choices  # type: ignore[attr-defined]
+
+
+class EvaluateForm(VersionForm):
+    satisfaction = forms.ChoiceField(label="您对答复的评价", choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="不满意的，请写明原因，承办单位将重新办理。")
+
+
+class CloseForm(VersionForm):
+    note = forms.CharField(label="办结说明", required=False, max_length=500)
+
+
+ACTION_FORMS: dict[str, type[VersionForm]] = {
+    "submit": VersionForm, "cosign": VersionForm, "withdraw": WithdrawForm, "revise": VersionForm,
+    "review": ReviewForm, "decide": DecideForm, "assign": AssignForm, "accept": VersionForm,
+    "return": ReturnForm, "contact": ContactForm, "opinion": OpinionForm, "extend": ExtendForm,
+    "reply": ReplyForm, "evaluate": EvaluateForm, "close": CloseForm,
+}

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from renda.core.access import page
+from renda.core.errors import DomainError, Invalid, NotFound
+from renda.core.roles import STAFF_ROLES, Role
+from renda.notifications.selectors import receipts_for
+from renda.organizations.models import HandlingUnit
+from renda.suggestions import selectors, services, workflow
+from renda.suggestions.forms import ACTION_FORMS, DraftForm
+from renda.suggestions.models import Channel, Kind, Status, Suggestion, UnitRole
+
+READERS = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.UNIT_USER, Role.DEPUTY)
+
+
+def _form_errors(form: Any, exc: Invalid) -> None:
+    for name, msgs in (exc.fields or {"__all__": [exc.message]}).items():
+        for m in msgs:
+            form.add_error(name if name in form.fields else None, m)
+
+
+@page(*READERS)
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    today = services.today()
+    g = request.GET
+    filters: dict[str, Any] = {
+        "status": g.get("status") or None, "kind": g.get("kind") or None, "channel": g.get("channel") or None,
+        "category": g.get("category") or None, "q": g.get("q") or None,
+        "year": int(g["year"]) if g.get("year", "").isdigit() else None,
+        "lead_unit": int(g["lead_unit"]) if g.get("lead_unit", "").isdigit() else None,
+        "overdue": True if g.get("overdue") == "1" else None,
+        "key_supervised": True if g.get("key") == "1" else None,
+    }
+    qs = selectors.filtered(selectors.visible(user=user), today=today, **filters)
+    qs = qs.select_related("lead_deputy", "lead_unit", "congress").order_by("-id")
+    page_obj = Paginator(qs, 30).get_page(g.get("page"))
+    ctx = {"page_obj": page_obj, "today": today, "filters": g, "statuses": Status.choices,
+           "channels": Channel.choices, "kinds": Kind.choices, "is_staff": user.role in STAFF_ROLES,
+           "is_deputy": user.role == Role.DEPUTY, "is_unit": user.role == Role.UNIT_USER,
+           "query": g.urlencode(), "open_statuses": list(workflow.OPEN_HANDLING)}
+    if user.role in STAFF_ROLES:
+        ctx["units"] = HandlingUnit.objects.filter(pk__in=qs.order_by().values("lead_unit_id")).order_by("name")
+    return render(request, "suggestions/list.html", ctx)
+
+
+@page(Role.DEPUTY)
+def suggestion_new(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = DraftForm(request.POST or None, person=user.person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            s = services.suggestion_create(actor=user, congress=data["congress"], kind=data["kind"],
+                                           channel=data["channel"], title=data["title"], content=data["content"],
+                                           category=data["category"], co_signers=list(data["co_signers"]))
+            if "submit" in request.POST:
+                s = services.suggestion_submit(actor=user, suggestion=s)
+        except Invalid as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "已提交，请等待审查。" if s.status == Status.SUBMITTED else "草稿已保存。")
+            return redirect("suggestions:detail", pk=s.pk)
+    return render(request, "suggestions/form.html", {"form": form, "title": "写建议"},
+                  status=422 if form.errors else 200)
+
+
+@page(Role.DEPUTY)
+def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    s = selectors.access_suggestion_by_id(user=user, suggestion_id=pk)
+    initial = {"congress": s.congress_id, "kind": s.kind, "channel": s.channel, "title": s.title,
+               "content": s.content, "category": s.category,
+               "co_signers": [c.person_id for c in s.cosigners.all()]}
+    form = DraftForm(request.POST or None, person=user.person, initial=initial)
+    form.fields["congress"].disabled = True
+    form.fields["kind"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            s = services.suggestion_update_draft(
+                actor=user, suggestion=s, version=int(request.POST.get("version") or 0) or None,
+                title=data["title"], content=data["content"], category=data["category"], channel=data["channel"],
+                co_signers=list(data["co_signers"]))
+            if "submit" in request.POST:
+                s = services.suggestion_submit(actor=user, suggestion=s)
+        except Invalid as exc:
+            _form_errors(form, exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("suggestions:detail", pk=s.pk)
+        else:
+            messages.success(request, "已提交，请等待审查。" if s.status == Status.SUBMITTED else "草稿已保存。")
+            return redirect("suggestions:detail", pk=s.pk)
+    return render(request, "suggestions/form.html", {"form": form, "title": "修改草稿", "suggestion": s},
+                  status=422 if form.errors else 200)
+
+
+def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
+    actions = selectors.actions_for(user, s)
+    # one form per event on the page: ids carry the event so that they stay unique
+    forms = {event: ACTION_FORMS[event](suggestion=s, auto_id=f"{event}_%s") for event in actions
+             if event in ACTION_FORMS}
+    show_units = user.role in STAFF_ROLES or user.role == Role.UNIT_USER
+    replies = list(s.replies.select_related("evaluation").order_by("round"))
+    return {
+        "s": s, "today": services.today(), "overdue": selectors.is_overdue(s, services.today()),
+        "forms": forms, "labels": workflow.EVENT_LABELS, "replies": replies,
+        "events": s.events.select_related("actor"), "contacts": s.contacts.all() if show_units else [],
+        "assignments": s.assignments.select_related("unit").order_by("-active", "role") if show_units else [],
+        "receipts": receipts_for(s)[:50] if user.role in STAFF_ROLES else [],
+        "co_role": UnitRole.CO, "can_edit": "submit" in actions,
+    }
+
+
+@page(*READERS)
+def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    s = selectors.access_suggestion_by_id(user=request.user, suggestion_id=pk)
+    return render(request, "suggestions/detail.html", _detail_context(request.user, s))
+
+
+@page(*READERS)
+def reply_letter(request: HttpRequest, pk: int, round_no: int) -> HttpResponse:
+    """The reply letter, to whoever may see the suggestion."""
+    s = selectors.access_suggestion_by_id(user=request.user, suggestion_id=pk)
+    reply = s.replies.filter(round=round_no).first()
+    if reply is None or not reply.letter:
+        raise NotFound()
+    name = reply.letter.name.rsplit("/", 1)[-1]
+    return FileResponse(reply.letter.open("rb"), as_attachment=True, filename=f"{s.number}-答复函-{name}")
+
+
