@@ -32,6 +32,8 @@ NAV: list[NavItem] = [
     NavItem("消息", "notifications:inbox", frozenset(Role)),
     NavItem("代表建议", "suggestions:list", STAFF | {Role.UNIT_USER, Role.DEPUTY}),
     NavItem("建议统计", "suggestions:stats", STAFF),
+    NavItem("代表建议", "suggestions:list", STAFF | {Role.UNIT_USER, Role.DEPUTY}),
+    NavItem("建议统计", "suggestions:stats", STAFF),
 ]
 
 
