@@ -62,6 +62,7 @@ class OpinionOut(Schema):
     satisfaction: str
     reopen_count: int
     published: bool
+    suggestion: int | None
     allowed_events: list[str]
     version: int
 
@@ -85,7 +86,7 @@ def opinion_out(o: Opinion) -> OpinionOut:
         reply=ReplyOut(text=o.reply_text, replied_at=o.replied_at, on_the_spot=o.replied_on_the_spot)
         if o.replied_at else None,
         satisfaction=o.satisfaction, reopen_count=o.reopen_count, published=o.published,
-        allowed_events=workflow.allowed_events(o.status), version=o.version)
+        suggestion=o.suggestion_id, allowed_events=workflow.allowed_events(o.status), version=o.version)
 
 
 class OpinionFilters(Schema):
@@ -228,3 +229,26 @@ def opinion_publish(request: HttpRequest, opinion_id: int, payload: PublishIn) -
     return opinion_out(services.opinion_publish(actor=request.user, opinion=_opinion(request, opinion_id),
                                                 summary=payload.summary, published=payload.published,
                                                 version=payload.version))
+
+
+class ToSuggestionIn(Versioned):
+    suggestion: int
+    others: list[int] = Field(default_factory=list, max_length=200,
+                              description="更多并入同一建议的群众意见（多条意见 → 一件建议）")
+
+
+@router.post("/opinions/{opinion_id}/to_suggestion", response={200: list[OpinionOut], **ACTION_ERRORS})
+@endpoint(*STAFF)
+def opinion_to_suggestion(request: HttpRequest, opinion_id: int, payload: ToSuggestionIn) -> list[OpinionOut]:
+    """Turn this opinion (and `others`) into a deputy's suggestion; its answer will reach every constituent."""
+    from renda.liaison.services.conversion import opinions_to_suggestion
+    from renda.suggestions.selectors import access_suggestion_by_id
+
+    user: Any = request.user
+    first = _opinion(request, opinion_id)
+    others = [selectors.access_opinion_by_id(user=user, opinion_id=pk) for pk in payload.others if pk != first.pk]
+    suggestion = access_suggestion_by_id(user=user, suggestion_id=payload.suggestion)
+    done = opinions_to_suggestion(actor=user, opinions=[first, *others], suggestion=suggestion,
+                                  version=payload.version)
+    return [opinion_out(Opinion.objects.select_related("station", "region", "responsible", "unit").get(pk=o.pk))
+            for o in done]

@@ -15,3 +15,12 @@ from renda.liaison.services.opinions import opinion_deadline_sweep
 def opinion_deadlines() -> dict[str, int]:
     """Daily at 08:00: reminders before each open opinion's reply deadline, escalation after it (有诉必复)."""
     return opinion_deadline_sweep()
+
+
+@periodic(every=timedelta(minutes=15))
+@task()
+def suggestion_answers() -> int:
+    """Every quarter of an hour: the answer of a deputy suggestion reaches the opinions it was made from."""
+    from renda.liaison.services.conversion import suggestion_answers_reach_opinions
+
+    return suggestion_answers_reach_opinions()

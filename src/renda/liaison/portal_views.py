@@ -22,6 +22,7 @@ from renda.core.scope import get_or_404
 from renda.liaison import recurrence, selectors
 from renda.liaison.forms import EvaluateForm, PortalOpinionForm, TrackForm
 from renda.liaison.models import OpinionStatus, Station
+from renda.liaison.public_api import linked_suggestion
 from renda.liaison.services import public as public_services
 from renda.liaison.services.opinions import format_code, normalize_code
 from renda.liaison.workflow import AWAITING_REPLY
@@ -98,7 +99,8 @@ def station(request: HttpRequest, station_id: int) -> HttpResponse:
     schedules = [(recurrence.describe(s.rule), s) for s in st.schedules.filter(active=True)]
     deputies = selectors.station_public_deputies([st], today)
     return _render(request, "station.html", {"station": st, "days": days, "schedules": schedules,
-                                             "deputies": deputies, "ahead": ahead})
+                                             "deputies": deputies, "ahead": ahead,
+                                             "activities": selectors.public_activities(st, today)})
 
 
 def _villages(st: Station) -> list[tuple[int, str]]:
@@ -173,6 +175,7 @@ def _opinion_ctx(opinion: Any) -> dict[str, Any]:
         "overdue": opinion.status in AWAITING_REPLY and opinion.deadline < today,
         "can_evaluate": opinion.status == OpinionStatus.REPLIED,
         "steps": _steps(opinion),
+        "suggestion": linked_suggestion(opinion),
     }
 
 

@@ -179,6 +179,18 @@ class ReplyOut(Schema):
     on_the_spot: bool
 
 
+class SuggestionReplyOut(Schema):
+    replied_on: date
+    result: str
+    text: str
+
+
+class LinkedSuggestionOut(Schema):
+    title: str
+    status_label: str
+    replies: list[SuggestionReplyOut]
+
+
 class PublicOpinionOut(Schema):
     tracking_code: str
     status: str
@@ -192,6 +204,7 @@ class PublicOpinionOut(Schema):
     not_accepted_reason: str
     note: str
     reply: ReplyOut | None
+    suggestion: LinkedSuggestionOut | None
     satisfaction: str
     can_evaluate: bool
     closed_on: date | None
@@ -213,8 +226,23 @@ def public_opinion_out(opinion: Opinion) -> PublicOpinionOut:
         received_on=timezone.localdate(opinion.received_at), deadline=opinion.deadline,
         overdue=opinion.status in AWAITING_REPLY and opinion.deadline < today,
         not_accepted_reason=opinion.not_accepted_reason, note=text(opinion, opinion.status_note),
-        reply=reply, satisfaction=opinion.satisfaction, can_evaluate=opinion.status == OpinionStatus.REPLIED,
+        reply=reply, suggestion=linked_suggestion(opinion), satisfaction=opinion.satisfaction,
+        can_evaluate=opinion.status == OpinionStatus.REPLIED,
         closed_on=timezone.localdate(opinion.closed_at) if opinion.closed_at else None)
+
+
+def linked_suggestion(opinion: Opinion) -> LinkedSuggestionOut | None:
+    """The deputy suggestion the opinion was turned into, with its answers as they come (texts scrubbed)."""
+    if opinion.suggestion_id is None:
+        return None
+    from renda.liaison.services.conversion import answering, suggestion_replies
+
+    assert opinion.suggestion is not None
+    s = answering(opinion.suggestion)
+    text = public_services.public_view_text
+    return LinkedSuggestionOut(title=text(opinion, s.title), status_label=s.get_status_display(), replies=[
+        SuggestionReplyOut(replied_on=r.replied_on, result=r.get_result_class_display(), text=text(opinion, r.text))
+        for r in suggestion_replies(s)])
 
 
 @router.get("/public/opinions/{tracking_code}", auth=None, response={200: PublicOpinionOut, **PUBLIC_ERRORS})

@@ -60,14 +60,31 @@ def normalize_rule(rule: str, starts_on: date) -> str:
     bad = FORBIDDEN_PARTS & set(parts)
     if bad:
         raise Invalid("接待日规则只按日期重复，不能含时、分、秒", fields={"rule": [f"不支持 {', '.join(sorted(bad))}"]})
+    _check_days_exist(parts)
     try:
         first = rrulestr("RRULE:" + text, dtstart=datetime.combine(starts_on, time.min))
-        probe = first.after(datetime.combine(starts_on, time.min), inc=True)
+        begin = datetime.combine(starts_on, time.min)
+        # Bounded: a rule that never falls (30 February) is not searched for until the year 9999.
+        probe = first.between(begin, begin + timedelta(days=5 * 366), inc=True)
     except (ValueError, TypeError) as exc:
         raise Invalid(f"重复规则无法解析：{exc}", fields={"rule": ["无法解析"]}) from None
-    if probe is None:
-        raise Invalid("按此规则起始日期之后没有任何接待日", fields={"rule": ["没有任何日期"]})
+    if not probe:
+        raise Invalid("按此规则起始日期之后五年内没有任何接待日", fields={"rule": ["没有任何日期"]})
     return text
+
+
+MONTH_DAYS = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+
+
+def _check_days_exist(parts: dict[str, str]) -> None:
+    """30 February never comes: refuse it here, since the library would search every year up to 9999 for it."""
+    try:
+        months = [int(m) for m in parts.get("BYMONTH", "").split(",") if m] or list(MONTH_DAYS)
+        days = [int(d) for d in parts.get("BYMONTHDAY", "").split(",") if d]
+    except ValueError:
+        return  # the parser below names the problem
+    if days and all(d > 0 and all(d > MONTH_DAYS.get(m, 31) for m in months) for d in days):
+        raise Invalid("所选月份没有这一天", fields={"rule": ["日期不存在"]})
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from renda.deputies.models import Mandate, MandateStatus, Person
 from renda.liaison import recurrence
 from renda.liaison.codes import is_code, normalize_code
 from renda.liaison.models import (
+    Activity,
     DutyAssignment,
     Opinion,
     OpinionStatus,
@@ -279,3 +280,9 @@ def station_public_deputies(stations: list[Station], today: date | None = None) 
 def published_opinions() -> QuerySet[Opinion]:
     return (Opinion.objects.filter(published=True, replied_at__isnull=False)
             .select_related("station").order_by("-replied_at", "-id"))
+
+
+def public_activities(station: Station, today: date) -> QuerySet[Activity]:
+    """Published deliberation activities and voter meetings of a station, from a month back on."""
+    return (Activity.objects.filter(stations=station, published_at__isnull=False,
+                                    meeting_date__gte=today - timedelta(days=30)).order_by("meeting_date"))

@@ -1,2 +1,29 @@
+from django.urls import path
+
+from renda.liaison.views import activities, opinions, stations
+
 app_name = "liaison"
-urlpatterns: list = []
+urlpatterns = [
+    path("", stations.station_list, name="stations"),
+    path("stations/new/", stations.station_create, name="station_create"),
+    path("stations/<int:station_id>/", stations.station_detail, name="station"),
+    path("stations/<int:station_id>/six-haves/", stations.station_six_haves, name="station_six_haves"),
+    path("stations/<int:station_id>/assign/", stations.station_assign, name="station_assign"),
+    path("stations/<int:station_id>/release/", stations.station_release, name="station_release"),
+    path("stations/<int:station_id>/schedules/new/", stations.schedule_create, name="schedule_create"),
+    path("stations/<int:station_id>/receptions/new/", stations.reception_create, name="reception_create"),
+    path("stations/<int:station_id>/opinions/new/", opinions.opinion_new, name="opinion_new"),
+    path("schedules/<int:schedule_id>/", stations.schedule_detail, name="schedule"),
+    path("schedules/<int:schedule_id>/exceptions/", stations.schedule_exception, name="schedule_exception"),
+    path("schedules/<int:schedule_id>/exceptions/<int:exception_id>/remove/", stations.schedule_exception_remove,
+         name="schedule_exception_remove"),
+    path("schedules/<int:schedule_id>/duty/", stations.schedule_duty, name="schedule_duty"),
+    path("schedules/<int:schedule_id>/rotate/", stations.schedule_rotate, name="schedule_rotate"),
+    path("check/", stations.reception_check, name="reception_check"),
+    path("opinions/", opinions.opinion_list, name="opinions"),
+    path("opinions/<int:opinion_id>/", opinions.opinion_detail, name="opinion_detail"),
+    path("opinions/<int:opinion_id>/<str:event>/", opinions.opinion_act, name="opinion_act"),
+    path("activities/", activities.activity_list, name="activities"),
+    path("activities/<int:activity_id>/", activities.activity_detail, name="activity"),
+    path("activities/<int:activity_id>/<str:event>/", activities.activity_act, name="activity_act"),
+]

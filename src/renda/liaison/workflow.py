@@ -19,7 +19,7 @@ Every event is one service in services/opinions.py: atomic, version-checked, aud
 from __future__ import annotations
 
 from renda.core.errors import InvalidTransition
-from renda.liaison.models import OpinionStatus
+from renda.liaison.models import ActivityStatus, OpinionStatus
 
 S = OpinionStatus
 
@@ -40,8 +40,10 @@ EVENT_LABELS = {
 }
 
 FINAL = frozenset(s for s, events in TRANSITIONS.items() if not events)
-# States in which the reply clock runs: reminders before the deadline, escalation after it.
-AWAITING_REPLY = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.TO_SUGGESTION, S.REOPENED})
+# States in which the reply clock runs: reminders before the deadline, escalation after it. An opinion turned
+# into a deputy suggestion is chased through the suggestion's own deadline (3 months, DOMAIN.md §3) instead, and
+# gets its reply when the suggestion is answered (services/conversion.py).
+AWAITING_REPLY = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.REOPENED})
 
 
 def allowed_events(status: str) -> list[str]:
@@ -55,4 +57,26 @@ def next_status(current: str, event: str) -> str:
         return target
     label = S(current).label if current in S.values else current
     message = f"意见当前为“{label}”，不能{EVENT_LABELS.get(event, event)}"
+    raise InvalidTransition(message, fields={"status": [message]}, current=current, event=event)
+
+
+# --- deliberation activities and voter meetings (代表议政, 见面会; seed 002) ---------------------------------------
+A = ActivityStatus
+
+ACTIVITY_TRANSITIONS: dict[str, dict[str, str]] = {
+    A.PLANNED: {"notify": A.NOTIFIED},
+    A.NOTIFIED: {"publish": A.PUBLISHED},
+    A.PUBLISHED: {"hold": A.HELD},
+    A.HELD: {"hand_over": A.HANDED_OVER},
+    A.HANDED_OVER: {},
+}
+ACTIVITY_EVENT_LABELS = {"notify": "通知代表", "publish": "向社会公布", "hold": "记录召开情况", "hand_over": "交办建议"}
+
+
+def activity_next_status(current: str, event: str) -> str:
+    target = ACTIVITY_TRANSITIONS.get(current, {}).get(event)
+    if target is not None:
+        return target
+    label = A(current).label if current in A.values else current
+    message = f"活动当前为“{label}”，不能{ACTIVITY_EVENT_LABELS.get(event, event)}"
     raise InvalidTransition(message, fields={"status": [message]}, current=current, event=event)

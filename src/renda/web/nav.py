@@ -22,6 +22,8 @@ NAV: list[NavItem] = [
     NavItem("代表", "deputies:list", STAFF),
     NavItem("会议", "meetings:list", STAFF | {Role.DEPUTY}),
     NavItem("人代会合规", "meetings:compliance", STAFF),
+    NavItem("联络站", "liaison:stations", STAFF),
+    NavItem("群众意见", "liaison:opinions", STAFF | {Role.UNIT_USER}),
     NavItem("组织机构", "organizations:overview", STAFF | {Role.SYSTEM_ADMIN}),
     NavItem("参数设置", "organizations:settings", STAFF),
     NavItem("用户管理", "sysadmin:index", frozenset({Role.SYSTEM_ADMIN})),
@@ -30,8 +32,6 @@ NAV: list[NavItem] = [
     NavItem("修改密码", "accounts:password_change", frozenset(Role)),
     NavItem("工作日历", "workdays:years", STAFF | {Role.SYSTEM_ADMIN}),
     NavItem("消息", "notifications:inbox", frozenset(Role)),
-    NavItem("代表建议", "suggestions:list", STAFF | {Role.UNIT_USER, Role.DEPUTY}),
-    NavItem("建议统计", "suggestions:stats", STAFF),
     NavItem("代表建议", "suggestions:list", STAFF | {Role.UNIT_USER, Role.DEPUTY}),
     NavItem("建议统计", "suggestions:stats", STAFF),
 ]

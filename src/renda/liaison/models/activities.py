@@ -38,6 +38,8 @@ class Activity(VersionedModel):
     notified_at = models.DateTimeField("通知时间", null=True, blank=True)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     held_at = models.DateTimeField("召开时间", null=True, blank=True)
+    suggestions = models.ManyToManyField("suggestions.Suggestion", blank=True, related_name="liaison_activities",
+                                         verbose_name="形成的代表建议")
     participants = models.PositiveIntegerField("参加群众人次", default=0)
     summary = models.TextField("活动情况", blank=True)
     handed_over_at = models.DateTimeField("交办时间", null=True, blank=True)

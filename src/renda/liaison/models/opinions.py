@@ -69,6 +69,8 @@ class Opinion(VersionedModel):
                                     related_name="opinions_responsible", verbose_name="责任人")
     unit = models.ForeignKey("organizations.HandlingUnit", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="opinions", verbose_name="承办单位")
+    suggestion = models.ForeignKey("suggestions.Suggestion", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="opinions", verbose_name="转成的代表建议")
     not_accepted_reason = models.CharField("不予受理原因", max_length=16, choices=NotAcceptedReason.choices,
                                            blank=True)
     status_note = models.CharField("说明", max_length=500, blank=True)
@@ -96,6 +98,8 @@ class Opinion(VersionedModel):
                                    name="opinion_assigned_has_unit"),
             models.CheckConstraint(condition=~Q(status="replied") | ~Q(reply_text=""),
                                    name="opinion_replied_has_text"),
+            models.CheckConstraint(condition=~Q(status="to_suggestion") | Q(suggestion__isnull=False),
+                                   name="opinion_to_suggestion_has_suggestion"),
         ]
         indexes = [models.Index(fields=["status", "deadline"], name="opinion_status_deadline")]
 

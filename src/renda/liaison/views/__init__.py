@@ -1,0 +1,1 @@
+"""Staff pages of the liaison area at /liaison/: stations, schedules, receptions, opinions, activities."""

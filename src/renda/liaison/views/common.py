@@ -1,0 +1,40 @@
+"""What the staff pages share: who may use them, and one way of running a service from a POSTed form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from renda.core.errors import DomainError
+from renda.core.roles import Role
+
+STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+HANDLERS = (*STAFF, Role.UNIT_USER)
+
+
+def version_of(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def run(request: HttpRequest, back: str, call: Callable[[], Any], done: str) -> HttpResponse:
+    """Run a service; a domain error becomes a message on the page it came from (post/redirect/get)."""
+    try:
+        call()
+    except DomainError as exc:
+        details = [m for ms in exc.fields.values() for m in ms if m not in exc.message]
+        messages.error(request, exc.message + (f"（{'；'.join(details)}）" if details else ""))
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def form_errors(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else str(error))

@@ -1,0 +1,133 @@
+"""Opinion pages for staff and handling units: the list with its overdue count, one opinion with the forms of
+the events its state allows, and registration of an opinion taken by phone, by letter or at a reception."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from renda.accounts.models import User
+from renda.core.access import page
+from renda.core.errors import Invalid, NotFound
+from renda.core.masking import mask_phone
+from renda.core.scope import get_or_404
+from renda.liaison import selectors, workflow
+from renda.liaison.forms import OpinionRegisterForm, RejectForm
+from renda.liaison.models import Channel, NotAcceptedReason, OpinionStatus
+from renda.liaison.services import opinions as services
+from renda.liaison.views.common import HANDLERS, STAFF, form_errors, run, version_of
+from renda.organizations.models import HandlingUnit, RegionLevel
+from renda.organizations.services import congress_setting
+
+
+@page(*HANDLERS)
+def opinion_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    qs = selectors.opinions_visible(user=user)
+    status, view = request.GET.get("status", ""), request.GET.get("view", "")
+    if status in OpinionStatus.values:
+        qs = qs.filter(status=status)
+    if view == "overdue":
+        qs = qs.filter(selectors.overdue_q(timezone.localdate()))
+    elif view == "open":
+        qs = qs.filter(status__in=workflow.AWAITING_REPLY)
+    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    stations = selectors.stations_visible(user=user) if user.role in STAFF else []
+    return render(request, "liaison/opinion_list.html", {
+        "page_obj": page_obj, "counts": selectors.opinion_counts(user=user), "status": status, "view": view,
+        "statuses": OpinionStatus.choices, "stations": stations, "today": timezone.localdate(),
+        "awaiting": workflow.AWAITING_REPLY})
+
+
+@page(*HANDLERS)
+def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
+    user: Any = request.user
+    opinion = selectors.access_opinion_by_id(user=user, opinion_id=opinion_id)
+    events = workflow.allowed_events(opinion.status)
+    if user.role == "unit_user":
+        events = [e for e in events if e == "reply" and opinion.status == OpinionStatus.ASSIGNED]
+    else:
+        events = [e for e in events if e not in ("evaluate", "reopen")]  # the constituent's, on the portal
+    cpath = opinion.congress.region.path
+    units = [u for u in HandlingUnit.objects.filter(active=True).select_related("region")
+             if u.region.path.startswith(cpath) or (cpath.startswith(u.region.path)
+                                                    and u.region.level == RegionLevel.COUNTY)]
+    staff = [u for u in User.objects.filter(is_active=True, role__in=STAFF, region__isnull=False)
+             .select_related("region") if u.region and opinion.region.path.startswith(u.region.path)]
+    return render(request, "liaison/opinion_detail.html", {
+        "opinion": opinion, "events": events, "units": units, "staff": staff,
+        "categories": congress_setting(opinion.congress, "liaison.opinion_categories"),
+        "reject_form": RejectForm(), "name": (opinion.constituent_name[:1] + "*" * (len(opinion.constituent_name) - 1))
+        if opinion.constituent_name else "", "phone": mask_phone(opinion.constituent_phone),
+        "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
+        and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
+        "code": services.format_code(opinion.tracking_code)})
+
+
+DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不予受理，原因将告知群众。", "assign": "已转办。",
+        "reply": "已答复，群众可凭查询码查看并评价。", "close": "已办结。", "publish": "答复公开设置已保存。"}
+
+
+@require_POST
+@page(*HANDLERS)
+def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpResponse:
+    user: Any = request.user
+    if event not in DONE:
+        raise NotFound()
+    opinion = selectors.access_opinion_by_id(user=user, opinion_id=opinion_id)
+    post, version = request.POST, version_of(request)
+    back = reverse("liaison:opinion_detail", args=[opinion.pk])
+
+    def call() -> Any:
+        if event == "accept":
+            responsible = None
+            if post.get("responsible", "").isdigit():
+                responsible = get_or_404(User.objects.filter(is_active=True, role__in=STAFF), pk=post["responsible"])
+            return services.opinion_accept(actor=user, opinion=opinion, category=post.get("category", ""),
+                                           responsible=responsible, version=version)
+        if event == "reject":
+            form = RejectForm(post)
+            if not form.is_valid():
+                raise Invalid("请选择不予受理的原因", fields={"reason": ["须为已进入诉讼或仲裁程序"]})
+            return services.opinion_reject(actor=user, opinion=opinion, reason=form.cleaned_data["reason"],
+                                           note=form.cleaned_data["note"], version=version)
+        if event == "assign":
+            unit = get_or_404(HandlingUnit.objects.select_related("region"), pk=post.get("unit") or 0)
+            return services.opinion_assign(actor=user, opinion=opinion, unit=unit, note=post.get("note", ""),
+                                           version=version)
+        if event == "reply":
+            return services.opinion_reply(actor=user, opinion=opinion, text=post.get("text", ""), version=version)
+        if event == "close":
+            return services.opinion_close(actor=user, opinion=opinion, version=version)
+        return services.opinion_publish(actor=user, opinion=opinion, summary=post.get("summary", ""),
+                                        published=post.get("published", "1") == "1", version=version)
+
+    return run(request, back, call, DONE[event])
+
+
+@page(*STAFF)
+def opinion_new(request: HttpRequest, station_id: int) -> HttpResponse:
+    user: Any = request.user
+    station = selectors.access_station_by_id(user=user, station_id=station_id)
+    categories = list(congress_setting(station.congress, "liaison.opinion_categories"))
+    form = OpinionRegisterForm(request.POST or None, categories=categories)
+    if request.method == "POST":
+        if not form.is_valid():
+            form_errors(request, form)
+        else:
+            created: dict[str, Any] = {}
+
+            def call() -> None:
+                created["o"] = services.opinion_register(actor=user, station=station, **form.cleaned_data)
+
+            response = run(request, reverse("liaison:opinion_new", args=[station.pk]), call,
+                           "群众意见已登记，请把查询码告诉群众。")
+            return redirect("liaison:opinion_detail", created["o"].pk) if created else response
+    return render(request, "liaison/opinion_new.html", {"station": station, "form": form,
+                                                        "channels": Channel.choices})
