@@ -34,6 +34,7 @@ class Dimension:
     label: str
     column: str                                    # the mandate's column or annotation grouped on
     choices: tuple[tuple[str, str], ...] = ()      # fixed order; empty: by count (ethnicity)
+    hide_zero: bool = False                        # level: a congress has one, no need to list the others
 
 
 DIMENSIONS = (
@@ -44,7 +45,7 @@ DIMENSIONS = (
     Dimension("education", "文化程度", "person__education", (*Education.choices, ("", "未填"))),
     Dimension("occupation", "职业构成", "person__occupation", tuple(Occupation.choices)),
     Dimension("level", "代表层级", "congress__region__level",
-              tuple((lv.value, lv.label) for lv in LEVEL_ORDER)),
+              tuple((lv.value, lv.label) for lv in LEVEL_ORDER), hide_zero=True),
 )
 
 
@@ -54,6 +55,10 @@ class Row:
     label: str
     count: int
     share: float        # of the total, 0–1, four decimals
+
+    @property
+    def percent(self) -> float:
+        return round(self.share * 100, 1)
 
 
 @dataclass
@@ -100,7 +105,7 @@ def _rows(dim: Dimension, counts: dict[str, int], total: int) -> list[Row]:
                 for code, label in dim.choices]
         known = {code for code, _ in dim.choices}
         rows += [Row(code, code or "未填", n, _share(n, total)) for code, n in counts.items() if code not in known]
-        return [r for r in rows if r.count or r.code not in ("unknown", "")]
+        return [r for r in rows if r.count or (r.code not in ("unknown", "") and not dim.hide_zero)]
     ordered = sorted(counts.items(), key=lambda kv: (kv[0] != HAN, -kv[1], kv[0]))
     return [Row(code, code or "未填", n, _share(n, total)) for code, n in ordered]
 
