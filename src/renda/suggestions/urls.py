@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renda.suggestions.views import actions, pages, reports
+from renda.suggestions.views import actions, pages, reports, supervision
 
 app_name = "suggestions"
 urlpatterns = [
@@ -8,6 +8,11 @@ urlpatterns = [
     path("new/", pages.suggestion_new, name="new"),
     path("stats/", reports.stats_page, name="stats"),
     path("ledger.xlsx", reports.ledger, name="ledger"),
+    path("supervision/", supervision.supervision_list, name="supervision"),
+    path("supervision/<int:card_id>/", supervision.supervision_card, name="supervision_card"),
+    path("supervision/<int:card_id>/cancel/", supervision.supervision_cancel, name="supervision_cancel"),
+    path("supervision/<int:card_id>/card.docx", supervision.card_docx, name="supervision_card_docx"),
+    path("supervision/<int:card_id>/letter.docx", supervision.letter_docx, name="supervision_letter_docx"),
     path("<int:pk>/", pages.suggestion_detail, name="detail"),
     path("<int:pk>/edit/", pages.suggestion_edit, name="edit"),
     path("<int:pk>/letter/<int:round_no>/", pages.reply_letter, name="letter"),

@@ -126,13 +126,13 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page(*READERS)
-def reply_letter(request: HttpRequest, pk: int, round_no: int) -> HttpResponse:
+def reply_letter(request: HttpRequest, pk: int, round_no: int) -> FileResponse:
     """The reply letter, to whoever may see the suggestion."""
     s = selectors.access_suggestion_by_id(user=request.user, suggestion_id=pk)
     reply = s.replies.filter(round=round_no).first()
     if reply is None or not reply.letter:
         raise NotFound()
-    name = reply.letter.name.rsplit("/", 1)[-1]
+    name = (reply.letter.name or "").rsplit("/", 1)[-1]
     return FileResponse(reply.letter.open("rb"), as_attachment=True, filename=f"{s.number}-答复函-{name}")
 
 

@@ -28,7 +28,8 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     today = services.today()
     year = _year(request)
-    by = request.GET.get("by") if request.GET.get("by") in BY else "unit"
+    by = request.GET.get("by") or "unit"
+    by = by if by in BY else "unit"
     qs = selectors.visible(user=user)
     totals = stats.figures(qs, year=year, today=today)
     groups = stats.figures_by(qs, by=by, year=year, today=today)

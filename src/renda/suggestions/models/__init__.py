@@ -263,3 +263,17 @@ class SuggestionEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+from renda.suggestions.models.supervision import (  # noqa: E402  (models of the supervision subdomain)
+    AssignmentMeeting,
+    ProgressKind,
+    SupervisionCard,
+    SupervisionProgress,
+)
+
+__all__ = [
+    "Assignment", "AssignmentMeeting", "BillDecision", "Channel", "CoSigner", "Contact", "ContactMethod",
+    "DecidingBody", "Evaluation", "Kind", "ProgressKind", "Reply", "ReplyKind", "ResultClass", "ReturnReason",
+    "Satisfaction", "Status", "Suggestion", "SuggestionEvent", "SupervisionCard", "SupervisionProgress", "UnitRole",
+]
