@@ -204,6 +204,48 @@ def suggestion_stats(request: HttpRequest, filters: Query[StatsFilters]) -> Stat
     return StatsOut(year=year, by=filters.by, totals=FiguresOut(**totals), groups=[GroupOut(**g) for g in groups])
 
 
+# --- published replies (public portal, no login) -------------------------------------------------------------
+
+class PublishedReplyOut(Schema):
+    id: int
+    title: str
+    text: str
+    congress: str
+    unit: str
+    category: str
+    result_class: str
+    replied_on: date
+    published_at: datetime | None
+
+
+def _published_out(p: Any) -> PublishedReplyOut:
+    s = p.reply.suggestion
+    return PublishedReplyOut(id=p.pk, title=p.title, text=p.text, congress=s.congress.name, unit=p.reply.unit.name,
+                             category=s.category, result_class=p.reply.result_class, replied_on=p.reply.replied_on,
+                             published_at=p.published_at)
+
+
+@router.get("/public/suggestion_replies", auth=None,
+            response={200: Page[PublishedReplyOut], 400: Error, 404: Error, 422: Error})
+@endpoint(public=True)
+def published_replies(request: HttpRequest, params: Query[PageParams]) -> dict[str, object]:
+    """Replies published after a staff check, with personal data removed; nothing about the deputy."""
+    from renda.suggestions.views.publication import published
+
+    items, count = paginate(published(), params)
+    return {"items": [_published_out(p) for p in items], "count": count}
+
+
+@router.get("/public/suggestion_replies/{publication_id}", auth=None,
+            response={200: PublishedReplyOut, 400: Error, 404: Error, 422: Error})
+@endpoint(public=True)
+def published_reply(request: HttpRequest, publication_id: int) -> PublishedReplyOut:
+    from renda.core.scope import get_or_404
+    from renda.suggestions.views.publication import published
+
+    return _published_out(get_or_404(published(), pk=publication_id))
+
+
 # --- list, create, read -------------------------------------------------------------------------------------
 
 class ListFilters(Schema):

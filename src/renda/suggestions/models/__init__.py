@@ -265,6 +265,7 @@ class SuggestionEvent(models.Model):
         ordering = ["at", "id"]
 
 
+from renda.suggestions.models.publication import Publication, PublicationStatus  # noqa: E402
 from renda.suggestions.models.supervision import (  # noqa: E402  (models of the supervision subdomain)
     AssignmentMeeting,
     ProgressKind,
@@ -274,6 +275,7 @@ from renda.suggestions.models.supervision import (  # noqa: E402  (models of the
 
 __all__ = [
     "Assignment", "AssignmentMeeting", "BillDecision", "Channel", "CoSigner", "Contact", "ContactMethod",
-    "DecidingBody", "Evaluation", "Kind", "ProgressKind", "Reply", "ReplyKind", "ResultClass", "ReturnReason",
-    "Satisfaction", "Status", "Suggestion", "SuggestionEvent", "SupervisionCard", "SupervisionProgress", "UnitRole",
+    "DecidingBody", "Evaluation", "Kind", "ProgressKind", "Publication", "PublicationStatus", "Reply", "ReplyKind",
+    "ResultClass", "ReturnReason", "Satisfaction", "Status", "Suggestion", "SuggestionEvent", "SupervisionCard",
+    "SupervisionProgress", "UnitRole",
 ]

@@ -116,6 +116,7 @@ def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
         "assignments": s.assignments.select_related("unit").order_by("-active", "role") if show_units else [],
         "receipts": receipts_for(s)[:50] if user.role in STAFF_ROLES else [],
         "co_role": UnitRole.CO, "can_edit": "submit" in actions,
+        "is_staff": user.role in STAFF_ROLES,
     }
 
 

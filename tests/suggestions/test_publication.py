@@ -1,0 +1,100 @@
+"""A reply is published on the public portal only after a staff check, with personal data removed
+(DOMAIN.md §3 [setting]); the public sees nothing personal."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from renda.core.errors import Forbidden, Invalid
+from renda.core.models import AuditEntry
+from renda.organizations.services import congress_setting_set
+from renda.suggestions.models import PublicationStatus, Status
+from renda.suggestions.services import publication as pub
+from renda.suggestions.services import suggestion_reply
+
+pytestmark = pytest.mark.django_db
+
+TEXT = ("李领衔代表：您提出的建议收悉。经办人王科长，电话 13812345678，座机 0571-87654321，"
+        "邮箱 wang@example.cn。道路已修缮。")
+
+
+@pytest.fixture
+def reply(world, monkeypatch):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: date(2025, 9, 26))
+    s = world.build(Status.HANDLING)
+    suggestion_reply(actor=world.unit_lead, suggestion=s, result_class="A", text=TEXT)
+    monkeypatch.undo()
+    return s.replies.get()
+
+
+def test_the_prepared_text_masks_phones_and_addresses_and_is_due_in_working_days(world, reply):
+    p = pub.publication_prepare(actor=world.clerk_a, reply=reply)
+    assert "13812345678" not in p.text and "0571-87654321" not in p.text and "wang@example.cn" not in p.text
+    assert "道路已修缮" in p.text and p.status == PublicationStatus.DRAFT
+    # 20 working days after Fri 26 Sep 2025: Sun 28 (make-up), 29, 30; Oct 1–8 off; 9, 10, Sat 11 (make-up),
+    # 13–17, 20–24, 27–30 → the 20th is Thu 30 Oct.
+    assert p.due == date(2025, 10, 30)
+
+
+def test_publishing_needs_the_check_and_a_text_without_personal_data(world, reply):
+    p = pub.publication_prepare(actor=world.clerk_a, reply=reply)
+    with pytest.raises(Invalid) as exc:
+        pub.publication_publish(actor=world.clerk_a, publication=p, title=p.title, text=p.text, checked=False)
+    assert "checked" in exc.value.fields
+    with pytest.raises(Invalid) as exc:
+        pub.publication_publish(actor=world.clerk_a, publication=p, title=p.title, text=TEXT, checked=True)
+    assert "手机号码" in exc.value.fields["text"][0]
+    pub.publication_publish(actor=world.clerk_a, publication=p, title=p.title,
+                            text=p.text.replace("经办人王科长，", ""), checked=True)
+    p.refresh_from_db()
+    assert p.status == PublicationStatus.PUBLISHED and p.checked_by == world.clerk_a
+    assert AuditEntry.objects.filter(action="publication.publish", object_id=str(p.pk)).exists()
+
+
+def test_only_the_congresss_staff_publish_and_a_congress_may_turn_it_off(world, reply):
+    with pytest.raises(Forbidden):
+        pub.publication_prepare(actor=world.clerk_b, reply=reply)
+    with pytest.raises(Forbidden):
+        pub.publication_prepare(actor=world.unit_lead, reply=reply)
+    congress_setting_set(actor=world.clerk_a, congress=world.tree.congress_a,
+                         key="suggestions.publication_enabled", raw=False)
+    with pytest.raises(Invalid) as exc:
+        pub.publication_prepare(actor=world.clerk_a, reply=reply)
+    assert exc.value.code == "publication_disabled"
+
+
+def test_the_public_sees_published_replies_only_and_nothing_personal(world, reply):
+    p = pub.publication_prepare(actor=world.clerk_a, reply=reply)
+    anonymous = Client()
+    assert anonymous.get("/api/v1/public/suggestion_replies").json()["count"] == 0
+    assert anonymous.get(f"/api/v1/public/suggestion_replies/{p.pk}").status_code == 404
+    pub.publication_publish(actor=world.clerk_a, publication=p, title=p.title, text=p.text, checked=True)
+    body = anonymous.get("/api/v1/public/suggestion_replies").json()
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert set(item) == {"id", "title", "text", "congress", "unit", "category", "result_class", "replied_on",
+                         "published_at"}
+    assert "13812345678" not in item["text"] and item["unit"] == "县交通运输局"
+    html = anonymous.get(f"/suggestions/public/{p.pk}/").content.decode()
+    assert "道路已修缮" in html and "13812345678" not in html
+    pub.publication_withdraw(actor=world.clerk_a, publication=p, reason="内容需更正")
+    assert anonymous.get("/api/v1/public/suggestion_replies").json()["count"] == 0
+
+
+def test_staff_publish_from_the_page(client, world, reply):
+    client.force_login(world.clerk_a)
+    url = f"/suggestions/{reply.suggestion_id}/publication/1/"
+    client.post(url, {"prepare": "1"})
+    page = client.get(url).content.decode()
+    assert "待核对" in page and "*" * 11 in page
+    response = client.post(url, {"publish": "1", "title": "关于《修缮甲村道路》的答复",
+                                 "text": "道路已修缮。", "checked": "on"})
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    assert reply.publication.status == PublicationStatus.PUBLISHED
+    client.force_login(world.unit_lead)
+    assert client.get(url).status_code == 403
