@@ -488,6 +488,18 @@ def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> Receip
     return ReceiptOut(vote=vote.pk, round=vote.round, receipt=receipt.code, fingerprint=receipt.fingerprint)
 
 
+class PingOut(Schema):
+    ok: bool
+
+
+@router.post("/ballots/ping", response={200: PingOut, **ERRORS})
+@endpoint(*PEOPLE)
+def vote_ping(request: HttpRequest, payload: BallotIn) -> PingOut:
+    """The floor under the ballot endpoint: the same stack, authentication and body parsing, and no database work
+    beyond the token. bench/votes.py states the ballot path's cost as a ratio to this."""
+    return PingOut(ok=True)
+
+
 class ElectionBallotIn(Schema):
     marks: dict[str, str] = {}
     write_ins: list[str] = Field([], max_length=50)

@@ -33,7 +33,6 @@ from renda.meetings.models import (
     MeetingStatus,
     NamedBallot,
     PaperTally,
-    Participation,
     RoundCandidate,
     SecretBallot,
     ShowResults,
@@ -160,11 +159,19 @@ def _vote_open(*, actor: Any, vote: Vote, closes_in_seconds: int | None, version
 def _lock_open_round(vote: Vote) -> Vote:
     """Read the round under a shared row lock: many ballots go in side by side, while closing (which takes the
     row FOR UPDATE) waits for those in flight and is waited on by those that come after — so no ballot can land
-    after the tally. SQLite's IMMEDIATE transactions serialise writers, which gives the same."""
+    after the tally. SQLite's IMMEDIATE transactions serialise writers, which gives the same.
+
+    On PostgreSQL the foreign-key checks of this transaction are made immediate, so they run now (finding the
+    round already locked) rather than at commit, while this ballot holds the audit chain's head."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM meetings_vote WHERE id = %s FOR SHARE", [vote.pk])
-    current = Vote.objects.select_related("meeting").get(pk=vote.pk)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        rows = list(Vote.objects.raw("SELECT * FROM meetings_vote WHERE id = %s FOR KEY SHARE", [vote.pk]))
+        if not rows:
+            raise VoteNotOpen()
+        current = rows[0]
+    else:
+        current = Vote.objects.get(pk=vote.pk)
     if current.status != VoteStatus.OPEN:
         raise VoteNotOpen()
     if current.closes_at is not None and timezone.now() >= current.closes_at:
@@ -174,14 +181,26 @@ def _lock_open_round(vote: Vote) -> Vote:
     return current
 
 
+# One statement admits the voter: frozen on the round's list, signed in, and not yet voted — the last by the
+# unique (vote, person) of the row it inserts, so a second ballot fails whatever the timing.
+_ADMIT = """
+INSERT INTO meetings_participation (vote_id, person_id)
+SELECT %s, %s
+WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_id = %s)
+  AND EXISTS (SELECT 1 FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s AND status = %s)
+"""
+
+
 def _admit(vote: Vote, person: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_ADMIT, [vote.pk, person.pk, vote.pk, person.pk, vote.meeting_id, person.pk,
+                                AttendanceStatus.PRESENT])
+        admitted = cursor.rowcount == 1
+    if admitted:
+        return
     if not VoteEligible.objects.filter(vote=vote, person=person).exists():
         raise Invalid("您不在本轮表决的表决人名单中", code="not_eligible")
-    if not Attendance.objects.filter(meeting_id=vote.meeting_id, person=person,
-                                     status=AttendanceStatus.PRESENT).exists():
-        raise Invalid("请先签到再投票", code="not_signed_in")
-    # The one-ballot rule is this row's unique (vote, person): a second insert fails, whatever the timing.
-    Participation.objects.create(vote=vote, person=person)
+    raise Invalid("请先签到再投票", code="not_signed_in")
 
 
 def ballot_cast(*, actor: Any, vote: Vote, person: Any, choice: str) -> Receipt:
