@@ -123,12 +123,12 @@ def test_database_trigger_refuses_raw_update_and_delete_on_postgresql(sql):
 
 def test_entry_is_rolled_back_with_the_change_it_records():
     _three_entries()
-    head_before = AuditHead.objects.get(id=1).last_hash
+    head_before = AuditHead.objects.get(id=audit.current_chain()).last_hash
     with pytest.raises(RuntimeError), transaction.atomic():
         audit.record(actor=None, action="thing.change", object_type="tests.thing", object_id=9)
         raise RuntimeError("the service failed after writing")
     assert AuditEntry.objects.count() == 3
-    assert AuditHead.objects.get(id=1).last_hash == head_before
+    assert AuditHead.objects.get(id=audit.current_chain()).last_hash == head_before
     assert audit.verify_chain().ok
 
 
@@ -141,3 +141,48 @@ def test_entry_records_time_with_zone_actor_role_and_before_after():
     assert (stored.actor_id, stored.actor_username, stored.actor_role) == (actor.pk, "auditor_subject",
                                                                            "county_staff")
     assert (stored.before, stored.after) == ('{"a":1}', '{"a":2}')
+
+
+
+def test_interleaved_chains_verify_and_a_deletion_in_one_chain_is_found(monkeypatch):
+    """Each thread writes to its own chain so that parallel requests do not queue on one lock; the verifier
+    follows every chain through the interleaved log and checks every chain's head."""
+    written = []
+    for i in range(12):
+        monkeypatch.setattr(audit._local, "chain", i % 3 + 1, raising=False)
+        written.append(audit.record(actor=None, action="thing.change", object_type="tests.thing", object_id=i))
+    assert {e.chain for e in written} == {1, 2, 3}
+    report = audit.verify_chain()
+    assert report.ok and report.checked == 12
+    victim = [e for e in written if e.chain == 2][1]
+    _raw("DELETE FROM core_auditentry WHERE seq = %s", [victim.seq])
+    report = audit.verify_chain()
+    assert not report.ok
+    next_in_chain = [e for e in written if e.chain == 2][2]
+    assert report.first_broken_seq == next_in_chain.seq
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_threads_write_to_separate_chains_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises all writers; the parallel chains matter on PostgreSQL")
+    import threading
+
+    from django.db import connections
+
+    def write(n: int) -> None:
+        try:
+            for i in range(5):
+                audit.record(actor=None, action="thing.change", object_type="tests.thing", object_id=f"{n}-{i}")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert AuditEntry.objects.count() == 20
+    assert AuditEntry.objects.values("chain").distinct().count() == 4
+    report = audit.verify_chain()
+    assert report.ok and report.checked == 20

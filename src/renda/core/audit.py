@@ -1,13 +1,18 @@
 """Writing and verifying the audit log.
 
-`record()` is called by every service that changes state, inside the service's transaction, as its last write:
-the chain head is locked from there to the commit, so entries are chained in commit order.
+`record()` is called by every service that changes state, inside the service's transaction, as its last write.
+The log is CHAINS interleaved hash chains: a thread always writes to the same chain, whose head row it locks from
+the write to the commit, so each chain is in commit order; requests served by other threads or processes use
+other chains and commit in parallel. The verifier walks every chain and each chain's head.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC
@@ -21,6 +26,17 @@ from renda.core.middleware import current_request
 from renda.core.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+CHAINS = 16
+_next_chain = itertools.count(os.getpid())
+_local = threading.local()
+
+
+def current_chain() -> int:
+    """This thread's chain (1..CHAINS): fixed per thread, so one transaction only ever locks one head."""
+    chain = getattr(_local, "chain", None)
+    if chain is None:
+        chain = _local.chain = next(_next_chain) % CHAINS + 1
+    return chain
 
 
 def canonical(data: Any) -> str:
@@ -68,9 +84,11 @@ def record(*, actor: Any, action: str, obj: models.Model | None = None, object_t
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     meta = current_request()
+    chain = current_chain()
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=chain)
         entry = AuditEntry(
+            chain=chain,
             at=timezone.now(),
             actor_id=getattr(actor, "pk", None),
             actor_username=getattr(actor, "username", "") or ("system" if actor is None else ""),
@@ -86,7 +104,7 @@ def record(*, actor: Any, action: str, obj: models.Model | None = None, object_t
         )
         entry.hash = _entry_hash(entry)
         entry.save(force_insert=True)
-        AuditHead.objects.filter(id=1).update(last_seq=entry.seq, last_hash=entry.hash, count=head.count + 1)
+        AuditHead.objects.filter(id=chain).update(last_seq=entry.seq, last_hash=entry.hash, count=head.count + 1)
     return entry
 
 
@@ -100,20 +118,25 @@ class ChainReport:
 
 def verify_chain(chunk_size: int = 5000) -> ChainReport:
     """Walk the log in order; name the first entry whose content or link does not hold."""
-    prev_hash = GENESIS
+    prev_hash: dict[int, str] = {}
+    last_seq: dict[int, int] = {}
+    counts: dict[int, int] = {}
     checked = 0
-    last_seq = 0
     for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
-        if entry.prev_hash != prev_hash:
+        chain = entry.chain
+        if entry.prev_hash != prev_hash.get(chain, GENESIS):
+            before = f"（第 {last_seq[chain]} 条）" if chain in last_seq else ""
             return ChainReport(False, checked, entry.seq,
-                               f"第 {entry.seq} 条的前序哈希与上一条（第 {last_seq} 条）不符：其前有条目被删除或改动")
+                               f"第 {entry.seq} 条的前序哈希与第 {chain} 链上一条{before}不符：其前有条目被删除或改动")
         if _entry_hash(entry) != entry.hash:
             return ChainReport(False, checked, entry.seq, f"第 {entry.seq} 条的内容与其哈希不符：该条被改动")
-        prev_hash = entry.hash
-        last_seq = entry.seq
+        prev_hash[chain] = entry.hash
+        last_seq[chain] = entry.seq
+        counts[chain] = counts.get(chain, 0) + 1
         checked += 1
-    head = AuditHead.objects.filter(id=1).first()
-    if head is not None and (head.last_hash != prev_hash or head.count != checked):
-        return ChainReport(False, checked, max(head.last_seq, last_seq + 1),
-                           f"链尾与记录的链头不符（应有 {head.count} 条，实有 {checked} 条）：末尾条目被删除")
+    for head in AuditHead.objects.order_by("id"):
+        if head.last_hash != prev_hash.get(head.id, GENESIS) or head.count != counts.get(head.id, 0):
+            return ChainReport(False, checked, max(head.last_seq, last_seq.get(head.id, 0) + 1),
+                               f"第 {head.id} 链的链尾与记录的链头不符（应有 {head.count} 条，"
+                               f"实有 {counts.get(head.id, 0)} 条）：末尾条目被删除")
     return ChainReport(True, checked)

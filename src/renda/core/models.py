@@ -33,6 +33,7 @@ class AuditEntry(models.Model):
     """
 
     seq = models.BigAutoField(primary_key=True)
+    chain = models.PositiveSmallIntegerField(default=1)
     at = models.DateTimeField(db_index=True)
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     actor_username = models.CharField(max_length=150, blank=True)
@@ -64,8 +65,11 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """The chain's last link, updated in the same transaction as each entry: it serialises writers and lets the
-    verifier notice a removed last entry, which the chain alone cannot."""
+    """The last link of one chain, updated in the same transaction as each entry: it serialises the writers of
+    that chain and lets the verifier notice a removed last entry, which the chain alone cannot.
+
+    The log is several interleaved chains (renda.core.audit.CHAINS), so that audited writes of different
+    requests do not all queue behind one row lock through their commit."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_seq = models.BigIntegerField(default=0)
