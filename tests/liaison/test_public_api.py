@@ -8,6 +8,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from renda.core.models import AuditEntry, PlatformSetting
@@ -52,9 +53,25 @@ def test_reception_days_name_deputies_only_inside_the_publication_window(liaison
     assert far["publish_on"] == str(data.far_day - timedelta(days=3))
     congress_setting_set(actor=liaison.clerk, congress=liaison.tree.congress_a, key="liaison.publish_days_ahead",
                          raw="10")
-    days = Client().get(f"/api/v1/public/stations/{liaison.central.pk}/receptions?from={start}&to={end}").json()
-    far = {d["date"]: d for d in days}[str(data.far_day)]
+    url = f"/api/v1/public/stations/{liaison.central.pk}/receptions?from={start}&to={end}"
+    far = {d["date"]: d for d in Client().get(url).json()}[str(data.far_day)]
+    assert not far["published"], "a settings change reaches the portal when its short cache expires"
+    cache.clear()  # … which this stands for (public_cache.TTL seconds)
+    far = {d["date"]: d for d in Client().get(url).json()}[str(data.far_day)]
     assert far["published"] and len(far["deputies"]) == 2
+
+
+def test_a_clerks_change_to_the_duty_shows_at_once(liaison, django_capture_on_commit_callbacks):
+    from renda.liaison.services.stations import duty_set
+
+    data = build_portal_data(liaison)
+    url = f"/api/v1/public/stations/{liaison.central.pk}/receptions"
+    near = {d["date"]: d for d in Client().get(url).json()}[str(data.near_day)]
+    assert len(near["deputies"]) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        duty_set(actor=liaison.clerk, schedule=data.schedule, day=data.near_day, people=liaison.deputies[3:])
+    near = {d["date"]: d for d in Client().get(url).json()}[str(data.near_day)]
+    assert [p["name"] for p in near["deputies"]] == ["赵四"]
 
 
 def test_reception_range_is_checked(liaison):

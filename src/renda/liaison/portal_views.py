@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from renda.core.access import page
 from renda.core.errors import DomainError, Invalid, NotFound, Throttled
 from renda.core.scope import get_or_404
-from renda.liaison import recurrence, selectors
+from renda.liaison import public_cache, recurrence, selectors
 from renda.liaison.forms import EvaluateForm, PortalOpinionForm, TrackForm
 from renda.liaison.models import OpinionStatus, Station
 from renda.liaison.public_api import linked_suggestion
@@ -75,10 +75,18 @@ def text_size(request: HttpRequest) -> HttpResponse:
 
 @portal_page
 def place(request: HttpRequest, region_id: int) -> HttpResponse:
+    today = timezone.localdate()
+    if request.GET:
+        return _place_page(request, region_id, today)
+    large = request.COOKIES.get(TEXT_COOKIE) == "large"
+    return HttpResponse(public_cache.cached(("place", region_id, today, large),
+                                            lambda: _place_page(request, region_id, today).content))
+
+
+def _place_page(request: HttpRequest, region_id: int, today: Any) -> HttpResponse:
     region = get_or_404(selectors.public_regions(), pk=region_id)
     stations = selectors.stations_for_region(region)
     villages = region.children.order_by("name") if region.level != RegionLevel.VILLAGE else []
-    today = timezone.localdate()
     upcoming = selectors.reception_days(stations=stations, start=today, end=today + timedelta(days=DAYS_SHOWN))
     cards = [{"station": s, "next": next(iter(upcoming.get(s.pk) or []), None)} for s in stations]
     return _render(request, "place.html", {
@@ -88,8 +96,17 @@ def place(request: HttpRequest, region_id: int) -> HttpResponse:
 
 @portal_page
 def station(request: HttpRequest, station_id: int) -> HttpResponse:
-    st = selectors.public_station(station_id)
     today = timezone.localdate()
+    if request.GET:
+        return _station_page(request, station_id, today)
+    large = request.COOKIES.get(TEXT_COOKIE) == "large"
+    body = public_cache.cached(("station", station_id, today, large),
+                               lambda: _station_page(request, station_id, today).content)
+    return HttpResponse(body)
+
+
+def _station_page(request: HttpRequest, station_id: int, today: Any) -> HttpResponse:
+    st = selectors.public_station(station_id)
     until = selectors.publish_until(st, today)
     days = selectors.reception_days(stations=[st], start=today, end=today + timedelta(days=DAYS_SHOWN),
                                     publish_until=until)[st.pk]

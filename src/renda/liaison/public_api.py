@@ -13,7 +13,7 @@ from renda.api.schemas import Error, Page, PageParams, paginate
 from renda.core.access import endpoint
 from renda.core.errors import Invalid
 from renda.core.scope import get_or_404
-from renda.liaison import recurrence, selectors
+from renda.liaison import public_cache, recurrence, selectors
 from renda.liaison.models import Opinion, OpinionStatus, Station
 from renda.liaison.services import public as public_services
 from renda.liaison.services.opinions import format_code, normalize_code
@@ -100,22 +100,27 @@ class RangeParams(Schema):
             response={200: list[PublicReceptionOut], **PUBLIC_ERRORS})
 @endpoint(public=True)
 def public_station_receptions(request: HttpRequest, station_id: int,
-                              params: Query[RangeParams]) -> list[PublicReceptionOut]:
+                              params: Query[RangeParams]) -> list[dict[str, object]]:
     """Coming reception days; the deputies on duty appear only from `publish_on` ([setting] days ahead)."""
-    station = selectors.public_station(station_id)
     today = timezone.localdate()
     start = params.from_ or today
     end = params.to or start + timedelta(days=60)
     if end < start or (end - start).days > MAX_RANGE_DAYS:
         raise Invalid(f"查询区间须在 0 到 {MAX_RANGE_DAYS} 天之间", fields={"to": ["区间无效"]})
-    days_ahead = (selectors.publish_until(station, today) - today).days
-    days = selectors.reception_days(stations=[station], start=start, end=end,
-                                    publish_until=selectors.publish_until(station, today))[station.pk]
+    return public_cache.cached(("receptions", station_id, start, end, today),
+                               lambda: _receptions(station_id, start, end, today))
+
+
+def _receptions(station_id: int, start: date, end: date, today: date) -> list[dict[str, object]]:
+    station = selectors.public_station(station_id)
+    until = selectors.publish_until(station, today)
+    days_ahead = (until - today).days
+    days = selectors.reception_days(stations=[station], start=start, end=end, publish_until=until)[station.pk]
     return [PublicReceptionOut(
         date=d.date, start_time=d.start_time, end_time=d.end_time, place=d.place, title=d.schedule.title,
         moved_from=d.moved_from, added=d.added, note=d.reason, published=d.published,
         publish_on=d.date - timedelta(days=days_ahead),
-        deputies=[DeputyRef(id=p.pk, name=p.name) for p in d.deputies]) for d in days]
+        deputies=[DeputyRef(id=p.pk, name=p.name) for p in d.deputies]).model_dump() for d in days]
 
 
 class PlaceDeputyOut(Schema):

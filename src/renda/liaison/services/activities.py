@@ -15,7 +15,7 @@ from renda.core import audit
 from renda.core.errors import Invalid
 from renda.core.scope import check_version
 from renda.deputies.models import MandateStatus, Person
-from renda.liaison import workflow
+from renda.liaison import public_cache, workflow
 from renda.liaison.codes import clean_text
 from renda.liaison.models import Activity, ActivityKind, Station
 from renda.notifications.services import notify
@@ -60,6 +60,7 @@ def activity_create(*, actor: Any, congress: Congress, kind: str, topic: str, me
     activity.stations.set(stations)
     activity.deputies.set(deputies)
     audit.record(actor=actor, action="activity.create", obj=activity, after=_view(activity))
+    public_cache.bump_on_commit()
     return activity
 
 
@@ -83,6 +84,7 @@ def activity_notify(*, actor: Any, activity: Activity, version: int | None = Non
            body=f"时间：{a.meeting_date:%Y年%m月%d日}；地点：{a.place or '另行通知'}。请提前走访选民，了解群众意见。")
     audit.record(actor=actor, action="activity.notify", obj=a, before=before,
                  after={**_view(a), "notified": len(accounts)})
+    public_cache.bump_on_commit()
     return a
 
 
@@ -95,6 +97,7 @@ def activity_publish(*, actor: Any, activity: Activity, version: int | None = No
     a.published_at = timezone.now()
     _save(a, "status", "published_at")
     audit.record(actor=actor, action="activity.publish", obj=a, before=before, after=_view(a))
+    public_cache.bump_on_commit()
     return a
 
 
@@ -121,6 +124,7 @@ def activity_hold(*, actor: Any, activity: Activity, participants: int, summary:
     Opinion.objects.filter(pk__in=[o.pk for o in opinions]).update(activity=a)
     audit.record(actor=actor, action="activity.hold", obj=a, before=before,
                  after={**_view(a), "opinions": [o.pk for o in opinions]})
+    public_cache.bump_on_commit()
     return a
 
 
@@ -140,4 +144,5 @@ def activity_hand_over(*, actor: Any, activity: Activity, suggestions: Sequence[
     _save(a, "status", "handed_over_at")
     a.suggestions.add(*suggestions)
     audit.record(actor=actor, action="activity.hand_over", obj=a, before=before, after=_view(a))
+    public_cache.bump_on_commit()
     return a

@@ -15,7 +15,7 @@ from renda.core import audit
 from renda.core.errors import Invalid
 from renda.core.scope import check_version
 from renda.deputies.models import MandateStatus, Person
-from renda.liaison import recurrence
+from renda.liaison import public_cache, recurrence
 from renda.liaison.models import (
     DutyAssignment,
     ExceptionKind,
@@ -70,6 +70,7 @@ def station_create(*, actor: Any, region: Region, kind: str, name: str, address:
         raise Invalid("该区域已有同名联络站", fields={"name": ["名称重复"]}) from None
     station.villages.set(villages)
     audit.record(actor=actor, action="station.create", obj=station, after=audit.snapshot(station, STATION_FIELDS))
+    public_cache.bump_on_commit()
     return station
 
 
@@ -91,6 +92,7 @@ def station_update(*, actor: Any, station: Station, version: int | None = None,
         station.villages.set(villages)
     audit.record(actor=actor, action="station.update", obj=station, before=before,
                  after=audit.snapshot(station, STATION_FIELDS))
+    public_cache.bump_on_commit()
     return station
 
 
@@ -109,6 +111,7 @@ def station_set_six_haves(*, actor: Any, station: Station, met: Iterable[str], v
     station.version += 1
     station.save(update_fields=["six_haves", "version", "updated_at"])
     audit.record(actor=actor, action="station.six_haves", obj=station, before=before, after=station.six_haves)
+    public_cache.bump_on_commit()
     return station
 
 
@@ -130,6 +133,7 @@ def station_assign_deputy(*, actor: Any, station: Station, person: Person, since
         raise Invalid(f"{person.name}已编入该联络站", fields={"person": ["已在站"]}) from None
     audit.record(actor=actor, action="station.assign_deputy", obj=station, object_repr=f"{station} · {person}",
                  after={"person": person.pk, "since": since})
+    public_cache.bump_on_commit()
     return row
 
 
@@ -144,6 +148,7 @@ def station_release_deputy(*, actor: Any, station: Station, person: Person, unti
     row.save(update_fields=["until"])
     audit.record(actor=actor, action="station.release_deputy", obj=station, object_repr=f"{station} · {person}",
                  before={"person": person.pk, "until": None}, after={"person": person.pk, "until": until})
+    public_cache.bump_on_commit()
     return row
 
 
@@ -166,6 +171,7 @@ def schedule_create(*, actor: Any, station: Station, rule: str, starts_on: date,
     schedule.full_clean()
     schedule.save()
     audit.record(actor=actor, action="schedule.create", obj=schedule, after=audit.snapshot(schedule, SCHEDULE_FIELDS))
+    public_cache.bump_on_commit()
     return schedule
 
 
@@ -186,6 +192,7 @@ def schedule_update(*, actor: Any, schedule: ReceptionSchedule, version: int | N
     schedule.save()
     audit.record(actor=actor, action="schedule.update", obj=schedule, before=before,
                  after=audit.snapshot(schedule, SCHEDULE_FIELDS))
+    public_cache.bump_on_commit()
     return schedule
 
 
@@ -223,6 +230,7 @@ def schedule_exception_add(*, actor: Any, schedule: ReceptionSchedule, kind: str
     audit.record(actor=actor, action=f"schedule.exception_{kind}", obj=schedule,
                  after={"kind": kind, "date": day, "new_date": new_date, "reason": exception.reason,
                         "duties_moved": moved})
+    public_cache.bump_on_commit()
     return exception
 
 
@@ -237,6 +245,7 @@ def schedule_exception_remove(*, actor: Any, exception: ScheduleException) -> No
         DutyAssignment.objects.filter(schedule=schedule, date=exception.new_date).delete()
     exception.delete()
     audit.record(actor=actor, action="schedule.exception_remove", obj=schedule, before=before)
+    public_cache.bump_on_commit()
 
 
 def _check_on_duty(schedule: ReceptionSchedule, day: date, people: Sequence[Person]) -> None:
@@ -258,6 +267,7 @@ def duty_set(*, actor: Any, schedule: ReceptionSchedule, day: date, people: Sequ
         [DutyAssignment(schedule=schedule, date=day, person=p) for p in dict.fromkeys(people)])
     audit.record(actor=actor, action="schedule.duty_set", obj=schedule, object_repr=f"{schedule} · {day}",
                  before={"date": day, "persons": before}, after={"date": day, "persons": sorted(p.pk for p in people)})
+    public_cache.bump_on_commit()
     return rows
 
 
@@ -288,6 +298,7 @@ def duty_rotate(*, actor: Any, schedule: ReceptionSchedule, start: date, end: da
     audit.record(actor=actor, action="schedule.duty_rotate", obj=schedule,
                  after={"from": start, "to": end, "per_day": per_day, "duties": len(rows)})
     return len(rows)
+    public_cache.bump_on_commit()
 
 
 # --- reception records ----------------------------------------------------------------------------------------
@@ -316,5 +327,6 @@ def reception_record(*, actor: Any, station: Station, day: date, deputies_presen
     audit.record(actor=actor, action="reception.record", obj=reception,
                  after={"date": day, "deputies_present": sorted(p.pk for p in deputies_present),
                         "visitors": visitors, "opinions": [o.pk for o in opinions]})
+    public_cache.bump_on_commit()
     return reception
 
