@@ -3,7 +3,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from renda.core import crypto, scope
 from renda.core.roles import Role
@@ -17,6 +18,7 @@ from renda.deputies.models import (
     MandateStatus,
     Person,
 )
+from renda.organizations.models import Congress
 
 
 def _mandate_scope_q(user: Any) -> Q | None:
@@ -118,7 +120,7 @@ def access_import_job_by_id(*, user: Any, job_id: int) -> ImportJob:
 def _manages_region(user: Any, region_path: str) -> bool:
     path = scope.scope_path(user)
     return bool(path) and getattr(user, "role", None) in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF) \
-        and region_path.startswith(path)
+        and region_path.startswith(path or "")
 
 
 def can_manage_mandate(*, user: Any, mandate: Mandate) -> bool:
@@ -146,10 +148,14 @@ _LETTERS = re.compile(r"^[a-z]+$")
 def _filter_mandates(mq: QuerySet[Mandate], *, congress: int | None, status: str, district: int | None,
                      group: int | None, level: str) -> tuple[QuerySet[Mandate], bool]:
     narrowed = False
-    for value, lookup in ((congress, "congress_id"), (status, "status"), (district, "district_id"),
-                          (level, "congress__region__level")):
+    for value, lookup in ((congress, "congress_id"), (district, "district_id"), (level, "congress__region__level")):
         if value not in (None, ""):
             mq, narrowed = mq.filter(**{lookup: value}), True
+    if status:
+        # Compared as an expression, not on the bare column: SQLite would otherwise walk the status index (most
+        # mandates are active) instead of the scope's congress and district indexes — 20× slower at scale.
+        mq, narrowed = mq.alias(status_text=Concat("status", Value(""), output_field=CharField())).filter(
+            status_text=status), True
     if group is not None:
         mq = mq.filter(group_memberships__group_id=group, group_memberships__left_on__isnull=True)
         narrowed = True
@@ -167,16 +173,29 @@ def _search_q(q: str, prefix: str = "") -> Q | None:
     return Q(**{f"{prefix}name__contains": text})
 
 
+def scoped_mandates(*, user: Any) -> QuerySet[Mandate]:
+    """The same mandates as mandates_visible, written for the planner: the scope's congresses and districts as
+    two small id subqueries, so each side of the OR is an index lookup on the mandate (at province scale the join
+    form scans every mandate). Without select_related: for counting and filtering."""
+    role = getattr(user, "role", None)
+    if role == Role.DEPUTY:
+        return Mandate.objects.filter(person_id=user.person_id)
+    path = scope.scope_path(user)
+    if role not in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF) or not path:
+        return Mandate.objects.none()
+    congresses = Congress.objects.filter(region__path__startswith=path).values("id")
+    districts = ElectoralDistrict.objects.filter(region__path__startswith=path).values("id")
+    return Mandate.objects.filter(Q(congress_id__in=congresses) | Q(district_id__in=districts))
+
+
 def search_people(*, user: Any, congress: int | None = None, status: str = "", district: int | None = None,
                   group: int | None = None, level: str = "", q: str = "") -> QuerySet[Person]:
-    """The people the user may see, narrowed to those holding a visible mandate that matches every mandate
-    filter, and by `q`: an 18-character ID number finds its person exactly (keyed hash, never a LIKE on
-    ciphertext), letters search the pinyin initials (zsf → 张三丰), anything else a part of the name."""
-    qs = people_visible(user=user)
-    mq, narrowed = _filter_mandates(mandates_visible(user=user), congress=congress, status=status,
-                                    district=district, group=group, level=level)
-    if narrowed:
-        qs = qs.filter(pk__in=mq.values("person_id"))
+    """The deputies (people holding a mandate the user may see) whose visible mandates match every mandate filter,
+    narrowed by `q`: an 18-character ID number finds its person exactly (keyed hash, never a LIKE on ciphertext),
+    letters search the pinyin initials (zsf → 张三丰), anything else a part of the name."""
+    mq, _ = _filter_mandates(scoped_mandates(user=user), congress=congress, status=status, district=district,
+                             group=group, level=level)
+    qs = Person.objects.filter(pk__in=mq.values("person_id"))
     found = _search_q(q)
     if found is not None:
         qs = qs.filter(found)
@@ -200,7 +219,8 @@ def with_visible_mandates(qs: QuerySet[Person], *, user: Any) -> QuerySet[Person
     """Each person with `visible_mandates` (the user's view of them, top level first) and, on each mandate,
     `current_groups`: a constant number of queries however long the page."""
     current = GroupMembership.objects.filter(left_on__isnull=True).select_related("group")
-    visible = (mandates_visible(user=user).order_by("congress__region__depth", "-term__start_date")
+    visible = (scoped_mandates(user=user).select_related("congress__region", "term", "district")
+               .order_by("congress__region__depth", "-term__start_date")
                .prefetch_related(Prefetch("group_memberships", queryset=current, to_attr="current_groups")))
     return qs.select_related("account").prefetch_related(
         Prefetch("mandates", queryset=visible, to_attr="visible_mandates"))

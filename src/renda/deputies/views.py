@@ -30,11 +30,15 @@ STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 PAGE_SIZE = 50
 
 
-def _filter_form(request: HttpRequest) -> FilterForm:
+def _filter_form(request: HttpRequest, data: Any = None) -> FilterForm:
+    """The filters with only what the user may see as choices (plain pairs: no model objects to build)."""
     user: Any = request.user
-    return FilterForm(request.GET or None, congresses=org_selectors.congresses_visible(user=user),
-                      districts=selectors.districts_visible(user=user).order_by("congress__region__path", "name"),
-                      groups=selectors.groups_visible(user=user))
+    congresses = org_selectors.congresses_visible(user=user).values_list("id", "name")
+    districts = [(pk, f"{name}（{congress}）") for pk, name, congress in selectors.districts_visible(user=user)
+                 .order_by("congress__region__path", "name").values_list("id", "name", "congress__name")]
+    groups = selectors.groups_visible(user=user).values_list("id", "name")
+    return FilterForm(data if data is not None else (request.GET or None), congresses=congresses,
+                      districts=districts, groups=groups)
 
 
 def _query(request: HttpRequest, drop: tuple[str, ...] = ("page",)) -> str:
@@ -50,10 +54,11 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     for person in page_obj:
         person.list_status = api.person_status(person.visible_mandates)
+        person.list_status_label = MandateStatus(person.list_status).label
         person.masked_phone = mask_phone(person.phone)
     return render(request, "deputies/list.html", {
-        "form": form, "page_obj": page_obj, "query": _query(request), "may_reveal": pii.can_reveal(user),
-        "status_labels": dict(MandateStatus.choices)})
+        "form": form, "selects": form.selects(), "page_obj": page_obj, "query": _query(request),
+        "may_reveal": pii.can_reveal(user)})
 
 
 def _person(request: HttpRequest, person_id: int) -> Any:
@@ -204,8 +209,7 @@ def roster_export(request: HttpRequest) -> HttpResponse:
     """GET: the masked .xlsx of the list's filters. POST with unmasked=1: the plain one (an audited reveal)."""
     user: Any = request.user
     source = request.POST if request.method == "POST" else request.GET
-    form = FilterForm(source or None, congresses=org_selectors.congresses_visible(user=user),
-                      districts=selectors.districts_visible(user=user), groups=selectors.groups_visible(user=user))
+    form = _filter_form(request, source or None)
     filters = form.filters()
     unmasked = request.method == "POST" and source.get("unmasked") == "1"
     out = exports.export_roster(actor=user, mandates=selectors.search_mandates(user=user, **filters),
