@@ -312,7 +312,7 @@ def clean_row(line: int, cells: tuple[Any, ...], columns: dict[str, int]) -> Row
                 row.error(key, exc.code, exc.message)
     for key, cleaner in (("phone", validation.validate_mobile), ("ethnicity", validation.clean_ethnicity)):
         try:
-            value = cleaner(raw.get(key))
+            value: Any = cleaner(raw.get(key))
         except FieldInvalid as exc:
             row.error(key, exc.code, exc.message)
         else:
@@ -590,11 +590,11 @@ def _update_rows(model: type[models.Model], objs: list[Any], fields: list[str]) 
     if not objs:
         return
     meta = model._meta
-    concrete = [meta.get_field(name) for name in fields]
+    concrete: list[Any] = [meta.get_field(name) for name in fields]
     qn = connection.ops.quote_name
     # Only quoted model column names are interpolated; every value is a parameter.
-    sql = (f"UPDATE {qn(meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in concrete)} "  # noqa: S608
-           f"WHERE {qn(meta.pk.column)} = %s")
+    sql = (f"UPDATE {qn(str(meta.db_table))} SET {', '.join(f'{qn(f.column)} = %s' for f in concrete)} "  # noqa: S608
+           f"WHERE {qn(meta.pk.column or 'id')} = %s")
     params = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete] + [obj.pk]
               for obj in objs]
     with connection.cursor() as cursor:
