@@ -13,6 +13,12 @@ find_python() {
   return 1
 }
 
+# Run pip without the machine-specific noise some pip configurations print for every package.
+pip_quiet() {
+  "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+  return "${PIPESTATUS[0]}"
+}
+
 # ensure_venv REQUIREMENT_FILE... : create .venv and install the pinned requirements once per change of the files.
 ensure_venv() {
   local py stamp want
@@ -23,11 +29,11 @@ ensure_venv() {
   want="$(cat "$@" pyproject.toml | sha256sum | cut -c1-16)"
   stamp=".venv/.renda-installed-$(echo "$*" | tr ' /' '__')"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-    .venv/bin/python -m pip install --quiet --upgrade pip
+    pip_quiet .venv/bin/python -m pip install --quiet --upgrade pip
     local args=()
     for f in "$@"; do args+=(-r "$f"); done
-    .venv/bin/python -m pip install --quiet "${args[@]}"
-    .venv/bin/python -m pip install --quiet --no-deps -e .
+    pip_quiet .venv/bin/python -m pip install --quiet "${args[@]}"
+    pip_quiet .venv/bin/python -m pip install --quiet --no-deps -e .
     echo "$want" > "$stamp"
   fi
 }
