@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
 from django.db import connection
 
-os.environ.setdefault("RENDA_TESTING", "1")
-
+from tests.browser_support import browser, page  # noqa: F401  (one browser for the whole run)
 from tests.factories import OrgTree, org_tree
 
 

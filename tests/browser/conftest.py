@@ -1,21 +1,14 @@
-"""Real headless Chromium (Debian's package) driven by Playwright; skipped — and reported as skipped — when the
-machine has no Chromium."""
+"""Tests in this folder run in a real browser (fixtures `browser` and `page` in tests/browser_support.py)."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-from collections.abc import Iterator
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+from tests.browser_support import CHROMIUM, SKIP_REASON
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+__all__ = ["CHROMIUM"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -23,25 +16,4 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
             if CHROMIUM is None:
-                item.add_marker(pytest.mark.skip(reason="browser test skipped: Debian's chromium is not installed"))
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    profile = tempfile.mkdtemp(prefix="renda-chromium-")
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS, locale="zh-CN",
-            viewport={"width": 390, "height": 844})  # a phone
-        yield context
-        context.close()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    p = browser.new_page()  # type: ignore[attr-defined]
-    yield p
-    p.close()
+                item.add_marker(pytest.mark.skip(reason=SKIP_REASON))

@@ -7,14 +7,14 @@ import pytest
 
 from renda.suggestions import services
 from renda.suggestions.models import Status, Suggestion
-from tests.browser.conftest import CHROMIUM, browser, page  # noqa: F401  (the browser fixtures)
+from tests.browser_support import CHROMIUM
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="browser test skipped: Debian's chromium is not installed")]
 
 
-def _login(page, base, username):  # noqa: F811
+def _login(page, base, username):
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
@@ -22,13 +22,13 @@ def _login(page, base, username):  # noqa: F811
     page.wait_for_url(f"{base}/")
 
 
-def _logout(page):  # noqa: F811
+def _logout(page):
     page.get_by_role("button", name="退出").click()
     page.wait_for_url("**/accounts/login/")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_deputy_submits_unit_replies_deputy_evaluates(live_server, page, world, tmp_path):  # noqa: F811
+def test_deputy_submits_unit_replies_deputy_evaluates(live_server, page, world, tmp_path):
     base = live_server.url
     _login(page, base, "lead")
     page.goto(f"{base}/suggestions/")
