@@ -162,3 +162,27 @@ def test_another_townships_clerk_cannot_reach_the_station(liaison):
     with pytest.raises(NotFound):
         selectors.access_station_by_id(user=liaison.clerk_b, station_id=liaison.central.pk)
     assert selectors.access_station_by_id(user=liaison.county_staff, station_id=liaison.central.pk) == liaison.central
+
+
+def test_yearly_check_tells_the_staff_on_1_december_and_2_january(liaison):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from renda.core import jobs
+    from renda.liaison.services.checks import reception_yearly_check
+    from renda.notifications.models import Notification
+
+    def at(*args):
+        return datetime(*args, 8, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    svc.reception_record(actor=liaison.clerk, station=liaison.central, day=date(2026, 6, 1),
+                         deputies_present=liaison.deputies[:1], visitors=3)
+    assert reception_yearly_check(now=at(2026, 11, 30)) == {"congresses": 0, "short": 0}
+    assert reception_yearly_check(now=at(2026, 12, 1)) == {"congresses": 1, "short": 4}
+    note = Notification.objects.get(recipient=liaison.clerk, kind="liaison.reception_check_interim")
+    assert "4 名" in note.title and "李二（0/1）" in note.body and "王一" not in note.body
+    reception_yearly_check(now=at(2026, 12, 1))
+    assert Notification.objects.filter(kind="liaison.reception_check_interim").count() == 1, "once a year"
+    assert reception_yearly_check(now=at(2027, 1, 2))["short"] == 4
+    assert Notification.objects.filter(recipient=liaison.clerk, kind="liaison.reception_check_final").exists()
+    assert "liaison.reception_check" in jobs.discover(), "run daily by the scheduler"

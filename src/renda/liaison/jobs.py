@@ -24,3 +24,12 @@ def suggestion_answers() -> int:
     from renda.liaison.services.conversion import suggestion_answers_reach_opinions
 
     return suggestion_answers_reach_opinions()
+
+
+@periodic(every=timedelta(days=1), offset=timedelta(hours=7))
+@task()
+def reception_check() -> dict[str, int]:
+    """Daily at 07:00; acts on 1 December and 2 January: deputies who have not received constituents this year."""
+    from renda.liaison.services.checks import reception_yearly_check
+
+    return reception_yearly_check()

@@ -8,6 +8,7 @@ TTL seconds in the other processes of a local-memory cache; a settings change sh
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,7 +16,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 T = TypeVar("T")
-TTL = 60  # seconds
+TTL = 300  # seconds, plus up to half as much again (see cached())
 GENERATION = "liaison:public:generation"
 
 
@@ -44,5 +45,6 @@ def cached(parts: tuple[Any, ...], compute: Callable[[], T]) -> T:
     if hit is not None:
         return hit
     value = compute()
-    cache.set(key, value, timeout=TTL)
+    # Spread the expiries: keys filled together (a morning's first visits) must not all expire together.
+    cache.set(key, value, timeout=TTL + random.randint(0, TTL // 2))
     return value

@@ -137,11 +137,11 @@ class ReceptionTally:
         return self.attended < self.required
 
 
-def yearly_reception_check(*, user: Any, year: int, congress: Congress | None = None) -> list[ReceptionTally]:
-    """Per deputy assigned to a station in the user's scope during `year`: receptions attended (recorded
-    reception days) and duties planned, against the congress's minimum."""
+def yearly_reception_check(*, year: int, user: Any = None, congress: Congress | None = None) -> list[ReceptionTally]:
+    """Per deputy assigned to a station (in the user's scope, or of the congress) during `year`: receptions
+    attended (recorded reception days) and duties planned, against the congress's minimum."""
     start, end = date(year, 1, 1), date(year, 12, 31)
-    stations = stations_visible(user=user)
+    stations = stations_visible(user=user) if user is not None else Station.objects.all()
     if congress is not None:
         stations = stations.filter(congress=congress)
     assignments = (StationDeputy.objects.filter(station__in=stations, since__lte=end)
