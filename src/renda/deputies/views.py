@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -223,10 +223,8 @@ def roster_export(request: HttpRequest) -> HttpResponse:
 def roster_print(request: HttpRequest) -> HttpResponse:
     """The printable roster: congress by congress, names in 姓氏笔画 order."""
     user: Any = request.user
-    form = _filter_form(request)
+    form = _filter_form(request, request.GET or QueryDict(f"status={MandateStatus.ACTIVE}"))
     filters = form.filters()
-    if not request.GET:
-        filters["status"] = MandateStatus.ACTIVE
     ordered = exports.roster_order(selectors.search_mandates(user=user, **filters))
     sections: list[dict[str, Any]] = []
     for mandate in ordered:
