@@ -1,0 +1,299 @@
+"""Honest evaluation of the classifier on labelled CSV files (used by `manage.py insights_eval` and the tests).
+
+Two protections against figures that look better than what users will meet:
+  * the leak guard: with a separate test file, training rows that are the same message as a test row (also when
+    one is raw text and the other was cut into words with stop words removed) are dropped before training;
+  * grouped folds: in cross-validation, identical texts always fall in the same fold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import resource
+import statistics
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedGroupKFold
+
+from renda.insights import text as textlib
+from renda.insights.classifier import TextClassifier, train
+
+SAME_MESSAGE_COVERAGE = 0.8  # share of one text's words found, in order, in the other: "the same message"
+CANDIDATES = 20
+
+
+@dataclass
+class Labelled:
+    texts: list[str]
+    labels: list[str]
+    source: str
+
+
+def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
+    raw = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            content = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValueError(f"{path}: neither UTF-8 nor GB18030")
+    return list(csv.DictReader(io.StringIO(content)))
+
+
+def parse_time(value: str | None) -> datetime | None:
+    value = (value or "").strip().replace("/", "-")
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def read_labelled(path: str | Path, *, text_cols: Sequence[str], label_col: str) -> Labelled:
+    """A file's text is the concatenation of whichever of `text_cols` it has; rows without text or label are
+    skipped."""
+    rows = read_csv_rows(path)
+    if rows and label_col not in rows[0]:
+        raise ValueError(f"{path}: no column {label_col}")
+    if rows and not any(c in rows[0] for c in text_cols):
+        raise ValueError(f"{path}: none of the text columns {', '.join(text_cols)}")
+    texts, labels = [], []
+    for row in rows:
+        t, label = textlib.join_fields(row, text_cols), (row.get(label_col) or "").strip()
+        if t and label:
+            texts.append(t)
+            labels.append(label)
+    return Labelled(texts=texts, labels=labels, source=str(path))
+
+
+def _in_order_coverage(words: Sequence[str], target: str) -> float:
+    pos = hit = total = 0
+    for w in words:
+        total += len(w)
+        k = target.find(w, pos)
+        if k >= 0:
+            hit += len(w)
+            pos = k + len(w)
+    return hit / total if total else 0.0
+
+
+def same_message_rows(train_texts: Sequence[str], test_texts: Sequence[str]) -> set[int]:
+    """Indices of training texts that are the same message as some test text.
+
+    Candidates are the nearest training texts by character-bigram cosine; a candidate is the same message when
+    ≥80% of the shorter text's words occur, in order, in the longer one (this survives stop-word removal, word
+    cutting and small edits)."""
+    train_compact = [textlib.compact(t) for t in train_texts]
+    test_compact = [textlib.compact(t) for t in test_texts]
+    # candidates by the opening of the text (title and first lines): enough to find the same message, and cheap
+    vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 2)).fit(
+        [c[:300] for c in train_compact] + [c[:300] for c in test_compact])
+    a, b = vec.transform([c[:300] for c in train_compact]), vec.transform([c[:300] for c in test_compact])
+    words: dict[tuple[str, int], list[str]] = {}
+
+    def words_of(side: str, k: int) -> list[str]:
+        if (side, k) not in words:
+            words[side, k] = textlib.words(train_texts[k] if side == "train" else test_texts[k])
+        return words[side, k]
+
+    found: set[int] = set()
+    for start in range(0, len(test_texts), 500):
+        sims = (b[start:start + 500] @ a.T).toarray()
+        for offset, row in enumerate(sims):
+            i = start + offset
+            top = np.argpartition(-row, min(CANDIDATES, len(row) - 1))[:CANDIDATES]
+            for j in (int(j) for j in top if row[j] > 0):
+                if len(train_compact[j]) <= len(test_compact[i]):
+                    cov = _in_order_coverage(words_of("train", j), test_compact[i])
+                else:
+                    cov = _in_order_coverage(words_of("test", i), train_compact[j])
+                if cov >= SAME_MESSAGE_COVERAGE:
+                    found.add(j)
+    return found
+
+
+@dataclass
+class Report:
+    classes: list[str]
+    precision: list[float]
+    recall: list[float]
+    f1: list[float]
+    support: list[int]
+    macro_f1: float
+    accuracy: float
+    n_train: int
+    n_test: int
+    train_seconds: float
+    train_cpu_seconds: float
+    msgs_per_second: float
+    msgs_per_cpu_second: float
+    suggest_ms_p50: float
+    suggest_ms_p95: float
+    threshold: float
+    coverage: float  # share of items confident enough to get a suggestion
+    accuracy_when_confident: float
+    peak_rss_mb: float
+    notes: list[str] = field(default_factory=list)
+    fold_f1: list[float] = field(default_factory=list)
+    load_average: float = field(default_factory=lambda: os.getloadavg()[0])
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+
+
+@dataclass
+class _Timer:
+    """Wall-clock and CPU seconds of a block: on a shared machine the CPU time is the fairer figure."""
+
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    def __enter__(self) -> _Timer:
+        self._w, self._c = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall, self.cpu = time.perf_counter() - self._w, time.process_time() - self._c
+
+
+def _timed_train(texts: Sequence[str], labels: Sequence[str],
+                 userdict: Sequence[str]) -> tuple[TextClassifier, _Timer]:
+    with _Timer() as timer:
+        model = train(texts, labels, min_history=1, min_per_class=1, userdict=userdict)
+    return model, timer
+
+
+def _timed_proba(model: TextClassifier, texts: Sequence[str]) -> tuple[np.ndarray, _Timer]:
+    with _Timer() as timer:
+        proba = model.predict_proba(texts)
+    return proba, timer
+
+
+def _latency(model: TextClassifier, texts: Sequence[str], threshold: float) -> tuple[float, float]:
+    """One suggestion (with its explanation) at a time, as a form asks for it: p50 and p95 in milliseconds."""
+    sample = list(texts[:200])
+    model.suggest(sample[0], threshold=threshold)  # warm-up: jieba's dictionary, feature names
+    times = []
+    for t in sample:
+        started = time.perf_counter()
+        model.suggest(t, threshold=threshold)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+
+
+def _score(y_true: Sequence[str], proba: np.ndarray, classes: list[str], threshold: float) -> dict[str, object]:
+    pred = [classes[i] for i in proba.argmax(axis=1)]
+    labels = sorted(set(y_true) | set(pred))
+    p, r, f, s = precision_recall_fscore_support(y_true, pred, labels=labels, zero_division=0)
+    conf = proba.max(axis=1)
+    confident = conf >= threshold
+    right = np.array([a == b for a, b in zip(y_true, pred, strict=True)])
+    return {
+        "classes": labels, "precision": p.tolist(), "recall": r.tolist(), "f1": f.tolist(),
+        "support": [int(v) for v in s], "macro_f1": float(f1_score(y_true, pred, labels=labels, average="macro")),
+        "accuracy": float(right.mean()), "coverage": float(confident.mean()),
+        "accuracy_when_confident": float(right[confident].mean()) if confident.any() else 0.0,
+    }
+
+
+def holdout(train_sets: Sequence[Labelled], test: Labelled, *, threshold: float, userdict: Sequence[str] = (),
+            leak_guard: bool = True) -> Report:
+    texts = [t for s in train_sets for t in s.texts]
+    labels = [y for s in train_sets for y in s.labels]
+    notes = []
+    if leak_guard:
+        drop = same_message_rows(texts, test.texts)
+        notes.append(f"防泄漏：训练集中有 {len(drop)} 条与测试集是同一留言，已剔除（--keep-overlap 可保留）")
+        texts = [t for i, t in enumerate(texts) if i not in drop]
+        labels = [y for i, y in enumerate(labels) if i not in drop]
+    model, fit = _timed_train(texts, labels, userdict)
+    proba, run = _timed_proba(model, test.texts)
+    p50, p95 = _latency(model, test.texts, threshold)
+    unseen = sorted(set(test.labels) - set(model.classes))
+    if unseen:
+        notes.append(f"测试集中有训练集没有的类别：{'、'.join(unseen)}")
+    return Report(**_score(test.labels, proba, model.classes, threshold), n_train=len(texts),  # type: ignore[arg-type]
+                  n_test=len(test.texts), train_seconds=fit.wall, train_cpu_seconds=fit.cpu,
+                  msgs_per_second=len(test.texts) / run.wall, msgs_per_cpu_second=len(test.texts) / run.cpu,
+                  suggest_ms_p50=p50, suggest_ms_p95=p95, threshold=threshold, peak_rss_mb=peak_rss_mb(),
+                  notes=notes)
+
+
+def cross_validate(data: Sequence[Labelled], *, threshold: float, folds: int = 5, seed: int = 0,
+                   userdict: Sequence[str] = ()) -> Report:
+    """Stratified k-fold cross-validation; identical texts (after normalisation) stay in one fold."""
+    texts = [t for s in data for t in s.texts]
+    labels = np.array([y for s in data for y in s.labels])
+    keys: dict[str, int] = {}
+    groups = np.array([keys.setdefault(textlib.compact(t), len(keys)) for t in texts])
+    proba_rows: list[np.ndarray] = []
+    order: list[np.ndarray] = []
+    fits: list[_Timer] = []
+    runs: list[tuple[int, _Timer]] = []
+    fold_f1: list[float] = []
+    classes: list[str] = sorted(set(labels.tolist()))
+    model: TextClassifier | None = None
+    for train_idx, test_idx in StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(
+            texts, labels, groups):
+        model, fit = _timed_train([texts[i] for i in train_idx], labels[train_idx].tolist(), userdict)
+        fits.append(fit)
+        proba, run = _timed_proba(model, [texts[i] for i in test_idx])
+        runs.append((len(test_idx), run))
+        aligned = np.zeros((len(test_idx), len(classes)))
+        for k, c in enumerate(model.classes):
+            aligned[:, classes.index(c)] = proba[:, k]
+        proba_rows.append(aligned)
+        order.append(test_idx)
+        fold_pred = [classes[i] for i in aligned.argmax(axis=1)]
+        fold_f1.append(float(f1_score(labels[test_idx], fold_pred, average="macro")))
+    idx = np.concatenate(order)
+    proba_all = np.vstack(proba_rows)
+    assert model is not None
+    p50, p95 = _latency(model, [texts[i] for i in order[-1]], threshold)
+    scores = _score(labels[idx].tolist(), proba_all, classes, threshold)
+    notes = [f"{folds} 折分层交叉验证，相同文本（{len(texts) - len(keys)} 条重复）归入同一折；"
+             f"macro-F1 按全部折外预测计算，各折 {', '.join(f'{v:.4f}' for v in fold_f1)}"]
+    return Report(**scores, n_train=int(np.mean([len(texts) - len(o) for o in order])),  # type: ignore[arg-type]
+                  n_test=len(texts), train_seconds=float(np.mean([f.wall for f in fits])),
+                  train_cpu_seconds=float(np.mean([f.cpu for f in fits])),
+                  msgs_per_second=sum(n for n, _ in runs) / sum(r.wall for _, r in runs),
+                  msgs_per_cpu_second=sum(n for n, _ in runs) / sum(r.cpu for _, r in runs),
+                  suggest_ms_p50=p50, suggest_ms_p95=p95,
+                  threshold=threshold, peak_rss_mb=peak_rss_mb(), notes=notes, fold_f1=fold_f1)
+
+
+def format_report(report: Report) -> list[str]:
+    def cols(name: str) -> int:  # a Chinese character is two columns wide
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in name)
+
+    width = max(8, *(cols(c) for c in report.classes)) + 2
+    lines = [f"类别{' ' * (width - 4)} precision  recall      f1  support"]
+    for c, p, r, f, s in zip(report.classes, report.precision, report.recall, report.f1, report.support,
+                             strict=True):
+        lines.append(f"{c}{' ' * (width - cols(c))}{p:9.4f} {r:7.4f} {f:7.4f} {s:8d}")
+    lines += [
+        f"macro-F1 {report.macro_f1:.4f}   accuracy {report.accuracy:.4f}   测试 {report.n_test} 条",
+        f"置信度阈值 {report.threshold:.2f}：{report.coverage:.1%} 的条目给出建议（其余标为“不确定”），"
+        f"其中正确率 {report.accuracy_when_confident:.1%}",
+        f"训练时间 {report.train_seconds:.1f} 秒，CPU {report.train_cpu_seconds:.1f} 秒（{report.n_train} 条）",
+        f"分类吞吐 {report.msgs_per_second:.0f} 条/秒，按 CPU 时间 {report.msgs_per_cpu_second:.0f} 条/秒"
+        "（批量，含分词）",
+        f"单条建议（含解释）p50 {report.suggest_ms_p50:.1f} ms，p95 {report.suggest_ms_p95:.1f} ms",
+        f"峰值内存（进程 RSS）{report.peak_rss_mb:.0f} MB；"
+        f"系统负载 {report.load_average:.1f}（{os.cpu_count()} 核，其他进程也在运行时墙钟时间偏大）",
+    ]
+    return [*report.notes, *lines]

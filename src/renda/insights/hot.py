@@ -1,0 +1,299 @@
+"""Hot issues: group opinions about the same problem and rank the groups by a heat index.
+
+"The same problem" means the same place (or group of people), the same topic, close in time:
+  * place — named places are found in the title with a pattern for place names ("A5区劳动东路魅力之城小区" →
+    劳动东, 魅力之城; "A市经济学院" → 经济学院), and every name so found is then looked for in all titles, so that
+    "A市万科魅力之城商铺…" names 魅力之城 too. Two messages are at the same place when their names share three
+    characters in a row (not counting an institutional suffix: all 幼儿园 share "幼儿园"), or a two-character name
+    lies inside the other's. When the title names no place, the first lines are searched, but such a place only
+    keeps messages apart, it never links them;
+  * topic — cosine similarity of TF-IDF word vectors of the title (weight 1) and of the first 300 characters of the
+    text (weight ½), with place names and administrative units masked, so that the problem is compared, not the
+    address;
+  * time — two messages further apart than `window_days` are not linked directly.
+Two messages are linked when they name the same place and their topic similarity is ≥ `same_place_threshold`
+(0.15), or when they do not name different places and it is ≥ `threshold` (0.5). Groups are the connected
+components of the links, so a group can span longer than the window through a chain of messages.
+
+Heat index (docs/insights.md):
+    heat = (P + r·(N − P) + ln(1 + S)) · 2^(−age / H)     for groups with P ≥ min_people (3), else not hot
+P distinct people, N messages, r the weight of a further message by someone already counted (0.1), S support
+(Σ over messages of max(0, likes − dislikes)), age the days from the group's latest message to the reference
+time, H the half-life (180 days). People count most; support counts on a log scale, so one message with many
+likes counts like a few more people, not like thousands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from renda.insights import text as textlib
+
+# Suffixes that name a kind of place. For homes the suffix is often dropped when people write ("魅力之城" for
+# "魅力之城小区"), so it is cut off the name; for institutions it is part of the name ("经济学院", not "经济").
+HOME_SUFFIXES = "小区|花园|家园|公寓|新城|苑|楼盘"
+OTHER_SUFFIXES = (
+    "大厦|广场|学院|大学|中学|小学|学校|幼儿园|卫生院|医院|村|社区|街道|公园|市场|商场|工业园|产业园|园区|车站|公司|物业|"
+    "集团|酒店|银行|工地|搅拌站|加油站|大道|路"
+)
+# characters that do not occur inside a place name: they mark where a name cannot start or continue
+_NOT_IN_NAME = "的了在是就怎么要能把被和与及对为从到有无不没我你他她它们这那该此请求问何吗呢啊还都也又很太最让给向"
+_PLACE = re.compile(r"((?:(?![" + _NOT_IN_NAME + r"])[\u4e00-\u9fa5a-z0-9·]){2,12}?)(" + HOME_SUFFIXES + "|"
+                    + OTHER_SUFFIXES + ")")
+_HOME = re.compile(HOME_SUFFIXES)
+_ADMIN_UNIT = re.compile(r"[a-z]\d{0,2}(?:市|区|县)|西地省")  # the masked administrative units of the data
+_ADMIN_PREFIX = re.compile(r"^.*(?:[a-z]\d{0,2}(?:市|区|县)|西地省|省|市|区|县|镇|乡|路|街)")
+_GENERIC = re.compile(r"^(?:关于|反映|投诉|举报|咨询|建议|希望|要求|强烈|我们|我|该|本|这个|这|那|此|各|所在"
+                      r"|附近|周边|一个|个|某)+")
+# words that describe rather than name an institution: "配套幼儿园", "公办小学" are no particular place
+_DESCRIPTIVE = re.compile(r"^(?:配套|公立|公办|民办|私立|普惠性?|新建|相关|全部|所有|一所|这所|该所"
+                          r"|全市|全省|全区|全县)+")
+COMMON_WORD_FREQ = 100  # a home "name" that is an ordinary word (幸福, 建设) is a place only with its suffix
+BODY_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str  # "魅力之城", "经济学院"
+    suffix: int = 0  # length of the institutional suffix kept at the end of the name ("学院": 2)
+
+    def grams(self) -> set[str]:
+        """Three-character pieces of the name, leaving out those inside its suffix (all 幼儿园 share "幼儿园")."""
+        return {self.name[k:k + 3] for k in range(len(self.name) - 2) if k < len(self.name) - self.suffix}
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    title: str
+    body: str
+    author: str
+    at: datetime
+    likes: int = 0
+    dislikes: int = 0
+
+
+@dataclass
+class HotIssue:
+    messages: list[Message]
+    heat: float
+    people: int
+    support: int
+    places: list[str]
+    first_at: datetime
+    last_at: datetime
+    title: str  # the title of the message most similar to the rest of its group
+    keywords: list[str] = field(default_factory=list)
+
+
+def _place_matches(text: str) -> list[tuple[Place, str]]:
+    """(place, matched text) of each named place in the text, found by the pattern of place names."""
+    freq = textlib.word_frequencies()
+    out = []
+    for m in _PLACE.finditer(textlib.normalise(text)):
+        name, suffix = m.group(1), m.group(2)
+        core = _GENERIC.sub("", _ADMIN_PREFIX.sub("", name))
+        if _HOME.fullmatch(suffix) or suffix == "路":
+            if len(core) < 2 or core.isascii():
+                continue
+            if freq.get(core, 0) < COMMON_WORD_FREQ:
+                out.append((Place(core), m.group(0)))
+            elif suffix != "路":  # "幸福花园": an ordinary word names a place only with its suffix
+                out.append((Place(core + suffix, len(suffix)), m.group(0)))
+        else:
+            core = _DESCRIPTIVE.sub("", core)
+            if len(core) >= 2 and not core.isascii():
+                out.append((Place(core + suffix, len(suffix)), m.group(0)))
+    return out
+
+
+def places(text: str) -> set[str]:
+    """The named places of a text: "A5区劳动东路魅力之城小区" → {"劳动东", "魅力之城"}, "A市经济学院" → {"经济学院"}."""
+    return {place.name for place, _ in _place_matches(text)}
+
+
+class Gazetteer:
+    """Place names learnt from the titles of the messages themselves (plus any the congress knows), found again
+    wherever they occur: "A市万科魅力之城商铺无排烟管道" names 魅力之城 although it has no 小区 after it."""
+
+    def __init__(self, known: set[Place]) -> None:
+        self.by_first: dict[str, list[Place]] = defaultdict(list)
+        for place in sorted((p for p in known if len(p.name) >= 3), key=lambda p: -len(p.name)):
+            self.by_first[place.name[0]].append(place)
+
+    def find(self, text: str) -> set[Place]:
+        norm = textlib.normalise(text)
+        found = set()
+        for i, ch in enumerate(norm):
+            for place in self.by_first.get(ch, ()):
+                if norm.startswith(place.name, i):
+                    found.add(place)
+                    break
+        return found
+
+
+@dataclass
+class _Located:
+    title: list[set[Place]]  # places named in the title: strong evidence of "the same place"
+    any: list[set[Place]]  # the title's, or else those of the first lines: used only to keep places apart
+
+
+def _locate(messages: Sequence[Message], known: set[str]) -> _Located:
+    own = [{place for place, _ in _place_matches(m.title)} for m in messages]
+    gazetteer = Gazetteer({Place(name) for name in known}.union(*own))
+    title = [o | gazetteer.find(m.title) for m, o in zip(messages, own, strict=True)]
+    anywhere = []
+    for m, found in zip(messages, title, strict=True):
+        if not found:
+            head = m.body[:80]
+            found = {place for place, _ in _place_matches(head)} | gazetteer.find(head)
+        anywhere.append(found)
+    return _Located(title=title, any=anywhere)
+
+
+def _place_matrix(place_sets: Sequence[set[Place]]) -> sparse.csr_matrix:
+    """[i, j] > 0 when messages i and j name a common place: names sharing three characters in a row outside an
+    institutional suffix, or a two-character name inside the other name."""
+    grams: dict[str, int] = {}
+    short: dict[str, int] = {}
+    rows_g, cols_g, rows_s, cols_s, rows_a, cols_a = [], [], [], [], [], []
+    for i, found in enumerate(place_sets):
+        for place in found:
+            for g in place.grams():
+                rows_g.append(i)
+                cols_g.append(grams.setdefault(g, len(grams)))
+            if len(place.name) == 2:
+                rows_s.append(i)
+                cols_s.append(short.setdefault(place.name, len(short)))
+    for i, found in enumerate(place_sets):  # every two-character piece of every name, to meet the short names
+        for place in found:
+            for k in range(len(place.name) - 1):
+                if place.name[k:k + 2] in short:
+                    rows_a.append(i)
+                    cols_a.append(short[place.name[k:k + 2]])
+    n = len(place_sets)
+
+    def incidence(rows: list[int], cols: list[int], width: int) -> sparse.csr_matrix:
+        return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(width, 1)))
+
+    g = incidence(rows_g, cols_g, len(grams))
+    s = incidence(rows_s, cols_s, len(short))
+    a = incidence(rows_a, cols_a, len(short))
+    return ((g @ g.T) + (s @ a.T) + (a @ s.T)).tocsr()
+
+
+def _masked(text: str, found: set[Place]) -> str:
+    """The text with its place names, administrative units and words like 小区 replaced by a comma (not a space:
+    see text.is_pretokenised)."""
+    norm = _ADMIN_UNIT.sub("，", textlib.normalise(text))
+    spans = {matched for _, matched in _place_matches(norm)} | {place.name for place in found}
+    for span in sorted(spans, key=len, reverse=True):
+        norm = norm.replace(span, "，")
+    return _HOME.sub("，", norm)  # a bare "小区" left behind says nothing about the problem
+
+
+def _topic_vectors(messages: Sequence[Message], place_sets: Sequence[set[Place]]) -> tuple[sparse.csr_matrix, list]:
+    titles = [textlib.words(_masked(m.title, p)) for m, p in zip(messages, place_sets, strict=True)]
+    bodies = [textlib.words(_masked(m.body[:300], p)) for m, p in zip(messages, place_sets, strict=True)]
+
+    small = len(messages) < 50
+    vt = TfidfVectorizer(analyzer=textlib.identity, sublinear_tf=True)
+    vb = TfidfVectorizer(analyzer=textlib.identity, sublinear_tf=True, min_df=1 if small else 2,
+                         max_df=1.0 if small else 0.3)
+    blocks = [normalize(vt.fit_transform(titles))]
+    with contextlib.suppress(ValueError):  # ValueError: no body word survives the document-frequency cut
+        blocks.append(normalize(vb.fit_transform(bodies)) * math.sqrt(BODY_WEIGHT))
+    return normalize(sparse.hstack(blocks).tocsr()), titles
+
+
+@dataclass(frozen=True)
+class Params:
+    window_days: float = 365  # messages further apart are not linked directly
+    same_place_threshold: float = 0.15  # topic similarity that links two messages naming the same place
+    threshold: float = 0.5  # topic similarity that links two messages otherwise (places unknown)
+    half_life_days: float = 180  # of the heat index's recency factor
+    repeat_weight: float = 0.1  # of a further message by someone already counted
+    min_people: int = 3  # an issue raised by one or two people is not "hot", however often they write
+
+
+def _links(x: sparse.csr_matrix, located: _Located, days: np.ndarray, p: Params) -> sparse.coo_matrix:
+    """The pairs of messages about the same problem (see the module docstring)."""
+    cos = (x @ x.T).tocoo()
+    keep = (cos.row < cos.col) & (cos.data >= min(p.same_place_threshold, p.threshold))
+    keep &= np.abs(days[cos.row] - days[cos.col]) <= p.window_days
+    rows, cols, sims = cos.row[keep], cos.col[keep], cos.data[keep]
+    shared = np.asarray(_place_matrix(located.title)[rows, cols]).ravel() > 0
+    apart = np.asarray(_place_matrix(located.any)[rows, cols]).ravel() == 0
+    named = np.array([bool(found) for found in located.any])
+    conflict = named[rows] & named[cols] & apart
+    ok = np.where(shared, sims >= p.same_place_threshold, (sims >= p.threshold) & ~conflict)
+    n = len(days)
+    return sparse.coo_matrix((np.ones(int(ok.sum())), (rows[ok], cols[ok])), shape=(n, n))
+
+
+def _group(messages: Sequence[Message], p: Params, located: _Located, x: sparse.csr_matrix) -> list[list[int]]:
+    days = np.array([m.at.timestamp() / 86400 for m in messages])
+    _, comp = connected_components(_links(x, located, days, p), directed=False)
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, c in enumerate(comp):
+        members[int(c)].append(i)
+    return sorted(members.values(), key=lambda g: (-len(g), g[0]))
+
+
+def group(messages: Sequence[Message], p: Params = Params(), *,
+          known_places: Iterable[str] = ()) -> list[list[int]]:
+    """Indices of messages grouped by problem, biggest group first (single messages are groups of one)."""
+    if not messages:
+        return []
+    located = _locate(messages, set(known_places))
+    x, _ = _topic_vectors(messages, located.title)
+    return _group(messages, p, located, x)
+
+
+def heat(msgs: Sequence[Message], *, now: datetime, p: Params = Params()) -> tuple[float, int, int]:
+    """(heat, distinct people, support) of one group: see the module docstring for the formula."""
+    people = len({m.author for m in msgs})
+    support = sum(max(0, m.likes - m.dislikes) for m in msgs)
+    age = max(0.0, (now - max(m.at for m in msgs)).total_seconds() / 86400)
+    base = people + p.repeat_weight * (len(msgs) - people) + math.log1p(support)
+    return base * 2 ** (-age / p.half_life_days), people, support
+
+
+def hot_issues(messages: Sequence[Message], *, now: datetime | None = None, p: Params = Params(),
+               known_places: Iterable[str] = (), top: int | None = None) -> list[HotIssue]:
+    """Groups of messages about one problem, hottest first. `now` defaults to the latest message's time;
+    `known_places` are place names the congress knows (villages, estates, schools) beyond those in the titles."""
+    if not messages:
+        return []
+    now = now or max(m.at for m in messages)
+    located = _locate(messages, set(known_places))
+    x, titles = _topic_vectors(messages, located.title)
+    issues = []
+    for idx in _group(messages, p, located, x):
+        msgs = [messages[i] for i in idx]
+        h, people, support = heat(msgs, now=now, p=p)
+        if people < p.min_people:
+            continue
+        rows = x[idx]
+        centre = np.asarray(rows @ rows.sum(axis=0).T).ravel()
+        place_count = Counter(place.name for i in idx for place in located.any[i])
+        word_count = Counter(w for i in idx for w in set(titles[i]) if len(w) >= 2)
+        issues.append(HotIssue(
+            messages=sorted(msgs, key=lambda m: m.at), heat=round(h, 3), people=people, support=support,
+            places=[n for n, _ in place_count.most_common(3)], first_at=min(m.at for m in msgs),
+            last_at=max(m.at for m in msgs), title=messages[idx[int(centre.argmax())]].title,
+            keywords=[w for w, _ in word_count.most_common(5)]))
+    issues.sort(key=lambda g: -g.heat)
+    return issues[:top] if top else issues

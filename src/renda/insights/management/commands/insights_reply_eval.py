@@ -1,0 +1,85 @@
+"""Check the replies of a CSV of messages with replies (TipDM 2020 附件4) and compare with third-party labels.
+
+    python manage.py insights_reply_eval --replies 附件4_留言_答复意见.csv \
+        --labels 附件4_第三方标注_可解释性_Syucryingstar.csv \
+        --labels 附件4_第三方标注_完整性可解释性100条_Rollbear-bot.csv
+
+The labels were made by contestants, not by the organiser: they are WEAK labels, and their authors' definitions
+differ from ours. Agreement is reported with the majority-class baseline and Cohen's kappa so that it is not
+mistaken for accuracy.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from renda.insights import reply_check
+from renda.insights.evaluation import parse_time, read_csv_rows
+
+# label column in the third-party files → our check
+LABEL_COLUMNS = {"可解释性": "interpretability", "可解释性指标": "interpretability", "完整性指标": "completeness"}
+
+
+def kappa(pairs: list[tuple[bool, bool]]) -> float:
+    n = len(pairs)
+    if not n:
+        return 0.0
+    observed = sum(a == b for a, b in pairs) / n
+    pa, pb = sum(a for a, _ in pairs) / n, sum(b for _, b in pairs) / n
+    expected = pa * pb + (1 - pa) * (1 - pb)
+    return (observed - expected) / (1 - expected) if expected < 1 else 0.0
+
+
+class Command(BaseCommand):
+    help = "答复检查评估：对留言答复做相关性、完整性、可解释性和及时性检查，并与第三方（弱）标注比较"
+    requires_system_checks: list[str] = []  # an offline evaluation: needs no URL map or database
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--replies", required=True, metavar="FILE")
+        parser.add_argument("--labels", action="append", default=[], metavar="FILE",
+                            help="第三方标注 CSV（留言编号 + 0/1 列），可重复")
+        parser.add_argument("--deadline-days", type=int, default=30, help="答复期限（天），默认 30（一个月）")
+        parser.add_argument("--examples", type=int, default=3, help="每项检查列出的未通过示例数")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            rows = read_csv_rows(opts["replies"])
+            label_files = [(Path(f).name, read_csv_rows(f)) for f in opts["labels"]]
+        except (OSError, ValueError) as exc:
+            raise CommandError(str(exc)) from exc
+        reviews = {}
+        for row in rows:
+            reviews[row["留言编号"]] = reply_check.review(
+                question_title=row.get("留言主题", ""), question=row.get("留言详情", ""),
+                reply=row.get("答复意见", ""), asked_at=parse_time(row.get("留言时间", "")),
+                replied_at=parse_time(row.get("答复时间", "")), deadline_days=opts["deadline_days"])
+        self.stdout.write(f"答复 {len(reviews)} 条，期限 {opts['deadline_days']} 天")
+        for code, label in (("relevance", "相关性"), ("completeness", "完整性"), ("interpretability", "可解释性"),
+                            ("on_time", "及时性")):
+            failed = [(k, r.get(code)) for k, r in reviews.items() if not r.get(code).ok]
+            self.stdout.write(f"{label}（{code}）：未通过 {len(failed)} 条（{len(failed) / max(len(reviews), 1):.1%}）")
+            for key, check in failed[:opts["examples"]]:
+                self.stdout.write(f"    {key}：{check.advice}")
+        for name, labelled in label_files:
+            self._agreement(name, labelled, reviews)
+
+    def _agreement(self, name: str, labelled: list[dict[str, str]], reviews: dict[str, Any]) -> None:
+        self.stdout.write(f"与第三方标注比较（弱标注，非官方，定义与本检查不同）：{name}")
+        columns = [c for c in (labelled[0].keys() if labelled else []) if c in LABEL_COLUMNS]
+        for column in columns:
+            code = LABEL_COLUMNS[column]
+            pairs = [(row[column].strip() == "1", reviews[row["留言编号"]].get(code).ok) for row in labelled
+                     if row["留言编号"] in reviews and row[column].strip() in {"0", "1"}]
+            if not pairs:
+                continue
+            agree = sum(a == b for a, b in pairs) / len(pairs)
+            majority = max(Counter(a for a, _ in pairs).values()) / len(pairs)
+            table = Counter(pairs)
+            self.stdout.write(
+                f"  {column} ↔ {code}：{len(pairs)} 条，一致率 {agree:.1%}（全猜多数类 {majority:.1%}），"
+                f"kappa {kappa(pairs):.3f}；标注1/检查通过 {table[(True, True)]}，标注1/未通过 {table[(True, False)]}，"
+                f"标注0/通过 {table[(False, True)]}，标注0/未通过 {table[(False, False)]}")

@@ -1,0 +1,185 @@
+"""Reply checks: advice (never a block) on a reply to an opinion or suggestion before it is sent.
+
+Four checks, each a pass/fail with its evidence and, when it fails, advice in Chinese:
+  * relevance — does the reply talk about what was asked? The share of the question's key words (words of two or
+    more characters, without words of asking like 反映/投诉) found in the reply — of the title's and of the first
+    300 characters' — and the cosine similarity of the character bigrams of question and reply: the highest of the
+    three must reach RELEVANCE_MIN;
+  * completeness — does it say what will be (or was) done, by whom, and by when? Patterns for an action, for a
+    responsible unit, and for a time; a reply saying the matter is already settled needs no deadline;
+  * interpretability — when it declines (不予, 无法, 不符合…), does it give reasons or a basis (根据, 规定, 由于…)?
+    A reply of a few words only ("留言已收悉") explains nothing;
+  * on time — replied within the deadline (the caller passes the congress's [setting]).
+Patterns cannot understand a reply; they catch the common omissions. docs/insights.md gives the agreement with
+third-party (weak) labels.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from renda.insights import text as textlib
+
+RELEVANCE_MIN = 0.05  # low on purpose: a good reply often does not repeat the question's words
+SUBSTANTIVE_MIN_CHARS = 40  # fewer content characters than this (after the greeting) is an acknowledgement only
+
+_ASKING_WORDS = """反映 举报 投诉 咨询 建议 请求 请问 关于 问题 希望 要求 强烈 恳请 呼吁
+市民 网友 何时 什么 为何 为什么 怎么 是否 能否"""
+_ASKING = frozenset(_ASKING_WORDS.split())  # words that say how a message asks, not what it is about
+
+
+def _any(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts))
+
+
+# greetings open a reply: looked for in its first 80 characters only (the pattern is costly to try everywhere)
+_SALUTATION = re.compile(r"(尊敬的)?(网友|市民|群众|先生|女士|同志)?[“\"「]?[^，。：:！!]{0,20}[”\"」]?(：|:)?"
+                         r"\s*(你|您)好[！!，,。]?")
+_ACKNOWLEDGEMENT = _any(
+    r"(您|你)的留言(已)?收悉[。，,！!]?",
+    r"感谢(您|你)的(留言|关注|支持|来信)[^。]*[。！!]?",
+    r"现(将有关情况)?(答复|回复)如下[：:]?",
+)
+_ACTION = _any(
+    "将|已经|已|正在|立即|马上|尽快|安排|督促|责令|要求|组织|开展|整改|处理|解决|协调|维修",
+    "修复|查处|调查|核实|核查|落实|推进|实施|启动|完成|列入|纳入|计划|拟|清理|拆除|取缔",
+    "更换|检修|约谈|办理|受理|补发|发放|退还",
+)
+_UNIT = re.compile(
+    r"[\u4e00-\u9fa5A-Za-z0-9]{1,15}?(?:局|委员会|委|办公室|办事处|办|中心|街道|社区|居委会|村委会|村委|政府"
+    r"|公司|管理处|派出所|所|站|支队|大队|中队|队|医院|学校|法院|检察院|厅|部门|单位|物业)"
+)
+_TIME = _any(
+    r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|前|中旬|上旬|下旬|份|初|末)",
+    "年底|年内|月底|月内|本周|下周|近期|近日|今年|明年|春节前|年前|本月|下月",
+    r"\d+\s*(?:个)?(?:工作)?(?:日|天|周|个月|月)(?:内|之内)",
+    r"[一二三四五六七八九十两]+(?:个)?(?:工作日|日|天|周|个月)(?:内|之内)",
+)
+_SETTLED = re.compile(
+    r"已(?:经)?(?:全部|基本)?(?:解决|完成|修复|处理完毕|办结|整改到位|整改完毕|清理完毕|拆除|恢复|发放|到位|落实)"
+)
+_DECLINE = _any(
+    "不予|不能|无法|不属于|不符合|暂不|暂无|不具备|难以|不在[^。，]{0,12}范围|不支持|不同意",
+    "不存在|与事实不符|不属实|不宜|未能|不可以|不可|不允许|不得",
+)
+_REASON = _any(
+    "根据|依据|按照|依照|《|规定|条例|办法|政策|文件|因为|由于|原因|鉴于",
+    "经核实|经调查|经查|经核查|属于|因此|所以|目前|要求",
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str  # relevance | completeness | interpretability | on_time
+    ok: bool
+    advice: str = ""  # Chinese, empty when ok
+    evidence: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReplyReview:
+    checks: tuple[Check, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def get(self, code: str) -> Check:
+        return next(c for c in self.checks if c.code == code)
+
+    @property
+    def advice(self) -> list[str]:
+        return [c.advice for c in self.checks if not c.ok]
+
+
+def _content(reply: str) -> str:
+    """The reply without greetings and acknowledgements."""
+    norm = textlib.normalise(reply)
+    return _ACKNOWLEDGEMENT.sub("", _SALUTATION.sub("", norm[:80]) + norm[80:])
+
+
+def _bigrams(s: str) -> Counter[str]:
+    return Counter(s[i:i + 2] for i in range(len(s) - 1))
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _key_words(text: str) -> list[str]:
+    return list(dict.fromkeys(w for w in textlib.words(text) if len(w) >= 2 and w not in _ASKING and not w.isascii()))
+
+
+def check_relevance(question_title: str, question: str, reply: str) -> Check:
+    """`reply` is the reply's content (see _content)."""
+    content = textlib.compact(reply)
+    title_keys, body_keys = _key_words(question_title), _key_words(question[:300])
+
+    def covered(keys: list[str]) -> float:
+        return sum(1 for w in keys if w in content) / len(keys) if keys else 0.0
+
+    cosine = _cosine(_bigrams(textlib.compact(question_title + question)), _bigrams(content))
+    score = max(covered(title_keys), covered(body_keys), cosine)
+    ok = score >= RELEVANCE_MIN
+    return Check("relevance", ok, "" if ok else "答复与留言内容关联度低，请针对留言反映的具体问题作答",
+                 {"score": round(score, 3), "key_words": title_keys or body_keys[:8]})
+
+
+def check_completeness(content: str) -> Check:
+    action = _ACTION.search(content)
+    unit = _UNIT.search(content)
+    when = _TIME.search(content)
+    settled = _SETTLED.search(content)
+    missing = []
+    if not action:
+        missing.append("办理措施（做什么）")
+    if not unit:
+        missing.append("责任单位（由谁办）")
+    if not (when or settled):
+        missing.append("办理时限（何时办结）")
+    ok = not missing and len(content) >= SUBSTANTIVE_MIN_CHARS
+    if not ok and not missing:
+        missing.append("具体内容")
+    return Check("completeness", ok, "" if ok else f"答复未写明{'、'.join(missing)}，建议补充",
+                 {"action": action.group(0) if action else "", "unit": unit.group(0) if unit else "",
+                  "time": when.group(0) if when else "", "settled": bool(settled)})
+
+
+def check_interpretability(content: str) -> Check:
+    declines = _DECLINE.search(content)
+    reason = _REASON.search(content)
+    if len(textlib.compact(content)) < SUBSTANTIVE_MIN_CHARS:
+        return Check("interpretability", False, "答复仅为受理或转办告知，未说明办理情况和理由，建议补充",
+                     {"declines": bool(declines), "reason": bool(reason), "substantive": False})
+    ok = not declines or bool(reason)
+    advice = "" if ok else "答复未同意或无法办理，但未说明理由和依据（政策、规定或事实），建议补充"
+    return Check("interpretability", ok, advice,
+                 {"declines": declines.group(0) if declines else "", "reason": reason.group(0) if reason else "",
+                  "substantive": True})
+
+
+def check_on_time(asked_at: datetime | None, replied_at: datetime | None, deadline_days: int) -> Check:
+    if asked_at is None or replied_at is None:
+        return Check("on_time", True, "", {"days": None, "deadline_days": deadline_days})
+    days = (replied_at - asked_at).total_seconds() / 86400
+    ok = days <= deadline_days
+    return Check("on_time", ok, "" if ok else f"答复用时 {math.ceil(days)} 天，超过 {deadline_days} 天的办理期限",
+                 {"days": round(days, 1), "deadline_days": deadline_days})
+
+
+def review(*, question_title: str = "", question: str, reply: str, asked_at: datetime | None = None,
+           replied_at: datetime | None = None, deadline_days: int) -> ReplyReview:
+    """All four checks of one reply. Advice only: the caller shows it, the clerk decides."""
+    content = _content(reply)
+    return ReplyReview(checks=(
+        check_relevance(question_title, question, content),
+        check_completeness(content),
+        check_interpretability(content),
+        check_on_time(asked_at, replied_at, deadline_days),
+    ))

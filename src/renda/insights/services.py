@@ -1,0 +1,79 @@
+"""What the forms and the background job call: suggestions for one text, retraining from the labelled history,
+similar cases. Every [setting] is read from the congress here; the engines below take plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from django.db import transaction
+
+from renda.core import audit
+from renda.insights import sources, store
+from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train
+from renda.insights.similar import Case, Match, SimilarIndex
+from renda.organizations.models import Congress
+from renda.organizations.services import congress_setting
+
+
+def confidence_threshold(congress: Congress | None) -> float:
+    return congress_setting(congress, "insights.confidence_threshold") / 100
+
+
+def taxonomy(congress: Congress | None) -> list[str]:
+    return list(congress_setting(congress, "insights.taxonomy"))
+
+
+def suggest(*, congress: Congress, kind: str, text: str) -> Suggestion | None:
+    """The suggested category ("category") or handling unit ("unit") for a new text, with its confidence and the
+    words behind it; label None means "uncertain". None when the congress has no model yet (too little history)."""
+    if kind not in sources.KINDS:
+        raise ValueError(f"unknown kind {kind}")
+    model = store.load(congress.pk, kind)
+    if model is None or not text or not text.strip():
+        return None
+    suggestion = model.suggest(text, threshold=confidence_threshold(congress))
+    if kind == "category" and suggestion.label is not None and suggestion.label not in taxonomy(congress):
+        suggestion = replace(suggestion, label=None)  # the taxonomy changed since training: never suggest outside it
+    return suggestion
+
+
+def model_train(*, actor: Any, congress: Congress, kind: str,
+                items: Iterable[tuple[str, str]] | None = None) -> TextClassifier:
+    """Retrain the congress's model of this kind from its labelled history (from the registered sources unless
+    `items` are given). Raises NotEnoughHistory — and removes any older model, so that a congress whose usable
+    history fell below the minimum gets no suggestion rather than a stale one.
+
+    Training runs outside any transaction (it takes seconds); the file swap and its audit entry are one short one."""
+    if kind not in sources.KINDS:
+        raise ValueError(f"unknown kind {kind}")
+    pairs = list(items) if items is not None else sources.labelled_items(congress, kind)
+    if kind == "category":
+        allowed = set(taxonomy(congress))
+        pairs = [(t, label) for t, label in pairs if label in allowed]
+    try:
+        model = train([t for t, _ in pairs], [label for _, label in pairs],
+                      min_history=congress_setting(congress, "insights.min_history"),
+                      min_per_class=congress_setting(congress, "insights.min_per_class"))
+    except NotEnoughHistory:
+        with transaction.atomic():
+            if store.delete(congress.pk, kind):
+                audit.record(actor=actor, action="insights.model_remove", obj=congress,
+                             after={"kind": kind, "labelled": len(pairs)})
+        raise
+    with transaction.atomic():
+        store.save(congress.pk, kind, model)
+        audit.record(actor=actor, action="insights.model_train", obj=congress,
+                     after={"kind": kind, "items": model.n_items, "classes": model.counts,
+                            "left_out": model.dropped, "seconds": model.train_seconds})
+    return model
+
+
+def similar_cases(*, congress: Congress, text: str, history: Sequence[Case], k: int = 5,
+                  exclude: set[str | int] | frozenset[str | int] = frozenset()) -> list[Match]:
+    """The past cases most similar to the text, with their replies; near duplicates flagged by the congress's
+    threshold. `history` comes from the calling app (its own, already scoped, items)."""
+    threshold = congress_setting(congress, "insights.near_duplicate_threshold") / 100
+    return SimilarIndex(history).query(text, k=k, near_duplicate_threshold=threshold, exclude=exclude)

@@ -1,0 +1,28 @@
+"""[setting] values of the text engine (category and unit suggestions, similar cases), each with its default."""
+
+from __future__ import annotations
+
+from renda.core.settings_registry import SettingSpec, register
+
+SEED_002_DOMAINS = ["工业经济", "营商环境", "民生事业", "城建交通", "教科文卫", "农业农村", "环境保护", "社会保障",
+                    "扶贫脱贫"]
+
+GROUP = "智能辅助"
+
+register(
+    SettingSpec("insights.taxonomy", "智能分类的类别", SEED_002_DOMAINS, kind="list", group=GROUP,
+                help="建议只会在这些类别中给出；历史数据中其他类别的标注不参与学习",
+                source="seed 002：代表建议所涉九个领域"),
+    SettingSpec("insights.confidence_threshold", "智能建议的置信度阈值（%）", 60, group=GROUP, min_value=0,
+                max_value=100, help="置信度低于此值时只提示“不确定”，不给出建议",
+                source="docs/insights.md：阈值 60% 时约九成留言得到建议，其中 87%–96% 正确（TipDM 2020 实测）"),
+    SettingSpec("insights.min_history", "开始提供智能建议所需的已标注条数", 50, group=GROUP, min_value=10,
+                max_value=100000, help="已标注（含工作人员更正）的条目少于此数时不提供建议",
+                source="常见做法：每类至少数条、总数数十条后线性模型才有参考价值"),
+    SettingSpec("insights.min_per_class", "每个类别至少的已标注条数", 5, group=GROUP, min_value=3,
+                max_value=1000, help="少于此数的类别暂不参与学习，也不会被建议",
+                source="概率校准使用三折交叉验证，每类至少三条；默认取五条"),
+    SettingSpec("insights.near_duplicate_threshold", "疑似重复的相似度阈值（%）", 80, group=GROUP, min_value=50,
+                max_value=100, help="与已有条目的相似度达到此值时提示“疑似重复”",
+                source="docs/insights.md：TipDM 2020 附件3 中相似度 0.8 以上的几乎都是同一诉求的重复提交"),
+)

@@ -1,0 +1,73 @@
+"""The classifier engine: learns from labelled history, explains itself, says "uncertain", refuses too little."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from renda.insights import text as textlib
+from renda.insights.classifier import NotEnoughHistory, TextClassifier, train, usable_classes
+from tests.insights.synthetic import history, message
+
+
+@pytest.fixture(scope="module")
+def model() -> TextClassifier:
+    items = history(per_class=20)
+    return train([t for t, _ in items], [c for _, c in items], min_history=50, min_per_class=5)
+
+
+def test_suggestion_names_the_category_the_confidence_and_the_words_that_drove_it(model: TextClassifier) -> None:
+    s = model.suggest("东湖社区油烟扰民，晚上噪音也很大，希望环保部门来管一管", threshold=0.5)
+    assert s.label == "环境保护"
+    assert 0.5 <= s.confidence <= 1
+    assert s.alternatives[0][0] == "环境保护"
+    assert any(w in "油烟扰民噪音" for w in s.terms), s.terms
+
+
+def test_below_the_confidence_threshold_the_answer_is_uncertain_not_a_guess(model: TextClassifier) -> None:
+    s = model.suggest("东湖社区油烟扰民，晚上噪音也很大", threshold=0.999)
+    assert s.uncertain and s.label is None
+    assert s.best == "环境保护"  # still shown as a hint, never filled in
+
+
+def test_raw_text_is_understood_by_a_model_trained_on_pre_cut_text() -> None:
+    items = history(per_class=20, seed=3)
+    pre_cut = [" ".join(textlib.words(t)) for t, _ in items]
+    assert all(textlib.is_pretokenised(t) for t in pre_cut[:5])
+    m = train(pre_cut, [c for _, c in items], min_history=50, min_per_class=5)
+    rng = random.Random(11)
+    raw = [(message(c, rng), c) for c in ("城建交通", "教科文卫", "环境保护", "社会保障") for _ in range(5)]
+    assert sum(p == c for p, (_, c) in zip(m.predict([t for t, _ in raw]), raw, strict=True)) >= 18
+
+
+def test_too_little_history_is_refused_rather_than_learnt() -> None:
+    items = history(per_class=5)
+    with pytest.raises(NotEnoughHistory) as exc:
+        train([t for t, _ in items], [c for _, c in items], min_history=50, min_per_class=5)
+    assert exc.value.code == "insights_not_enough_history"
+    assert "50" in exc.value.message
+
+
+def test_a_class_below_the_per_class_minimum_is_left_out_and_never_suggested() -> None:
+    items = history(per_class=20, categories=["城建交通", "教科文卫", "环境保护"])
+    items += history(per_class=2, categories=["社会保障"], seed=9)
+    assert usable_classes([c for _, c in items], min_history=50, min_per_class=5) == {
+        "城建交通": 20, "教科文卫": 20, "环境保护": 20}
+    m = train([t for t, _ in items], [c for _, c in items], min_history=50, min_per_class=5)
+    assert "社会保障" not in m.classes
+    assert m.dropped == {"社会保障": 2}
+
+
+def test_a_saved_model_loads_and_answers_the_same(model: TextClassifier, tmp_path) -> None:
+    path = tmp_path / "m.joblib"
+    model.save(path)
+    again = TextClassifier.load(path)
+    text = "北关村养老金未到账，低保评定也不公平"
+    assert again.suggest(text, threshold=0.5) == model.suggest(text, threshold=0.5)
+
+
+def test_full_width_text_is_normalised_before_it_is_cut() -> None:
+    assert textlib.normalise("Ａ市　１２３号，ＡＢＣ") == "a市 123号,abc"
+    assert textlib.words("Ａ市１２３号") == textlib.words("A市123号")
+    assert textlib.compact("Ａ市 1２3号，路灯") == "a市0号路灯"

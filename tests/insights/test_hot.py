@@ -1,0 +1,86 @@
+"""Hot issues: a planted cluster is found whole and ranked first; the heat index behaves as documented."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from renda.insights import hot
+
+T0 = datetime(2026, 5, 1, 9, 0)
+
+
+def msg(i: int, title: str, body: str, author: str, days: float, likes: int = 0) -> hot.Message:
+    return hot.Message(id=str(i), title=title, body=body, author=author, at=T0 + timedelta(days=days), likes=likes)
+
+
+PLANTED = [
+    msg(1, "幸福花园小区底层餐馆油烟扰民", "幸福花园小区楼下餐馆油烟直排，窗户都不敢开。", "u1", 0),
+    msg(2, "幸福花园小区烧烤店油烟噪音扰民", "每天晚上烧烤到凌晨，油烟和噪音让人无法休息。", "u2", 3),
+    msg(3, "幸福花园楼下餐饮店油烟直排扰民", "餐饮店没有油烟净化，油烟直排进小区。", "u3", 5),
+    msg(4, "投诉幸福花园小区门面油烟扰民", "临街门面开餐馆，油烟扰民严重。", "u4", 9),
+    msg(5, "幸福花园小区油烟扰民问题何时解决", "多次反映油烟扰民，至今没有处理。", "u5", 12),
+    msg(6, "幸福花园小区餐馆油烟扰民，请尽快处理", "油烟太大，老人孩子都受影响。", "u6", 15, likes=12),
+]
+SAME_PLACE_OTHER_TOPIC = [
+    msg(20 + k, "幸福花园小区电梯故障频发", "电梯经常困人，物业维修不及时。", f"e{k}", 2 + k) for k in range(3)
+]
+SAME_TOPIC_OTHER_PLACE = [
+    msg(30 + k, "石桥村饭店油烟扰民", "石桥村饭店油烟直排，影响村民休息。", f"s{k}", 4 + k) for k in range(2)
+]
+NOISE = [
+    msg(40, "咨询新农合报销比例", "想了解今年新农合的报销比例。", "n1", 1),
+    msg(41, "北关村道路坑洼需要修补", "北关村主干道坑洼很多，下雨积水。", "n2", 6),
+    msg(42, "希望增加公交班次", "早晚高峰公交太挤，希望增加班次。", "n3", 8),
+]
+ALL = PLANTED + SAME_PLACE_OTHER_TOPIC + SAME_TOPIC_OTHER_PLACE + NOISE
+
+
+def test_a_planted_cluster_is_grouped_whole_and_ranked_hottest() -> None:
+    issues = hot.hot_issues(ALL, now=T0 + timedelta(days=20))
+    assert {m.id for m in issues[0].messages} == {m.id for m in PLANTED}
+    assert issues[0].people == 6 and issues[0].support == 12
+    assert "幸福花园" in "".join(issues[0].places)
+
+
+def test_the_same_place_with_another_problem_is_another_issue() -> None:
+    groups = [{ALL[i].id for i in g} for g in hot.group(ALL)]
+    assert {m.id for m in SAME_PLACE_OTHER_TOPIC} in groups
+
+
+def test_the_same_problem_at_another_place_is_not_merged() -> None:
+    groups = [{ALL[i].id for i in g} for g in hot.group(ALL)]
+    planted_group = next(g for g in groups if "1" in g)
+    assert not planted_group & {m.id for m in SAME_TOPIC_OTHER_PLACE}
+
+
+def test_messages_far_apart_in_time_are_not_linked() -> None:
+    late = msg(99, "幸福花园小区餐馆油烟扰民", "油烟扰民。", "late", 15 + hot.Params.window_days + 1)
+    messages = [*ALL, late]
+    groups = [{messages[i].id for i in g} for g in hot.group(messages)]
+    assert {"99"} in groups
+
+
+def test_an_issue_raised_by_fewer_than_three_people_is_not_hot() -> None:
+    issues = hot.hot_issues(ALL, now=T0 + timedelta(days=20))
+    assert all(i.people >= 3 for i in issues)
+    assert all("石桥村" not in i.title for i in issues)  # two people only
+
+
+def test_heat_counts_people_first_repeats_little_support_on_a_log_scale_and_halves_with_age() -> None:
+    now = T0
+    p = hot.Params(half_life_days=180, repeat_weight=0.1)
+    three_people = [msg(k, "t", "b", f"p{k}", 0) for k in range(3)]
+    one_person_thrice = [msg(k, "t", "b", "same", 0) for k in range(3)]
+    assert hot.heat(three_people, now=now, p=p)[0] == 3
+    assert hot.heat(one_person_thrice, now=now, p=p)[0] == 1 + 0.1 * 2
+    liked = [msg(1, "t", "b", "p1", 0, likes=99)]
+    assert math.isclose(hot.heat(liked, now=now, p=p)[0], 1 + math.log(100))
+    old = [msg(k, "t", "b", f"p{k}", -180) for k in range(3)]
+    assert math.isclose(hot.heat(old, now=now, p=p)[0], 1.5)
+
+
+def test_place_names_are_found_without_their_address_or_generic_suffix() -> None:
+    assert hot.places("A5区劳动东路魅力之城小区油烟扰民") == {"劳动东", "魅力之城"}
+    assert hot.places("A市经济学院强制学生实习") == {"经济学院"}
+    assert hot.places("投诉配套幼儿园收费") == set()  # describes, does not name

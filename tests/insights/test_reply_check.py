@@ -1,0 +1,60 @@
+"""Reply checks: advice on what a reply leaves out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from renda.insights import reply_check
+
+TITLE = "幸福村道路坑洼积水"
+QUESTION = "幸福村主干道坑洼很多，下雨天积水严重，村民出行困难，希望尽快修补。"
+GOOD = ("您好！您反映的幸福村主干道坑洼积水问题，经镇交通办现场核实情况属实。镇交通办已安排施工队，"
+        "将于2026年6月30日前完成路面修补和排水沟疏通。")
+
+
+def review(reply: str, **kw) -> reply_check.ReplyReview:
+    return reply_check.review(question_title=TITLE, question=QUESTION, reply=reply, deadline_days=30, **kw)
+
+
+def test_a_reply_with_action_unit_and_deadline_passes_every_check() -> None:
+    r = review(GOOD, asked_at=datetime(2026, 5, 1), replied_at=datetime(2026, 5, 20))
+    assert r.ok, r.advice
+    assert r.get("completeness").evidence["unit"].endswith("交通办")
+
+
+def test_a_reply_without_deadline_or_responsible_unit_is_flagged_incomplete() -> None:
+    r = review("您好！您反映的幸福村道路坑洼积水问题我们高度重视，会尽快研究处理，请耐心等待，感谢您的监督和支持。")
+    check = r.get("completeness")
+    assert not check.ok
+    assert "责任单位" in check.advice and "办理时限" in check.advice
+    assert r.get("relevance").ok  # it does talk about the road
+
+
+def test_a_reply_that_declines_without_reasons_is_flagged() -> None:
+    r = review("您好！您反映的幸福村道路坑洼积水问题，镇交通办经研究，暂不安排修补，请您谅解，感谢您对我们工作的支持。")
+    assert not r.get("interpretability").ok
+    assert "理由" in r.get("interpretability").advice
+
+
+def test_a_reply_that_declines_with_its_reasons_passes() -> None:
+    r = review("您好！您反映的幸福村道路坑洼积水问题，经核实，该路段已列入明年县道改造计划，根据《农村公路养护办法》"
+               "规定，计划内路段暂不单独修补，镇交通办将于2027年3月前随改造一并完成。")
+    assert r.get("interpretability").ok
+    assert r.get("completeness").ok
+
+
+def test_an_acknowledgement_only_explains_nothing_and_answers_nothing() -> None:
+    r = review("网友：您好！留言已收悉。")
+    assert not r.get("interpretability").ok
+    assert not r.get("relevance").ok
+
+
+def test_a_reply_about_something_else_is_flagged_irrelevant() -> None:
+    r = review("您好！关于学校食堂收费的问题，县教育局已责成学校于下学期起公示收费标准，接受家长监督。")
+    assert not r.get("relevance").ok
+
+
+def test_a_late_reply_is_flagged_with_its_delay() -> None:
+    r = review(GOOD, asked_at=datetime(2026, 5, 1), replied_at=datetime(2026, 6, 15))
+    check = r.get("on_time")
+    assert not check.ok and "45 天" in check.advice and "30 天" in check.advice

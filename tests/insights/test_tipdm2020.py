@@ -1,0 +1,67 @@
+"""Benchmarks on the public TipDM 2020 data (read from ../shared/datasets, never copied into the repository).
+
+Floors sit below the figures measured in docs/insights.md, so that a regression fails and noise does not."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+DATA = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "tipdm2020"
+TRAIN = DATA / "附件2_训练集_分词_一级标签.csv"
+SAMPLE = DATA / "附件2_示例数据_原文_一级标签.csv"
+HOT = DATA / "附件3_热点问题_留言_点赞反对.csv"
+REPLIES = DATA / "附件4_留言_答复意见.csv"
+WEAK = DATA / "附件4_第三方标注_可解释性_Syucryingstar.csv"
+
+pytestmark = pytest.mark.skipif(not TRAIN.exists(), reason=f"TipDM 2020 data set not found at {DATA}")
+
+RAW_SAMPLE_MACRO_F1_FLOOR = 0.83  # measured 0.852–0.860 (docs/insights.md)
+
+
+def run(*args: str) -> list[str]:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+@pytest.fixture(scope="module")
+def holdout_output() -> list[str]:
+    return run("insights_eval", "--train", str(TRAIN), "--test", str(SAMPLE),
+               "--text-cols", "留言主题,留言详情,分词文本", "--label-col", "一级标签")
+
+
+def test_eval_prints_per_class_scores_and_ends_with_the_macro_f1_line(holdout_output: list[str]) -> None:
+    assert re.fullmatch(r"macro_f1=0\.\d{4}", holdout_output[-1]), holdout_output[-1]
+    text = "\n".join(holdout_output)
+    for label in ("城乡建设", "劳动和社会保障", "教育文体", "商贸旅游", "环境保护", "卫生计生", "交通运输"):
+        assert re.search(rf"^{label}\s+0\.\d{{4}}", text, re.M), label
+    assert "训练时间" in text and "条/秒" in text and "峰值内存" in text
+
+
+def test_raw_messages_are_classified_at_the_measured_level_without_leakage(holdout_output: list[str]) -> None:
+    """The 451 raw sample messages are also in the (pre-cut) training file: the leak guard must drop them, and the
+    score is what a model meets on raw messages it has never seen."""
+    dropped = int(re.search(r"有 (\d+) 条与测试集是同一留言", "\n".join(holdout_output)).group(1))
+    assert dropped >= 450
+    assert float(holdout_output[-1].split("=")[1]) >= RAW_SAMPLE_MACRO_F1_FLOOR
+
+
+def test_hot_issue_ranking_finds_both_named_issues_in_its_top_five() -> None:
+    lines = run("insights_hot_eval", "--messages", str(HOT), "--top", "5", "--show", "0",
+                "--expect", "魅力之城 油烟", "--expect", "经济学院 实习")
+    verdicts = [line for line in lines if line.startswith("期望的热点")]
+    assert len(verdicts) == 2
+    assert all("在前 5 名内" in v and "不在" not in v for v in verdicts), verdicts
+
+
+def test_reply_checks_agree_with_the_weak_interpretability_labels_beyond_the_majority_baseline() -> None:
+    lines = run("insights_reply_eval", "--replies", str(REPLIES), "--labels", str(WEAK), "--examples", "0")
+    line = next(x for x in lines if "可解释性 ↔ interpretability" in x)
+    agree, majority = (float(v) for v in re.search(r"一致率 ([\d.]+)%（全猜多数类 ([\d.]+)%", line).groups())
+    assert agree > majority + 3  # measured 94.8% against 89.6%
+    assert float(re.search(r"kappa ([\d.]+)", line).group(1)) >= 0.6  # measured 0.753
