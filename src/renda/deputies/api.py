@@ -168,7 +168,8 @@ def own_congress(user: Any, congress_id: int | None) -> Congress:
     """The congress named, if in the caller's scope (else 404), or the congress of the caller's own region."""
     if congress_id is not None:
         return org_selectors.access_congress_by_id(user=user, congress_id=congress_id)
-    own = org_selectors.congresses_visible(user=user).filter(region_id=getattr(user, "region_id", None)).first()
+    region_id: Any = getattr(user, "region_id", None)
+    own = org_selectors.congresses_visible(user=user).filter(region_id=region_id).first()
     if own is None:
         raise Invalid("请选择人民代表大会", code="congress_required", fields={"congress": ["请选择人民代表大会"]})
     return own
@@ -273,6 +274,7 @@ def composition_out(c: composition.Composition) -> dict[str, Any]:
 def stats_context(user: Any, congress_id: int | None, term_id: int | None, status: str | None) -> dict[str, Any]:
     """What both the API and the page show: the congress's term, and for a county its townships side by side."""
     congress = own_congress(user, congress_id)
+    term: Any
     if term_id is not None:
         term = scope.get_or_404(congress.terms.all(), pk=term_id)
     else:

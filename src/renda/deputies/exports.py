@@ -35,7 +35,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("district", "选区"), ("level", "代表层级"), ("group", "代表小组"), ("elected_on", "当选日期"),
 )
 # The words the importer reads back for each level (importer.LEVEL_WORDS).
-LEVEL_WORDS = {RegionLevel.PROVINCE: "省", RegionLevel.CITY: "市", RegionLevel.COUNTY: "县",
+LEVEL_WORDS: dict[str, str] = {RegionLevel.PROVINCE: "省", RegionLevel.CITY: "市", RegionLevel.COUNTY: "县",
                RegionLevel.TOWNSHIP: "乡镇"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _LABELS = {"gender": dict(Gender.choices), "party": dict(Party.choices), "education": dict(Education.choices),
@@ -63,7 +63,7 @@ def row_values(mandate: Mandate, *, unmasked: bool) -> dict[str, Any]:
         "id_number": p.id_number if unmasked else mask_id_number(p.id_number),
         "phone": p.phone if unmasked else mask_phone(p.phone), "address": p.address,
         "district": mandate.district.name if mandate.district else "",
-        "level": LEVEL_WORDS.get(mandate.congress.region.level, ""), "group": _group_name(mandate),
+        "level": LEVEL_WORDS.get(str(mandate.congress.region.level), ""), "group": _group_name(mandate),
         "elected_on": mandate.elected_on,
     }
 

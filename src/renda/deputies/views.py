@@ -52,6 +52,7 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     people = selectors.with_visible_mandates(selectors.search_people(user=user, **filters), user=user)
     page_obj = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    person: Any
     for person in page_obj:
         person.list_status = api.person_status(person.visible_mandates)
         person.list_status_label = MandateStatus(person.list_status).label

@@ -81,7 +81,8 @@ def _regions(level: str, parents: Iterable[tuple[Region, int, str]]) -> list[Reg
             for parent, count, pattern in parents for i in range(count)]
     Region.objects.bulk_create(objs, batch_size=2000)
     for r in objs:
-        r.path, r.depth = f"{r.parent.path}{r.pk}/", r.parent.depth + 1
+        parent: Any = r.parent
+        r.path, r.depth = f"{parent.path}{r.pk}/", parent.depth + 1
     Region.objects.bulk_update(objs, ["path", "depth"], batch_size=2000)
     return objs
 
@@ -90,7 +91,8 @@ class _People:
     """Made-up people with valid, unique ID numbers and phones."""
 
     def __init__(self, rnd: random.Random) -> None:
-        self.rnd, self.ids, self.phone = rnd, set(), 13_000_000_000 + rnd.randrange(10_000_000)
+        self.ids: set[str] = set()
+        self.rnd, self.phone = rnd, 13_000_000_000 + rnd.randrange(10_000_000)
 
     def id_number(self, area: str, birth: dt.date, female: bool) -> str:
         while True:
@@ -149,7 +151,7 @@ def generate(*, name: str = "测试省", shape: Shape | None = None,
         county_districts: dict[int, ElectoralDistrict] = {}       # township id → the county's district there
         objs = []
         for t in townships:
-            county_districts[t.pk] = ElectoralDistrict(congress=congresses[t.parent_id], name=f"{t.name}选区",
+            county_districts[t.pk] = ElectoralDistrict(congress=congresses[int(t.parent_id or 0)], name=f"{t.name}选区",
                                                        region=t, seats=shape.county_deputies // 9)
             districts[t.pk] = [ElectoralDistrict(congress=congresses[t.pk], name=f"第{i + 1}选区", region=t,
                                                  seats=shape.township_deputies // shape.districts_per_township)
@@ -164,7 +166,7 @@ def generate(*, name: str = "测试省", shape: Shape | None = None,
         people = _People(rnd)
         by_county: dict[int, list[Region]] = {}
         for t in townships:
-            by_county.setdefault(t.parent_id, []).append(t)
+            by_county.setdefault(int(t.parent_id or 0), []).append(t)
         persons: list[Person] = []
         mandates: list[tuple[Person, Congress, ElectoralDistrict, Region]] = []
         for ci, county in enumerate(counties):
