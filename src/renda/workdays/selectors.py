@@ -10,9 +10,9 @@ from renda.workdays.models import CalendarYear, DayKind, Holiday
 
 def years_overview(*, today: date) -> list[dict[str, Any]]:
     """Every entered year with its counts, plus this year and the next two when missing (to be entered)."""
-    counts: dict[int, dict[str, Any]] = {row["date__year"]: dict(row) for row in Holiday.objects.values("date__year").annotate(
-        holidays=Count("id", filter=Q(kind=DayKind.HOLIDAY)),
-        makeup=Count("id", filter=Q(kind=DayKind.MAKEUP_WORKDAY)))}
+    rows = Holiday.objects.values("date__year").annotate(
+        holidays=Count("id", filter=Q(kind=DayKind.HOLIDAY)), makeup=Count("id", filter=Q(kind=DayKind.MAKEUP_WORKDAY)))
+    counts: dict[int, dict[str, Any]] = {row["date__year"]: dict(row) for row in rows}
     entered = {y.year: y for y in CalendarYear.objects.select_related("entered_by")}
     years = sorted(set(entered) | {today.year, today.year + 1, today.year + 2}, reverse=True)
     return [{"year": y, "entry": entered.get(y), "holidays": counts.get(y, {}).get("holidays", 0),
