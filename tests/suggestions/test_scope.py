@@ -72,6 +72,7 @@ def test_a_unit_that_returns_a_misrouted_item_no_longer_sees_it(world):
     response = client.post(f"/api/v1/suggestions/{s.pk}/return", {"reason": "属水利局职责"},
                            content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == Status.ACCEPTED
+    assert response.json()["lead_unit"] is None and response.json()["co_units"] == []
     assert client.get(f"/api/v1/suggestions/{s.pk}").status_code == 404
     assert api_client(world.unit_co).get(f"/api/v1/suggestions/{s.pk}").status_code == 404
 
@@ -108,3 +109,22 @@ def test_actions_listed_for_each_actor_match_what_they_may_do(world):
     assert api_client(world.unit_lead).get(f"/api/v1/suggestions/{s.pk}").json()["actions"] == []
     bill = world.build(Status.SUBMITTED, kind=Kind.BILL)
     assert api_client(world.clerk_a).get(f"/api/v1/suggestions/{bill.pk}").json()["actions"] == ["decide"]
+
+
+def test_the_region_prefix_match_takes_exactly_the_region_and_below(world):
+    """/1/4/ holds /1/4/ and /1/4/27/, not /1/40/ nor /1/5/ — on both databases (SQLite uses a range)."""
+    from types import SimpleNamespace
+
+    from renda.core.roles import Role
+    from renda.suggestions.models import Suggestion
+    from renda.suggestions.selectors import visible
+
+    base = world.build(Status.SUBMITTED)
+    paths = ["/1/4/", "/1/4/27/", "/1/4/27/300/", "/1/40/", "/1/5/", "/1/", "/1/3/9/"]
+    for i, path in enumerate(paths):
+        base.pk, base.number, base.region_path = None, f"P-{i}", path
+        base.save()
+    Suggestion.objects.filter(region_path=world.tree.congress_a.region.path).delete()
+    staff = SimpleNamespace(role=Role.COUNTY_STAFF, region=SimpleNamespace(path="/1/4/"))
+    seen = set(visible(user=staff).values_list("region_path", flat=True))
+    assert seen == {"/1/4/", "/1/4/27/", "/1/4/27/300/"}

@@ -11,12 +11,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from renda.core import scope
 from renda.core.roles import STAFF_ROLES, Role
 from renda.suggestions import workflow
 from renda.suggestions.models import Assignment, CoSigner, Status, Suggestion, UnitRole
+
+
+def in_region(path: str) -> Q:
+    """Suggestions of congresses at `path` ("/1/4/27/") or below. PostgreSQL turns the prefix match into an index
+    range itself (varchar_pattern_ops); SQLite's LIKE is case-insensitive and cannot, so there it is written as the
+    range it is: every path below P sorts between P and P with its last "/" raised to "0" (byte order)."""
+    if connection.vendor == "sqlite":
+        return Q(region_path__gte=path, region_path__lt=path[:-1] + "0")
+    return Q(region_path__startswith=path)
 
 
 def visible(*, user: Any) -> QuerySet[Suggestion]:
@@ -26,7 +36,7 @@ def visible(*, user: Any) -> QuerySet[Suggestion]:
         path = scope.scope_path(user)
         if not path:
             return qs.none()
-        return qs.filter(region_path__startswith=path).exclude(status=Status.DRAFT)
+        return qs.filter(in_region(path)).exclude(status=Status.DRAFT)
     if role == Role.UNIT_USER and user.unit_id:
         return qs.filter(pk__in=Assignment.objects.filter(unit_id=user.unit_id, active=True)
                          .values("suggestion_id"))
@@ -36,10 +46,16 @@ def visible(*, user: Any) -> QuerySet[Suggestion]:
     return qs.none()
 
 
+# Encrypted fields a list never shows: not loaded, so not decrypted row by row.
+PERSON_PRIVATE = ["id_number", "phone", "address"]
+
+
 def with_details(qs: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
     """What the API and the lists show: congress, people and units, in a fixed number of queries."""
-    return qs.select_related("congress__region", "lead_deputy", "lead_unit", "township").prefetch_related(
-        Prefetch("cosigners", queryset=CoSigner.objects.select_related("person")),
+    return qs.select_related("congress__region", "lead_deputy", "lead_unit", "township").defer(
+        *[f"lead_deputy__{f}" for f in PERSON_PRIVATE]).prefetch_related(
+        Prefetch("cosigners", queryset=CoSigner.objects.select_related("person").defer(
+            *[f"person__{f}" for f in PERSON_PRIVATE])),
         Prefetch("assignments", queryset=Assignment.objects.filter(active=True, role=UnitRole.CO)
                  .select_related("unit"), to_attr="active_co_assignments"))
 
@@ -77,7 +93,7 @@ def filtered(qs: QuerySet[Suggestion], *, today: date, status: str | None = None
         from renda.organizations.models import Region
 
         path = Region.objects.filter(pk=region).values_list("path", flat=True).first()
-        qs = qs.filter(region_path__startswith=path) if path else qs.none()
+        qs = qs.filter(in_region(path)) if path else qs.none()
     if key_supervised is not None:
         qs = qs.filter(key_supervised=key_supervised)
     if q:

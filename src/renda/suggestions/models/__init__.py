@@ -150,8 +150,12 @@ class Suggestion(VersionedModel):
             # opclasses make the prefix match (LIKE '/1/4/%') use the index on PostgreSQL; SQLite ignores them.
             models.Index(fields=["region_path", "status"], name="sugg_scope_idx",
                          opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            # The figures of a year read only these columns: on PostgreSQL an index-only scan.
             models.Index(fields=["year", "region_path"], name="sugg_year_scope_idx",
-                         opclasses=["int2_ops", "varchar_pattern_ops"]),
+                         opclasses=["int2_ops", "varchar_pattern_ops"],
+                         include=["id", "status", "kind", "lead_unit", "township", "category", "channel",
+                                  "first_replied_on", "met_in_person", "satisfaction", "result_class",
+                                  "overdue_since", "deadline", "key_supervised"]),
             models.Index(fields=["lead_unit", "status"], name="sugg_unit_idx"),
             models.Index(fields=["status", "deadline"], name="sugg_deadline_idx"),
         ]

@@ -46,7 +46,12 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
            "is_deputy": user.role == Role.DEPUTY, "is_unit": user.role == Role.UNIT_USER,
            "query": g.urlencode(), "open_statuses": list(workflow.OPEN_HANDLING)}
     if user.role in STAFF_ROLES:
-        ctx["units"] = HandlingUnit.objects.filter(pk__in=qs.order_by().values("lead_unit_id")).order_by("name")
+        # the units of the clerk's region and the regions above it, which are the ones assigned from here
+        ids = user.region.ancestor_ids()
+        units = (HandlingUnit.objects.filter(region_id__in=ids) | HandlingUnit.objects.filter(
+            region__path__startswith=user.region.path)).order_by("region__path", "name").only("pk", "name")
+        # a province-wide account would get thousands: the filter stays available as ?lead_unit=
+        ctx["units"] = units[:300] if units.count() <= 300 else []
     return render(request, "suggestions/list.html", ctx)
 
 
