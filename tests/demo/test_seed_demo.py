@@ -1,16 +1,18 @@
-"""The demo county (manage.py seed_demo), loaded once for this module and rolled back at its end."""
+"""The demo county (manage.py seed_demo), loaded once for this module and rolled back at its end: first its
+organisation, then its year 2026 (suggestions, sessions and votes, stations and opinions)."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,6 +24,9 @@ from renda.demo import identity
 from renda.demo.seed import DEMO_PASSWORD, SEED, totp_key
 from renda.deputies import validation
 from renda.deputies.models import ElectoralDistrict, Mandate, MandateStatus, Person
+from renda.liaison.models import Opinion, Reception, Station
+from renda.meetings.models import Meeting, Session, Vote, VoteResult
+from renda.notifications.models import Notification
 from renda.organizations.models import (
     Body,
     BodyKind,
@@ -33,10 +38,13 @@ from renda.organizations.models import (
     RegionLevel,
     UnitKind,
 )
+from renda.suggestions.models import Reply, Suggestion
+from renda.workdays.models import CalendarYear
 from tests.helpers import api_client
 
 MODELS = [Region, Congress, ElectoralDistrict, Person, Mandate, Body, BodyMember, HandlingUnit, User, TOTPDevice,
-          AuditEntry]
+          AuditEntry, Suggestion, Reply, Session, Meeting, Vote, VoteResult, Station, Reception, Opinion, Notification,
+          CalendarYear]
 
 
 @pytest.fixture(scope="module")
@@ -227,11 +235,14 @@ def test_administrators_have_a_confirmed_totp_device_derived_from_the_seed(demo)
     assert not TOTPDevice.objects.filter(user__username__in=["county", "township", "deputy"]).exists()
 
 
-def test_seed_is_audited(demo):
+def test_seed_is_audited_and_the_chain_holds(demo):
     entry = AuditEntry.objects.get(action="demo.seed")
-    assert '"seed":20211015' in entry.after
+    assert '"seed":20211015' in entry.after and '"suggestions":' in entry.after
     assert AuditEntry.objects.filter(action="user.create").count() == User.objects.count()
     assert AuditEntry.objects.filter(action="region.create").count() == Region.objects.count()
+    from renda.core.audit import verify_chain
+
+    assert verify_chain().ok
 
 
 def test_second_run_creates_nothing_and_prints_the_logins_again(demo):
@@ -240,8 +251,206 @@ def test_second_run_creates_nothing_and_prints_the_logins_again(demo):
     with override_settings(DEMO_ALLOWED=True):
         call_command("seed_demo", stdout=out)
     assert {m.__name__: m.objects.count() for m in MODELS} == before
+    assert all(before[m.__name__] for m in (Suggestion, Vote, Opinion, Station))
     text = out.getvalue()
     assert "已存在" in text and DEMO_PASSWORD in text
     for username in ("admin", "security", "auditor", "county", "township", "township2", "deputy", "unit"):
         assert re.search(rf"^\s+{username}\s", text, re.M), username
     assert "缺失" not in text
+    assert "/portal/" in text and "查询码" in text
+
+
+
+# --- the year 2026: suggestions --------------------------------------------------------------------------------
+
+def demo_suggestions() -> Any:
+    return Suggestion.objects.filter(region_path__startswith=county().path)
+
+
+def test_every_state_of_the_suggestion_workflow_is_present_and_every_reply_class_awaits_judgment(demo):
+    from renda.suggestions.workflow import BILL_TABLE, SUGGESTION_TABLE
+
+    states = set(demo_suggestions().values_list("status", flat=True))
+    assert states == set(SUGGESTION_TABLE) | set(BILL_TABLE)
+    replied = set(demo_suggestions().filter(status="replied").values_list("result_class", flat=True))
+    assert replied == {"A", "B", "C", "D"}
+    county_count = demo_suggestions().filter(congress__region=county()).count()
+    home_count = demo_suggestions().filter(congress__region__name="青山镇").count()
+    assert 55 <= county_count <= 65 and 18 <= home_count <= 22
+    assert set(demo_suggestions().values_list("channel", flat=True)) == {"session", "recess", "activity"}
+    assert set(demo_suggestions().exclude(category="").values_list("category", flat=True)) == {
+        "工业经济", "营商环境", "民生事业", "城建交通", "教科文卫", "农业农村", "环境保护", "社会保障", "扶贫脱贫"}
+
+
+def test_bills_reached_the_signature_threshold_of_their_level_and_were_decided_at_the_session(demo):
+    from renda.suggestions.services import signer_count
+
+    on_agenda = list(demo_suggestions().filter(status="on_agenda").select_related("congress__region"))
+    assert {s.congress.region.level for s in on_agenda} == {RegionLevel.COUNTY, RegionLevel.TOWNSHIP}
+    for bill in on_agenda:
+        assert bill.kind == "bill" and bill.bill_decided_by == "presidium" and bill.bill_decision == "agenda"
+        assert signer_count(bill) >= (10 if bill.congress.region.level == RegionLevel.COUNTY else 5)
+        assert AuditEntry.objects.filter(action="suggestion.decide", object_id=str(bill.pk)).exists()
+    converted = demo_suggestions().get(converted_from_bill=True)
+    assert converted.kind == "suggestion" and converted.status == "closed" and signer_count(converted) >= 10
+
+
+def test_each_event_was_taken_by_its_actor_through_the_services_on_dates_spread_over_2026(demo):
+    roles = dict(AuditEntry.objects.filter(action__startswith="suggestion.").values_list("action", "actor_role")
+                 .distinct())
+    assert roles["suggestion.submit"] == roles["suggestion.evaluate"] == Role.DEPUTY
+    assert roles["suggestion.review"] in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+    assert roles["suggestion.reply"] == roles["suggestion.accept"] == Role.UNIT_USER
+    months = {d.month for d in demo_suggestions().exclude(submitted_at=None).values_list("submitted_at", flat=True)}
+    assert len(months) >= 8 and all(d.year == 2026 for d in demo_suggestions().exclude(
+        submitted_at=None).values_list("submitted_at", flat=True))
+    closed = demo_suggestions().filter(status="closed").first()
+    events = list(closed.events.order_by("id").values_list("event", "at"))
+    times = [at for _, at in events]
+    assert events[0][0] in ("cosign", "submit") and events[-1][0] == "close"
+    assert times == sorted(times) and (times[-1] - times[0]).days >= 14  # the story's own dates, not one instant
+    assert CalendarYear.objects.filter(year=2026).exists()
+    assert not demo_suggestions().exclude(assigned_on=None).exclude(deadline_warning="").exists()
+
+
+def test_key_supervision_overdue_and_misrouted_suggestions_are_there(demo):
+    from renda.suggestions.models import AssignmentMeeting, SupervisionCard
+
+    cards = SupervisionCard.objects.filter(suggestion__in=demo_suggestions())
+    assert cards.count() >= 3 and all(c.entries.exists() for c in cards)
+    assert AssignmentMeeting.objects.filter(cards__in=cards).distinct().count() == 1
+    today = date.today()
+    assert demo_suggestions().filter(status__in=["assigned", "handling", "rehandling"], deadline__lt=today).exists()
+    assert demo_suggestions().exclude(escalated_on=None).exists()
+    assert Reply.objects.filter(suggestion__in=demo_suggestions(), late=True).exists()
+    assert AuditEntry.objects.filter(action="suggestion.return").exists()
+    assert demo_suggestions().exclude(merged_into=None).count() >= 2
+
+
+def test_the_unit_login_sees_its_assigned_suggestions_through_the_selectors_and_has_work(demo):
+    from renda.suggestions.selectors import actions_for, visible, with_details
+
+    unit = User.objects.get(username="unit")
+    mine = list(with_details(visible(user=unit)))
+    assert len(mine) >= 8
+    assert {"assigned", "handling", "replied", "closed"} <= {s.status for s in mine}
+    todo = {event for s in mine for event in actions_for(unit, s)}
+    assert {"accept", "reply", "opinion"} <= todo
+    assert not visible(user=unit).exclude(assignments__unit=unit.unit).exists()
+    page = Client()
+    page.force_login(unit)
+    response = page.get("/suggestions/")
+    assert response.status_code == 200 and mine[0].title in response.content.decode()
+
+
+def test_the_deputy_login_leads_suggestions_in_several_states_at_both_levels(demo):
+    from renda.suggestions.selectors import actions_for, visible, with_details
+
+    deputy = User.objects.get(username="deputy")
+    led = demo_suggestions().filter(lead_deputy=deputy.person)
+    assert led.values("status").distinct().count() >= 4
+    assert set(led.values_list("congress__region__level", flat=True)) == {RegionLevel.COUNTY, RegionLevel.TOWNSHIP}
+    todo = {event for s in with_details(visible(user=deputy)) for event in actions_for(deputy, s)}
+    assert {"evaluate", "cosign", "submit"} <= todo
+
+
+# --- the year 2026: sessions, votes, elections ----------------------------------------------------------------
+
+def test_the_county_session_has_a_passed_named_vote_with_a_sealed_result_and_a_closed_secret_vote(demo):
+    import hashlib
+
+    from renda.meetings.models import NamedBallot, SecretBallot
+    from renda.meetings.services import vote_verify
+
+    session = Session.objects.get(congress__region=county(), number=6)
+    assert session.title == "示范县第十九届人民代表大会第六次会议" and session.starts_on.year == 2026
+    votes = Vote.objects.filter(meeting__session=session, kind="resolution", status="closed")
+    named = votes.filter(secret=False).first()
+    assert named.result.passed and named.result.seal == hashlib.sha256(named.result.payload.encode()).hexdigest()
+    assert vote_verify(named).ok
+    assert NamedBallot.objects.filter(vote=named).count() == named.result.voted
+    secret = votes.get(secret=True)
+    assert secret.result.passed and vote_verify(secret).ok and not NamedBallot.objects.filter(vote=secret).exists()
+    assert SecretBallot.objects.filter(vote=secret).count() == secret.result.voted
+    plenary = Meeting.objects.filter(session=session, kind="plenary").first()
+    assert plenary.status == "closed" and plenary.present_at_start >= 0.9 * plenary.members_at_start
+    assert plenary.agenda_items.count() >= 4 and plenary.documents.exists()
+
+
+def test_the_election_elected_its_candidate_with_more_than_half_of_all_deputies_and_the_oath_is_recorded(demo):
+    from renda.meetings.models import Candidate, Election
+
+    election = Election.objects.get(meeting__congress__region=county())
+    assert election.status == "completed"
+    elected = Candidate.objects.get(election=election, status="elected")
+    result = VoteResult.objects.get(vote=elected.elected_in)
+    row = next(r for r in result.counts["candidates"] if r["id"] == elected.pk)
+    assert row["yes"] > result.eligible // 2 and elected.oath.taken_on == date(2026, 1, 15)
+    assert Candidate.objects.filter(election=election).count() == 2
+
+
+def test_qingshan_met_twice_this_year_and_its_open_vote_can_be_cast_by_the_deputy_login(demo):
+    from renda.meetings import services as meeting_services
+    from renda.meetings.compliance import township_compliance
+
+    rows = {r.congress.region.name: r for r in township_compliance(user=User.objects.get(username="county"),
+                                                                  year=2026, today=date(2026, 11, 20))}
+    assert rows["青山镇"].checks["sessions"].status == "ok" and rows["青山镇"].ok
+    assert {r.checks["sessions"].status for r in rows.values()} == {"ok", "pending"}
+    deputy = User.objects.get(username="deputy")
+    vote = Vote.objects.get(meeting__congress__region__name="青山镇", status="open")
+    assert vote.meeting.status == "in_progress" and vote.eligible.filter(person=deputy.person).exists()
+    assert not vote.participations.filter(person=deputy.person).exists()
+    with transaction.atomic():
+        meeting_services.sign_in(actor=deputy, meeting=vote.meeting, person=deputy.person, method="self")
+        receipt = meeting_services.ballot_cast(actor=deputy, vote=vote, person=deputy.person, choice="yes")
+        assert receipt.code and vote.participations.filter(person=deputy.person).exists()
+        transaction.set_rollback(True)
+
+
+# --- the year 2026: stations and constituents -------------------------------------------------------------------
+
+def test_stations_cover_every_township_with_schedules_deputies_and_receptions(demo):
+    from renda.liaison.models import ScheduleException, StationDeputy
+
+    central = Station.objects.filter(kind="central")
+    assert set(central.values_list("region__name", flat=True)) == set(
+        county().children.values_list("name", flat=True))
+    assert Station.objects.filter(kind="village").count() >= 3
+    home = central.get(region__name="青山镇")
+    assert home.schedules.get().rule == "FREQ=MONTHLY;BYMONTHDAY=1,11,21"
+    assert central.exclude(schedules__rule="FREQ=MONTHLY;BYMONTHDAY=1,11,21").exists()
+    assert ScheduleException.objects.filter(schedule__station=home, date=date(2026, 10, 1)).exists()
+    active = set(Mandate.objects.filter(status=MandateStatus.ACTIVE).values_list("person_id", flat=True))
+    assert set(StationDeputy.objects.values_list("person_id", flat=True)) == active
+    receptions = Reception.objects.filter(station=home)
+    assert receptions.count() >= 20 and receptions.filter(opinions__isnull=False).exists()
+    assert receptions.filter(deputies_present__isnull=False).exists()
+
+
+def test_opinions_are_in_several_states_each_with_a_tracking_code_and_one_answered_through_a_suggestion(demo):
+    from renda.liaison.codes import is_code
+
+    opinions = Opinion.objects.all()
+    assert {"received", "accepted", "assigned", "replied", "closed", "reopened", "not_accepted"} <= set(
+        opinions.values_list("status", flat=True))
+    assert all(is_code(code) for code in opinions.values_list("tracking_code", flat=True))
+    assert opinions.exclude(escalated_at=None).exists()  # past the one-month deadline without a reply
+    assert opinions.filter(unit__name="县交通运输局", status="assigned").exists()
+    linked = opinions.filter(suggestion__isnull=False)
+    assert linked.count() == 3 and linked.filter(status="closed").exists()
+    assert all("代表建议" in o.reply_text for o in linked)
+    assert AuditEntry.objects.filter(action="opinion.reply_from_suggestion").count() == 3
+
+
+def test_the_printed_tracking_codes_open_on_the_public_portal(demo):
+    from renda.liaison.codes import format_code
+
+    codes = re.findall(r"([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})（", demo)
+    assert len(codes) == 2
+    for code in codes:
+        opinion = Opinion.objects.get(tracking_code=code.replace("-", ""))
+        assert format_code(opinion.tracking_code) == code
+        response = Client().get(f"/portal/track/{code.replace('-', '')}/")
+        assert response.status_code == 200
+        assert opinion.get_status_display() in response.content.decode()

@@ -37,6 +37,7 @@ from . import names
 from . import org as org_builder
 from .people import ELECTION_DAY, Draft, People
 from .plan import Plan, make_plan
+from .story import seed_story
 
 SEED = 20211015
 DEMO_PASSWORD = "Renda-demo-2026"
@@ -88,7 +89,10 @@ def seed_demo(*, seed: int = SEED) -> SeedReport:
         _write_bodies(plan)
         deputy = _pick_deputy_login(plan)
         _write_logins(rng, org, deputy, seed)
-        _write_deputy_accounts(people, plan, skip=deputy)
+        hashed = make_password(DEMO_PASSWORD)
+        _write_deputy_accounts(people, plan, skip=deputy, hashed=hashed)
+        assert deputy.person is not None
+        seed_story(rng=rng, org=org, deputy=deputy.person, hashed=hashed)
         counts = _counts(org.county)
         audit.record(actor=None, action="demo.seed", object_type="organizations.region",
                      object_id=org.county.pk, object_repr=org.county.name, after={"seed": seed, **counts})
@@ -164,7 +168,7 @@ def deputy_username(name: str, taken: set[str]) -> str:
     return username
 
 
-def _write_deputy_accounts(people: People, plan: Plan, *, skip: Draft) -> None:
+def _write_deputy_accounts(people: People, plan: Plan, *, skip: Draft, hashed: str) -> None:
     """One account per deputy, username the pinyin of the name; all with the one precomputed password hash."""
     area_of: dict[int, Region] = {}
     for s in plan.seats:
@@ -177,7 +181,6 @@ def _write_deputy_accounts(people: People, plan: Plan, *, skip: Draft) -> None:
         user = user_create(actor=None, username=deputy_username(d.name, taken), password=None, role=Role.DEPUTY,
                            person=d.person, region=area_of[id(d)])
         ids.append(user.pk)
-    hashed = make_password(DEMO_PASSWORD)
     for i in range(0, len(ids), 500):
         User.objects.filter(pk__in=ids[i:i + 500]).update(password=hashed)
 
@@ -195,7 +198,33 @@ def _counts(county: Region) -> dict[str, int]:
         "bodies": Body.objects.filter(region__path__startswith=path).count(),
         "units": HandlingUnit.objects.filter(region__path__startswith=path).count(),
         "users": User.objects.filter(region__path__startswith=path).count(),
+        **_story_counts(path),
     }
+
+
+def _story_counts(path: str) -> dict[str, int]:
+    from renda.liaison.models import Opinion, Reception, Station
+    from renda.meetings.models import Meeting, Session, Vote
+    from renda.suggestions.models import Suggestion
+
+    return {
+        "suggestions": Suggestion.objects.filter(region_path__startswith=path).count(),
+        "sessions": Session.objects.filter(congress__region__path__startswith=path).count(),
+        "meetings": Meeting.objects.filter(congress__region__path__startswith=path).count(),
+        "votes": Vote.objects.filter(meeting__congress__region__path__startswith=path).count(),
+        "stations": Station.objects.filter(region__path__startswith=path).count(),
+        "receptions": Reception.objects.filter(station__region__path__startswith=path).count(),
+        "opinions": Opinion.objects.filter(region__path__startswith=path).count(),
+    }
+
+
+def portal_codes() -> list[tuple[str, str]]:
+    """Two tracking codes of the demo's constituents for the public portal (empty without the demo county)."""
+    from .liaison import portal_codes as codes
+
+    county = Region.objects.filter(level=RegionLevel.COUNTY, name=org_builder.COUNTY_NAME,
+                                   parent__name="示范市").first()
+    return codes(county) if county else []
 
 
 def login_rows() -> list[dict[str, Any]]:

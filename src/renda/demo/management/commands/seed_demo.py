@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from renda.accounts.models import User
 from renda.core.roles import Role
 from renda.demo import seed
+from renda.liaison.codes import format_code
 
 
 def _width(text: str) -> int:
@@ -58,4 +59,14 @@ class Command(BaseCommand):
                             for u in sample if u.person)
         self.stdout.write(f"  另有 {deputies.count()} 个代表账户：用户名为姓名拼音，重名依次加 2、3…，密码同上；"
                           f"例如 {examples}")
+        units = User.objects.filter(role=Role.UNIT_USER, username__startswith="unit_").order_by("pk")
+        sample_units = "、".join(f"{u.username}（{u.unit.name if u.unit else ''}）"
+                                 for u in units.select_related("unit")[:2])
+        if sample_units:
+            self.stdout.write(f"  另有 {units.count()} 个承办单位账户：unit_ 加单位名称拼音，密码同上；"
+                              f"例如 {sample_units}")
         self.stdout.write("  管理员登录后须输入动态口令：把上面的密钥加入身份验证器应用（TOTP，30 秒，6 位）。")
+        codes = seed.portal_codes()
+        if codes:
+            listed = "；".join(f"{format_code(code)}（{label}）" for label, code in codes)
+            self.stdout.write(f"  公众门户 /portal/ 可用查询码 tracking codes: {listed}")

@@ -1,0 +1,428 @@
+"""The stations' year: a central station in every township and street and a few village stations, every deputy
+assigned to one (编组进站), reception schedules as recurrence rules — 青山镇 receives on the 1st, 11th and 21st of
+every month (seed 003), the others on other rules — with the holidays of the official calendar moved or cancelled,
+duty rotas, the reception days held, and the constituents' opinions raised there or online, each on its way through
+the opinion workflow (liaison/workflow.py): new, accepted, transferred, answered, judged, reopened, overdue, and
+three taken up in a deputy suggestion whose answer reaches them. Also a deliberation activity of the county
+congress (June) and a voter meeting of 青山镇 announced for December.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from renda.deputies.models import Person
+from renda.liaison import recurrence
+from renda.liaison.models import Opinion, OpinionStatus, Reception
+from renda.liaison.services import activities, conversion, opinions, stations
+from renda.organizations.models import Region
+from renda.workdays.models import DayKind, Holiday
+
+from . import identity, names
+from .clock import at
+from .matters import BUS, LITIGATION, MATTERS, RECEPTION_SUMMARIES, TRANSPORT, Matter
+from .story import HOME, STORY_END, STORY_START, Story
+
+RULES = ["FREQ=MONTHLY;BYMONTH=1,3,5,7,9,11;BYMONTHDAY=15", "FREQ=MONTHLY;BYDAY=1TU,3TU", "FREQ=WEEKLY;BYDAY=MO",
+         "FREQ=MONTHLY;BYDAY=2WE,4WE"]
+HOME_RULE = "FREQ=MONTHLY;BYMONTHDAY=1,11,21"
+VILLAGE_STATIONS = {"青山镇": 3, "柳河镇": 2, "石桥镇": 1, "城关街道": 1}
+SETUP_DAY = date(2026, 1, 5)
+ASSIGNED_SINCE = date(2021, 12, 1)  # 编组进站 after the 2021 elections
+BUS_DAYS = [date(2026, 3, 11), date(2026, 3, 21), date(2026, 4, 1)]
+RECEIVED_CUTOFF = date(2026, 10, 25)  # opinions after it are still on their way when the story stops
+
+
+@dataclass(eq=False)
+class Post:
+    """A station being set up: where, whom it serves, who is assigned, when it receives."""
+
+    area: Any
+    region: Region
+    kind: str
+    name: str
+    villages: list[Region]
+    staff: Any
+    rule: str
+    people: list[Person] = field(default_factory=list)
+    days: list[date] = field(default_factory=list)
+    obj: Any = None
+    schedule: Any = None
+
+
+@dataclass(eq=False)
+class Case:
+    """One constituent's opinion and the path it takes."""
+
+    post: Post
+    matter: Matter
+    content: str
+    channel: str
+    received: datetime
+    name: str
+    phone: str
+    village: Region
+    fate: str
+    obj: Any = None
+
+
+def plan(story: Story) -> None:
+    posts = _posts(story)
+    for post in posts:
+        _setup(story, post)
+    cases = _receptions(story, posts)
+    cases += _other_channels(story, posts)
+    for case in cases:
+        _handle(story, case)
+    _activities(story, posts)
+    story.objects["posts"] = posts
+
+
+# --- stations, deputies, schedules -------------------------------------------------------------------------------
+
+def _posts(story: Story) -> list[Post]:
+    rng = story.rng
+    county_area = story.district_area(story.county)
+    posts: list[Post] = []
+    for i, area in enumerate(story.org.areas):
+        congress = area.congress or story.county
+        staff = story.cast.staff_for(congress)
+        n = VILLAGE_STATIONS.get(area.name, 0)
+        picked = rng.sample(area.villages[1:], n) if n else []
+        central = Post(area, area.region, "central", f"{area.name}人大代表联络站",
+                       [v for v in area.villages if v not in picked], staff,
+                       HOME_RULE if area.name == HOME else RULES[i % len(RULES)])
+        posts.append(central)
+        for v in picked:
+            posts.append(Post(area, v, "village", f"{v.name}人大代表联络站", [], staff, RULES[(i + 1) % 2]))
+        township_people = story.deputies(area.congress) if area.congress else []
+        county_people = [p for p in story.deputies(story.county) if county_area[p.pk].pk == area.region.pk]
+        seen: set[int] = set()
+        for person in [*township_people, *county_people]:
+            if person.pk in seen:
+                continue
+            seen.add(person.pk)
+            home = next((p for p in posts if p.area is area and p.kind == "village" and p.region.pk ==
+                         person.region_id), central)
+            home.people.append(person)
+    return posts
+
+
+def _setup(story: Story, post: Post) -> None:
+    rng = story.rng
+    when = story.moment(SETUP_DAY, 9, 11)
+    address = (f"{post.area.name}{'办事处' if post.area.is_street else '人民政府'}一楼" if post.kind == "central"
+               else f"{post.region.name}村（居）民委员会")
+
+    def create() -> None:
+        post.obj = stations.station_create(
+            actor=post.staff, region=post.region, kind=post.kind, name=post.name, address=address,
+            opening_hours="工作日 8:30—12:00，14:30—17:30" if post.kind == "central" else "接待日 9:00—11:30",
+            villages=post.villages)
+        items = _six_haves(post)
+        stations.station_set_six_haves(actor=post.staff, station=post.obj, met=items[: 6 if post.kind == "central"
+                                                                                       else rng.randint(4, 5)])
+
+    story.add(when, create)
+    for k, person in enumerate(post.people):
+        story.add(when + timedelta(minutes=30, seconds=k), lambda p=person: stations.station_assign_deputy(
+            actor=post.staff, station=post.obj, person=p, since=ASSIGNED_SINCE))
+    starts = date(2026, 1, 1)
+    post.days, moves = _reception_days(story, post.rule, starts)
+
+    def schedule() -> None:
+        post.schedule = stations.schedule_create(
+            actor=post.staff, station=post.obj, rule=post.rule, starts_on=starts, start_time=time(9),
+            end_time=time(11, 30), note="代表轮流值班，接待群众来访")
+        for day, new_day, reason in moves:
+            stations.schedule_exception_add(actor=post.staff, schedule=post.schedule, day=day, new_date=new_day,
+                                            kind="move" if new_day else "cancel", reason=reason)
+
+    story.add(at(SETUP_DAY, 15, 0), schedule)
+    story.add(at(SETUP_DAY + timedelta(days=1), 9, rng.randint(0, 59)), lambda: stations.duty_rotate(
+        actor=post.staff, schedule=post.schedule, start=starts, end=date(2026, 12, 31), per_day=2))
+
+
+def _six_haves(post: Post) -> list[str]:
+    from renda.organizations.services import congress_setting
+
+    return list(congress_setting(post.obj.congress, "liaison.six_haves"))
+
+
+def _reception_days(story: Story, rule: str, starts: date) -> tuple[list[date], list[tuple[date, Any, str]]]:
+    """The rule's days of 2026 and, for each one that falls on an official holiday, a cancellation (New Year) or a
+    move to the next working day — the exceptions a clerk enters in January."""
+    holidays = dict(Holiday.objects.filter(date__year=2026, kind=DayKind.HOLIDAY).values_list("date", "name"))
+    regular = [o.date for o in recurrence.occurrences(rule, starts, None, [], starts, date(2026, 12, 31))]
+    moves: list[tuple[date, Any, str]] = []
+    days = []
+    for day in regular:
+        if day not in holidays:
+            days.append(day)
+            continue
+        if holidays[day] == "元旦":
+            moves.append((day, None, "元旦放假，本次接待取消"))
+            continue
+        new = story.days.workday(day)
+        while new in regular or new in days:
+            new = story.days.after(new, 1)
+        moves.append((day, new, f"{holidays[day]}放假，接待日顺延至{new.month}月{new.day}日"))
+        days.append(new)
+    return sorted(days), moves
+
+
+# --- reception days and what constituents raise ------------------------------------------------------------------
+
+def _receptions(story: Story, posts: list[Post]) -> list[Case]:
+    rng = story.rng
+    cases: list[Case] = []
+    bus_posts = next(p for p in posts if p.area.name == HOME and p.kind == "central")
+    bus: list[Case] = []
+    litigation_done = False
+    for post in posts:
+        held = [d for d in post.days if STORY_START < d < STORY_END]
+        if post.kind == "village":
+            held = held[:: max(1, len(held) // 3)]
+        elif post is not bus_posts:
+            held = held[:: max(1, len(held) // 7)]
+        for day in held:
+            n = rng.choice((0, 1, 1, 1, 2, 2, 3)) if post is bus_posts else rng.choice((0, 1, 1, 2))
+            recorded = at(day, 11, 40)  # the matters are registered with the day's record
+            day_cases = [_case(story, post, rng.choice(MATTERS), "reception", recorded) for _ in range(n)]
+            if post is bus_posts and day in BUS_DAYS:
+                text = BUS[BUS_DAYS.index(day)]
+                day_cases.append(_case(story, post, Matter("城建交通", text, ""), "reception", recorded,
+                                       fate="bus"))
+                bus.append(day_cases[-1])
+            if post is bus_posts and day >= RECEIVED_CUTOFF and not any(
+                    c.matter.unit == TRANSPORT and c.fate == "assigned" for c in cases + day_cases):
+                road = next(m for m in MATTERS if m.unit == TRANSPORT)
+                day_cases.append(_case(story, post, road, "reception", recorded, fate="assigned"))
+            if not litigation_done and post is bus_posts and day.month == 6:
+                day_cases.append(_case(story, post, LITIGATION, "reception", recorded, fate="rejected"))
+                litigation_done = True
+            story.add(recorded, lambda p=post, d=day, cs=day_cases: _record(story, p, d, cs))
+            cases += day_cases
+    story.objects["bus_cases"] = bus
+    return cases
+
+
+def _case(story: Story, post: Post, matter: Matter, channel: str, received: datetime, fate: str = "") -> Case:
+    rng = story.rng
+    villages = post.villages or [post.region]
+    village = rng.choice(villages)
+    crop = rng.choice(["茶叶", "油茶", "蔬菜", "柑橘", "生姜"])
+    gender = rng.choice(("male", "female"))
+    phone = identity.phone_number(rng) if rng.random() < 0.75 else ""
+    return Case(post=post, matter=matter, content=matter.content.format(village=village.name, crop=crop),
+                channel=channel, received=received, name=names.person_name(rng, gender), phone=phone,
+                village=village, fate=fate or _fate(story, matter, received))
+
+
+def _fate(story: Story, matter: Matter, received: datetime) -> str:
+    r = story.rng.random()
+    day = received.date()
+    if day >= date(2026, 11, 12):
+        return "received" if r < 0.5 else "accepted"
+    if day >= RECEIVED_CUTOFF:
+        if matter.unit == TRANSPORT:
+            return "assigned"  # the `unit` login has an opinion to answer
+        return "assigned" if matter.unit and r < 0.6 else ("replied" if r < 0.8 else "accepted")
+    if day >= RECEIVED_CUTOFF - timedelta(days=30) and r < 0.12:
+        return "reopened_open"  # judged unsatisfied, waiting for its second answer
+    if date(2026, 9, 20) <= day < date(2026, 10, 12) and r < 0.25:
+        return "overdue"
+    if r < 0.15:
+        return "spot"
+    if r < 0.25:
+        return "silent"
+    if r < 0.32:
+        return "reopened"
+    if r < 0.38 and day >= date(2026, 9, 1):
+        return "replied"
+    return "closed"
+
+
+def _record(story: Story, post: Post, day: date, cases: list[Case]) -> None:
+    rng = story.rng
+    on_duty = [d.person for d in post.schedule.duties.filter(date=day).select_related("person")] if post.schedule \
+        else []
+    reception = stations.reception_record(
+        actor=post.staff, station=post.obj, day=day, deputies_present=on_duty, schedule=post.schedule,
+        visitors=len(cases) + rng.randint(1, 9), summary=rng.choice(RECEPTION_SUMMARIES),
+        matters=[{"content": c.content, "category": c.matter.category, "name": c.name, "phone": c.phone,
+                  "region": c.village} for c in cases])
+    for case, opinion in zip(cases, Opinion.objects.filter(reception=reception).order_by("pk"), strict=True):
+        case.obj = opinion
+
+
+def _other_channels(story: Story, posts: list[Post]) -> list[Case]:
+    """Messages left on the portal, calls and letters through the year."""
+    rng = story.rng
+    cases = []
+    central = [p for p in posts if p.kind == "central"]
+    day = date(2026, 1, 19)
+    while day < STORY_END:
+        post = rng.choice(central)
+        channel = rng.choice(("online", "online", "online", "phone", "letter"))
+        case = _case(story, post, rng.choice(MATTERS), channel, story.moment(day, 8, 21))
+        story.add(case.received, lambda c=case: _register(story, c))
+        cases.append(case)
+        day += timedelta(days=rng.randint(12, 30))
+    return cases
+
+
+def _register(story: Story, case: Case) -> None:
+    actor = opinions.PUBLIC_ACTOR if case.channel == "online" else case.post.staff
+    case.obj = opinions.opinion_register(
+        actor=actor, channel=case.channel, station=case.post.obj, region=case.village, content=case.content,
+        category=case.matter.category, name=case.name, phone=case.phone)
+
+
+# --- each opinion on its way -------------------------------------------------------------------------------------
+
+class _Chain:
+    """Steps of one opinion, each some working days after the last; nothing after the story's end."""
+
+    def __init__(self, story: Story, start: datetime) -> None:
+        self.story, self.last, self.open = story, start, True
+
+    def then(self, lo: int, hi: int, run: Any) -> bool:
+        day = self.story.days.after(self.last.date(), self.story.rng.randint(lo, hi)) if hi else self.last.date()
+        when = self.story.moment(day, 9, 16)
+        if when <= self.last:
+            when = self.last + timedelta(minutes=20)
+        if not self.open or when.date() >= STORY_END:
+            self.open = False
+            return False
+        self.story.add(when, run)
+        self.last = when
+        return True
+
+
+def _handle(story: Story, case: Case) -> None:
+    rng, staff, fate = story.rng, case.post.staff, case.fate
+    unit = story.cast.units.get(case.matter.unit) if case.matter.unit else None
+    chain = _Chain(story, case.received)
+    if fate == "received":
+        return
+    if fate == "rejected":
+        chain.then(1, 2, lambda: opinions.opinion_reject(actor=staff, opinion=case.obj, reason="litigation"))
+        return
+    if fate == "spot":
+        chain.then(0, 0, lambda: opinions.opinion_reply(actor=staff, opinion=case.obj, text=case.matter.reply))
+        chain.then(2, 8, lambda: opinions.opinion_evaluate(opinion=case.obj, satisfaction="satisfied"))
+        return
+    chain.then(1, 3, lambda: opinions.opinion_accept(actor=staff, opinion=case.obj, category=case.matter.category))
+    if fate in ("bus", "accepted"):
+        return
+    if unit is not None:
+        chain.then(0, 2, lambda: opinions.opinion_assign(actor=staff, opinion=case.obj, unit=unit,
+                                                         note="请于答复期限前直接答复群众"))
+    if fate in ("assigned", "overdue"):
+        return
+    replier = story.cast.for_unit(unit) if unit is not None else staff
+    chain.then(4, 15, lambda: opinions.opinion_reply(actor=replier, opinion=case.obj, text=case.matter.reply))
+    if case.matter.summary and rng.random() < 0.5 and fate in ("closed", "silent", "replied"):
+        summary = case.matter.summary.format(village=case.village.name, crop="农产品")
+        chain.then(2, 4, lambda: opinions.opinion_publish(actor=staff, opinion=case.obj, summary=summary))
+    if fate == "silent":
+        chain.then(12, 16, lambda: opinions.opinion_close(actor=staff, opinion=case.obj))
+    elif fate == "closed":
+        judged = "satisfied" if rng.random() < 0.7 else "basically_satisfied"
+        chain.then(2, 10, lambda: opinions.opinion_evaluate(opinion=case.obj, satisfaction=judged))
+    elif fate in ("reopened", "reopened_open"):
+        chain.then(2, 8, lambda: opinions.opinion_evaluate(opinion=case.obj, satisfaction="unsatisfied",
+                                                            comment="问题还没有彻底解决，希望再想想办法。"))
+        if fate == "reopened_open":
+            return
+        if unit is not None:
+            chain.then(1, 2, lambda: opinions.opinion_assign(actor=staff, opinion=case.obj, unit=unit,
+                                                             note="群众不满意，请重新办理"))
+        again = f"根据您的意见重新办理：{case.matter.reply}工作人员已上门回访。"
+        chain.then(5, 12, lambda: opinions.opinion_reply(actor=replier, opinion=case.obj, text=again))
+        chain.then(2, 6, lambda: opinions.opinion_evaluate(opinion=case.obj, satisfaction="basically_satisfied"))
+
+
+# --- a deliberation activity and a voter meeting ------------------------------------------------------------------
+
+def _activities(story: Story, posts: list[Post]) -> None:
+    county, staff = story.county, story.cast.county
+    chosen = [p for p in posts if p.kind == "central" and p.area.name in ("城关街道", "东城街道", HOME)]
+    county_people = {p.pk for p in story.deputies(county)}
+    deputies = [p for post in chosen for p in post.people if p.pk in county_people][:: 6][:8]
+    ref: dict[str, Any] = {}
+
+    def create() -> None:
+        ref["a"] = activities.activity_create(
+            actor=staff, congress=county, kind="deliberation", topic="优化营商环境、服务企业发展",
+            meeting_date=date(2026, 6, 18), place=f"{chosen[0].name}议事厅", stations=[p.obj for p in chosen],
+            deputies=deputies, description="围绕企业开办、涉企检查、融资服务等问题，代表走访企业和群众，"
+                                           "在联络站集中议政，形成代表建议。")
+
+    story.add(at(date(2026, 4, 20), 10), create)
+    story.add(at(date(2026, 4, 22), 10), lambda: activities.activity_notify(actor=staff, activity=ref["a"]))
+    story.add(at(date(2026, 4, 24), 10), lambda: activities.activity_publish(actor=staff, activity=ref["a"]))
+    matters = ["个体工商户办理食品经营许可证要跑好几个部门，希望进一步简化。",
+               "园区企业招工难，希望政府组织专场招聘会。"]
+
+    def hold() -> None:
+        activities.activity_hold(actor=staff, activity=ref["a"], participants=46, matters=matters,
+                                 summary="8名县人大代表与企业负责人、个体工商户和群众代表面对面议政，收集意见建议12条，"
+                                         "代表现场形成建议3件。")
+        for o in Opinion.objects.filter(activity=ref["a"]).order_by("pk"):
+            opinions.opinion_accept(actor=staff, opinion=o, category="营商环境")
+
+    story.add(at(date(2026, 6, 18), 16, 30), hold)
+
+    def answer() -> None:
+        for o in Opinion.objects.filter(activity=ref["a"], status=OpinionStatus.ACCEPTED).order_by("pk"):
+            opinions.opinion_reply(actor=staff, opinion=o, text="您在代表议政活动中反映的意见已由代表整理为代表建议，"
+                                                                "交有关部门办理，办理结果将在平台公开。")
+
+    story.add(at(date(2026, 6, 29), 15), answer)
+    story.add(at(date(2026, 6, 30), 10), lambda: activities.activity_hand_over(
+        actor=staff, activity=ref["a"], suggestions=[i.obj for i in story.objects["activity_items"]]))
+    home = next(p for p in posts if p.area.name == HOME and p.kind == "central")
+    home_deputies = [*[p for p in home.people if p.pk != story.deputy.pk][:5], story.deputy]
+
+    def voter_meeting() -> None:
+        a = activities.activity_create(
+            actor=story.cast.township, congress=home.area.congress, kind="voter_meeting",
+            topic="代表向选民述职暨与选民见面会", meeting_date=date(2026, 12, 16), place=f"{home.name}",
+            stations=[home.obj], deputies=home_deputies,
+            description="镇人大代表向原选区选民报告履职情况，听取选民意见建议。欢迎选民参加。")
+        activities.activity_notify(actor=story.cast.township, activity=a)
+        ref["voter"] = a
+
+    story.add(at(date(2026, 11, 2), 10), voter_meeting)
+    story.add(at(date(2026, 11, 5), 10), lambda: activities.activity_publish(actor=story.cast.township,
+                                                                              activity=ref["voter"]))
+
+
+def judge_bus_answer(story: Story) -> None:
+    """A week after the answer reaches them, the first of the bus opinions' constituents judges it on the portal."""
+    cases = story.objects.get("bus_cases") or []
+    if cases and story.timeline.now is not None:
+        story.add(story.timeline.now + timedelta(days=6), lambda: opinions.opinion_evaluate(
+            opinion=cases[0].obj, satisfaction="satisfied", comment="公交开通了，感谢代表和有关部门！"))
+
+
+def portal_codes(county: Region) -> list[tuple[str, str]]:
+    """Two tracking codes a visitor can try on /portal/: an answer that came through a deputy suggestion (to be
+    judged), and an opinion transferred to a unit."""
+    qs = Opinion.objects.filter(region__path__startswith=county.path).order_by("pk")
+    picks = [("经代表建议办理后的答复，可评价", qs.filter(status=OpinionStatus.REPLIED, suggestion__isnull=False)),
+             ("已转承办单位办理", qs.filter(status=OpinionStatus.ASSIGNED)),
+             ("已答复，可评价", qs.filter(status=OpinionStatus.REPLIED))]
+    out: list[tuple[str, str]] = []
+    for label, found in picks:
+        opinion = found.exclude(tracking_code__in=[c for _, c in out]).first()
+        if opinion is not None and len(out) < 2:
+            out.append((label, opinion.tracking_code))
+    return out
+
+
+__all__ = ["Reception", "conversion", "judge_bus_answer", "plan", "portal_codes"]
