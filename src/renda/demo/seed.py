@@ -220,7 +220,7 @@ def _story_counts(path: str) -> dict[str, int]:
 
 def portal_codes() -> list[tuple[str, str]]:
     """Two tracking codes of the demo's constituents for the public portal (empty without the demo county)."""
-    from .liaison import portal_codes as codes
+    from .constituents import portal_codes as codes
 
     county = Region.objects.filter(level=RegionLevel.COUNTY, name=org_builder.COUNTY_NAME,
                                    parent__name="示范市").first()

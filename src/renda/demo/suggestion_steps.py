@@ -195,7 +195,7 @@ def _answers(story: Story, item: Item, p: dict[str, Any]) -> None:
     """The quarter-hourly job: the suggestion's answer reaches the constituents whose opinions it came from."""
     from renda.liaison.services.conversion import suggestion_answers_reach_opinions
 
-    from .liaison import judge_bus_answer
+    from .constituents import judge_bus_answer
 
     suggestion_answers_reach_opinions()
     judge_bus_answer(story)
