@@ -236,5 +236,6 @@ def test_list_queries_do_not_grow_with_the_page(reg):
         return len(ctx.captured_queries)
 
     queries(1)  # the token's first use
-    # token, count, page, mandates (with congress, term, district), current groups
-    assert queries(2) == queries(100) == 5
+    # token, the scope's congress ids and district ids, the matching people's ids, count, page, their mandates
+    # (with congress, term, district), the mandates' current groups
+    assert queries(2) == queries(100) == 8
