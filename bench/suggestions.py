@@ -152,7 +152,7 @@ def generate(rows: int) -> dict[str, int]:
     towns_of: dict[int, list[int]] = {}
     for t in townships:
         towns_of.setdefault(t.parent_id, []).append(t.pk)
-    from renda.suggestions.settings_specs import SEED_002_CATEGORIES as CATEGORIES
+    from renda.organizations.settings_specs import CATEGORIES_DEFAULT as CATEGORIES
     made = 0
     batch = 5000
     while made < rows:

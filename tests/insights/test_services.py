@@ -11,8 +11,8 @@ from renda.core.settings_registry import spec
 from renda.insights import services, sources, store
 from renda.insights.classifier import NotEnoughHistory
 from renda.insights.jobs import retrain_models
-from renda.insights.settings_specs import SEED_002_DOMAINS
 from renda.organizations.services import congress_setting_set
+from renda.organizations.settings_specs import CATEGORIES_DEFAULT
 from tests.insights.synthetic import history
 
 ELEVATOR = [f"{place}电梯故障频发，经常困人，物业不管" for place in ("幸福村", "东湖社区", "北关村", "南街社区",
@@ -25,8 +25,8 @@ def audit_rows(action: str, congress) -> list[AuditEntry]:
 
 
 def test_settings_are_registered_with_their_documented_defaults() -> None:
-    assert spec("insights.taxonomy").default == SEED_002_DOMAINS
-    assert len(SEED_002_DOMAINS) == 9 and "扶贫脱贫" in SEED_002_DOMAINS
+    assert spec("org.categories").default == CATEGORIES_DEFAULT
+    assert len(CATEGORIES_DEFAULT) == 9 and "扶贫脱贫" in CATEGORIES_DEFAULT
     assert spec("insights.confidence_threshold").default == 60
     assert spec("insights.min_history").default == 50
     assert spec("insights.min_per_class").default == 5
@@ -79,7 +79,7 @@ def test_the_congress_threshold_setting_turns_a_guess_into_uncertain(tree) -> No
 @pytest.mark.django_db
 def test_labels_outside_the_congress_taxonomy_are_not_learnt(tree) -> None:
     congress = tree.congress_a
-    congress_setting_set(actor=None, congress=congress, key="insights.taxonomy", raw="城建交通,环境保护,社会保障")
+    congress_setting_set(actor=None, congress=congress, key="org.categories", raw="城建交通,环境保护,社会保障")
     model = services.model_train(actor=None, congress=congress, kind="category", items=history(per_class=20))
     assert sorted(model.classes) == ["城建交通", "环境保护", "社会保障"]
 

@@ -15,7 +15,7 @@ from renda.insights import sources, store
 from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train
 from renda.insights.similar import Case, Match, SimilarIndex
 from renda.organizations.models import Congress
-from renda.organizations.services import congress_setting
+from renda.organizations.services import congress_categories, congress_setting
 
 
 def confidence_threshold(congress: Congress | None) -> float:
@@ -23,7 +23,7 @@ def confidence_threshold(congress: Congress | None) -> float:
 
 
 def taxonomy(congress: Congress | None) -> list[str]:
-    return list(congress_setting(congress, "insights.taxonomy"))
+    return congress_categories(congress)
 
 
 def suggest(*, congress: Congress, kind: str, text: str) -> Suggestion | None:

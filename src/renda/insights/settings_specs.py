@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from renda.core.settings_registry import SettingSpec, register
 
-SEED_002_DOMAINS = ["工业经济", "营商环境", "民生事业", "城建交通", "教科文卫", "农业农村", "环境保护", "社会保障",
-                    "扶贫脱贫"]
-
 GROUP = "智能辅助"
 
 register(
-    SettingSpec("insights.taxonomy", "智能分类的类别", SEED_002_DOMAINS, kind="list", group=GROUP,
-                help="建议只会在这些类别中给出；历史数据中其他类别的标注不参与学习",
-                source="seed 002：代表建议所涉九个领域"),
     SettingSpec("insights.confidence_threshold", "智能建议的置信度阈值（%）", 60, group=GROUP, min_value=0,
                 max_value=100, help="置信度低于此值时只提示“不确定”，不给出建议",
                 source="docs/insights.md：阈值 60% 时约九成留言得到建议，其中 87%–96% 正确（TipDM 2020 实测）"),

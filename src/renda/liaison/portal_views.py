@@ -27,7 +27,7 @@ from renda.liaison.services import public as public_services
 from renda.liaison.services.opinions import format_code, normalize_code
 from renda.liaison.workflow import AWAITING_REPLY
 from renda.organizations.models import Region, RegionLevel
-from renda.organizations.services import congress_setting
+from renda.organizations.services import congress_categories, congress_setting
 
 TEXT_COOKIE = "portal_text"
 DAYS_SHOWN = 60
@@ -140,7 +140,7 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
     villages = _villages(st)
     require_contact = bool(congress_setting(st.congress, "liaison.require_contact"))
     form = PortalOpinionForm(request.POST or None, villages=villages, require_contact=require_contact,
-                             categories=list(congress_setting(st.congress, "liaison.opinion_categories")))
+                             categories=congress_categories(st.congress))
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

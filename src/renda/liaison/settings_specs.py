@@ -19,8 +19,6 @@ def _day_offsets(value: Any) -> None:
 
 
 SIX_HAVES_DEFAULT = ["有固定场所", "有标识牌匾", "有工作制度", "有活动计划", "有工作台账", "有经费保障"]
-CATEGORIES_DEFAULT = ["工业经济", "营商环境", "民生事业", "城建交通", "教科文卫", "农业农村", "环境保护",
-                      "社会保障", "扶贫脱贫"]
 
 register(
     SettingSpec("liaison.six_haves", "联络站“六有”标准", SIX_HAVES_DEFAULT, kind="list", group=GROUP,
@@ -41,8 +39,6 @@ register(
                 source="DOMAIN.md §4：群众对答复不满意的重新办理一次"),
     SettingSpec("liaison.require_contact", "网上留言须填写姓名和电话", False, kind="bool", group=GROUP,
                 source="通行做法：可匿名留言，由本级人大决定是否要求实名"),
-    SettingSpec("liaison.opinion_categories", "群众意见分类", CATEGORIES_DEFAULT, kind="list", group=GROUP,
-                source="seed 002：工业经济、营商环境、民生事业……扶贫脱贫"),
     SettingSpec("liaison.activity_notice_days", "代表议政、见面会提前通知天数", 30, group=GROUP, min_value=1,
                 max_value=120, source="seed 002：代表工作部门提前一个月向各代表联络站下达通知"),
     # Anti-abuse policy of the public portal: platform-wide, kept by the security administrator.

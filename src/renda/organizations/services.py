@@ -86,6 +86,11 @@ def congress_setting(congress: Congress | None, key: str) -> Any:
     return s.default if row is None else row.value
 
 
+def congress_categories(congress: Congress | None) -> list[str]:
+    """The congress's one list of categories (议题分类), shared by suggestions, opinions and the text engine."""
+    return list(congress_setting(congress, "org.categories"))
+
+
 def may_change_settings(*, user: Any, congress: Congress) -> bool:
     """County staff change the settings of every congress in their region; township staff only those of their
     own township's congress (a township does not set the rules of its neighbour or of the county)."""

@@ -8,7 +8,7 @@ from django import forms
 
 from renda.deputies.models import Mandate, MandateStatus, Person
 from renda.organizations.models import Congress, HandlingUnit
-from renda.organizations.services import congress_setting
+from renda.organizations.services import congress_categories, congress_setting
 from renda.suggestions.models import (
     BillDecision,
     Channel,
@@ -55,7 +55,7 @@ class DraftForm(forms.Form):
             "name_initials", "name")
         categories: list[str] = []
         for congress in congresses:
-            categories += [c for c in congress_setting(congress, "suggestions.categories") if c not in categories]
+            categories += [c for c in congress_categories(congress) if c not in categories]
         self.fields["category"].choices = [("", "（请选择）"), *[(c, c) for c in categories]]  # type: ignore[attr-defined]
 
 

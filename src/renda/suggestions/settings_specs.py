@@ -9,9 +9,6 @@ from typing import Any
 
 from renda.core.settings_registry import SettingSpec, register
 
-SEED_002_CATEGORIES = ["工业经济", "营商环境", "民生事业", "城建交通", "教科文卫", "农业农村", "环境保护",
-                       "社会保障", "扶贫脱贫"]
-
 
 def _positive_ints(value: Any) -> None:
     try:
@@ -46,8 +43,6 @@ register(
     SettingSpec("suggestions.result_scheme", "办理结果分类", "ABCD", kind="choice", group=GROUP,
                 choices=(("ABCD", "A/B/C/D 四类"), ("ABC", "A/B/C 三类")),
                 source="DOMAIN.md §3：A 已解决/基本解决，B 正在解决，C 列入计划逐步解决，D 因条件限制留作参考"),
-    SettingSpec("suggestions.categories", "建议领域分类", SEED_002_CATEGORIES, kind="list", group=GROUP,
-                source="seed 002：代表议政收集的建议所涉各领域"),
     SettingSpec("suggestions.publication_enabled", "答复可在门户网站公开", True, kind="bool", group=GROUP,
                 source="DOMAIN.md §3：答复可公开（去除个人信息）"),
     SettingSpec("suggestions.publication_days", "答复公开期限（答复后，日，按日计算方式）", 20, group=GROUP,

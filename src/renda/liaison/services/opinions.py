@@ -41,7 +41,7 @@ from renda.liaison.models import (
 from renda.notifications.services import notify
 from renda.organizations.models import HandlingUnit, Region, RegionLevel
 from renda.organizations.selectors import congress_for_region
-from renda.organizations.services import congress_setting
+from renda.organizations.services import congress_categories, congress_setting
 
 PUBLIC_ACTOR = SimpleNamespace(pk=None, username="public", role="")
 OPINION_FIELDS = ("status", "category", "responsible", "unit", "deadline", "not_accepted_reason", "status_note",
@@ -90,7 +90,7 @@ def _check_content(content: str) -> str:
 
 def _check_category(congress: Any, category: str) -> str:
     category = clean_text(category)
-    if category and category not in congress_setting(congress, "liaison.opinion_categories"):
+    if category and category not in congress_categories(congress):
         raise Invalid("分类不在本级人大的意见分类中", fields={"category": ["无效的分类"]})
     return category
 

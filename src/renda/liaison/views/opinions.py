@@ -23,7 +23,7 @@ from renda.liaison.models import Channel, NotAcceptedReason, OpinionStatus
 from renda.liaison.services import opinions as services
 from renda.liaison.views.common import HANDLERS, STAFF, form_errors, run, version_of
 from renda.organizations.models import HandlingUnit, RegionLevel
-from renda.organizations.services import congress_setting
+from renda.organizations.services import congress_categories
 
 
 @page(*HANDLERS)
@@ -62,7 +62,7 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
              .select_related("region") if u.region and opinion.region.path.startswith(u.region.path)]
     return render(request, "liaison/opinion_detail.html", {
         "opinion": opinion, "events": events, "units": units, "staff": staff,
-        "categories": congress_setting(opinion.congress, "liaison.opinion_categories"),
+        "categories": congress_categories(opinion.congress),
         "reject_form": RejectForm(), "name": (opinion.constituent_name[:1] + "*" * (len(opinion.constituent_name) - 1))
         if opinion.constituent_name else "", "phone": mask_phone(opinion.constituent_phone),
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
@@ -115,7 +115,7 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
 def opinion_new(request: HttpRequest, station_id: int) -> HttpResponse:
     user: Any = request.user
     station = selectors.access_station_by_id(user=user, station_id=station_id)
-    categories = list(congress_setting(station.congress, "liaison.opinion_categories"))
+    categories = congress_categories(station.congress)
     form = OpinionRegisterForm(request.POST or None, categories=categories)
     if request.method == "POST":
         if not form.is_valid():

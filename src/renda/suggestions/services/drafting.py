@@ -13,7 +13,7 @@ from renda.core.errors import Forbidden, Invalid, InvalidTransition
 from renda.core.roles import Role
 from renda.deputies.models import Mandate, MandateStatus, Person
 from renda.organizations.models import Congress, Region, RegionLevel
-from renda.organizations.services import congress_setting
+from renda.organizations.services import congress_categories
 from renda.suggestions import rules
 from renda.suggestions.models import Channel, CoSigner, Kind, Status, Suggestion
 from renda.suggestions.services._base import begin, finish, staff_of, tell, today
@@ -49,7 +49,7 @@ def _check_fields(*, congress: Congress, kind: str, channel: str, title: str, co
         errors["title"] = ["标题不能超过 200 字"]
     if not content.strip():
         errors["content"] = ["请填写建议内容"]
-    if category and category not in congress_setting(congress, "suggestions.categories"):
+    if category and category not in congress_categories(congress):
         errors["category"] = ["领域分类不在本级人大设定的分类中"]
     return errors
 
