@@ -297,8 +297,8 @@ def duty_rotate(*, actor: Any, schedule: ReceptionSchedule, start: date, end: da
     DutyAssignment.objects.bulk_create(rows)
     audit.record(actor=actor, action="schedule.duty_rotate", obj=schedule,
                  after={"from": start, "to": end, "per_day": per_day, "duties": len(rows)})
-    return len(rows)
     public_cache.bump_on_commit()
+    return len(rows)
 
 
 # --- reception records ----------------------------------------------------------------------------------------
