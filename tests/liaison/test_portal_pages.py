@@ -86,7 +86,19 @@ def test_throttled_submission_gets_429_and_a_plain_message(liaison):
     assert client.post("/portal/opinions/new/", data).status_code == 302
     refused = client.post("/portal/opinions/new/", data)
     assert refused.status_code == 429 and "一小时后再试" in html(refused)
+    assert 0 < int(refused["Retry-After"]) <= 3601, "the wait in seconds (RFC 9110)"
+    assert "分钟后可以再试" in html(refused) or "秒后可以再试" in html(refused)
     assert Opinion.objects.count() == 1
+
+
+def test_throttled_judgment_gets_429_with_retry_after_and_changes_nothing(liaison):
+    PlatformSetting.objects.create(key="liaison.throttle_per_ip_hour", value=0)
+    data = build_portal_data(liaison)
+    url = f"/portal/track/{format_code(data.replied.tracking_code)}/evaluate/"
+    refused = Client().post(url, {"satisfaction": "satisfied"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "太频繁" in html(refused)
+    assert Opinion.objects.get(pk=data.replied.pk).status == OpinionStatus.REPLIED
 
 
 def test_judging_the_answer_on_the_tracking_page(liaison):

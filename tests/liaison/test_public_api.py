@@ -154,6 +154,8 @@ def test_per_ip_throttle_answers_429_with_a_clear_message(liaison):
     assert refused.status_code == 429
     body = refused.json()
     assert body["code"] == "throttled" and "一小时后再试" in body["message"] and body["retry_after"] > 0
+    assert refused["Retry-After"] == str(body["retry_after"]), "the header carries the same wait in seconds"
+    assert "后可以再试" in body["message"]
     assert post(client, submission(liaison), ip="10.0.0.2").status_code == 200, "another address is not affected"
     assert Opinion.objects.count() == 4
 
@@ -165,6 +167,7 @@ def test_per_phone_throttle_counts_across_addresses(liaison):
         assert post(client, submission(liaison, phone="13812345678"), ip=f"10.1.0.{i}").status_code == 200
     refused = post(client, submission(liaison, phone="138 1234 5678"), ip="10.1.0.9")
     assert refused.status_code == 429 and "手机号" in refused.json()["message"]
+    assert int(refused["Retry-After"]) > 3600, "a daily window: the header says how long, in seconds"
     assert post(client, submission(liaison, phone="13900000000"), ip="10.1.0.9").status_code == 200
 
 
@@ -177,3 +180,20 @@ def test_throttle_window_resets():
         throttle.hit("t", "k", now=now + 20, **kw)
     assert err.value.status == 429 and err.value.extra["retry_after"] == 3600 - 20 + 1
     assert throttle.hit("t", "k", now=now + 3600, **kw) == 1
+
+
+def test_the_wait_is_told_in_plain_words():
+    assert throttle.wait_in_words(45) == "45 秒"
+    assert throttle.wait_in_words(61) == "2 分钟"
+    assert throttle.wait_in_words(3581) == "60 分钟"
+    assert throttle.wait_in_words(20000) == "6 小时"
+
+
+def test_a_page_that_lets_throttled_through_still_says_how_long_to_wait(rf):
+    from renda.core.errors import Throttled
+    from renda.web.middleware import DomainErrorMiddleware
+
+    response = DomainErrorMiddleware(lambda r: None).process_exception(
+        rf.get("/portal/"), Throttled("提交过于频繁，请稍后再试", retry_after=120))
+    assert response.status_code == 429 and response["Retry-After"] == "120"
+    assert "提交过于频繁" in response.content.decode()

@@ -26,7 +26,10 @@ api = NinjaAPI(
 
 
 def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    if exc.status == 429 and exc.extra.get("retry_after"):
+        response["Retry-After"] = str(int(exc.extra["retry_after"]))  # seconds (RFC 9110)
+    return response
 
 
 @api.exception_handler(DomainError)

@@ -26,5 +26,19 @@ def hit(scope: str, key: str, *, limit: int, window: int, message: str, now: flo
             count = 1
     if count > limit:
         retry_after = int((bucket + 1) * window - now) + 1
-        raise Throttled(message, retry_after=retry_after, limit=limit)
+        raise Throttled(f"{message}（约{wait_in_words(retry_after)}后可以再试）", retry_after=retry_after, limit=limit)
     return count
+
+
+def wait_in_words(seconds: int) -> str:
+    """The wait a throttled visitor is told, rounded up: 45 秒, 12 分钟, 3 小时."""
+    if seconds < 60:
+        return f"{seconds} 秒"
+    if seconds < 2 * 3600:
+        return f"{-(-seconds // 60)} 分钟"
+    return f"{-(-seconds // 3600)} 小时"
+
+
+def retry_after_header(exc: Throttled) -> str:
+    """The Retry-After header (RFC 9110: delay in seconds) of a 429 answer."""
+    return str(int(exc.extra.get("retry_after") or 60))

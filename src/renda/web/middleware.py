@@ -22,7 +22,10 @@ class DomainErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
-            return render(request, "errors/error.html",
-                          {"status": exception.status, "title": TITLES.get(exception.status, "操作无法完成"),
-                           "text": exception.message, "fields": exception.fields}, status=exception.status)
+            response = render(request, "errors/error.html",
+                              {"status": exception.status, "title": TITLES.get(exception.status, "操作无法完成"),
+                               "text": exception.message, "fields": exception.fields}, status=exception.status)
+            if exception.status == 429 and exception.extra.get("retry_after"):
+                response["Retry-After"] = str(int(exception.extra["retry_after"]))  # seconds (RFC 9110)
+            return response
         return None
