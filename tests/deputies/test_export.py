@@ -43,7 +43,7 @@ def rows_by_name(response) -> dict[str, dict[str, object]]:
 
 def test_the_header_names_are_the_ones_the_importer_reads():
     for key, label in COLUMNS:
-        assert importer.ALIAS_TO_FIELD[importer._norm_header(label)] == key
+        assert importer.ALIAS_TO_FIELD[importer.norm_header(label)] == key
 
 
 def test_export_is_masked_by_default_and_audited_without_a_reveal(reg):

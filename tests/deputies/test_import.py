@@ -311,7 +311,7 @@ def test_a_person_registered_while_the_file_was_checked_aborts_the_whole_write(s
         services.person_create(actor=None, region=setup.town_a, name="张三", id_number=ID_A)
         return plan
 
-    monkeypatch.setattr(importer, "make_plan", racing)
+    monkeypatch.setattr(importer.writing, "make_plan", racing)
     with pytest.raises(Invalid) as exc:
         services.roster_import(actor=clerk, congress=setup.congress_a,
                                data=xlsx([person_row(1, "李四", ID_B), person_row(2, "张三", ID_A)]))
