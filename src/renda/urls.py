@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/", include("renda.meetings.urls")),
     path("liaison/", include("renda.liaison.urls")),
     path("portal/", include("renda.liaison.portal_urls")),
+    path("insights/", include("renda.insights.urls")),
     path("api/v1/", declare_docs_views(api.urls)),
     path("sysadmin/", admin_site.urls),
 ]

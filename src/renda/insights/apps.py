@@ -7,4 +7,6 @@ class InsightsConfig(AppConfig):
     verbose_name = "文本智能"
 
     def ready(self) -> None:
-        from renda.insights import settings_specs  # noqa: F401  (registers the [setting] values)
+        from renda.insights import history, settings_specs  # noqa: F401  (registers the [setting] values)
+
+        history.register_sources()  # suggestions' and opinions' categories and units are the labels

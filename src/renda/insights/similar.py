@@ -37,9 +37,12 @@ class Match:
 class SimilarIndex:
     """An in-memory index of past cases. Build it from the congress's history (or load a saved one)."""
 
-    def __init__(self, cases: Sequence[Case]) -> None:
+    def __init__(self, cases: Sequence[Case], *, prepared: Sequence[tuple[list[str], str]] | None = None) -> None:
+        """`prepared`: the cases' (words, compact text) already made by textlib.words_and_compact (max_chars
+        1500), e.g. kept from an earlier index; made here when not given."""
         self.cases = list(cases)
-        docs = [textlib.words_and_compact(c.text, max_chars=1500) for c in self.cases]
+        docs = (list(prepared) if prepared is not None
+                else [textlib.words_and_compact(c.text, max_chars=1500) for c in self.cases])
         small = len(self.cases) < 20
         self._words = TfidfVectorizer(analyzer=textlib.identity, sublinear_tf=True, min_df=1,
                                       max_df=1.0 if small else 0.5)

@@ -34,6 +34,7 @@ NAV: list[NavItem] = [
     NavItem("消息", "notifications:inbox", frozenset(Role)),
     NavItem("代表建议", "suggestions:list", STAFF | {Role.UNIT_USER, Role.DEPUTY}),
     NavItem("建议统计", "suggestions:stats", STAFF),
+    NavItem("热点问题", "insights:hot", STAFF),
 ]
 
 

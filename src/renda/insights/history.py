@@ -1,0 +1,138 @@
+"""The congress's own history, read from the suggestions and liaison apps: labels for learning, past cases for
+"similar cases".
+
+Labels: every submitted suggestion and every opinion whose category (or handling unit) is set is a label — the
+deputy or clerk set it and the clerks correct it on review, so the latest value is what is learnt. Drafts are left
+out (nobody has checked them yet).
+
+Past cases are read through the apps' own selectors (`suggestions.selectors.visible`,
+`liaison.selectors.opinions_visible`), so the scope rules are theirs: a township clerk never sees another
+township's opinions or suggestions, a deputy sees the suggestions they lead or co-signed.
+
+Cutting text with jieba is the slow part of building a similarity index, so each process keeps the prepared
+words of every case it has seen (keyed by source, id and version: an edited case is prepared again) and the last
+indexes it built (keyed by what went into them).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+
+from renda.insights import sources
+from renda.insights import text as textlib
+from renda.insights.similar import Case, SimilarIndex
+from renda.organizations.models import Congress
+
+HISTORY_LIMIT = 3000  # the most recent cases of each source a similarity index holds
+MAX_CHARS = 1500
+
+# --- labels -------------------------------------------------------------------------------------------------------
+
+
+def category_labels(congress: Congress) -> Iterable[tuple[str, str]]:
+    from renda.liaison.models import Opinion
+    from renda.suggestions.models import Status, Suggestion
+
+    for title, content, category in (Suggestion.objects.filter(congress=congress).exclude(category="")
+                                     .exclude(status=Status.DRAFT).values_list("title", "content", "category")):
+        yield f"{title} {content}", category
+    yield from Opinion.objects.filter(congress=congress).exclude(category="").values_list("content", "category")
+
+
+def unit_labels(congress: Congress) -> Iterable[tuple[str, str]]:
+    from renda.liaison.models import Opinion
+    from renda.suggestions.models import Status, Suggestion
+
+    for title, content, unit_id in (Suggestion.objects.filter(congress=congress, lead_unit__isnull=False)
+                                    .exclude(status=Status.DRAFT).values_list("title", "content", "lead_unit_id")):
+        yield f"{title} {content}", str(unit_id)
+    for content, unit_id in Opinion.objects.filter(congress=congress, unit__isnull=False).values_list(
+            "content", "unit_id"):
+        yield content, str(unit_id)
+
+
+def register_sources() -> None:
+    sources.register("category", category_labels)
+    sources.register("unit", unit_labels)
+
+
+# --- past cases ---------------------------------------------------------------------------------------------------
+
+_prepared: OrderedDict[tuple[str, int, int], tuple[list[str], str]] = OrderedDict()
+_indexes: OrderedDict[tuple[Any, ...], SimilarIndex] = OrderedDict()
+_lock = threading.Lock()
+PREPARED_LIMIT = 50_000
+INDEX_LIMIT = 16
+
+
+def _prepare(key: tuple[str, int, int], text: str) -> tuple[list[str], str]:
+    with _lock:
+        hit = _prepared.get(key)
+    if hit is not None:
+        return hit
+    doc = textlib.words_and_compact(text, max_chars=MAX_CHARS)
+    with _lock:
+        _prepared[key] = doc
+        while len(_prepared) > PREPARED_LIMIT:
+            _prepared.popitem(last=False)
+    return doc
+
+
+def _suggestions(user: Any, congress: Congress) -> Any:
+    from renda.suggestions import selectors
+
+    return (selectors.visible(user=user).filter(selectors.in_region(congress.region.path))
+            .order_by("-id")[:HISTORY_LIMIT])
+
+
+def _opinions(user: Any, congress: Congress) -> Any:
+    from renda.liaison import selectors
+
+    return (selectors.opinions_visible(user=user).filter(region__path__startswith=congress.region.path)
+            .order_by("-id")[:HISTORY_LIMIT])
+
+
+def _texts(user: Any, congress: Congress) -> list[tuple[str, int, int, str, str]]:
+    from renda.suggestions.models import Reply
+
+    latest = Reply.objects.filter(suggestion=OuterRef("pk")).order_by("-round").values("text")[:1]
+    rows = [("suggestion", pk, version, f"{title} {content}", reply or "") for pk, version, title, content, reply
+            in _suggestions(user, congress).annotate(reply=Subquery(latest))
+            .values_list("id", "version", "title", "content", "reply")]
+    rows += [("opinion", pk, version, content, reply or "") for pk, version, content, reply
+             in _opinions(user, congress).values_list("id", "version", "content", "reply_text")]
+    return rows
+
+
+def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
+    """A similarity index of the past suggestions and opinions this user may see, of the congress's region and
+    below. Two small queries (ids and versions) decide whether the index built last time still holds; the texts
+    are read only when it does not."""
+    key = (congress.pk,
+           tuple(_suggestions(user, congress).values_list("id", "version")),
+           tuple(_opinions(user, congress).values_list("id", "version")))
+    with _lock:
+        index = _indexes.get(key)
+        if index is not None:
+            _indexes.move_to_end(key)
+            return index
+    rows = _texts(user, congress)
+    cases = [Case(id=f"{src}:{pk}", text=text, reply=reply) for src, pk, _, text, reply in rows]
+    docs = [_prepare((src, pk, version), text) for src, pk, version, text, _ in rows]
+    index = SimilarIndex(cases, prepared=docs)
+    with _lock:
+        _indexes[key] = index
+        while len(_indexes) > INDEX_LIMIT:
+            _indexes.popitem(last=False)
+    return index
+
+
+def clear_caches() -> None:
+    with _lock:
+        _prepared.clear()
+        _indexes.clear()

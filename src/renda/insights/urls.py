@@ -1,0 +1,11 @@
+from django.urls import path
+
+from renda.insights import views
+
+app_name = "insights"
+urlpatterns = [
+    path("assist/", views.assist, name="assist"),
+    path("reply-advice/<int:suggestion_id>/", views.reply_advice, name="reply_advice"),
+    path("hot/", views.hot_issues, name="hot"),
+    path("hot/to-suggestion/", views.hot_to_suggestion, name="hot_to_suggestion"),
+]
