@@ -32,6 +32,44 @@ def setup_django(database_url: str | None = None, data_dir: str | None = None) -
     django.setup()
 
 
+BENCH_PREFIXES = ("bench_", "renda_bench")
+
+
+def fresh_database(url: str, reuse: bool = False) -> bool:
+    """Create the benchmark's database afresh (an SQLite file, or a PostgreSQL database whose name starts with
+    bench_ or renda_bench — never a real one); with reuse an existing one is kept. True if it was kept."""
+    if url.startswith("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        if reuse and path.exists():
+            return True
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return False
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    if not name.startswith(BENCH_PREFIXES):
+        raise SystemExit(f"refusing to touch {name!r}: a benchmark database's name starts with bench_ or renda_bench")
+    with psycopg.connect(base.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if reuse and exists:
+            return True
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return False
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("postgres"):
+        import psycopg
+
+        base, name = url.rsplit("/", 1)
+        if not name.startswith(BENCH_PREFIXES):
+            raise SystemExit(f"refusing to drop {name!r}")
+        with psycopg.connect(base.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")

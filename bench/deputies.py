@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, machine, percentile
+from bench.common import ROOT, drop_database, fresh_database, machine, percentile
 
 OUT = ROOT / "bench" / "out" / "deputies"
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/bench_deppages"
@@ -46,38 +46,6 @@ def database_url(arg: str, purpose: str) -> str:
         OUT.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{OUT / f'{purpose}.sqlite3'}"
     return f"{arg.rstrip('/')}_{purpose}"
-
-
-def fresh_database(url: str, reuse: bool) -> bool:
-    """Create the database afresh (or keep it with reuse); True if it already held data to reuse."""
-    if url.startswith("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
-        if reuse and path.exists():
-            return True
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-        return False
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    if not name.startswith("bench_"):
-        raise SystemExit(f"refusing to touch {name}: a benchmark database's name starts with bench_")
-    with psycopg.connect(base.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if reuse and exists:
-            return True
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return False
-
-
-def drop_database(url: str) -> None:
-    if url.startswith("postgres"):
-        import psycopg
-
-        base, name = url.rsplit("/", 1)
-        with psycopg.connect(base.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def setup(url: str) -> None:

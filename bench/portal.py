@@ -42,61 +42,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, machine, percentile
+from bench.common import ROOT, fresh_database, machine, percentile
+from bench.http import Connection
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/renda_bench_portal"
 KINDS = ("station_page", "receptions_api", "track_page", "track_api")
 MARKERS = {"station_page": b'data-testid="reception-days"', "receptions_api": b'"start_time"',
            "track_page": b'data-testid="status"', "track_api": b'"status_label"'}
-
-
-# --- a keep-alive HTTP/1.1 GET client (the project installs no HTTP client library) ---------------------------
-
-class Connection:
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def get(self, path: str) -> tuple[int, bytes]:
-        for attempt in (1, 2):
-            if self.writer is None:
-                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-            try:
-                return await self._exchange(path)
-            except (ConnectionError, asyncio.IncompleteReadError):
-                self.close()
-                if attempt == 2:
-                    raise
-        raise RuntimeError("unreachable")
-
-    async def _exchange(self, path: str) -> tuple[int, bytes]:
-        assert self.reader is not None and self.writer is not None
-        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\nConnection: keep-alive\r\n"
-                          "Accept-Encoding: identity\r\n\r\n".encode())
-        await self.writer.drain()
-        status_line = await self.reader.readline()
-        if not status_line:
-            raise ConnectionError("closed by the server")
-        status, length, close = int(status_line.split()[1]), 0, False
-        while True:
-            line = await self.reader.readline()
-            if line in (b"\r\n", b""):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
-            if name.lower() == "content-length":
-                length = int(value.strip())
-            elif name.lower() == "connection" and value.strip().lower() == "close":
-                close = True
-        body = await self.reader.readexactly(length) if length else b""
-        if close:
-            self.close()
-        return status, body
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
 
 
 @dataclass
@@ -257,15 +209,7 @@ def prepare_database(database: str, data_dir: Path) -> str:
         for suffix in ("", "-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         return f"sqlite:///{path}"
-    import psycopg
-
-    name = database.rsplit("/", 1)[1]
-    if not name.startswith("renda_bench"):
-        raise SystemExit(f"refusing to drop {name!r}: the benchmark database's name must start with renda_bench")
-    admin = database.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    fresh_database(database)
     return database
 
 

@@ -40,67 +40,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, machine, percentile
+from bench.common import ROOT, fresh_database, machine, percentile
+from bench.http import Connection
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/renda_bench_votes"
-
-
-# --- a small keep-alive HTTP/1.1 client (the project installs no HTTP client library) --------------------------
-
-class Connection:
-    def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def _open(self) -> None:
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-
-    async def request(self, method: str, path: str, token: str | None = None,
-                      body: bytes | None = None) -> tuple[int, bytes]:
-        for attempt in (1, 2):
-            if self.writer is None:
-                await self._open()
-            try:
-                return await self._exchange(method, path, token, body)
-            except (ConnectionError, asyncio.IncompleteReadError):
-                self.close()
-                if attempt == 2:
-                    raise
-        raise RuntimeError("unreachable")
-
-    async def _exchange(self, method: str, path: str, token: str | None, body: bytes | None) -> tuple[int, bytes]:
-        assert self.reader is not None and self.writer is not None
-        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Connection: keep-alive"]
-        if token:
-            lines.append(f"Authorization: Bearer {token}")
-        if body is not None:
-            lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
-        await self.writer.drain()
-        status_line = await self.reader.readline()
-        if not status_line:
-            raise ConnectionError("closed by the server")
-        status = int(status_line.split()[1])
-        length, close = 0, False
-        while True:
-            line = await self.reader.readline()
-            if line in (b"\r\n", b""):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
-            if name.lower() == "content-length":
-                length = int(value.strip())
-            elif name.lower() == "connection" and value.strip().lower() == "close":
-                close = True
-        payload = await self.reader.readexactly(length) if length else b""
-        if close:
-            self.close()
-        return status, payload
-
-    def close(self) -> None:
-        if self.writer is not None:
-            self.writer.close()
-        self.reader = self.writer = None
 
 
 @dataclass
@@ -134,7 +77,7 @@ async def drive(host: str, port: int, jobs: list[tuple[str, str, bytes | None]],
     the connections allow (window None, closed loop)."""
     pool: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(connections):
-        pool.put_nowait(Connection(host, port))
+        pool.put_nowait(Connection(port, host))
     run = Run()
     loop = asyncio.get_running_loop()
     run.started = loop.time()
@@ -170,18 +113,6 @@ async def drive(host: str, port: int, jobs: list[tuple[str, str, bytes | None]],
 
 
 # --- the database and the server ----------------------------------------------------------------------------
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    if not name.startswith("renda_bench"):
-        raise SystemExit(f"refusing to drop {name!r}: the benchmark database's name must start with renda_bench")
-    admin = url.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
 
 def server_env(url: str, data_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
@@ -271,7 +202,7 @@ async def wait_ready(port: int, token: str, deadline_s: float = 60) -> None:
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
         try:
-            status, _ = await Connection("127.0.0.1", port).request("POST", "/api/v1/ballots/ping", token,
+            status, _ = await Connection(port).request("POST", "/api/v1/ballots/ping", token,
                                                                     b'{"choice":"yes"}')
             if status == 200:
                 return
@@ -289,7 +220,7 @@ CHOICES = ("yes",) * 6 + ("no",) * 3 + ("abstain",)
 async def session_day(args: argparse.Namespace, s: Seed) -> dict[str, Any]:
     port, n = args.port, len(s.tokens)
     await wait_ready(port, s.clerk_token)
-    status, body = await Connection("127.0.0.1", port).request("POST", f"/api/v1/votes/{s.day_vote}/open",
+    status, body = await Connection(port).request("POST", f"/api/v1/votes/{s.day_vote}/open",
                                                                s.clerk_token, b"{}")
     assert status == 200, body
     sent = [CHOICES[i % len(CHOICES)] for i in range(n)]
@@ -302,8 +233,8 @@ async def session_day(args: argparse.Namespace, s: Seed) -> dict[str, Any]:
     day = await drive("127.0.0.1", port, ballot, connections=args.connections, window=args.window)
 
     # The clerk closes; the hall screen's fragment shows the result.
-    screen = Connection("127.0.0.1", port)
-    clerk = Connection("127.0.0.1", port)
+    screen = Connection(port)
+    clerk = Connection(port)
     loop = asyncio.get_running_loop()
     t_close = loop.time()
     status, body = await clerk.request("POST", f"/api/v1/votes/{s.day_vote}/close", s.clerk_token, b"{}")
@@ -426,7 +357,7 @@ def main(argv: list[str]) -> int:
 
     data_dir = ROOT / "bench" / "out" / "votes"
     (data_dir / "static").mkdir(parents=True, exist_ok=True)
-    recreate_database(args.database)
+    fresh_database(args.database)
     env = server_env(args.database, data_dir)
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "RENDA_DATA_DIR", "RENDA_SECRET_KEY", "RENDA_FIELD_KEY",
                                            "RENDA_HASH_KEY", "RENDA_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")})
