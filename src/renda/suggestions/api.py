@@ -18,7 +18,7 @@ from renda.core.errors import Invalid
 from renda.core.roles import Role
 from renda.deputies.models import Person
 from renda.organizations.models import Congress, HandlingUnit
-from renda.suggestions import selectors, services, stats
+from renda.suggestions import selectors, services, stats, workflow
 from renda.suggestions.models import Status, Suggestion
 
 router = Router(tags=["suggestions"])
@@ -385,129 +385,67 @@ class CloseIn(VersionIn):
     note: str = ""
 
 
-@router.post("/suggestions/{suggestion_id}/submit", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.DEPUTY)
-def suggestion_submit(request: HttpRequest, suggestion_id: int, payload: VersionIn) -> SuggestionDetailOut:
-    s = services.suggestion_submit(actor=request.user, suggestion=_get(request, suggestion_id),
-                                   version=payload.version)
-    return _fresh(request, s)
+class MergeIn(VersionIn):
+    members: list[int]
 
 
-@router.post("/suggestions/{suggestion_id}/cosign", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.DEPUTY)
-def suggestion_cosign(request: HttpRequest, suggestion_id: int, payload: VersionIn) -> SuggestionDetailOut:
-    s = services.suggestion_cosign(actor=request.user, suggestion=_get(request, suggestion_id),
-                                   version=payload.version)
-    return _fresh(request, s)
+class RemindIn(VersionIn):
+    note: str = ""
 
 
-@router.post("/suggestions/{suggestion_id}/withdraw", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.DEPUTY)
-def suggestion_withdraw(request: HttpRequest, suggestion_id: int, payload: WithdrawIn) -> SuggestionDetailOut:
-    s = services.suggestion_withdraw(actor=request.user, suggestion=_get(request, suggestion_id),
-                                     reason=payload.reason, version=payload.version)
-    return _fresh(request, s)
+# The workflow actions of API.md, one table: the event → its body and the name of its operation (the operation ids
+# and summaries of the contract). Who may take it is workflow.EVENTS; what it does is services.EVENT_SERVICES.
+# Ids in a body are resolved to objects the caller may use before the service is called.
+ACTIONS: dict[str, tuple[type[VersionIn], str]] = {
+    "submit": (VersionIn, "suggestion_submit"),
+    "cosign": (VersionIn, "suggestion_cosign"),
+    "withdraw": (WithdrawIn, "suggestion_withdraw"),
+    "revise": (VersionIn, "suggestion_revise"),
+    "review": (ReviewIn, "suggestion_review"),
+    "decide": (DecideIn, "bill_decide"),
+    "assign": (AssignIn, "suggestion_assign"),
+    "merge": (MergeIn, "suggestion_merge"),
+    "accept": (VersionIn, "suggestion_accept"),
+    "return": (ReturnIn, "suggestion_return"),
+    "contact": (ContactIn, "suggestion_contact"),
+    "opinion": (OpinionIn, "suggestion_opinion"),
+    "extend": (ExtendIn, "suggestion_extend"),
+    "remind": (RemindIn, "suggestion_remind"),
+    "reply": (ReplyIn, "suggestion_reply"),
+    "evaluate": (EvaluateIn, "suggestion_evaluate"),
+    "close": (CloseIn, "suggestion_close"),
+}
 
 
-@router.post("/suggestions/{suggestion_id}/revise", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.DEPUTY)
-def suggestion_revise(request: HttpRequest, suggestion_id: int, payload: VersionIn) -> SuggestionDetailOut:
-    s = services.suggestion_revise(actor=request.user, suggestion=_get(request, suggestion_id),
-                                   version=payload.version)
-    return _fresh(request, s)
+def _resolve(request: HttpRequest, event: str, body: dict[str, Any]) -> dict[str, Any]:
+    if event == "assign":
+        body["lead_unit"] = _unit(body["lead_unit"], "lead_unit")
+        body["co_units"] = [_unit(u, "co_units") for u in body["co_units"]]
+    elif event == "merge":
+        found = {m.pk: m for m in selectors.visible(user=request.user).filter(pk__in=body["members"])}
+        missing = [i for i in body["members"] if i not in found]
+        if missing:
+            raise Invalid(fields={"members": [f"建议 {i} 不存在" for i in missing]})
+        body["members"] = list(found.values())
+    return body
 
 
-@router.post("/suggestions/{suggestion_id}/review", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(*STAFF)
-def suggestion_review(request: HttpRequest, suggestion_id: int, payload: ReviewIn) -> SuggestionDetailOut:
-    s = services.suggestion_review(actor=request.user, suggestion=_get(request, suggestion_id),
-                                   decision=payload.decision, reason=payload.reason, note=payload.note,
-                                   version=payload.version)
-    return _fresh(request, s)
+def _register(event: str, body: type[VersionIn], name: str) -> None:
+    def action(request: HttpRequest, suggestion_id: int, payload: Any) -> SuggestionDetailOut:
+        s = _get(request, suggestion_id)
+        services.EVENT_SERVICES[event](actor=request.user, suggestion=s,
+                                       **_resolve(request, event, payload.dict()))
+        if selectors.visible(user=request.user).filter(pk=s.pk).exists():
+            return _fresh(request, s)
+        # e.g. a unit that returned a misrouted item no longer sees it: answer with what it acted on, as it now is
+        return detail_out(selectors.with_details(Suggestion.objects.filter(pk=s.pk)).get(), request.user)
+
+    action.__name__ = action.__qualname__ = name
+    action.__annotations__ = {"request": HttpRequest, "suggestion_id": int, "payload": body,
+                              "return": SuggestionDetailOut}
+    router.post(f"/suggestions/{{suggestion_id}}/{event}", response={200: SuggestionDetailOut, **ACTION_RESPONSES},
+                operation_id=f"renda_suggestions_api_{name}")(endpoint(*workflow.EVENTS[event].roles)(action))
 
 
-@router.post("/suggestions/{suggestion_id}/decide", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(*STAFF)
-def bill_decide(request: HttpRequest, suggestion_id: int, payload: DecideIn) -> SuggestionDetailOut:
-    s = services.bill_decide(actor=request.user, suggestion=_get(request, suggestion_id),
-                             decision=payload.decision, decided_by=payload.decided_by, reason=payload.reason,
-                             decided_on=payload.decided_on, version=payload.version)
-    return _fresh(request, s)
-
-
-@router.post("/suggestions/{suggestion_id}/assign", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(*STAFF)
-def suggestion_assign(request: HttpRequest, suggestion_id: int, payload: AssignIn) -> SuggestionDetailOut:
-    s = services.suggestion_assign(
-        actor=request.user, suggestion=_get(request, suggestion_id), lead_unit=_unit(payload.lead_unit, "lead_unit"),
-        co_units=[_unit(u, "co_units") for u in payload.co_units], deadline=payload.deadline,
-        deadline_reason=payload.deadline_reason, version=payload.version)
-    return _fresh(request, s)
-
-
-@router.post("/suggestions/{suggestion_id}/accept", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.UNIT_USER)
-def suggestion_accept(request: HttpRequest, suggestion_id: int, payload: VersionIn) -> SuggestionDetailOut:
-    s = services.suggestion_accept(actor=request.user, suggestion=_get(request, suggestion_id),
-                                   version=payload.version)
-    return _fresh(request, s)
-
-
-@router.post("/suggestions/{suggestion_id}/return", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.UNIT_USER)
-def suggestion_return(request: HttpRequest, suggestion_id: int, payload: ReturnIn) -> SuggestionDetailOut:
-    suggestion = _get(request, suggestion_id)
-    services.suggestion_return(actor=request.user, suggestion=suggestion, reason=payload.reason,
-                               version=payload.version)
-    # The returning unit no longer sees the suggestion: answer with what it returned, as it now stands.
-    return detail_out(selectors.with_details(Suggestion.objects.filter(pk=suggestion.pk)).get(), request.user)
-
-
-@router.post("/suggestions/{suggestion_id}/contact", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.UNIT_USER)
-def suggestion_contact(request: HttpRequest, suggestion_id: int, payload: ContactIn) -> SuggestionDetailOut:
-    s = services.suggestion_contact(actor=request.user, suggestion=_get(request, suggestion_id),
-                                    method=payload.method, contacted_on=payload.contacted_on, note=payload.note,
-                                    version=payload.version)
-    return _fresh(request, s)
-
-
-@router.post("/suggestions/{suggestion_id}/opinion", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.UNIT_USER)
-def suggestion_opinion(request: HttpRequest, suggestion_id: int, payload: OpinionIn) -> SuggestionDetailOut:
-    s = services.suggestion_opinion(actor=request.user, suggestion=_get(request, suggestion_id), text=payload.text,
-                                    version=payload.version)
-    return _fresh(request, s)
-
-
-@router.post("/suggestions/{suggestion_id}/extend", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(*STAFF)
-def suggestion_extend(request: HttpRequest, suggestion_id: int, payload: ExtendIn) -> SuggestionDetailOut:
-    s = services.suggestion_extend(actor=request.user, suggestion=_get(request, suggestion_id),
-                                   deadline=payload.deadline, reason=payload.reason, version=payload.version)
-    return _fresh(request, s)
-
-
-@router.post("/suggestions/{suggestion_id}/reply", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.UNIT_USER)
-def suggestion_reply(request: HttpRequest, suggestion_id: int, payload: ReplyIn) -> SuggestionDetailOut:
-    s = services.suggestion_reply(actor=request.user, suggestion=_get(request, suggestion_id),
-                                  result_class=payload.result_class, text=payload.text, version=payload.version)
-    return _fresh(request, s)
-
-
-@router.post("/suggestions/{suggestion_id}/evaluate", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(Role.DEPUTY)
-def suggestion_evaluate(request: HttpRequest, suggestion_id: int, payload: EvaluateIn) -> SuggestionDetailOut:
-    s = services.suggestion_evaluate(actor=request.user, suggestion=_get(request, suggestion_id),
-                                     satisfaction=payload.satisfaction, comment=payload.comment,
-                                     version=payload.version)
-    return _fresh(request, s)
-
-
-@router.post("/suggestions/{suggestion_id}/close", response={200: SuggestionDetailOut, **ACTION_RESPONSES})
-@endpoint(*STAFF)
-def suggestion_close(request: HttpRequest, suggestion_id: int, payload: CloseIn) -> SuggestionDetailOut:
-    s = services.suggestion_close(actor=request.user, suggestion=_get(request, suggestion_id), note=payload.note,
-                                  version=payload.version)
-    return _fresh(request, s)
+for _event, (_body, _name) in ACTIONS.items():
+    _register(_event, _body, _name)

@@ -17,6 +17,7 @@ from renda.suggestions.models import (
     Kind,
     ReturnReason,
     Satisfaction,
+    Status,
     Suggestion,
 )
 
@@ -144,9 +145,27 @@ class CloseForm(VersionForm):
     note = forms.CharField(label="办结说明", required=False, max_length=500)
 
 
+class MergeForm(VersionForm):
+    members = forms.ModelMultipleChoiceField(
+        label="并入本件办理的建议", queryset=Suggestion.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text="同一人大已立案待交办的相似建议；并案后随本件一并交办，仍分别答复各件的代表。")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        s = self.suggestion
+        self.fields["members"].queryset = (  # type: ignore[attr-defined]
+            Suggestion.objects.filter(congress_id=s.congress_id, status=Status.ACCEPTED, merged_into__isnull=True)
+            .exclude(pk=s.pk).exclude(merged_members__isnull=False).order_by("number"))
+
+
+class RemindForm(VersionForm):
+    note = forms.CharField(label="催办意见", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text="承办单位（及尚未提出意见的协办单位）将收到催办通知。")
+
+
 ACTION_FORMS: dict[str, type[VersionForm]] = {
     "submit": VersionForm, "cosign": VersionForm, "withdraw": WithdrawForm, "revise": VersionForm,
     "review": ReviewForm, "decide": DecideForm, "assign": AssignForm, "accept": VersionForm,
     "return": ReturnForm, "contact": ContactForm, "opinion": OpinionForm, "extend": ExtendForm,
-    "reply": ReplyForm, "evaluate": EvaluateForm, "close": CloseForm,
+    "reply": ReplyForm, "evaluate": EvaluateForm, "close": CloseForm, "merge": MergeForm, "remind": RemindForm,
 }

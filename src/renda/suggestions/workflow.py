@@ -13,12 +13,13 @@ Suggestion (建议):
 | 已退回 returned | revise | 草稿 draft | lead deputy |
 | 已退回 returned | withdraw | 已撤回 withdrawn | lead deputy |
 | 已立案 accepted | assign | 已交办 assigned (one lead unit, co-units, deadline) | staff |
-| 已立案 accepted | merge | 已立案 accepted (handled with a primary suggestion) | staff |
+| 已立案 accepted | merge | 已立案 accepted (the primary, and the members handled with it) | staff |
 | 已立案 accepted | withdraw | 已撤回 withdrawn | lead deputy |
 | 已交办 assigned | accept | 办理中 handling | lead unit |
 | 已交办 assigned | return | 已立案 accepted (misrouted, within the return period) | lead unit |
 | 已交办 assigned | opinion | 已交办 assigned | co-unit |
 | 已交办 assigned | extend | 已交办 assigned (≤ 6 months, reason recorded) | staff |
+| 已交办, 办理中, 重新办理, 跟踪办理 | remind (催办) | (same; the units are told) | staff |
 | 办理中 handling | contact | 办理中 handling (见面/电话/书面) | lead unit |
 | 办理中 handling | opinion | 办理中 handling | co-unit |
 | 办理中 handling | extend | 办理中 handling | staff |
@@ -57,12 +58,13 @@ SUGGESTION_TABLE: dict[str, dict[str, tuple[str, ...]]] = {
     S.ACCEPTED: {"assign": (S.ASSIGNED,), "merge": (S.ACCEPTED,), "withdraw": (S.WITHDRAWN,)},
     S.ON_AGENDA: {},
     S.ASSIGNED: {"accept": (S.HANDLING,), "return": (S.ACCEPTED,), "opinion": (S.ASSIGNED,),
-                 "extend": (S.ASSIGNED,)},
+                 "extend": (S.ASSIGNED,), "remind": (S.ASSIGNED,)},
     S.HANDLING: {"contact": (S.HANDLING,), "opinion": (S.HANDLING,), "extend": (S.HANDLING,),
-                 "reply": (S.REPLIED,)},
+                 "reply": (S.REPLIED,), "remind": (S.HANDLING,)},
     S.REPLIED: {"evaluate": (S.EVALUATED, S.FOLLOW_UP, S.REHANDLING)},
-    S.REHANDLING: {"contact": (S.REHANDLING,), "opinion": (S.REHANDLING,), "reply": (S.REPLIED,)},
-    S.FOLLOW_UP: {"contact": (S.FOLLOW_UP,), "reply": (S.REPLIED,)},
+    S.REHANDLING: {"contact": (S.REHANDLING,), "opinion": (S.REHANDLING,), "reply": (S.REPLIED,),
+                   "remind": (S.REHANDLING,)},
+    S.FOLLOW_UP: {"contact": (S.FOLLOW_UP,), "reply": (S.REPLIED,), "remind": (S.FOLLOW_UP,)},
     S.EVALUATED: {"close": (S.CLOSED,)},
     S.CLOSED: {},
 }
@@ -96,6 +98,7 @@ EVENTS: dict[str, Actor] = {
     "submit": LEAD_DEPUTY, "cosign": CO_SIGNER, "withdraw": LEAD_DEPUTY, "revise": LEAD_DEPUTY,
     "evaluate": LEAD_DEPUTY,
     "review": STAFF, "decide": STAFF, "assign": STAFF, "merge": STAFF, "extend": STAFF, "close": STAFF,
+    "remind": STAFF,
     "accept": LEAD_UNIT, "return": LEAD_UNIT, "contact": LEAD_UNIT, "reply": LEAD_UNIT,
     "opinion": CO_UNIT,
 }
@@ -104,7 +107,7 @@ EVENT_LABELS = {
     "submit": "提交", "cosign": "确认附议", "withdraw": "撤回", "revise": "修改后重新提交", "evaluate": "评价",
     "review": "审查", "decide": "议案处理决定", "assign": "交办", "merge": "并案办理", "extend": "延期",
     "close": "办结", "accept": "签收", "return": "退回（交办不当）", "contact": "沟通联系", "reply": "答复",
-    "opinion": "协办意见",
+    "opinion": "协办意见", "remind": "催办",
 }
 
 FINAL_STATUSES = frozenset({S.WITHDRAWN, S.CLOSED, S.ON_AGENDA})

@@ -104,6 +104,9 @@ class Suggestion(VersionedModel):
                                     verbose_name="领衔代表")
     year = models.PositiveSmallIntegerField("年度")
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    # 代录: a paper suggestion a clerk entered on the deputy's behalf; the deputy stays its author
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="代录人")
     # review
     accepted_on = models.DateField("立案日期", null=True, blank=True)
     return_reason = models.CharField("退回理由", max_length=20, choices=ReturnReason.choices, blank=True)

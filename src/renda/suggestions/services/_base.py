@@ -67,13 +67,16 @@ def begin(*, actor: Any, suggestion: Suggestion, event: str, version: int | None
 
 
 def finish(*, actor: Any, s: Suggestion, event: str, to: str, before: dict, note: str = "",
-           extra: dict | None = None) -> Suggestion:
-    """Move to `to` (checked against the table), bump the version, write the timeline and the audit entry."""
+           extra: dict | None = None, bump: bool = True) -> Suggestion:
+    """Move to `to` (checked against the table), bump the version, write the timeline and the audit entry.
+    `bump=False` for an event that changes nothing another person could be editing (a reminder), so that it
+    does not make the unit's open reply form stale."""
     from_status = s.status
     # checked against the table of the kind the suggestion had when the event began (a bill decided to be
     # handled as a suggestion changes kind in that event)
     s.status = workflow.check(before["kind"], from_status, event, to)
-    s.version += 1
+    if bump:
+        s.version += 1
     s.save()
     SuggestionEvent.objects.create(suggestion=s, event=event, from_status=from_status, to_status=s.status,
                                    actor=actor if getattr(actor, "pk", None) else None, note=note)

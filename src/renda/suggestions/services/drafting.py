@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from renda.core import audit
 from renda.core.errors import Forbidden, Invalid, InvalidTransition
-from renda.core.roles import Role
+from renda.core.roles import STAFF_ROLES, Role
 from renda.deputies.models import Mandate, MandateStatus, Person
 from renda.organizations.models import Congress, Region, RegionLevel
 from renda.organizations.services import congress_categories
 from renda.suggestions import rules
 from renda.suggestions.models import Channel, CoSigner, Kind, Status, Suggestion
-from renda.suggestions.services._base import begin, finish, staff_of, tell, today
+from renda.suggestions.services._base import TRACKED, begin, finish, signers_of, staff_of, tell, today
 
 
 def _active_mandate(person: Person, congress: Congress) -> Mandate | None:
@@ -153,9 +153,8 @@ def _next_number(s: Suggestion, year: int) -> str:
     return f"{prefix}{taken + 1:04d}"
 
 
-@transaction.atomic
-def suggestion_submit(*, actor: Any, suggestion: Suggestion, version: int | None = None) -> Suggestion:
-    s, before = begin(actor=actor, suggestion=suggestion, event="submit", version=version)
+def _submit(*, actor: Any, s: Suggestion, before: dict, note: str = "") -> Suggestion:
+    """What submitting checks and does, whoever submits (the deputy, or a clerk entering a paper original)."""
     errors = _check_fields(congress=s.congress, kind=s.kind, channel=s.channel, title=s.title, content=s.content,
                            category=s.category)
     if errors:
@@ -174,7 +173,52 @@ def suggestion_submit(*, actor: Any, suggestion: Suggestion, version: int | None
     what = "议案" if s.kind == Kind.BILL else "建议"
     tell(staff_of(s), s, "submitted", f"新{what}待审查：{s.title}",
          f"{s.lead_deputy.name} 代表提交了{what}“{s.title}”。")
-    return finish(actor=actor, s=s, event="submit", to=Status.SUBMITTED, before=before)
+    return finish(actor=actor, s=s, event="submit", to=Status.SUBMITTED, before=before, note=note)
+
+
+@transaction.atomic
+def suggestion_submit(*, actor: Any, suggestion: Suggestion, version: int | None = None) -> Suggestion:
+    s, before = begin(actor=actor, suggestion=suggestion, event="submit", version=version)
+    return _submit(actor=actor, s=s, before=before)
+
+
+@transaction.atomic
+def suggestion_enter_paper(*, actor: Any, congress: Congress, lead_deputy: Person, kind: str, channel: str,
+                           title: str, content: str, category: str = "", co_signers: Iterable[Person] = (),
+                           note: str = "") -> Suggestion:
+    """代录: a clerk enters a suggestion or bill handed in on paper, on the lead deputy's behalf, and submits it.
+    The deputy is its author and sees it as theirs; the co-signers signed the paper, so they count as confirmed.
+    Who entered it is kept (`entered_by`, the timeline and the audit log)."""
+    if getattr(actor, "role", None) not in STAFF_ROLES or actor.region is None \
+            or not congress.region.path.startswith(actor.region.path):
+        raise Forbidden("只有本级人大工作人员可以代录纸质建议")
+    mandate = _active_mandate(lead_deputy, congress)
+    if mandate is None:
+        raise Invalid("领衔代表须为该级人大的在任代表",
+                      fields={"lead_deputy": [f"{lead_deputy.name} 不是本级人大的在任代表"]})
+    errors = _check_fields(congress=congress, kind=kind, channel=channel, title=title, content=content,
+                           category=category)
+    if errors:
+        raise Invalid(fields=errors)
+    people = _co_signer_people(congress, lead_deputy, co_signers)
+    district_region = mandate.district.region if mandate.district else congress.region
+    s = Suggestion.objects.create(
+        congress=congress, region_path=congress.region.path, township=_township_of(district_region),
+        kind=kind, channel=channel, title=title.strip(), content=content.strip(), category=category,
+        lead_deputy=lead_deputy, year=today().year, entered_by=actor)
+    now = timezone.now()
+    CoSigner.objects.bulk_create([CoSigner(suggestion=s, person=p, confirmed_at=now) for p in people])
+    audit.record(actor=actor, action="suggestion.create", obj=s,
+                 after={"kind": kind, "channel": channel, "title": s.title, "congress": congress.pk,
+                        "lead_deputy": lead_deputy.pk, "co_signers": [p.pk for p in people],
+                        "entered_by": actor.pk, "paper": True})
+    s = Suggestion.objects.select_for_update().select_related("congress__region", "lead_deputy").get(pk=s.pk)
+    before = audit.snapshot(s, TRACKED)
+    what = "议案" if kind == Kind.BILL else "建议"
+    s = _submit(actor=actor, s=s, before=before, note=f"纸质{what}，由{actor}代录。{note.strip()}".strip())
+    tell(signers_of(s), s, "entered", f"您的{what}已由工作人员代录：{s.title}",
+         f"{what}“{s.title}”（纸质）已由{actor}录入并提交，编号 {s.number}，请在平台查看办理进展。")
+    return s
 
 
 @transaction.atomic
@@ -194,5 +238,6 @@ def suggestion_revise(*, actor: Any, suggestion: Suggestion, version: int | None
     return finish(actor=actor, s=s, event="revise", to=Status.DRAFT, before=before)
 
 
-__all__ = ["signer_count", "suggestion_cosign", "suggestion_create", "suggestion_revise",
+__all__ = ["signer_count", "suggestion_cosign", "suggestion_create", "suggestion_enter_paper",
+           "suggestion_revise",
            "suggestion_submit", "suggestion_update_draft", "suggestion_withdraw"]

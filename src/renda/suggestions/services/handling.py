@@ -126,6 +126,26 @@ def suggestion_extend(*, actor: Any, suggestion: Suggestion, deadline: date, rea
     return finish(actor=actor, s=s, event="extend", to=s.status, before=before, note=reason.strip())
 
 
+@transaction.atomic
+def suggestion_remind(*, actor: Any, suggestion: Suggestion, note: str = "",
+                      version: int | None = None) -> Suggestion:
+    """催办: the clerk presses the units on an assigned item — the lead unit for its reply, and co-units that have
+    not yet given their opinion. The units are told through their inbox; the reminder is on the timeline."""
+    s, before = begin(actor=actor, suggestion=suggestion, event="remind", version=version)
+    lead = [s.lead_unit_id] if s.lead_unit_id else []
+    co = list(Assignment.objects.filter(suggestion=s, role=UnitRole.CO, active=True, opinion="")
+              .values_list("unit_id", flat=True))
+    due = f"答复期限 {s.deadline}。" if s.deadline else ""
+    text = note.strip()
+    tell(unit_users(lead), s, "reminded", f"催办：{s.title}", f"请抓紧办理并答复代表。{due}{text}".strip())
+    if co and s.status in (Status.ASSIGNED, Status.HANDLING, Status.REHANDLING):
+        tell(unit_users(co), s, "reminded_co", f"催办（协办意见）：{s.title}", f"请尽快提出协办意见。{text}".strip())
+    else:
+        co = []
+    return finish(actor=actor, s=s, event="remind", to=s.status, before=before, note=text or "催办",
+                  extra={"units": lead + co}, bump=False)
+
+
 def check_letter(letter: UploadedFile | None) -> None:
     if letter is None:
         return
@@ -178,3 +198,31 @@ def suggestion_reply(*, actor: Any, suggestion: Suggestion, result_class: str, t
     return finish(actor=actor, s=s, event="reply", to=Status.REPLIED, before=before,
                   extra={"reply_round": reply.round, "reply_kind": kind, "late": late,
                          "letter": bool(reply.letter)})
+
+
+@transaction.atomic
+def reply_letter_attach(*, actor: Any, suggestion: Suggestion, round_no: int, letter: UploadedFile) -> Reply:
+    """The unit that wrote a reply attaches (or replaces) its signed letter, PDF or DOCX, until the deputy has
+    evaluated that reply."""
+    from renda.core import audit
+    from renda.core.errors import Forbidden, InvalidTransition, NotFound
+
+    s = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    reply = Reply.objects.select_for_update().filter(suggestion=s, round=round_no).first()
+    if reply is None:
+        raise NotFound("没有这一轮答复")
+    if getattr(actor, "unit_id", None) != reply.unit_id:
+        raise Forbidden("只有作出答复的承办单位可以上传答复函")
+    if hasattr(reply, "evaluation"):
+        raise InvalidTransition("代表已评价该答复，答复函不能再更换",
+                                fields={"letter": ["代表已评价该答复"]}, current=s.status, event="letter")
+    if letter is None:
+        raise Invalid("请上传答复函", fields={"letter": ["请上传答复函"]})
+    check_letter(letter)
+    old = reply.letter.name or ""
+    name = (letter.name or "").lower()
+    reply.letter.save(f"reply-{s.pk}-{reply.round}{name[name.rfind('.'):]}", letter, save=False)
+    reply.save(update_fields=["letter"])
+    audit.record(actor=actor, action="suggestion.reply_letter", obj=s, before={"letter": old},
+                 after={"letter": reply.letter.name, "round": reply.round, "size": letter.size})
+    return reply

@@ -148,18 +148,27 @@ def suggestion_assign(*, actor: Any, suggestion: Suggestion, lead_unit: Handling
 
 
 @transaction.atomic
-def suggestion_merge(*, actor: Any, primary: Suggestion, members: Iterable[Suggestion]) -> list[Suggestion]:
-    """Handle similar suggestions together (并案办理): they are assigned with the primary, each still answered."""
-    if primary.status != Status.ACCEPTED or primary.merged_into_id:
-        raise Invalid("并案主件须为已立案待交办、且本身未并入他件的建议", fields={"primary": ["主件状态不符"]})
-    done = []
-    for member in members:
-        if member.pk == primary.pk:
-            continue
-        s, before = begin(actor=actor, suggestion=member, event="merge", version=None)
-        if s.congress_id != primary.congress_id or Suggestion.objects.filter(merged_into=s).exists():
-            raise Invalid(f"“{s.title}”不能并入该件", fields={"members": ["须为同一人大、且本身不是并案主件的建议"]})
-        s.merged_into = primary
-        done.append(finish(actor=actor, s=s, event="merge", to=Status.ACCEPTED, before=before,
-                           note=f"并入 {primary.number}"))
-    return done
+def suggestion_merge(*, actor: Any, primary: Suggestion, members: Iterable[Suggestion],
+                     version: int | None = None) -> Suggestion:
+    """Handle similar suggestions together (并案办理): the members are assigned with the primary, each is still
+    answered to its own signers. Every check is made on copies locked in this transaction (the primary first,
+    then the members in id order), never on the objects passed in, which may be stale."""
+    p, before = begin(actor=actor, suggestion=primary, event="merge", version=version)
+    if p.merged_into_id:
+        raise Invalid("并案主件本身已并入他件", fields={"primary": ["主件本身已并入他件，不能再作为主件"]})
+    ids = sorted({m.pk for m in members} - {p.pk})
+    if not ids:
+        raise Invalid("请选择要并入的建议", fields={"members": ["至少选择一件"]})
+    numbers = []
+    for member_id in ids:
+        s, member_before = begin(actor=actor, suggestion=Suggestion(pk=member_id), event="merge", version=None)
+        if s.congress_id != p.congress_id or s.merged_into_id or Suggestion.objects.filter(merged_into=s).exists():
+            raise Invalid(f"“{s.title}”不能并入该件",
+                          fields={"members": ["须为同一人大、尚未并案、且本身不是并案主件的建议"]})
+        s.merged_into = p
+        tell(signers_of(s), s, "merged", f"建议并案办理：{s.title}",
+             f"您的建议与 {p.number}“{p.title}”并案办理，仍将单独答复您。")
+        finish(actor=actor, s=s, event="merge", to=Status.ACCEPTED, before=member_before, note=f"并入 {p.number}")
+        numbers.append(s.number)
+    return finish(actor=actor, s=p, event="merge", to=Status.ACCEPTED, before=before,
+                  note=f"并入：{'、'.join(numbers)}", extra={"members": ids})
