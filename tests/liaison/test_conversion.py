@@ -13,7 +13,7 @@ from renda.core.models import AuditEntry
 from renda.liaison.models import Opinion, OpinionStatus
 from renda.liaison.services import conversion
 from renda.liaison.services import opinions as svc
-from renda.suggestions.models import Status
+from renda.suggestions.models import Status, Suggestion
 from tests.helpers import api_client
 from tests.suggestions import conftest as suggestion_fixtures
 
@@ -105,3 +105,105 @@ def test_only_an_accepted_opinion_and_a_submitted_suggestion_of_the_right_congre
         f"/api/v1/opinions/{opinions[0].pk}/to_suggestion", content_type="application/json",
         data=json.dumps({"suggestion": world.build(Status.SUBMITTED).pk}))
     assert response.status_code == 404
+
+
+def test_stale_objects_cannot_convert_status_is_checked_on_locked_copies(world):
+    """opinions_to_suggestion reads each status from a row it has locked, not from the objects it was given."""
+    opinions = opinions_from_three_villagers(world, n=2)
+    stale = Opinion.objects.get(pk=opinions[1].pk)  # still "accepted" in memory
+    svc.opinion_reply(actor=world.clerk_a, opinion=opinions[1], text="已当面答复。")
+    suggestion = world.build(Status.SUBMITTED)
+    with pytest.raises(InvalidTransition):
+        conversion.opinions_to_suggestion(actor=world.clerk_a, opinions=[opinions[0], stale], suggestion=suggestion)
+    assert not Opinion.objects.filter(suggestion=suggestion).exists(), "all or nothing"
+    assert not AuditEntry.objects.filter(action="opinion.to_suggestion").exists()
+
+    in_memory = Suggestion.objects.get(pk=suggestion.pk)  # "submitted" in memory
+    world.step(suggestion, "withdraw")
+    with pytest.raises(Invalid):
+        conversion.opinions_to_suggestion(actor=world.clerk_a, opinions=[opinions[0]], suggestion=in_memory)
+    assert Opinion.objects.get(pk=opinions[0].pk).status == OpinionStatus.ACCEPTED
+
+
+def test_clerk_form_turns_opinions_into_the_suggestion_a_deputy_takes_up_and_the_answer_reaches_each_one(world):
+    """DOMAIN.md §4: several opinions → one deputy suggestion (entered on the deputy's behalf), linked both ways;
+    when the suggestion is answered each constituent sees the answer on the portal by their code."""
+    opinions = opinions_from_three_villagers(world)
+    outside = opinions_from_three_villagers_of_town_b(world)
+    client = Client()
+    client.force_login(world.clerk_a)
+    page = client.get("/liaison/opinions/to-suggestion/").content.decode()
+    assert all(o.tracking_code in page for o in opinions)
+    assert outside.tracking_code not in page, "only opinions of the clerk's own scope"
+
+    query = "&".join(f"opinions={o.pk}" for o in opinions)
+    draft = client.get(f"/liaison/opinions/to-suggestion/?{query}", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in draft, "htmx gets only the fragment"
+    lead = world.lead.person
+    mandate = lead.mandates.get(congress=world.tree.congress_a)
+    assert f'value="{mandate.pk}"' in draft and "李领衔" in draft
+    assert "城建交通" in draft and "第3位群众反映" in draft, "title and content drafted from the opinions"
+    assert "村民0" not in draft and "13800000000" not in draft, "no constituent's name or phone in the draft"
+
+    response = client.post("/liaison/opinions/to-suggestion/", {
+        "opinions": [o.pk for o in opinions], "mandate": mandate.pk, "title": "关于修缮甲村至镇道路的建议",
+        "content": "甲村至镇道路破损严重，三位群众反映。建议列入明年计划修缮。"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    suggestion = Suggestion.objects.get(title="关于修缮甲村至镇道路的建议")
+    assert suggestion.lead_deputy_id == lead.pk and suggestion.status == Status.SUBMITTED
+    assert suggestion.entered_by_id == world.clerk_a.pk
+    assert set(suggestion.opinions.values_list("pk", flat=True)) == {o.pk for o in opinions}, "suggestion → opinions"
+    assert AuditEntry.objects.filter(action="opinion.to_suggestion").count() == 3
+    assert AuditEntry.objects.filter(action="suggestion.create", object_id=str(suggestion.pk)).exists()
+    detail = client.get(f"/liaison/opinions/{opinions[0].pk}/").content.decode()
+    assert f"/suggestions/{suggestion.pk}/" in detail, "opinion → suggestion"
+    listed = client.get(f"/liaison/opinions/?suggestion={suggestion.pk}").content.decode()
+    assert all(o.tracking_code in listed for o in opinions)
+
+    for step in ["review_accept", "assign", "accept", "reply_A"]:
+        suggestion = world.step(suggestion, step)
+    assert conversion.suggestion_answers_reach_opinions() == 3
+    for o in opinions:
+        page = Client().get(f"/portal/track/{svc.format_code(o.tracking_code)}/").content.decode()
+        assert "已修缮完毕。" in page and "关于修缮甲村至镇道路的建议" in page
+        assert Opinion.objects.get(pk=o.pk).status == OpinionStatus.REPLIED
+
+
+def test_the_form_refuses_without_a_deputy_and_changes_nothing(world):
+    opinions = opinions_from_three_villagers(world, n=1)
+    client = Client()
+    client.force_login(world.clerk_a)
+    response = client.post("/liaison/opinions/to-suggestion/", {"opinions": [opinions[0].pk], "title": "标题",
+                                                                 "content": "内容"})
+    assert response.status_code == 422 and "请选择接手的代表" in response.content.decode()
+    assert Opinion.objects.get(pk=opinions[0].pk).status == OpinionStatus.ACCEPTED
+    assert not Suggestion.objects.filter(title="标题").exists()
+
+
+def test_api_to_suggestion_with_a_deputy_enters_a_new_suggestion(world):
+    opinions = opinions_from_three_villagers(world, n=2)
+    response = api_client(world.clerk_a).post(
+        f"/api/v1/opinions/{opinions[0].pk}/to_suggestion", content_type="application/json",
+        data=json.dumps({"deputy": world.lead.person.pk, "others": [opinions[1].pk]}))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    suggestion = Suggestion.objects.get(pk=body[0]["suggestion"])
+    assert {o["status"] for o in body} == {"to_suggestion"} and suggestion.status == Status.SUBMITTED
+    assert "城建交通" in suggestion.title and "第2位群众反映" in suggestion.content
+    both = api_client(world.clerk_a).post(
+        f"/api/v1/opinions/{opinions[0].pk}/to_suggestion", content_type="application/json",
+        data=json.dumps({"deputy": world.lead.person.pk, "suggestion": suggestion.pk}))
+    assert both.status_code == 422
+    stranger = api_client(world.clerk_a).post(
+        f"/api/v1/opinions/{opinions[0].pk}/to_suggestion", content_type="application/json",
+        data=json.dumps({"deputy": 999999}))
+    assert stranger.status_code in (409, 422)
+
+
+def opinions_from_three_villagers_of_town_b(world) -> Opinion:
+    from renda.liaison.services.stations import station_create
+
+    station = station_create(actor=world.clerk_b, region=world.tree.town_b, kind="central", name="乙镇中心联络站",
+                             address="乙镇政府")
+    o = svc.opinion_register(actor=world.clerk_b, channel="phone", station=station, content="乙镇的路灯坏了很久。")
+    return svc.opinion_accept(actor=world.clerk_b, opinion=o, category="城建交通")

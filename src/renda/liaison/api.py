@@ -232,23 +232,55 @@ def opinion_publish(request: HttpRequest, opinion_id: int, payload: PublishIn) -
 
 
 class ToSuggestionIn(Versioned):
-    suggestion: int
+    suggestion: int | None = Field(None, description="并入已提交的代表建议；或者用 deputy 由代表新提一件")
     others: list[int] = Field(default_factory=list, max_length=200,
                               description="更多并入同一建议的群众意见（多条意见 → 一件建议）")
+    deputy: int | None = Field(None, description="接手这些意见的代表（人员 id）：工作人员代录其建议并提交")
+    congress: int | None = Field(None, description="代表所在的人大；缺省为该代表在本人范围内唯一的在任资格")
+    title: str = Field("", max_length=200, description="缺省由所选意见生成")
+    content: str = Field("", max_length=10000, description="缺省由所选意见生成")
+    category: str = Field("", max_length=50)
+
+
+def _taker(user: Any, opinions: list[Opinion], deputy: int, congress: int | None) -> Any:
+    from renda.core.errors import Invalid
+
+    mandates = [m for m in selectors.deputies_who_may_take_up(user=user, opinions=opinions)
+                if m.person_id == deputy and (congress is None or m.congress_id == congress)]
+    if len(mandates) != 1:
+        message = "该代表不是可接手这些意见的在任代表" if not mandates else "该代表在多级人大任职，请指定 congress"
+        raise Invalid(message, fields={"deputy": [message]})
+    return mandates[0]
 
 
 @router.post("/opinions/{opinion_id}/to_suggestion", response={200: list[OpinionOut], **ACTION_ERRORS})
 @endpoint(*STAFF)
 def opinion_to_suggestion(request: HttpRequest, opinion_id: int, payload: ToSuggestionIn) -> list[OpinionOut]:
-    """Turn this opinion (and `others`) into a deputy's suggestion; its answer will reach every constituent."""
-    from renda.liaison.services.conversion import opinions_to_suggestion
+    """Turn this opinion (and `others`) into a deputy's suggestion — an existing submitted one (`suggestion`), or
+    a new one the deputy takes up (`deputy`, entered on their behalf); its answer will reach every constituent.
+    Answers the linked opinions, each with its `suggestion`."""
+    from renda.core.errors import Invalid
+    from renda.liaison.services.conversion import opinions_to_new_suggestion, opinions_to_suggestion, prefill
     from renda.suggestions.selectors import access_suggestion_by_id
 
     user: Any = request.user
     first = _opinion(request, opinion_id)
-    others = [selectors.access_opinion_by_id(user=user, opinion_id=pk) for pk in payload.others if pk != first.pk]
-    suggestion = access_suggestion_by_id(user=user, suggestion_id=payload.suggestion)
-    done = opinions_to_suggestion(actor=user, opinions=[first, *others], suggestion=suggestion,
-                                  version=payload.version)
-    return [opinion_out(Opinion.objects.select_related("station", "region", "responsible", "unit").get(pk=o.pk))
-            for o in done]
+    others = [selectors.access_opinion_by_id(user=user, opinion_id=pk)
+              for pk in dict.fromkeys(payload.others) if pk != first.pk]
+    opinions = [first, *others]
+    if (payload.suggestion is None) == (payload.deputy is None):
+        message = "请指定并入的建议（suggestion）或接手的代表（deputy），二者选一"
+        raise Invalid(message, fields={"suggestion": [message], "deputy": [message]})
+    if payload.suggestion is not None:
+        suggestion = access_suggestion_by_id(user=user, suggestion_id=payload.suggestion)
+        done = opinions_to_suggestion(actor=user, opinions=opinions, suggestion=suggestion, version=payload.version)
+    else:
+        assert payload.deputy is not None
+        mandate = _taker(user, opinions, payload.deputy, payload.congress)
+        title, content = prefill(opinions)
+        _, done = opinions_to_new_suggestion(
+            actor=user, opinions=opinions, lead_deputy=mandate.person, congress=mandate.congress,
+            title=payload.title or title, content=payload.content or content, category=payload.category,
+            version=payload.version)
+    fresh = Opinion.objects.select_related("station", "region", "responsible", "unit")
+    return [opinion_out(fresh.get(pk=o.pk)) for o in done]

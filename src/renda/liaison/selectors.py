@@ -177,6 +177,26 @@ def access_opinion_by_id(*, user: Any, opinion_id: Any) -> Opinion:
     return scope.get_or_404(opinions_visible(user=user), pk=opinion_id)
 
 
+def convertible_opinions(*, user: Any) -> QuerySet[Opinion]:
+    """Opinions of the actor's scope that may still be turned into a deputy suggestion (accepted or reopened)."""
+    if getattr(user, "role", None) not in STAFF:
+        return Opinion.objects.none()
+    return opinions_visible(user=user).filter(status__in=(OpinionStatus.ACCEPTED, OpinionStatus.REOPENED))
+
+
+def deputies_who_may_take_up(*, user: Any, opinions: list[Opinion]) -> QuerySet[Mandate]:
+    """Deputies in office who may take up these opinions in a suggestion: an active mandate of the current term
+    of a congress inside the actor's region whose area holds every one of the opinions."""
+    if getattr(user, "role", None) not in STAFF or user.region is None:
+        return Mandate.objects.none()
+    paths = [o.region.path for o in opinions]
+    congress_ids = [c.pk for c in Congress.objects.select_related("region")
+                    .filter(region__path__startswith=user.region.path)
+                    if all(p.startswith(c.region.path) for p in paths)] if paths else []
+    return (Mandate.objects.filter(congress_id__in=congress_ids, status=MandateStatus.ACTIVE, term__is_current=True)
+            .select_related("person", "congress__region").order_by("-congress__region__path", "person__name"))
+
+
 def overdue_q(today: date) -> Q:
     return Q(status__in=AWAITING_REPLY, deadline__lt=today)
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("schedules/<int:schedule_id>/rotate/", stations.schedule_rotate, name="schedule_rotate"),
     path("check/", stations.reception_check, name="reception_check"),
     path("opinions/", opinions.opinion_list, name="opinions"),
+    path("opinions/to-suggestion/", opinions.opinions_to_suggestion, name="opinions_to_suggestion"),
     path("opinions/<int:opinion_id>/", opinions.opinion_detail, name="opinion_detail"),
     path("opinions/<int:opinion_id>/<str:event>/", opinions.opinion_act, name="opinion_act"),
     path("activities/", activities.activity_list, name="activities"),

@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from renda.core import audit
 from renda.core.errors import Invalid
+from renda.deputies.models import Person
 from renda.liaison import workflow
 from renda.liaison.models import Opinion, OpinionStatus
 from renda.liaison.services.opinions import OPINION_FIELDS, _check_staff, notify
+from renda.organizations.models import Congress
 from renda.suggestions.models import Reply, ResultClass, Status, Suggestion
 
 LINKABLE = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.ASSIGNED, Status.HANDLING, Status.REHANDLING,
@@ -38,31 +40,80 @@ def suggestion_replies(suggestion: Suggestion) -> list[Reply]:
 def opinions_to_suggestion(*, actor: Any, opinions: Sequence[Opinion], suggestion: Suggestion,
                            version: int | None = None) -> list[Opinion]:
     """Link opinions (accepted or reopened) to one deputy suggestion of their congress or one above it. `version`
-    checks the first opinion (the one the request was made on)."""
+    checks the first opinion (the one the request was made on). Every status is checked on a copy locked here
+    (select_for_update), never on the objects passed in: two clerks converting, or one converting while another
+    replies, must not both win."""
     from renda.core.scope import check_version
 
     _check_staff(actor)
     if not opinions:
         raise Invalid("请选择群众意见", fields={"opinions": ["至少一条"]})
-    if suggestion.status not in LINKABLE:
+    locked_suggestion = Suggestion.objects.select_for_update().select_related("congress__region").get(
+        pk=suggestion.pk)
+    if locked_suggestion.status not in LINKABLE:
         raise Invalid("只能并入已提交的代表建议", fields={"suggestion": ["尚未提交或已退回、撤回"]})
-    spath = suggestion.congress.region.path
+    spath = locked_suggestion.congress.region.path
+    first_pk = opinions[0].pk
+    # lock in key order so that two conversions sharing opinions wait for each other instead of deadlocking
+    locked = {o.pk: o for o in Opinion.objects.select_for_update().select_related("region")
+              .filter(pk__in=[o.pk for o in opinions]).order_by("pk")}
+    check_version(locked[first_pk], version)
     done = []
-    for i, opinion in enumerate(opinions):
-        o = Opinion.objects.select_for_update().select_related("region").get(pk=opinion.pk)
-        if i == 0:
-            check_version(o, version)
+    for pk in dict.fromkeys(o.pk for o in opinions):
+        o = locked[pk]
         if not o.region.path.startswith(spath):
             raise Invalid(f"意见 {o.tracking_code} 不在该建议所属人大的范围内", fields={"suggestion": ["范围不符"]})
         before = audit.snapshot(o, OPINION_FIELDS)
         o.status = workflow.next_status(o.status, "to_suggestion")
-        o.suggestion = suggestion
+        o.suggestion = locked_suggestion
         o.version += 1
         o.save(update_fields=["status", "suggestion", "version", "updated_at"])
         audit.record(actor=actor, action="opinion.to_suggestion", obj=o, before=before,
-                     after={**audit.snapshot(o, OPINION_FIELDS), "suggestion": suggestion.pk})
+                     after={**audit.snapshot(o, OPINION_FIELDS), "suggestion": locked_suggestion.pk})
         done.append(o)
     return done
+
+
+CONVERTIBLE = (OpinionStatus.ACCEPTED, OpinionStatus.REOPENED)
+
+
+def prefill(opinions: Sequence[Opinion]) -> tuple[str, str]:
+    """A title and a content drafted from the opinions, for the clerk and the deputy to edit: each opinion's text
+    with its constituent's name and phone (and anything shaped like a phone or ID number) masked."""
+    from renda.liaison.services.public import public_view_text
+
+    if not opinions:
+        return "", ""
+    first = " ".join(opinions[0].content.split())
+    topic = first[:24] + ("…" if len(first) > 24 else "")
+    categories = sorted({o.category for o in opinions if o.category})
+    title = (f"关于{'、'.join(categories)}方面群众反映问题的建议" if categories
+             else f"关于“{public_view_text(opinions[0], topic)}”等问题的建议")
+    lines = [f"{len(opinions)} 条群众意见反映："]
+    lines += [f"{i}. {public_view_text(o, ' '.join(o.content.split()))}（{o.region.name}，"
+              f"{timezone.localtime(o.received_at):%Y年%m月%d日}）" for i, o in enumerate(opinions, 1)]
+    lines.append("建议：")
+    return title[:200], "\n".join(lines)
+
+
+@transaction.atomic
+def opinions_to_new_suggestion(*, actor: Any, opinions: Sequence[Opinion], lead_deputy: Person,
+                               congress: Congress, title: str, content: str, category: str = "",
+                               version: int | None = None) -> tuple[Suggestion, list[Opinion]]:
+    """Several opinions taken up by one deputy: the clerk enters the deputy's suggestion on their behalf (代录,
+    the deputy stays its author; renda.suggestions) and links every opinion to it, all or nothing."""
+    from renda.suggestions.models import Channel, Kind
+    from renda.suggestions.services.drafting import suggestion_enter_paper
+
+    _check_staff(actor)
+    if not opinions:
+        raise Invalid("请选择群众意见", fields={"opinions": ["至少一条"]})
+    suggestion = suggestion_enter_paper(
+        actor=actor, congress=congress, lead_deputy=lead_deputy, kind=Kind.SUGGESTION, channel=Channel.RECESS,
+        title=title, content=content, category=category,
+        note=f"由{len(opinions)}条群众意见形成（{'、'.join(o.tracking_code for o in opinions[:10])}）")
+    return suggestion, opinions_to_suggestion(actor=actor, opinions=opinions, suggestion=suggestion,
+                                              version=version)
 
 
 def reply_text_from(suggestion: Suggestion, reply: Reply) -> str:

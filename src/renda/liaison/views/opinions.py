@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from renda.accounts.models import User
 from renda.core.access import page
-from renda.core.errors import Invalid, NotFound
+from renda.core.errors import DomainError, Invalid, NotFound
 from renda.core.masking import mask_phone
 from renda.core.scope import get_or_404
 from renda.liaison import selectors, workflow
@@ -37,6 +38,9 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(selectors.overdue_q(timezone.localdate()))
     elif view == "open":
         qs = qs.filter(status__in=workflow.AWAITING_REPLY)
+    suggestion = request.GET.get("suggestion", "")
+    if suggestion.isdigit():  # the opinions a deputy suggestion was formed from (linked both ways)
+        qs = qs.filter(suggestion_id=int(suggestion))
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
     stations = selectors.stations_visible(user=user) if user.role in STAFF else []
     return render(request, "liaison/opinion_list.html", {
@@ -131,3 +135,42 @@ def opinion_new(request: HttpRequest, station_id: int) -> HttpResponse:
             return redirect("liaison:opinion_detail", created["o"].pk) if created else response
     return render(request, "liaison/opinion_new.html", {"station": station, "form": form,
                                                         "channels": Channel.choices})
+
+
+@page(*STAFF)
+def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
+    """Several opinions of the clerk's scope taken up by one deputy: pick the opinions, the deputy, edit the
+    title and content drafted from them; the suggestion is entered on the deputy's behalf and linked both ways.
+    With htmx, ticking opinions refreshes only the deputy list and the drafted text."""
+    from renda.liaison.services.conversion import opinions_to_new_suggestion, prefill
+
+    user: Any = request.user
+    candidates = list(selectors.convertible_opinions(user=user).order_by("-received_at", "-id")[:200])
+    source = request.POST if request.method == "POST" else request.GET
+    wanted = {int(x) for x in source.getlist("opinions") if x.isdigit()}
+    picked = [o for o in candidates if o.pk in wanted]
+    mandates = list(selectors.deputies_who_may_take_up(user=user, opinions=picked)) if picked else []
+    title, content = prefill(picked)
+    ctx: dict[str, Any] = {"candidates": candidates, "picked": {o.pk for o in picked}, "mandates": mandates,
+                           "mandate": source.get("mandate", ""), "title": title, "content": content, "errors": {}}
+    if request.method == "POST":
+        ctx["title"], ctx["content"] = request.POST.get("title", ""), request.POST.get("content", "")
+        mandate = next((m for m in mandates if str(m.pk) == request.POST.get("mandate")), None)
+        try:
+            if not picked:
+                raise Invalid("请选择群众意见", fields={"opinions": ["至少选择一条受理中的意见"]})
+            if mandate is None:
+                raise Invalid("请选择接手的代表", fields={"mandate": ["请选择可接手这些意见的在任代表"]})
+            suggestion, done = opinions_to_new_suggestion(
+                actor=user, opinions=picked, lead_deputy=mandate.person, congress=mandate.congress,
+                title=ctx["title"], content=ctx["content"])
+        except DomainError as exc:
+            ctx["errors"] = exc.fields or {"__all__": [exc.message]}
+            ctx["message"] = exc.message
+            return render(request, "liaison/to_suggestion.html", ctx, status=422)
+        messages.success(request, f"{len(done)} 条群众意见已由{mandate.person.name}代表接手，形成建议"
+                                  f"“{suggestion.title}”（编号 {suggestion.number}）；建议答复后，每位群众都能凭查询码"
+                                  "看到答复。")
+        return redirect(f"{reverse('liaison:opinions')}?suggestion={suggestion.pk}")
+    template = "liaison/_to_suggestion_draft.html" if getattr(request, "htmx", False) else "liaison/to_suggestion.html"
+    return render(request, template, ctx)
