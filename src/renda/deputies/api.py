@@ -366,7 +366,9 @@ def deputy_create(request: HttpRequest, payload: DeputyIn) -> HttpStatus:
     congress = org_selectors.access_congress_by_id(user=user, congress_id=payload.congress)
     district = None
     if payload.district is not None:
-        district = scope.get_or_404(congress.districts.select_related("region"), pk=payload.district)
+        # Any district the caller may see; one of another congress is then refused by the service (422
+        # district_other_congress), not hidden as if it did not exist.
+        district = scope.get_or_404(selectors.districts_visible(user=user), pk=payload.district)
     with transaction.atomic():
         if payload.person is not None:
             person = selectors.access_person_by_id(user=user, person_id=payload.person)
