@@ -19,106 +19,15 @@ from renda.core.roles import Role
 from renda.deputies.models import Person
 from renda.organizations.models import Congress, HandlingUnit
 from renda.suggestions import selectors, services, stats, workflow
-from renda.suggestions.models import Status, Suggestion
+from renda.suggestions.api_schemas import SuggestionDetailOut, SuggestionOut, detail_out, suggestion_out
+from renda.suggestions.api_supervision import router as supervision_router
+from renda.suggestions.models import Suggestion
 
 router = Router(tags=["suggestions"])
+router.add_router("", supervision_router)
 READERS = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.UNIT_USER, Role.DEPUTY)
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 ACTION_RESPONSES: dict[int, Any] = {**ERRORS, 409: Error}
-
-
-class Ref(Schema):
-    id: int
-    name: str
-
-
-class CoSignerOut(Schema):
-    id: int
-    name: str
-    confirmed: bool
-
-
-class SuggestionOut(Schema):
-    id: int
-    number: str
-    kind: str
-    status: str
-    status_label: str
-    channel: str
-    congress: int
-    congress_name: str
-    title: str
-    content: str
-    category: str
-    lead_deputy: Ref
-    co_signers: list[CoSignerOut]
-    lead_unit: Ref | None
-    co_units: list[Ref]
-    deadline: date | None
-    deadline_warning: str
-    result_class: str | None
-    satisfaction: str | None
-    overdue: bool
-    key_supervised: bool
-    year: int
-    submitted_at: datetime | None
-    actions: list[str]
-    version: int
-
-
-class ReplyOut(Schema):
-    round: int
-    kind: str
-    result_class: str
-    text: str
-    replied_on: date
-    late: bool
-    letter: bool
-    satisfaction: str | None
-    comment: str | None
-
-
-class EventOut(Schema):
-    event: str
-    from_status: str
-    to_status: str
-    at: datetime
-    note: str
-
-
-class SuggestionDetailOut(SuggestionOut):
-    replies: list[ReplyOut]
-    events: list[EventOut]
-
-
-def suggestion_out(s: Suggestion, user: Any) -> SuggestionOut:
-    today = services.today()
-    return SuggestionOut(
-        id=s.pk, number=s.number, kind=s.kind, status=s.status, status_label=Status(s.status).label,
-        channel=s.channel, congress=s.congress_id, congress_name=s.congress.name, title=s.title, content=s.content,
-        category=s.category, lead_deputy=Ref(id=s.lead_deputy_id, name=s.lead_deputy.name),
-        co_signers=[CoSignerOut(id=c.person_id, name=c.person.name, confirmed=c.confirmed_at is not None)
-                    for c in s.cosigners.all()],
-        lead_unit=Ref(id=s.lead_unit.pk, name=s.lead_unit.name) if s.lead_unit else None,
-        co_units=[Ref(id=a.unit_id, name=a.unit.name) for a in getattr(s, "active_co_assignments", [])],
-        deadline=s.deadline, deadline_warning=s.deadline_warning, result_class=s.result_class or None,
-        satisfaction=s.satisfaction or None, overdue=selectors.is_overdue(s, today),
-        key_supervised=s.key_supervised, year=s.year, submitted_at=s.submitted_at,
-        actions=selectors.actions_for(user, s), version=s.version)
-
-
-def detail_out(s: Suggestion, user: Any) -> SuggestionDetailOut:
-    base = suggestion_out(s, user).dict()
-    replies = []
-    for r in s.replies.select_related("evaluation").order_by("round"):
-        evaluation = getattr(r, "evaluation", None)
-        replies.append(ReplyOut(round=r.round, kind=r.kind, result_class=r.result_class, text=r.text,
-                                replied_on=r.replied_on, late=r.late, letter=bool(r.letter),
-                                satisfaction=evaluation.satisfaction if evaluation else None,
-                                comment=evaluation.comment if evaluation else None))
-    events = [EventOut(event=e.event, from_status=e.from_status, to_status=e.to_status, at=e.at, note=e.note)
-              for e in s.events.all()]
-    return SuggestionDetailOut(**base, replies=replies, events=events)
 
 
 def _fresh(request: HttpRequest, s: Suggestion) -> SuggestionDetailOut:
@@ -293,6 +202,29 @@ def suggestion_create(request: HttpRequest, payload: SuggestionIn) -> HttpStatus
     s = services.suggestion_create(actor=request.user, congress=congress, kind=payload.kind,
                                    channel=payload.channel, title=payload.title, content=payload.content,
                                    category=payload.category, co_signers=_people(payload.co_signers))
+    return HttpStatus(201, _fresh(request, s))
+
+
+class PaperSuggestionIn(SuggestionIn):
+    lead_deputy: int
+    note: str = ""
+
+
+@router.post("/suggestions/paper", response={201: SuggestionDetailOut, **ERRORS})
+@endpoint(*STAFF)
+def suggestion_enter_paper(request: HttpRequest, payload: PaperSuggestionIn) -> HttpStatus[SuggestionDetailOut]:
+    """代录: a clerk enters a suggestion or bill handed in on paper, on the lead deputy's behalf; it is submitted
+    at once, the co-signers who signed the paper count as confirmed, and `entered_by` records the clerk."""
+    congress = Congress.objects.select_related("region").filter(pk=payload.congress).first()
+    if congress is None:
+        raise Invalid(fields={"congress": ["人民代表大会不存在"]})
+    lead = Person.objects.filter(pk=payload.lead_deputy).first()
+    if lead is None:
+        raise Invalid(fields={"lead_deputy": [f"代表 {payload.lead_deputy} 不存在"]})
+    s = services.suggestion_enter_paper(actor=request.user, congress=congress, lead_deputy=lead, kind=payload.kind,
+                                        channel=payload.channel, title=payload.title, content=payload.content,
+                                        category=payload.category, co_signers=_people(payload.co_signers),
+                                        note=payload.note)
     return HttpStatus(201, _fresh(request, s))
 
 

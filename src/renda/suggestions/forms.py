@@ -60,6 +60,36 @@ class DraftForm(forms.Form):
         self.fields["category"].choices = [("", "（请选择）"), *[(c, c) for c in categories]]  # type: ignore[attr-defined]
 
 
+class PaperForm(forms.Form):
+    """代录: the clerk copies a paper suggestion (or bill) handed in by a deputy of a congress in their region."""
+
+    congress = forms.ModelChoiceField(label="人民代表大会", queryset=Congress.objects.none(), empty_label=None)
+    lead_deputy = forms.ModelChoiceField(label="领衔代表", queryset=Person.objects.none())
+    kind = forms.ChoiceField(label="类别", choices=Kind.choices, initial=Kind.SUGGESTION)
+    channel = forms.ChoiceField(label="提出途径", choices=Channel.choices, initial=Channel.SESSION)
+    title = forms.CharField(label="标题", max_length=200)
+    content = forms.CharField(label="内容（照原件录入）", widget=forms.Textarea(attrs={"rows": 8}))
+    category = forms.ChoiceField(label="领域分类", required=False)
+    co_signers = forms.ModelMultipleChoiceField(label="附议（联名）代表", required=False,
+                                                queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple,
+                                                help_text="原件上签名的代表，录入即视为已确认附议。")
+    note = forms.CharField(label="代录说明", required=False, max_length=300, help_text="如：原件收到日期、份数。")
+
+    def __init__(self, *args: Any, region_path: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        congresses = Congress.objects.filter(region__path__startswith=region_path).select_related("region")
+        self.fields["congress"].queryset = congresses  # type: ignore[attr-defined]
+        people = Person.objects.filter(pk__in=Mandate.objects.filter(
+            congress__in=congresses, status=MandateStatus.ACTIVE, term__is_current=True).values("person_id"))
+        people = people.order_by("name_initials", "name").only("pk", "name")
+        self.fields["lead_deputy"].queryset = people  # type: ignore[attr-defined]
+        self.fields["co_signers"].queryset = people  # type: ignore[attr-defined]
+        categories: list[str] = []
+        for congress in congresses[:50]:
+            categories += [c for c in congress_categories(congress) if c not in categories]
+        self.fields["category"].choices = [("", "（请选择）"), *[(c, c) for c in categories]]  # type: ignore[attr-defined]
+
+
 class WithdrawForm(VersionForm):
     reason = forms.CharField(label="撤回原因", required=False, max_length=500)
 

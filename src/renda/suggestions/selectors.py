@@ -131,3 +131,16 @@ def actions_for(user: Any, s: Suggestion) -> list[str]:
         mine.discard("co_signer")  # already signed
     return [event for event in workflow.table(s.kind).get(s.status, {})
             if workflow.EVENTS[event].relation in mine]
+
+
+def supervision_cards(*, user: Any, year: int | None = None) -> QuerySet[Any]:
+    """督办卡 of the suggestions the user may see (staff of the region, the units handling them)."""
+    from renda.suggestions.models import SupervisionCard
+
+    qs = SupervisionCard.objects.filter(suggestion__in=visible(user=user)).select_related(
+        "suggestion__lead_unit", "suggestion__congress__region", "leader", "meeting")
+    return qs.filter(year=year) if year is not None else qs
+
+
+def access_card_by_id(*, user: Any, card_id: int) -> Any:
+    return scope.get_or_404(supervision_cards(user=user), pk=card_id)

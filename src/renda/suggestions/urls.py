@@ -6,6 +6,7 @@ app_name = "suggestions"
 urlpatterns = [
     path("", pages.suggestion_list, name="list"),
     path("new/", pages.suggestion_new, name="new"),
+    path("paper/", pages.suggestion_paper, name="paper"),
     path("stats/", reports.stats_page, name="stats"),
     path("ledger.xlsx", reports.ledger, name="ledger"),
     path("supervision/", supervision.supervision_list, name="supervision"),

@@ -13,7 +13,7 @@ from renda.core.roles import STAFF_ROLES, Role
 from renda.notifications.selectors import receipts_for
 from renda.organizations.models import HandlingUnit
 from renda.suggestions import selectors, services, workflow
-from renda.suggestions.forms import ACTION_FORMS, DraftForm
+from renda.suggestions.forms import ACTION_FORMS, DraftForm, PaperForm
 from renda.suggestions.models import Channel, Kind, Status, Suggestion, UnitRole
 
 READERS = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.UNIT_USER, Role.DEPUTY)
@@ -107,6 +107,27 @@ def suggestion_edit(request: HttpRequest, pk: int) -> HttpResponse:
                   status=422 if form.errors else 200)
 
 
+@page(Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+def suggestion_paper(request: HttpRequest) -> HttpResponse:
+    """代录: a paper suggestion entered on the deputy's behalf and submitted at once."""
+    user: Any = request.user
+    form = PaperForm(request.POST or None, region_path=user.region.path)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            s = services.suggestion_enter_paper(
+                actor=user, congress=data["congress"], lead_deputy=data["lead_deputy"], kind=data["kind"],
+                channel=data["channel"], title=data["title"], content=data["content"], category=data["category"],
+                co_signers=list(data["co_signers"]), note=data["note"])
+        except Invalid as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"已代录并提交，编号 {s.number}，已通知代表。")
+            return redirect("suggestions:detail", pk=s.pk)
+    return render(request, "suggestions/form.html", {"form": form, "title": "代录纸质建议", "paper": True},
+                  status=422 if form.errors else 200)
+
+
 def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
     actions = selectors.actions_for(user, s)
     # one form per event on the page: ids carry the event so that they stay unique
@@ -122,6 +143,7 @@ def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
         "receipts": receipts_for(s)[:50] if user.role in STAFF_ROLES else [],
         "co_role": UnitRole.CO, "can_edit": "submit" in actions,
         "is_staff": user.role in STAFF_ROLES,
+        "merged_members": list(s.merged_members.only("pk", "number", "title", "status")),
     }
 
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from renda.core.access import page
 from renda.core.errors import DomainError, Invalid
 from renda.core.roles import STAFF_ROLES, Role
-from renda.core.scope import get_or_404
 from renda.deputies.models import Person
 from renda.organizations.models import BodyMember
 from renda.suggestions import selectors, services, stats
@@ -68,13 +67,10 @@ class ProgressForm(forms.Form):
 
 
 def _cards(user: Any, year: int | None = None) -> Any:
-    qs = SupervisionCard.objects.filter(suggestion__in=selectors.visible(user=user)).select_related(
-        "suggestion__lead_unit", "suggestion__congress__region", "leader", "meeting")
-    return qs.filter(year=year) if year is not None else qs
+    return selectors.supervision_cards(user=user, year=year)
 
 
-def access_card_by_id(*, user: Any, card_id: int) -> SupervisionCard:
-    return get_or_404(_cards(user), pk=card_id)
+access_card_by_id = selectors.access_card_by_id
 
 
 def _errors(request: HttpRequest, exc: DomainError) -> None:
