@@ -1,0 +1,209 @@
+"""The engine in the pages: the assistant beside the opinion and suggestion forms (category, unit, similar cases of
+the caller's scope), learning from the clerks' categories and corrections, reply advice, hot issues."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from renda.core.models import AuditEntry
+from renda.core.roles import Role
+from renda.insights import history, jobs, store
+from renda.liaison.models import Opinion
+from renda.liaison.services import opinions as opinion_services
+from renda.organizations.services import congress_setting_set
+from tests.factories import UserFactory
+from tests.insights.synthetic import history as synthetic_history
+from tests.liaison.builders import build_liaison
+
+ELEVATOR = [f"{place}电梯故障频发，经常困人，物业不管" for place in ("幸福村", "东湖社区", "北关村", "南街社区",
+                                                              "石桥村", "新民村")]
+SMOKE = "东湖社区油烟扰民，晚上噪音也很大，希望有关部门处理"
+
+
+def client_for(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def assist(user, **data) -> str:
+    response = client_for(user).post(reverse("insights:assist"), data)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+@pytest.fixture
+def world(tree):
+    history.clear_caches()
+    w = build_liaison(tree)
+    congress_setting_set(actor=None, congress=tree.congress_a, key="insights.min_history", raw="20")
+    for text, category in synthetic_history(per_class=8):
+        opinion_services.opinion_register(actor=w.clerk, station=w.central, channel="reception", content=text,
+                                          category=category)
+    return w
+
+
+def train(congress) -> None:
+    assert jobs.retrain_congress.call(congress.pk, "category") is True
+
+
+@pytest.mark.django_db
+def test_the_opinion_form_proposes_the_category_learnt_from_the_clerks_own_opinions(world) -> None:
+    train(world.tree.congress_a)
+    html = assist(world.clerk, content=SMOKE, insights_congress=world.tree.congress_a.pk)
+    assert re.search(r"建议分类：环境保护</strong>（置信度 \d+%）", html)
+    assert "依据词语：" in html and ("油烟" in html or "噪音" in html)
+    rows = AuditEntry.objects.filter(action="insights.model_train", object_id=str(world.tree.congress_a.pk))
+    assert rows.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_clerks_correction_changes_the_next_suggestion_after_the_retraining_job(world) -> None:
+    """Labels are the opinions' categories as clerks set or correct them (opinion_accept), picked up by the job."""
+    tree, clerk = world.tree, world.clerk
+    congress_setting_set(actor=None, congress=tree.congress_a, key="insights.confidence_threshold", raw="30")
+    filed = [opinion_services.opinion_register(actor=clerk, station=world.central, channel="phone", content=t,
+                                               category="城建交通") for t in ELEVATOR]
+    train(tree.congress_a)
+    new = "北关村的电梯故障频发，物业不管，希望解决"
+    assert "建议分类：城建交通" in assist(clerk, content=new, insights_congress=tree.congress_a.pk)
+
+    for o in filed:  # the clerks correct the category while accepting
+        opinion_services.opinion_accept(actor=clerk, opinion=o, category="社会保障")
+    assert Opinion.objects.filter(pk__in=[o.pk for o in filed], category="社会保障").count() == len(filed)
+    assert jobs.retrain_models.call() >= 1
+    assert "建议分类：社会保障" in assist(clerk, content=new, insights_congress=tree.congress_a.pk)
+
+
+@pytest.mark.django_db
+def test_below_the_threshold_setting_the_form_says_uncertain(world) -> None:
+    train(world.tree.congress_a)
+    congress_setting_set(actor=None, congress=world.tree.congress_a, key="insights.confidence_threshold", raw="100")
+    html = assist(world.clerk, content=SMOKE, insights_congress=world.tree.congress_a.pk)
+    assert "分类：不确定" in html and "可能是“环境保护”" in html
+    assert "建议分类" not in html
+
+
+@pytest.mark.django_db
+def test_a_congress_with_too_little_history_gets_no_suggestion_but_still_sees_similar_cases(world) -> None:
+    congress_setting_set(actor=None, congress=world.tree.congress_a, key="insights.min_history", raw="500")
+    assert jobs.retrain_congress.call(world.tree.congress_a.pk, "category") is False
+    assert store.load(world.tree.congress_a.pk, "category") is None
+    html = assist(world.clerk, content=SMOKE, insights_congress=world.tree.congress_a.pk)
+    assert "建议分类" not in html and "不确定" not in html
+    assert 'data-testid="insights-no-history"' in html
+    assert "相似的既往案例" in html
+
+
+@pytest.mark.django_db
+def test_similar_cases_flag_the_same_complaint_sent_again_with_its_reply(world) -> None:
+    first = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone",
+                                              content="甲村村口路灯坏了三个月没人修，晚上走路很不安全")
+    opinion_services.opinion_accept(actor=world.clerk, opinion=first, category="城建交通")
+    opinion_services.opinion_reply(actor=world.clerk, opinion=first, text="已联系供电所，本周内修复路灯。")
+    html = assist(world.clerk, content="甲村村口路灯坏了三个月没人修，晚上走路很不安全！",
+                  insights_congress=world.tree.congress_a.pk)
+    assert 'data-testid="near-duplicate"' in html
+    assert reverse("liaison:opinion_detail", args=[first.pk]) in html
+    assert "答复：已联系供电所，本周内修复路灯。" in html
+
+
+@pytest.mark.django_db
+def test_a_township_clerk_never_sees_another_townships_cases(world) -> None:
+    """Scope: the county's form finds both townships' cases for county staff, only the own township's for a clerk;
+    a congress of another township is not found at all."""
+    tree = world.tree
+    other_station = __import__("renda.liaison.services.stations", fromlist=["x"]).station_create(
+        actor=world.clerk_b, region=tree.town_b, kind="central", name="乙镇中心联络站", address="乙镇")
+    secret = "乙镇河道发臭多年，沿河居民苦不堪言"
+    opinion_services.opinion_register(actor=world.clerk_b, station=other_station, channel="phone", content=secret)
+    county = tree.county_congress.pk
+    assert "乙镇河道发臭" in assist(world.county_staff, content=secret, insights_congress=county)
+    assert "乙镇河道发臭" in assist(world.clerk_b, content=secret, insights_congress=county)
+    assert "乙镇河道发臭" not in assist(world.clerk, content=secret, insights_congress=county)
+    response = client_for(world.clerk).post(reverse("insights:assist"),
+                                            {"content": secret, "insights_congress": tree.congress_b.pk})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_deputys_suggestion_form_uses_the_chosen_congress_and_only_their_congresses(world) -> None:
+    train(world.tree.congress_a)
+    deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
+    html = assist(deputy, title="油烟扰民", content=SMOKE, congress=world.tree.congress_a.pk)
+    assert "建议分类：环境保护" in html
+    assert "相似的既往案例" not in html  # a deputy sees the suggestions they lead or co-signed, not opinions
+    response = client_for(deputy).post(reverse("insights:assist"),
+                                       {"content": SMOKE, "congress": world.tree.congress_b.pk})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_forms_carry_the_assistant(world) -> None:
+    page = client_for(world.clerk).get(reverse("liaison:opinion_new", args=[world.central.pk])).content.decode()
+    assert 'data-testid="insights-assist"' in page and reverse("insights:assist") in page
+    assert f'"insights_congress": "{world.tree.congress_a.pk}"' in page
+
+
+@pytest.mark.django_db
+def test_a_short_text_gets_the_hint_not_a_guess(world) -> None:
+    train(world.tree.congress_a)
+    html = assist(world.clerk, content="油烟", insights_congress=world.tree.congress_a.pk)
+    assert "建议分类" not in html and "输入内容后" in html
+
+
+# --- hot issues ---------------------------------------------------------------------------------------------------
+
+
+def _complaints(world, n: int, when: dt.datetime) -> list[Opinion]:
+    out = []
+    for i in range(n):
+        o = opinion_services.opinion_register(
+            actor=world.clerk, station=world.central, channel="phone", phone=f"1380000{i:04d}",
+            content=f"幸福花园小区门口烧烤摊油烟噪音扰民，深夜还在营业，第{i}次反映")
+        Opinion.objects.filter(pk=o.pk).update(received_at=when + dt.timedelta(hours=i))
+        out.append(o)
+    return out
+
+
+@pytest.mark.django_db
+def test_hot_issues_show_per_township_and_month_and_a_group_becomes_one_suggestion(world) -> None:
+    from renda.suggestions.models import Status, Suggestion
+    from tests.factories import PersonFactory
+
+    when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
+    group = _complaints(world, 4, when)
+    page = client_for(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    assert f'data-testid="hot-township-{world.tree.town_a.pk}"' in page
+    assert f'data-testid="hot-township-{world.tree.town_b.pk}"' in page
+    assert "幸福花园小区门口烧烤摊油烟噪音扰民" in page and "4 人反映" in page
+    own = client_for(world.clerk_b).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    assert "幸福花园" not in own and f'data-testid="hot-township-{world.tree.town_a.pk}"' not in own
+
+    suggestion = Suggestion.objects.create(
+        congress=world.tree.congress_a, region_path=world.tree.town_a.path, title="整治烧烤摊油烟", content="……",
+        lead_deputy=world.deputies[0] if world.deputies else PersonFactory(), year=2026, channel="recess",
+        status=Status.SUBMITTED)
+    for o in group:
+        opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护")
+    response = client_for(world.clerk).post(reverse("insights:hot_to_suggestion"), {
+        "opinions": [o.pk for o in group], "suggestion": suggestion.pk, "month": "2026-05"})
+    assert response.status_code == 302
+    assert Opinion.objects.filter(pk__in=[o.pk for o in group], suggestion=suggestion).count() == 4
+    assert AuditEntry.objects.filter(action="opinion.to_suggestion").count() == 4
+
+
+@pytest.mark.django_db
+def test_a_clerk_cannot_convert_another_townships_opinions(world) -> None:
+    group = _complaints(world, 3, timezone.now())
+    response = client_for(world.clerk_b).post(reverse("insights:hot_to_suggestion"), {
+        "opinions": [o.pk for o in group], "suggestion": 1})
+    assert response.status_code == 302
+    assert not Opinion.objects.filter(pk__in=[o.pk for o in group], suggestion__isnull=False).exists()
+    assert not AuditEntry.objects.filter(action="opinion.to_suggestion").exists()
