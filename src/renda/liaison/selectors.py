@@ -306,3 +306,33 @@ def public_activities(station: Station, today: date) -> QuerySet[Activity]:
     """Published deliberation activities and voter meetings of a station, from a month back on."""
     return (Activity.objects.filter(stations=station, published_at__isnull=False,
                                     meeting_date__gte=today - timedelta(days=30)).order_by("meeting_date"))
+
+
+# --- a deputy's own liaison page -------------------------------------------------------------------------------
+@dataclass
+class DeputyLiaison:
+    stations: list[Station]
+    duties: list[DutyAssignment]
+    receptions: list[Reception]
+    opinions: list[Opinion]
+    work: list[Any]
+
+
+def deputy_liaison(*, person: Person, today: date, days_ahead: int = 90) -> DeputyLiaison:
+    """What a deputy sees of their liaison work: their stations, their coming duty days, the receptions they
+    attended this year and last, the opinions they follow (open ones first, with deadlines) and what they
+    recorded. Five small queries, each bounded."""
+    from renda.liaison.models import DeputyWork
+
+    stations = list(Station.objects.filter(assignments__person=person, assignments__until__isnull=True)
+                    .select_related("region").distinct().order_by("name"))
+    duties = list(DutyAssignment.objects.filter(person=person, date__gte=today,
+                                                date__lte=today + timedelta(days=days_ahead))
+                  .select_related("schedule__station").order_by("date")[:30])
+    receptions = list(Reception.objects.filter(deputies_present=person, date__year__gte=today.year - 1)
+                      .select_related("station").order_by("-date")[:30])
+    opinions = sorted(Opinion.objects.filter(deputy=person).select_related("station", "region")
+                      .order_by("deadline")[:100],
+                      key=lambda o: (o.status not in AWAITING_REPLY, o.deadline, o.pk))
+    work = list(DeputyWork.objects.filter(person=person).select_related("opinion", "station")[:30])
+    return DeputyLiaison(stations=stations, duties=duties, receptions=receptions, opinions=opinions, work=work)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renda.liaison.views import activities, opinions, stations
+from renda.liaison.views import activities, deputy, opinions, stations
 
 app_name = "liaison"
 urlpatterns = [
@@ -20,6 +20,8 @@ urlpatterns = [
     path("schedules/<int:schedule_id>/duty/", stations.schedule_duty, name="schedule_duty"),
     path("schedules/<int:schedule_id>/rotate/", stations.schedule_rotate, name="schedule_rotate"),
     path("check/", stations.reception_check, name="reception_check"),
+    path("me/", deputy.my_liaison, name="me"),
+    path("me/record/", deputy.my_work_record, name="me_record"),
     path("opinions/", opinions.opinion_list, name="opinions"),
     path("opinions/to-suggestion/", opinions.opinions_to_suggestion, name="opinions_to_suggestion"),
     path("opinions/<int:opinion_id>/", opinions.opinion_detail, name="opinion_detail"),

@@ -24,6 +24,7 @@ NAV: list[NavItem] = [
     NavItem("人代会合规", "meetings:compliance", STAFF),
     NavItem("联络站", "liaison:stations", STAFF),
     NavItem("群众意见", "liaison:opinions", STAFF | {Role.UNIT_USER}),
+    NavItem("我的联络站", "liaison:me", frozenset({Role.DEPUTY})),
     NavItem("组织机构", "organizations:overview", STAFF | {Role.SYSTEM_ADMIN}),
     NavItem("参数设置", "organizations:settings", STAFF),
     NavItem("用户管理", "sysadmin:index", frozenset({Role.SYSTEM_ADMIN})),

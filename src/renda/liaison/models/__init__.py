@@ -1,6 +1,7 @@
 """Liaison stations, reception schedules and days, constituents' opinions, deliberation activities (DOMAIN.md §4)."""
 
 from renda.liaison.models.activities import Activity, ActivityKind, ActivityStatus
+from renda.liaison.models.deputies import DeputyWork, WorkKind
 from renda.liaison.models.opinions import (
     Channel,
     NotAcceptedReason,
@@ -22,7 +23,8 @@ from renda.liaison.models.stations import (
 )
 
 __all__ = [
-    "Activity", "ActivityKind", "ActivityStatus", "Channel", "DutyAssignment", "ExceptionKind",
+    "Activity", "ActivityKind", "ActivityStatus", "Channel", "DeputyWork", "DutyAssignment", "ExceptionKind",
     "NotAcceptedReason", "Opinion", "OpinionAlert", "OpinionAlertKind", "OpinionStatus", "Reception",
     "ReceptionSchedule", "Satisfaction", "ScheduleException", "Station", "StationDeputy", "StationKind",
+    "WorkKind",
 ]

@@ -69,6 +69,9 @@ class Opinion(VersionedModel):
                                     related_name="opinions_responsible", verbose_name="责任人")
     unit = models.ForeignKey("organizations.HandlingUnit", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="opinions", verbose_name="承办单位")
+    # 跟进代表: the deputy who took the matter in (at a reception) or was asked to follow it with the constituent
+    deputy = models.ForeignKey("deputies.Person", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="opinions_followed", verbose_name="跟进代表")
     suggestion = models.ForeignKey("suggestions.Suggestion", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="opinions", verbose_name="转成的代表建议")
     not_accepted_reason = models.CharField("不予受理原因", max_length=16, choices=NotAcceptedReason.choices,

@@ -66,6 +66,7 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
              .select_related("region") if u.region and opinion.region.path.startswith(u.region.path)]
     return render(request, "liaison/opinion_detail.html", {
         "opinion": opinion, "events": events, "units": units, "staff": staff,
+        "deputies": list(selectors.station_deputies(station=opinion.station)) if opinion.station else [],
         "categories": congress_categories(opinion.congress),
         "reject_form": RejectForm(), "name": (opinion.constituent_name[:1] + "*" * (len(opinion.constituent_name) - 1))
         if opinion.constituent_name else "", "phone": mask_phone(opinion.constituent_phone),
@@ -75,7 +76,8 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
 
 
 DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不予受理，原因将告知群众。", "assign": "已转办。",
-        "reply": "已答复，群众可凭查询码查看并评价。", "close": "已办结。", "publish": "答复公开设置已保存。"}
+        "reply": "已答复，群众可凭查询码查看并评价。", "close": "已办结。", "publish": "答复公开设置已保存。",
+        "deputy": "跟进代表已设定，代表会收到通知。"}
 
 
 @require_POST
@@ -109,6 +111,14 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
             return services.opinion_reply(actor=user, opinion=opinion, text=post.get("text", ""), version=version)
         if event == "close":
             return services.opinion_close(actor=user, opinion=opinion, version=version)
+        if event == "deputy":
+            from renda.deputies.models import Person
+            from renda.liaison.services.deputies import opinion_set_deputy
+
+            if user.role not in STAFF:
+                raise NotFound()
+            person = get_or_404(Person.objects.all(), pk=post["deputy"]) if post.get("deputy", "").isdigit() else None
+            return opinion_set_deputy(actor=user, opinion=opinion, person=person, version=version)
         return services.opinion_publish(actor=user, opinion=opinion, summary=post.get("summary", ""),
                                         published=post.get("published", "1") == "1", version=version)
 

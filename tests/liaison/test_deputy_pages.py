@@ -1,0 +1,115 @@
+"""A deputy's own liaison page on a phone: their stations, coming duty days, receptions attended, the opinions
+they follow with deadlines — and what they did, recorded by themself."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from renda.core.models import AuditEntry
+from renda.core.roles import Role
+from renda.liaison.models import DeputyWork, Opinion
+from renda.liaison.services import opinions as opinion_services
+from renda.liaison.services import stations as station_services
+from renda.liaison.services.deputies import opinion_set_deputy
+from renda.notifications.models import Notification
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+PHONE_UA = {"HTTP_USER_AGENT": "Mozilla/5.0 (Linux; Android 8.1; Redmi 6A) Mobile Safari/537.36"}
+
+
+@pytest.fixture
+def deputy_world(liaison):
+    today = timezone.localdate()
+    wang = liaison.deputies[0]
+    account = UserFactory(role=Role.DEPUTY, region=liaison.tree.town_a, person=wang, display_name="王一")
+    schedule = station_services.schedule_create(actor=liaison.clerk, station=liaison.central, rule="FREQ=DAILY",
+                                                starts_on=today - timedelta(days=30), start_time=time(9),
+                                                end_time=time(11, 30))
+    station_services.duty_set(actor=liaison.clerk, schedule=schedule, day=today + timedelta(days=2),
+                              people=[wang, liaison.deputies[1]])
+    station_services.duty_set(actor=liaison.clerk, schedule=schedule, day=today + timedelta(days=5),
+                              people=[liaison.deputies[2]])
+    station_services.reception_record(actor=liaison.clerk, station=liaison.central, day=today - timedelta(days=3),
+                                      deputies_present=[wang], visitors=7, schedule=schedule)
+    opinion = opinion_services.opinion_register(actor=liaison.clerk, channel="reception", station=liaison.central,
+                                                content="甲村桥头路灯不亮，夜里出行不便。", name="村民甲",
+                                                phone="13811112222")
+    other = opinion_services.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                                              content="乙组垃圾桶太少，需要增加。")
+    return liaison, account, opinion, other, today
+
+
+def test_a_deputy_sees_stations_duty_days_receptions_and_the_opinions_they_follow(deputy_world):
+    liaison, account, opinion, other, today = deputy_world
+    opinion_set_deputy(actor=liaison.clerk, opinion=opinion, person=account.person)
+    assert Opinion.objects.get(pk=opinion.pk).deputy_id == account.person.pk
+    entry = AuditEntry.objects.get(action="opinion.set_deputy")
+    assert f'"deputy":{account.person.pk}' in entry.after
+    assert Notification.objects.filter(recipient=account, kind="opinion.follow").count() == 1
+
+    client = Client()
+    client.force_login(account)
+    response = client.get("/liaison/me/", **PHONE_UA)
+    assert response.status_code == 200
+    page = response.content.decode()
+    stations = page.split('data-testid="my-stations"')[1].split("</section>")[0]
+    assert "甲镇人大代表中心联络站" in stations and "甲村代表联络站" not in stations
+    duties = page.split('data-testid="my-duties"')[1].split("</section>")[0]
+    two = today + timedelta(days=2)
+    assert f"{two.month}月{two.day}日" in duties
+    five = today + timedelta(days=5)
+    assert f"{five.month}月{five.day}日" not in duties, "a day another deputy is on duty is not theirs"
+    opinions = page.split('data-testid="my-opinions"')[1].split("</section>")[0]
+    assert opinion.tracking_code in opinions and other.tracking_code not in opinions
+    assert f"答复期限 {opinion.deadline.year}年{opinion.deadline.month}月{opinion.deadline.day}日" in opinions
+    assert "13811112222" not in page and "村民甲" not in page, "the constituent's contact stays with the clerk"
+    receptions = page.split('data-testid="my-receptions"')[1].split("</section>")[0]
+    assert "接待群众 7 人次" in receptions
+    assert 'name="viewport"' in page
+
+
+def test_a_deputy_records_what_they_did_on_an_opinion_they_follow(deputy_world):
+    liaison, account, opinion, other, today = deputy_world
+    opinion_set_deputy(actor=liaison.clerk, opinion=opinion, person=account.person)
+    client = Client()
+    client.force_login(account)
+    response = client.post("/liaison/me/record/", {"kind": "follow_up", "date": today.isoformat(),
+                                                   "opinion": opinion.pk, "text": "到桥头查看，已请村委会报修。"})
+    assert response.status_code == 302
+    work = DeputyWork.objects.get()
+    assert (work.person_id, work.opinion_id, work.station_id) == (account.person.pk, opinion.pk, liaison.central.pk)
+    assert AuditEntry.objects.filter(action="deputy_work.record", object_id=str(work.pk)).exists()
+    assert "已请村委会报修" in client.get("/liaison/me/").content.decode()
+
+    # an opinion they do not follow is "not found"; a day in the future is refused
+    refused = client.post("/liaison/me/record/", {"kind": "follow_up", "date": today.isoformat(),
+                                                  "opinion": other.pk, "text": "看看"}, follow=True)
+    assert "未找到" in refused.content.decode()
+    client.post("/liaison/me/record/", {"kind": "visit", "date": (today + timedelta(days=1)).isoformat(),
+                                        "text": "走访"})
+    assert DeputyWork.objects.count() == 1
+
+
+def test_only_a_deputy_of_the_area_may_follow_and_only_deputies_see_the_page(deputy_world):
+    liaison, account, opinion, _other, _today = deputy_world
+    from tests.factories import PersonFactory
+
+    stranger = PersonFactory(region=liaison.tree.town_b, name="外镇人")
+    from renda.core.errors import Invalid
+
+    with pytest.raises(Invalid):
+        opinion_set_deputy(actor=liaison.clerk, opinion=opinion, person=stranger)
+    assert Opinion.objects.get(pk=opinion.pk).deputy_id is None
+    client = Client()
+    client.force_login(liaison.clerk)
+    assert client.get("/liaison/me/").status_code == 403
+    # the clerk names the deputy from the opinion page
+    response = client.post(f"/liaison/opinions/{opinion.pk}/deputy/", {"deputy": account.person.pk,
+                                                                        "version": opinion.version})
+    assert response.status_code == 302
+    assert Opinion.objects.get(pk=opinion.pk).deputy_id == account.person.pk
