@@ -98,3 +98,15 @@ def test_an_elected_person_without_the_oath_is_a_failure(tree):
 def test_a_township_clerk_sees_only_their_own_row(tree):
     clerk = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a)
     assert [r.congress.pk for r in township_compliance(user=clerk, year=2026)] == [tree.congress_a.pk]
+
+
+def test_today_is_the_congress_calendar_day_not_the_servers(tree, monkeypatch):
+    """At 01:00 on 1 January in Beijing (17:00 UTC on 31 December) the year is over: one session is a failure,
+    no longer pending. The check's "today" is timezone.localdate(), not the server clock's date.today()."""
+    make_session(tree.term_a, number=3, starts_on=dt.date(2026, 1, 10), ends_on=dt.date(2026, 1, 11))
+    instant = dt.datetime(2026, 12, 31, 17, 0, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    assert timezone.localdate() == dt.date(2027, 1, 1)
+    county = UserFactory(role=Role.COUNTY_STAFF, region=tree.county)
+    row = {r.congress.pk: r for r in township_compliance(user=county, year=2026)}[tree.congress_a.pk]
+    assert row.checks["sessions"].status == "fail"

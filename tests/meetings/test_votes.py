@@ -346,3 +346,41 @@ def test_more_paper_ballots_returned_than_issued_voids_the_round(tree):
     services.paper_tally_enter(actor=UserFactory(role="township_staff", region=tree.town_a), vote=vote, **figures)
     result = services.vote_close(actor=h.clerk, vote=vote)
     assert result.void and not result.passed and result.basis_code == "more_returned_than_issued"
+
+
+# --- the quorum holds for each decision, and the ballot leaves the caller's transaction as it found it --------
+
+def test_a_vote_opens_only_with_two_thirds_of_all_members_signed_in(tree):
+    """[law] 三分之二以上: checked again when a round opens, not only when the meeting began."""
+    h = hall(tree, 9, present=6)  # ⌈18/3⌉ = 6: the meeting starts at the boundary
+    make_deputies(h.term, 1, prefix="补选代表")  # N becomes 10, so ⌈20/3⌉ = 7 are needed
+    vote = services.vote_create(actor=h.clerk, meeting=h.meeting, title="关于财政预算的决议")
+    with pytest.raises(services.QuorumNotMet) as err:
+        services.vote_open(actor=h.clerk, vote=vote)
+    assert err.value.code == "quorum_not_met"
+    assert "应到 10 人，实到 6 人" in err.value.message and "至少 7 人" in err.value.message
+    assert (err.value.extra["present"], err.value.extra["quorum"]) == (6, 7)
+    vote.refresh_from_db()
+    assert vote.status == VoteStatus.DRAFT and not VoteEligible.objects.filter(vote=vote).exists()
+    assert not AuditEntry.objects.filter(action="vote.open").exists()
+
+    mark_present(h.meeting, [h.deputies[6]])  # exactly ⌈2N/3⌉ = 7 present is enough
+    vote = services.vote_open(actor=h.clerk, vote=vote)
+    assert (vote.status, vote.eligible_count, vote.present_at_open) == (VoteStatus.OPEN, 10, 7)
+    assert json.loads(AuditEntry.objects.get(action="vote.open").after)["present"] == 7
+
+
+def test_a_ballot_leaves_the_callers_foreign_key_checks_deferred(tree, is_postgres):
+    """A ballot cast inside a larger transaction must not switch that transaction's constraints to IMMEDIATE."""
+    if not is_postgres:
+        pytest.skip("SQLite has no SET CONSTRAINTS; its foreign keys are always checked at commit")
+    h = hall(tree, 3)
+    vote = opened(h, secret=True)
+    with transaction.atomic():
+        services.ballot_cast(actor=h.user(h.deputies[0]), vote=vote, person=h.deputies[0], choice="yes")
+        with connection.cursor() as cursor:  # a row pointing at no person: a deferred check waits for commit
+            cursor.execute("INSERT INTO meetings_participation (vote_id, person_id) VALUES (%s, %s)",
+                           [vote.pk, 2**31 - 1])
+        assert Participation.objects.filter(vote=vote).count() == 2
+        transaction.set_rollback(True)
+    assert not Participation.objects.filter(vote=vote).exists()

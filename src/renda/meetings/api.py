@@ -14,10 +14,11 @@ from ninja import Field, Query, Router, Schema
 
 from renda.api.schemas import ERRORS, Error, Page, PageParams, paginate
 from renda.core.access import endpoint
-from renda.core.errors import Forbidden, Invalid, NotFound
+from renda.core.errors import DomainError, Forbidden, Invalid, NotFound
 from renda.core.roles import Role
 from renda.deputies.models import Person
 from renda.meetings import selectors, services
+from renda.meetings.api_materials import router as materials_router
 from renda.meetings.models import (
     AgendaItem,
     Candidate,
@@ -36,6 +37,7 @@ from renda.organizations import selectors as org_selectors
 from renda.organizations.models import Body
 
 router = Router(tags=["meetings"])
+router.add_router("", materials_router)  # documents and notices
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 PEOPLE = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.DEPUTY)
 
@@ -473,9 +475,16 @@ class ReceiptOut(Schema):
     fingerprint: str
 
 
-def _voter(request: HttpRequest, vote_id: int) -> tuple[Any, Vote]:
+def _cast(request: HttpRequest, vote_id: int, cast: Any, **ballot: Any) -> ReceiptOut:
+    """A ballot by round id. The round's frozen voter list admits the voter in the ballot's own statement, so the
+    scope is checked only when a ballot is refused — first, so a round outside the caller's scope stays a 404."""
     user: Any = request.user
-    return user, selectors.access_vote_by_id(user=user, vote_id=vote_id)
+    try:
+        receipt = cast(actor=user, vote=vote_id, person=user.person, **ballot)
+    except DomainError:
+        selectors.access_vote_by_id(user=user, vote_id=vote_id)
+        raise
+    return ReceiptOut(vote=vote_id, round=receipt.round, receipt=receipt.code, fingerprint=receipt.fingerprint)
 
 
 @router.post("/votes/{vote_id}/ballots", response={200: ReceiptOut, **ERRORS, 409: Error})
@@ -483,9 +492,7 @@ def _voter(request: HttpRequest, vote_id: int) -> tuple[Any, Vote]:
 def ballot_cast(request: HttpRequest, vote_id: int, payload: BallotIn) -> ReceiptOut:
     """A deputy casts `{"choice": "yes"|"no"|"abstain"}` (a satisfaction vote: satisfied, basically_satisfied,
     unsatisfied). The receipt's fingerprint appears in the round's published receipt list once it is closed."""
-    user, vote = _voter(request, vote_id)
-    receipt = services.ballot_cast(actor=user, vote=vote, person=user.person, choice=payload.choice)
-    return ReceiptOut(vote=vote.pk, round=vote.round, receipt=receipt.code, fingerprint=receipt.fingerprint)
+    return _cast(request, vote_id, services.ballot_cast, choice=payload.choice)
 
 
 class PingOut(Schema):
@@ -510,10 +517,7 @@ class ElectionBallotIn(Schema):
 def election_ballot_cast(request: HttpRequest, vote_id: int, payload: ElectionBallotIn) -> ReceiptOut:
     """`{"marks": {"<candidate id>": "yes"|"no"|"abstain"}, "write_ins": ["另选的姓名"]}`; an unmarked candidate
     counts as 弃权; choosing more people than seats makes the ballot void (it is still cast and counted as void)."""
-    user, vote = _voter(request, vote_id)
-    receipt = services.election_ballot_cast(actor=user, vote=vote, person=user.person, marks=payload.marks,
-                                            write_ins=payload.write_ins)
-    return ReceiptOut(vote=vote.pk, round=vote.round, receipt=receipt.code, fingerprint=receipt.fingerprint)
+    return _cast(request, vote_id, services.election_ballot_cast, marks=payload.marks, write_ins=payload.write_ins)
 
 
 class ReceiptsOut(Schema):
@@ -670,3 +674,4 @@ def oath_record(request: HttpRequest, candidate_id: int, payload: OathIn) -> Ele
         raise NotFound()
     services.oath_record(actor=request.user, candidate=candidate, taken_on=payload.taken_on, note=payload.note)
     return election_out(candidate.election)
+

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 
 from renda.meetings import law
 from renda.meetings.models import AgendaItem, AgendaItemKind, Candidate, CandidateStatus, Session
@@ -90,7 +91,7 @@ def _oath_check(sessions: list[Session]) -> Check:
 
 
 def township_compliance(*, user: Any, year: int, today: date | None = None) -> list[Row]:
-    today = today or date.today()
+    today = today or timezone.localdate()
     congresses = org_selectors.congresses_visible(user=user).filter(region__level=RegionLevel.TOWNSHIP)
     rows = []
     for congress in congresses:

@@ -111,7 +111,7 @@ def phone_notice(request: HttpRequest, pk: int, notice_id: int) -> HttpResponse:
     notice = Notice.objects.filter(pk=notice_id, meeting=meeting).first()
     if notice is None:
         raise NotFound()
-    services.notice_read(notice=notice, person=user.person)
+    services.notice_read(notice=notice, person=user.person, actor=user)
     return render(request, "meetings/notice.html", {"meeting": meeting, "notice": notice})
 
 

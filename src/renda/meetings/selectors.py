@@ -16,12 +16,14 @@ from django.db.models import Count, Q, QuerySet
 from renda.core import scope
 from renda.core.errors import Forbidden
 from renda.core.roles import STAFF_ROLES, Role
-from renda.deputies.models import Mandate, MandateStatus
+from renda.deputies.models import Mandate, MandateStatus, Person
 from renda.meetings.models import (
     Attendance,
     AttendanceStatus,
+    Document,
     Election,
     Meeting,
+    Notice,
     Participation,
     Vote,
     VoteEligible,
@@ -103,6 +105,25 @@ def access_vote_to_run(*, user: Any, vote_id: int) -> Vote:
 def access_election_by_id(*, user: Any, election_id: int) -> Election:
     return scope.get_or_404(Election.objects.select_related("meeting").filter(
         meeting__in=meetings_visible(user=user)), pk=election_id)
+
+
+def access_document_by_id(*, user: Any, document_id: int) -> Document:
+    """A document of a meeting the user can see (like the meeting itself: otherwise 404)."""
+    return scope.get_or_404(Document.objects.select_related("meeting").filter(
+        meeting__in=meetings_visible(user=user)), pk=document_id)
+
+
+def access_notice_by_id(*, user: Any, notice_id: int) -> Notice:
+    return scope.get_or_404(Notice.objects.select_related("meeting").filter(
+        meeting__in=meetings_visible(user=user)), pk=notice_id)
+
+
+def notice_receipts(notice: Notice) -> list[dict[str, Any]]:
+    """Every member of the notice's meeting with the time they first read it (None: not yet), unread first."""
+    read = dict(notice.receipts.values_list("person_id", "read_at"))
+    people = Person.objects.filter(pk__in=members(notice.meeting)).order_by("name", "id")
+    rows = [{"person": p, "read_at": read.get(p.pk)} for p in people]
+    return sorted(rows, key=lambda r: r["read_at"] is not None)
 
 
 def voted_count(vote: Vote) -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from renda.meetings import compliance_views, display_views, phone_views, views
+from renda.meetings import compliance_views, display_views, materials_views, phone_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("<int:pk>/checkin/<str:token>/", phone_views.checkin, name="checkin"),
     path("votes/<int:vote_id>/receipts/", phone_views.receipts, name="receipts"),
     path("elections/<int:pk>/", views.election_page, name="election"),
+    path("documents/<int:pk>/file/", materials_views.document_file, name="document_file"),
+    path("notices/<int:pk>/receipts/", materials_views.notice_receipts, name="notice_receipts"),
     path("display/<str:token>/", display_views.display, name="display"),
     path("display/<str:token>/live/", display_views.display_live, name="display_live"),
 ]

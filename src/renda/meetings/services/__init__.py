@@ -7,19 +7,17 @@ from renda.meetings.services.elections import (
     oath_record,
     round_candidate_set,
 )
+from renda.meetings.services.materials import document_add, notice_publish, notice_read
 from renda.meetings.services.meetings import (
     QuorumNotMet,
     agenda_item_add,
     agenda_item_move,
-    document_add,
     leave_request_decide,
     leave_request_submit,
     meeting_cancel,
     meeting_close,
     meeting_create,
     meeting_start,
-    notice_publish,
-    notice_read,
     session_create,
     sign_in,
 )

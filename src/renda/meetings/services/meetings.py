@@ -21,14 +21,11 @@ from renda.meetings.models import (
     AgendaItemKind,
     Attendance,
     AttendanceStatus,
-    Document,
     LeaveRequest,
     LeaveStatus,
     Meeting,
     MeetingKind,
     MeetingStatus,
-    Notice,
-    NoticeReceipt,
     Session,
     SessionKind,
     SignInMethod,
@@ -258,32 +255,3 @@ def agenda_item_move(*, actor: Any, item: AgendaItem, event: str) -> AgendaItem:
     audit.record(actor=actor, action=f"agenda.{event}", obj=item, before={"status": before},
                  after={"status": item.status})
     return item
-
-
-@transaction.atomic
-def document_add(*, actor: Any, meeting: Meeting, title: str, body: str = "", file: Any = None,
-                 agenda_item: AgendaItem | None = None) -> Document:
-    if not title.strip():
-        raise Invalid("请填写材料标题", fields={"title": ["请填写标题"]})
-    doc = Document(meeting=meeting, title=title.strip(), body=body, agenda_item=agenda_item)
-    if file is not None:
-        doc.file = file
-    doc.save()
-    audit.record(actor=actor, action="document.add", obj=doc, after={"meeting": meeting.pk, "title": doc.title})
-    return doc
-
-
-@transaction.atomic
-def notice_publish(*, actor: Any, meeting: Meeting, title: str, body: str) -> Notice:
-    if not title.strip() or not body.strip():
-        raise Invalid("请填写通知标题和内容", fields={"title": ["必填"], "body": ["必填"]})
-    notice = Notice.objects.create(meeting=meeting, title=title.strip(), body=body.strip())
-    audit.record(actor=actor, action="notice.publish", obj=notice, after={"meeting": meeting.pk, "title": title})
-    return notice
-
-
-def notice_read(*, notice: Notice, person: Any) -> NoticeReceipt:
-    """The read receipt, written once, the first time the member opens the notice (not audited: a reading)."""
-    receipt, _ = NoticeReceipt.objects.get_or_create(notice=notice, person=person,
-                                                     defaults={"read_at": timezone.now()})
-    return receipt

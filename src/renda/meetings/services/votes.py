@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -24,8 +25,9 @@ from renda.core import audit
 from renda.core.errors import DomainError, Invalid
 from renda.core.models import AuditEntry
 from renda.core.scope import check_version
-from renda.meetings import selectors, tally, workflow
+from renda.meetings import law, selectors, tally, workflow
 from renda.meetings.models import (
+    QUORUM_KINDS,
     Attendance,
     AttendanceStatus,
     ElectionBallot,
@@ -43,6 +45,7 @@ from renda.meetings.models import (
     VoteResult,
     VoteStatus,
 )
+from renda.meetings.services.meetings import QuorumNotMet
 from renda.organizations.services import congress_setting
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed on a phone
@@ -70,6 +73,7 @@ class PaperEntriesDisagree(DomainError):
 class Receipt:
     code: str
     hash: str
+    round: int = 1
 
     @property
     def fingerprint(self) -> str:
@@ -81,10 +85,10 @@ def receipt_hash(vote_id: int, code: str) -> str:
     return hashlib.sha256(f"renda-vote:{vote_id}:{normalised}".encode()).hexdigest()
 
 
-def new_receipt(vote_id: int) -> Receipt:
+def new_receipt(vote_id: int, round_number: int = 1) -> Receipt:
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(16))
     code = "-".join(raw[i:i + 4] for i in range(0, 16, 4))
-    return Receipt(code=code, hash=receipt_hash(vote_id, code))
+    return Receipt(code=code, hash=receipt_hash(vote_id, code), round=round_number)
 
 
 # --- create, open -------------------------------------------------------------------------------------------
@@ -139,11 +143,13 @@ def _vote_open(*, actor: Any, vote: Vote, closes_in_seconds: int | None, version
     if closes_in_seconds is not None and not 10 <= closes_in_seconds <= 24 * 3600:
         raise Invalid("自动结束时间须在 10 秒到 24 小时之间", fields={"closes_in_seconds": ["取值无效"]})
     person_ids = list(selectors.members(vote.meeting))
+    present = Attendance.objects.filter(meeting_id=vote.meeting_id, status=AttendanceStatus.PRESENT,
+                                        person_id__in=person_ids).count()
+    _check_quorum(vote.meeting, members=len(person_ids), present=present)
     VoteEligible.objects.bulk_create([VoteEligible(vote=vote, person_id=pid) for pid in person_ids])
     now = timezone.now()
     vote.eligible_count = len(person_ids)
-    vote.present_at_open = Attendance.objects.filter(meeting_id=vote.meeting_id, status=AttendanceStatus.PRESENT,
-                                                     person_id__in=person_ids).count()
+    vote.present_at_open = present
     vote.opened_at = now
     vote.closes_at = now + timedelta(seconds=closes_in_seconds) if closes_in_seconds else None
     vote.version += 1
@@ -154,25 +160,32 @@ def _vote_open(*, actor: Any, vote: Vote, closes_in_seconds: int | None, version
     return vote
 
 
+def _check_quorum(meeting: Meeting, *, members: int, present: int) -> None:
+    """A round opens only while ⌈2N/3⌉ of the N members are signed in [law]: the quorum is held for each
+    decision, not only when the meeting began (members who left, or a roster that grew, can break it)."""
+    if meeting.kind in QUORUM_KINDS and not law.has_quorum(present=present, members=members):
+        needed = law.quorum(members)
+        raise QuorumNotMet(f"应到 {members} 人，实到 {present} 人，须有三分之二以上（至少 {needed} 人）出席"
+                           "才能开始表决", members=members, present=present, quorum=needed)
+
+
 # --- cast ---------------------------------------------------------------------------------------------------
 
-def _lock_open_round(vote: Vote) -> Vote:
+def _lock_open_round(vote: Vote | int) -> Vote:
     """Read the round under a shared row lock: many ballots go in side by side, while closing (which takes the
     row FOR UPDATE) waits for those in flight and is waited on by those that come after — so no ballot can land
     after the tally. SQLite's IMMEDIATE transactions serialise writers, which gives the same.
 
-    On PostgreSQL the foreign-key checks of this transaction are made immediate, so they run now (finding the
-    round already locked) rather than at commit, while this ballot holds the audit chain's head."""
+    The foreign keys of the ballot's rows stay deferred to commit as everywhere else (a former
+    `SET CONSTRAINTS ALL IMMEDIATE` here leaked into callers' transactions); their checks at commit find the
+    round already locked by this transaction and wait for nothing."""
+    pk = vote if isinstance(vote, int) else vote.pk
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        rows = list(Vote.objects.raw("SELECT * FROM meetings_vote WHERE id = %s FOR KEY SHARE", [vote.pk]))
-        if not rows:
-            raise VoteNotOpen()
-        current = rows[0]
+        rows = list(Vote.objects.raw("SELECT * FROM meetings_vote WHERE id = %s FOR KEY SHARE", [pk]))
+        current = rows[0] if rows else None
     else:
-        current = Vote.objects.get(pk=vote.pk)
-    if current.status != VoteStatus.OPEN:
+        current = Vote.objects.filter(pk=pk).first()
+    if current is None or current.status != VoteStatus.OPEN:
         raise VoteNotOpen()
     if current.closes_at is not None and timezone.now() >= current.closes_at:
         raise VoteNotOpen("表决时间已到，投票已截止")
@@ -189,22 +202,72 @@ SELECT %s, %s
 WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_id = %s)
   AND EXISTS (SELECT 1 FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s AND status = %s)
 """
+# PostgreSQL: the participation and the ballot in one statement — the ballot is stored only if the voter was
+# admitted (the same conditions as _ADMIT); SQLite has no data-modifying WITH, so it runs _ADMIT, then an INSERT.
+_ADMIT_AND_STORE = {
+    True: """
+WITH admitted AS (
+  INSERT INTO meetings_participation (vote_id, person_id)
+  SELECT %s, %s
+  WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_id = %s)
+    AND EXISTS (SELECT 1 FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s AND status = %s)
+  RETURNING vote_id)
+INSERT INTO meetings_secretballot (id, vote_id, choice, receipt_hash) SELECT %s, vote_id, %s, %s FROM admitted
+""",
+    False: """
+WITH admitted AS (
+  INSERT INTO meetings_participation (vote_id, person_id)
+  SELECT %s, %s
+  WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_id = %s)
+    AND EXISTS (SELECT 1 FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s AND status = %s)
+  RETURNING vote_id)
+INSERT INTO meetings_namedballot (vote_id, person_id, choice, cast_at, receipt_hash)
+SELECT vote_id, %s, %s, %s, %s FROM admitted
+""",
+}
 
 
-def _admit(vote: Vote, person: Any) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(_ADMIT, [vote.pk, person.pk, vote.pk, person.pk, vote.meeting_id, person.pk,
-                                AttendanceStatus.PRESENT])
-        admitted = cursor.rowcount == 1
-    if admitted:
-        return
+def _admit_args(vote: Vote, person: Any) -> list[Any]:
+    return [vote.pk, person.pk, vote.pk, person.pk, vote.meeting_id, person.pk, AttendanceStatus.PRESENT]
+
+
+def _refuse(vote: Vote, person: Any) -> None:
+    """Why a voter was not admitted (the round is open: checked before)."""
     if not VoteEligible.objects.filter(vote=vote, person=person).exists():
         raise Invalid("您不在本轮表决的表决人名单中", code="not_eligible")
     raise Invalid("请先签到再投票", code="not_signed_in")
 
 
-def ballot_cast(*, actor: Any, vote: Vote, person: Any, choice: str) -> Receipt:
-    """A deputy's ballot in a resolution or satisfaction round → the voter's receipt."""
+def _admit(vote: Vote, person: Any) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_ADMIT, _admit_args(vote, person))
+        admitted = cursor.rowcount == 1
+    if not admitted:
+        _refuse(vote, person)
+
+
+def _store_ballot(vote: Vote, person: Any, choice: str, receipt: Receipt) -> None:
+    """Admit the voter and store the ballot: one statement on PostgreSQL, two on SQLite."""
+    if connection.vendor == "postgresql":
+        args = _admit_args(vote, person)
+        args += ([uuid.uuid4(), choice, receipt.hash] if vote.secret
+                 else [person.pk, choice, timezone.now(), receipt.hash])
+        with connection.cursor() as cursor:
+            cursor.execute(_ADMIT_AND_STORE[vote.secret], args)
+            if cursor.rowcount != 1:
+                _refuse(vote, person)
+        return
+    _admit(vote, person)
+    if vote.secret:
+        SecretBallot.objects.create(vote=vote, choice=choice, receipt_hash=receipt.hash)
+    else:
+        NamedBallot.objects.create(vote=vote, person=person, choice=choice, cast_at=timezone.now(),
+                                   receipt_hash=receipt.hash)
+
+
+def ballot_cast(*, actor: Any, vote: Vote | int, person: Any, choice: str) -> Receipt:
+    """A deputy's ballot in a resolution or satisfaction round → the voter's receipt. `vote` may be a bare id:
+    the round is read (and locked) here anyway, and being on its frozen list is what entitles the voter."""
     try:
         return _ballot_cast(actor=actor, vote=vote, person=person, choice=choice)
     except IntegrityError:
@@ -212,27 +275,24 @@ def ballot_cast(*, actor: Any, vote: Vote, person: Any, choice: str) -> Receipt:
 
 
 @transaction.atomic
-def _ballot_cast(*, actor: Any, vote: Vote, person: Any, choice: str) -> Receipt:
+def _ballot_cast(*, actor: Any, vote: Vote | int, person: Any, choice: str) -> Receipt:
     vote = _lock_open_round(vote)
     if vote.kind == VoteKind.ELECTION:
         raise Invalid("选举请使用选票提交", code="election_round")
     if choice not in vote.choices:
         raise Invalid("表决选项无效", fields={"choice": [f"须为 {'、'.join(vote.choices)} 之一"]})
-    _admit(vote, person)
-    receipt = new_receipt(vote.pk)
+    receipt = new_receipt(vote.pk, vote.round)
+    _store_ballot(vote, person, choice, receipt)
     if vote.secret:
-        SecretBallot.objects.create(vote=vote, choice=choice, receipt_hash=receipt.hash)
         audit.record(actor=actor, action="vote.participation", obj=vote, object_repr=f"{vote} · {person.name}",
                      after={"vote": vote.pk, "round": vote.round, "person": person.pk})
     else:
-        NamedBallot.objects.create(vote=vote, person=person, choice=choice, cast_at=timezone.now(),
-                                   receipt_hash=receipt.hash)
         audit.record(actor=actor, action="vote.ballot", obj=vote, object_repr=f"{vote} · {person.name}",
                      after={"vote": vote.pk, "round": vote.round, "person": person.pk, "choice": choice})
     return receipt
 
 
-def election_ballot_cast(*, actor: Any, vote: Vote, person: Any, marks: dict[str, str],
+def election_ballot_cast(*, actor: Any, vote: Vote | int, person: Any, marks: dict[str, str],
                          write_ins: list[str]) -> Receipt:
     try:
         return _election_ballot_cast(actor=actor, vote=vote, person=person, marks=marks, write_ins=write_ins)
@@ -241,7 +301,7 @@ def election_ballot_cast(*, actor: Any, vote: Vote, person: Any, marks: dict[str
 
 
 @transaction.atomic
-def _election_ballot_cast(*, actor: Any, vote: Vote, person: Any, marks: dict[str, str],
+def _election_ballot_cast(*, actor: Any, vote: Vote | int, person: Any, marks: dict[str, str],
                           write_ins: list[str]) -> Receipt:
     vote = _lock_open_round(vote)
     if vote.kind != VoteKind.ELECTION:
@@ -256,7 +316,7 @@ def _election_ballot_cast(*, actor: Any, vote: Vote, person: Any, marks: dict[st
         raise Invalid("另选他人的姓名无效", fields={"write_ins": ["不能重复填写，也不能填写本轮候选人"]})
     full = {k: marks.get(k, "abstain") for k in keys}  # an unmarked candidate counts as 弃权
     _admit(vote, person)
-    receipt = new_receipt(vote.pk)
+    receipt = new_receipt(vote.pk, vote.round)
     ElectionBallot.objects.create(vote=vote, marks=full, write_ins=names, receipt_hash=receipt.hash,
                                   valid=tally.ballot_is_valid(marks=full, write_ins=names, seats=vote.seats or 0))
     audit.record(actor=actor, action="vote.participation", obj=vote, object_repr=f"{vote} · {person.name}",
