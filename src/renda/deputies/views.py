@@ -50,7 +50,7 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = _filter_form(request)
     filters = form.filters()
-    people = selectors.with_visible_mandates(selectors.search_people(user=user, **filters), user=user)
+    people = selectors.list_people(user=user, **filters)
     page_obj = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     person: Any
     for person in page_obj:
