@@ -40,3 +40,49 @@ def test_portal_shows_the_new_duty_right_after_a_rotation(liaison, django_captur
 
     after = _day(client.get(f"/portal/stations/{liaison.central.pk}/").content.decode(), tomorrow)
     assert "值班代表：" in after and all(name in after for name in on_duty)
+
+
+def test_warm_portal_requests_cost_at_most_one_query(liaison, django_assert_max_num_queries):
+    """Speed rule of the portal (200 phones at once): a warm station page and schedule API read only the cache,
+    a tracking page or API reads its one opinion by code."""
+    from renda.liaison.services.opinions import format_code
+    from tests.liaison.portal_data import build_portal_data
+
+    data = build_portal_data(liaison)
+    client = Client()
+    budget = {f"/portal/stations/{liaison.central.pk}/": 0,
+              f"/api/v1/public/stations/{liaison.central.pk}/receptions": 0,
+              f"/portal/place/{liaison.tree.village_a.pk}/": 0,
+              f"/portal/track/{format_code(data.replied.tracking_code)}/": 1,
+              f"/api/v1/public/opinions/{data.replied.tracking_code}": 1}
+    for path, queries in budget.items():
+        assert client.get(path).status_code == 200
+        with django_assert_max_num_queries(queries):
+            assert client.get(path).status_code == 200, path
+
+
+def test_a_cached_tracking_page_changes_with_its_opinion_and_gives_each_visitor_their_own_csrf_token(liaison):
+    from renda.liaison.models import Opinion, OpinionStatus
+    from renda.liaison.services import opinions as opinion_services
+    from renda.liaison.services.opinions import format_code
+
+    opinion = opinion_services.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                                                content="村口垃圾没人清运，已经一周。")
+    url = f"/portal/track/{format_code(opinion.tracking_code)}/"
+    first = Client().get(url).content.decode()
+    assert 'data-testid="evaluate-form"' not in first and "垃圾已清运" not in first
+    opinion_services.opinion_reply(actor=liaison.clerk, opinion=opinion, text="垃圾已清运，并安排每日清运。")
+
+    visitors = [Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)]
+    pages = [v.get(url) for v in visitors]
+    for page in pages:
+        body = page.content.decode()
+        assert "垃圾已清运" in body and 'data-testid="evaluate-form"' in body, "a new version is rendered afresh"
+        assert "csrf-slot" not in body
+    tokens = [p.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0] for p in pages]
+    assert tokens[0] != tokens[1], "the cached copy does not hand one visitor's token to another"
+    judged = visitors[1].post(url + "evaluate/", {"satisfaction": "satisfied", "csrfmiddlewaretoken": tokens[1]})
+    assert judged.status_code == 302
+    assert Opinion.objects.get(pk=opinion.pk).status == OpinionStatus.CLOSED
+    assert AuditEntry.objects.filter(action="opinion.evaluate", object_id=str(opinion.pk)).exists()
+    assert "满意" in Client().get(url).content.decode()

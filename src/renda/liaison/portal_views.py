@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -215,11 +216,29 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound:
         return _render(request, "track.html", {"form": TrackForm(initial={"code": code[:20]}), "not_found": True},
                        status=404)
-    ctx = _opinion_ctx(opinion)
-    ctx.update({"new": request.GET.get("new") == "1", "evaluate_form": EvaluateForm()})
-    response = _render(request, "track_code.html", ctx)
+    if request.GET or opinion.suggestion_id is not None:
+        response = _track_page(request, opinion)
+    else:
+        # Rendered once per version of the opinion (and day, and text size); the visitor's own CSRF token goes
+        # into the slot the cached copy keeps for it. A linked suggestion's answers change outside this app, so
+        # such pages are always rendered afresh.
+        large = request.COOKIES.get(TEXT_COOKIE) == "large"
+        body = public_cache.cached(("track", opinion.pk, opinion.version, timezone.localdate(), large),
+                                   lambda: _track_page(request, opinion, slot=CSRF_SLOT).content)
+        if CSRF_SLOT.encode() in body:
+            body = body.replace(CSRF_SLOT.encode(), get_token(request).encode())
+        response = HttpResponse(body)
     response["Cache-Control"] = "no-store"  # the code is the key to this page: no shared cache keeps it
     return response
+
+
+CSRF_SLOT = "csrf-slot-of-the-cached-page"
+
+
+def _track_page(request: HttpRequest, opinion: Any, slot: str = "") -> HttpResponse:
+    ctx = _opinion_ctx(opinion)
+    ctx.update({"new": request.GET.get("new") == "1", "evaluate_form": EvaluateForm(), "csrf_slot": slot})
+    return _render(request, "track_code.html", ctx)
 
 
 @portal_page

@@ -5,9 +5,10 @@ per client address and per phone (429 with a clear message), carry a honeypot, a
 import datetime as dt
 from datetime import date, time, timedelta
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.renderers import JSONRenderer
 
 from renda.api.schemas import Error, Page, PageParams, paginate
 from renda.core.access import endpoint
@@ -99,16 +100,18 @@ class RangeParams(Schema):
 @router.get("/public/stations/{station_id}/receptions", auth=None,
             response={200: list[PublicReceptionOut], **PUBLIC_ERRORS})
 @endpoint(public=True)
-def public_station_receptions(request: HttpRequest, station_id: int,
-                              params: Query[RangeParams]) -> list[dict[str, object]]:
+def public_station_receptions(request: HttpRequest, station_id: int, params: Query[RangeParams]) -> HttpResponse:
     """Coming reception days; the deputies on duty appear only from `publish_on` ([setting] days ahead)."""
     today = timezone.localdate()
     start = params.from_ or today
     end = params.to or start + timedelta(days=60)
     if end < start or (end - start).days > MAX_RANGE_DAYS:
         raise Invalid(f"查询区间须在 0 到 {MAX_RANGE_DAYS} 天之间", fields={"to": ["区间无效"]})
-    return public_cache.cached(("receptions", station_id, start, end, today),
-                               lambda: _receptions(station_id, start, end, today))
+    # The rendered JSON is what is cached: a warm answer is a cache read, not a validation of 60 days again.
+    body = public_cache.cached(("receptions.json", station_id, start, end, today),
+                               lambda: JSONRenderer().render(request, _receptions(station_id, start, end, today),
+                                                             response_status=200))
+    return HttpResponse(body, content_type=JSONRenderer.media_type + "; charset=utf-8")
 
 
 def _receptions(station_id: int, start: date, end: date, today: date) -> list[dict[str, object]]:
