@@ -194,10 +194,10 @@ class _AnyOf(Lookup[Any]):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, lhs_params = compiler.compile(self.lhs)
         rhs, rhs_params = compiler.compile(self.rhs)
-        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 def _id_in(field: str, ids: list[int]) -> Q:
