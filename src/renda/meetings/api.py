@@ -18,6 +18,7 @@ from renda.core.errors import DomainError, Forbidden, Invalid, NotFound
 from renda.core.roles import Role
 from renda.deputies.models import Person
 from renda.meetings import selectors, services
+from renda.meetings.api_absences import router as absences_router
 from renda.meetings.api_materials import router as materials_router
 from renda.meetings.models import (
     AgendaItem,
@@ -38,6 +39,7 @@ from renda.organizations.models import Body
 
 router = Router(tags=["meetings"])
 router.add_router("", materials_router)  # documents and notices
+router.add_router("", absences_router)  # two unexcused absences end a mandate
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 PEOPLE = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.DEPUTY)
 

@@ -1,17 +1,24 @@
-"""Pages for documents and notices: a document's attachment served only to those who may see its meeting (never a
-public media URL), and the clerk's list of who has read a notice."""
+"""Pages for documents and notices — a document's attachment served only to those who may see its meeting (never a
+public media URL), the clerk's list of who has read a notice — and the clerk's list of mandates that end for two
+unexcused absences."""
 
 from __future__ import annotations
 
 from pathlib import PurePath
 
+from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from renda.core.access import page
-from renda.core.errors import NotFound
+from renda.core.errors import DomainError, Invalid, NotFound
 from renda.core.roles import Role
-from renda.meetings import selectors
+from renda.core.scope import get_or_404
+from renda.deputies.models import Mandate
+from renda.meetings import absences, selectors, services
+from renda.organizations import selectors as org_selectors
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 
@@ -31,3 +38,31 @@ def notice_receipts(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/notice_receipts.html", {
         "notice": notice, "meeting": notice.meeting, "rows": rows,
         "read": sum(1 for r in rows if r["read_at"]), "members": len(rows)})
+
+
+@page(*STAFF)
+def absence_proposals(request: HttpRequest) -> HttpResponse:
+    """The clerk's list of deputies whose mandate ends by law for two unexcused absences, with the confirmation."""
+    if request.method == "POST":
+        mandate = get_or_404(Mandate.objects.filter(congress__in=org_selectors.congresses_visible(user=request.user)),
+                             pk=_int(request.POST.get("mandate")))
+        try:
+            raw = request.POST.get("status_date", "")
+            on = parse_date(raw) if raw else None
+            if raw and on is None:
+                raise Invalid("请填写正确的日期", fields={"status_date": ["日期格式无效"]})
+            m = services.absence_termination_confirm(actor=request.user, mandate=mandate, on=on)
+            messages.success(request, f"已终止{m.person.name}的代表资格")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("meetings:absences")
+    return render(request, "meetings/absences.html", {
+        "proposals": absences.termination_proposals(user=request.user), "today": timezone.localdate(),
+        "law": absences.LAW})
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return int(raw or "")
+    except ValueError:
+        raise NotFound() from None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.meeting_new, name="new"),
     path("sessions/new/", views.session_new, name="session_new"),
     path("compliance/", compliance_views.compliance, name="compliance"),
+    path("absences/", materials_views.absence_proposals, name="absences"),
     path("<int:pk>/", views.meeting_run, name="run"),
     path("<int:pk>/live/", views.meeting_live, name="live"),
     path("<int:pk>/do/<slug:action>/", views.meeting_action, name="action"),

@@ -1,0 +1,77 @@
+"""/api/v1/absence_proposals: deputies whose mandate ends by law after two sessions missed without approved leave
+(meetings/absences.py), for staff of the congress's region; confirming one terminates the mandate."""
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from renda.api.schemas import ERRORS, Error
+from renda.core.access import endpoint
+from renda.core.roles import Role
+from renda.core.scope import get_or_404
+from renda.deputies.models import Mandate
+from renda.meetings import absences, services
+from renda.organizations import selectors as org_selectors
+
+router = Router(tags=["meetings"])
+STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+
+
+class MissedSessionOut(Schema):
+    id: int
+    number: int
+    title: str
+    starts_on: date
+
+
+class ProposalOut(Schema):
+    mandate: int
+    deputy: int
+    name: str
+    congress: int
+    sessions: list[MissedSessionOut]
+    reason: str
+    version: int
+
+
+def proposal_out(p: absences.Proposal) -> ProposalOut:
+    return ProposalOut(mandate=p.mandate.pk, deputy=p.person.pk, name=p.person.name, congress=p.mandate.congress_id,
+                       reason=p.reason, version=p.mandate.version,
+                       sessions=[MissedSessionOut(id=s.pk, number=s.number, title=s.title, starts_on=s.starts_on)
+                                 for s in p.sessions])
+
+
+@router.get("/absence_proposals", response={200: list[ProposalOut], **ERRORS})
+@endpoint(*STAFF)
+def absence_proposals(request: HttpRequest) -> list[ProposalOut]:
+    """Active deputies of the caller's congresses with two sessions of the term missed without approved leave."""
+    return [proposal_out(p) for p in absences.termination_proposals(user=request.user)]
+
+
+class ConfirmIn(Schema):
+    status_date: date | None = None
+    version: int | None = None
+
+
+class MandateOut(Schema):
+    mandate: int
+    deputy: int
+    status: str
+    status_date: date | None
+    status_reason: str
+    version: int
+
+
+@router.post("/absence_proposals/{mandate_id}/confirm", response={200: MandateOut, **ERRORS, 409: Error})
+@endpoint(*STAFF)
+def absence_termination_confirm(request: HttpRequest, mandate_id: int, payload: ConfirmIn | None = None
+                                ) -> MandateOut:
+    """Terminate the mandate (终止) for the two unexcused absences, dated `status_date` (default today)."""
+    mandate = get_or_404(Mandate.objects.filter(congress__in=org_selectors.congresses_visible(user=request.user)),
+                         pk=mandate_id)
+    m = services.absence_termination_confirm(actor=request.user, mandate=mandate,
+                                             on=payload.status_date if payload else None,
+                                             version=payload.version if payload else None)
+    return MandateOut(mandate=m.pk, deputy=m.person_id, status=m.status, status_date=m.status_date,
+                      status_reason=m.status_reason, version=m.version)

@@ -1,0 +1,137 @@
+"""[law] 代表法第四十九条: a deputy who twice fails to attend the congress's sessions without approved leave loses
+the mandate (代表资格终止). Found from attendance and leave records, proposed to the clerk, and on confirmation
+ended through the deputies app's mandate status service. Boundaries: one absence; two with one excused; two
+unexcused; present at part of a session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from renda.core.errors import Invalid
+from renda.core.models import AuditEntry
+from renda.core.roles import Role
+from renda.deputies.models import Mandate, MandateStatus
+from renda.meetings import absences, selectors, services
+from renda.meetings.models import MeetingKind
+from tests.factories import UserFactory
+from tests.helpers import api_client
+from tests.meetings.util import make_deputies, make_session, mark_present
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def town(tree):
+    clerk = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a)
+    return tree, clerk, make_deputies(tree.term_a, 4)
+
+
+def sitting(town, number, *, absent=(), approved=(), refused=(), meetings=1, present_at_first=()):
+    """A session of `meetings` plenaries; everyone else present; `absent` never signs in, `approved`/`refused`
+    ask for leave first. `present_at_first` sign in at the first plenary only."""
+    tree, clerk, people = town
+    session = make_session(tree.term_a, number=number, starts_on=dt.date(2026, number * 2, 10),
+                           ends_on=dt.date(2026, number * 2, 11))
+    away = {p.pk for p in (*absent, *approved, *refused)}
+    for i in range(meetings):
+        meeting = services.meeting_create(actor=clerk, congress=tree.congress_a, kind=MeetingKind.PLENARY,
+                                          title=f"第{number}次会议第{i + 1}次全体会议", starts_at=timezone.now(),
+                                          session=session)
+        for person, approve in [(p, True) for p in approved] + [(p, False) for p in refused]:
+            leave = services.leave_request_submit(actor=clerk, meeting=meeting, person=person, reason="外出务工")
+            services.leave_request_decide(actor=clerk, leave=leave, approve=approve)
+        here = [p for p in people if p.pk not in away or (i == 0 and p in present_at_first)]
+        mark_present(meeting, here)
+        services.meeting_start(actor=clerk, meeting=meeting)
+        services.meeting_close(actor=clerk, meeting=meeting)
+    return session
+
+
+def mandate_of(person):
+    return Mandate.objects.get(person=person)
+
+
+def test_one_unexcused_absence_is_not_yet_the_end_of_a_mandate(town):
+    tree, clerk, people = town
+    sitting(town, 1, absent=[people[3]])
+    assert absences.missed_sessions(term=tree.term_a) == {people[3].pk: [absences.Session.objects.get(number=1)]}
+    assert absences.termination_proposals(user=clerk) == []
+    with pytest.raises(Invalid) as err:
+        services.absence_termination_confirm(actor=clerk, mandate=mandate_of(people[3]))
+    assert err.value.code == "absences_not_enough"
+    assert mandate_of(people[3]).status == MandateStatus.ACTIVE
+    assert not AuditEntry.objects.filter(action__in=["mandate.terminate", "mandate.absence_termination"]).exists()
+
+
+def test_two_absences_with_one_on_approved_leave_end_nothing(town):
+    tree, clerk, people = town
+    sitting(town, 1, absent=[people[3]])
+    sitting(town, 2, approved=[people[3]])
+    assert [s.number for s in absences.missed_sessions(term=tree.term_a)[people[3].pk]] == [1]
+    assert absences.termination_proposals(user=clerk) == []
+    assert api_client(clerk).get("/api/v1/absence_proposals").json() == []
+
+
+def test_present_at_one_sitting_of_a_session_is_attending_that_session(town):
+    _tree, clerk, people = town
+    sitting(town, 1, absent=[people[3]])
+    sitting(town, 2, absent=[people[3]], meetings=2, present_at_first=[people[3]])
+    assert absences.termination_proposals(user=clerk) == []
+
+
+def test_two_unexcused_absences_are_proposed_and_the_confirmation_terminates_the_mandate(town):
+    tree, clerk, people = town
+    s1 = sitting(town, 1, absent=[people[3]])
+    s2 = sitting(town, 2, refused=[people[3]])  # a refused leave request leaves the absence unexcused
+    staff = api_client(clerk)
+    [proposal] = staff.get("/api/v1/absence_proposals").json()
+    assert (proposal["deputy"], [s["id"] for s in proposal["sessions"]]) == (people[3].pk, [s1.pk, s2.pk])
+    assert "代表法第四十九条" in proposal["reason"]
+
+    other = api_client(UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b))
+    assert other.get("/api/v1/absence_proposals").json() == []
+    mid = proposal["mandate"]
+    assert other.post(f"/api/v1/absence_proposals/{mid}/confirm", data="{}",
+                      content_type="application/json").status_code == 404
+    assert mandate_of(people[3]).status == MandateStatus.ACTIVE
+
+    r = staff.post(f"/api/v1/absence_proposals/{mid}/confirm", data=json.dumps({"status_date": "2026-04-12"}),
+                   content_type="application/json")
+    assert r.status_code == 200, r.content
+    mandate = mandate_of(people[3])
+    assert (mandate.status, mandate.status_date) == (MandateStatus.TERMINATED, dt.date(2026, 4, 12))
+    assert "第1次会议、第2次会议" in mandate.status_reason
+    terminate = AuditEntry.objects.get(action="mandate.terminate")  # written by the deputies app's service
+    assert json.loads(terminate.after)["status"] == "terminated" and terminate.actor_id == clerk.pk
+    evidence = json.loads(AuditEntry.objects.get(action="mandate.absence_termination").after)
+    assert evidence["sessions"] == [s1.pk, s2.pk] and evidence["person"] == people[3].pk
+
+    assert staff.get("/api/v1/absence_proposals").json() == []
+    again = staff.post(f"/api/v1/absence_proposals/{mid}/confirm", data="{}", content_type="application/json")
+    assert again.status_code == 422 and again.json()["code"] == "absences_not_enough"
+    meeting = services.meeting_create(actor=clerk, congress=tree.congress_a, kind=MeetingKind.PLENARY,
+                                      title="第三次会议", starts_at=timezone.now(),
+                                      session=make_session(tree.term_a, number=3))
+    assert people[3].pk not in set(selectors.members(meeting)), "no longer counted in N"
+
+
+def test_the_clerk_confirms_on_the_page(town):
+    tree, clerk, people = town
+    sitting(town, 1, absent=[people[2]])
+    sitting(town, 2, absent=[people[2]])
+    page = Client()
+    page.force_login(clerk)
+    text = page.get("/meetings/absences/").content.decode()
+    assert people[2].name in text and 'data-testid="absence-proposal"' in text
+    page.post("/meetings/absences/", {"mandate": mandate_of(people[2]).pk,
+                                      "status_date": timezone.localdate().isoformat()})
+    assert mandate_of(people[2]).status == MandateStatus.TERMINATED
+    assert 'data-testid="absence-proposal"' not in page.get("/meetings/absences/").content.decode()
+    deputy_page = Client()
+    deputy_page.force_login(UserFactory(role=Role.DEPUTY, region=tree.town_a, person=people[0]))
+    assert deputy_page.get("/meetings/absences/").status_code in (403, 404)
