@@ -3,7 +3,7 @@ they follow with deadlines — and what they did, recorded by themself."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.test import Client
@@ -113,3 +113,26 @@ def test_only_a_deputy_of_the_area_may_follow_and_only_deputies_see_the_page(dep
                                                                         "version": opinion.version})
     assert response.status_code == 302
     assert Opinion.objects.get(pk=opinion.pk).deputy_id == account.person.pk
+
+
+def test_the_deputy_who_follows_an_online_opinion_is_reminded_with_the_staff(deputy_world):
+    """有诉必复: an opinion left on the portal has no responsible clerk yet; its reminders go to the township's staff
+    and to the deputy following it — time-travelled with `now=`."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from renda.liaison.services.public import public_opinion_submit
+
+    liaison, account, _opinion, _other, _today = deputy_world
+    received = datetime(2026, 3, 10, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+    submitted = public_opinion_submit(ip="10.9.9.9", station=liaison.central, content="网上留言：村道路灯不亮。",
+                                      now=received)
+    online = Opinion.objects.get(tracking_code=submitted.tracking_code)
+    assert online.responsible is None and online.deadline == date(2026, 4, 10)
+    opinion_set_deputy(actor=liaison.clerk, opinion=online, person=account.person)
+    swept = opinion_services.opinion_deadline_sweep(now=datetime(2026, 4, 3, 8, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert swept["reminders"] >= 1
+    assert Notification.objects.filter(recipient=liaison.clerk, kind="opinion.reminder", object_id=str(online.pk)
+                                       ).exists()
+    mine = Notification.objects.get(recipient=account, kind="opinion.reminder", object_id=str(online.pk))
+    assert mine.link == "/liaison/me/"

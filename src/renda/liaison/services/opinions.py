@@ -320,6 +320,12 @@ def _alert(opinion: Opinion, kind: str, days_before: int, office: str, message: 
     notify(users=alert_recipients(opinion, kind), kind=f"opinion.{kind}", title=message, obj=opinion,
            link=_staff_link(opinion),
            dedupe_key=f"opinion:{opinion.pk}:{kind}:{days_before}:{opinion.deadline:%Y-%m-%d}")
+    if opinion.deputy_id:  # the deputy who follows it with the constituent is told too, on their own page
+        from renda.accounts.models import User
+
+        notify(users=User.objects.filter(is_active=True, role=Role.DEPUTY, person_id=opinion.deputy_id),
+               kind=f"opinion.{kind}", title=message, obj=opinion, link="/liaison/me/",
+               dedupe_key=f"opinion:{opinion.pk}:{kind}:{days_before}:{opinion.deadline:%Y-%m-%d}:deputy")
     return True
 
 
