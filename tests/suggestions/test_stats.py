@@ -131,3 +131,12 @@ def test_the_ledger_lists_the_years_admitted_suggestions_and_its_figures(data):
     header, total = figures[0], figures[1]
     summary = dict(zip(header, total, strict=True))
     assert summary["范围"] == "合计" and summary["立案件数"] == 9 and summary["答复率（%）"] == 75.0
+
+
+@pytest.mark.parametrize("by", ["unit", "category", "township", "channel"])
+def test_the_totals_of_a_grouped_call_are_the_same_hand_computed_figures(data, by):
+    """With `by`, the totals are summed from the groups (one read): they must equal the ungrouped totals."""
+    plain = _stats(data.clerk_a)["totals"]
+    grouped = _stats(data.clerk_a, f"&by={by}")
+    assert grouped["totals"] == plain and plain["admitted"] == 9 and plain["reply_rate"] == 75.0
+    assert sum(g["admitted"] for g in grouped["groups"]) == 9

@@ -157,3 +157,48 @@ def test_supervision_pages_and_downloads(client, world, card, leader):
     assert client.get(f"/suggestions/supervision/{card.pk}/").status_code == 404
     client.force_login(world.clerk_b)
     assert client.get(f"/suggestions/supervision/{card.pk}/card.docx").status_code == 404
+
+
+# --- the same through the API ---------------------------------------------------------------------------------
+
+def test_the_supervision_api_mirrors_the_pages(world, leader):
+    from tests.helpers import api_client
+
+    s = world.build(Status.HANDLING)
+    staff, unit = api_client(world.clerk_a), api_client(world.unit_lead)
+    chosen = staff.post(f"/api/v1/suggestions/{s.pk}/key_supervision",
+                        {"leader": leader.pk, "responsibility": "督促年内修缮", "requirements": "每月报送"},
+                        content_type="application/json")
+    assert chosen.status_code == 201, chosen.json()
+    card_id = chosen.json()["id"]
+    assert chosen.json()["leader"] == "张主席" and chosen.json()["deadline"] == str(s.deadline)
+    assert AuditEntry.objects.filter(action="suggestion.key_select", object_id=str(s.pk)).exists()
+    listing = staff.get(f"/api/v1/suggestions/supervision/cards?year={s.year}").json()
+    assert [c["id"] for c in listing["cards"]] == [card_id] and listing["share"]["selected"] == 1
+    assert unit.get("/api/v1/suggestions/supervision/cards").status_code == 403
+
+    progress = unit.post(f"/api/v1/suggestions/supervision/cards/{card_id}/progress",
+                         {"kind": "progress", "text": "已完成设计"}, content_type="application/json")
+    assert progress.status_code == 200 and progress.json()["entries"][0]["text"] == "已完成设计"
+    refused = unit.post(f"/api/v1/suggestions/supervision/cards/{card_id}/progress",
+                        {"kind": "supervision", "text": "督办"}, content_type="application/json")
+    assert refused.status_code == 403
+    assert api_client(world.unit_third).get(f"/api/v1/suggestions/supervision/cards/{card_id}").status_code == 404
+
+    meeting = staff.post("/api/v1/suggestions/supervision/meetings",
+                         {"held_on": "2026-03-10", "cards": [card_id], "place": "镇政府会议室"},
+                         content_type="application/json")
+    assert meeting.status_code == 201 and meeting.json()["cards"] == [card_id]
+    assert staff.get("/api/v1/suggestions/supervision/meetings").json()[0]["place"] == "镇政府会议室"
+    docx = unit.get(f"/api/v1/suggestions/supervision/cards/{card_id}/card.docx")
+    assert docx.status_code == 200
+    text = "\n".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
+    assert "督促年内修缮" in text or "督促年内修缮" in str([c.text for t in Document(BytesIO(docx.content)).tables
+                                                      for r in t.rows for c in r.cells])
+    assert unit.get(f"/api/v1/suggestions/supervision/cards/{card_id}/letter.docx").status_code == 200
+
+    cancelled = staff.post(f"/api/v1/suggestions/supervision/cards/{card_id}/cancel", {"reason": "已列入专项督办"},
+                           content_type="application/json")
+    assert cancelled.status_code == 204
+    s.refresh_from_db()
+    assert not s.key_supervised and AuditEntry.objects.filter(action="suggestion.key_cancel").exists()

@@ -88,7 +88,7 @@ def _card(request: HttpRequest, card_id: int) -> Any:
     return selectors.access_card_by_id(user=request.user, card_id=card_id)
 
 
-@router.get("/suggestions/supervision", response={200: SupervisionOut, **ERRORS})
+@router.get("/suggestions/supervision/cards", response={200: SupervisionOut, **ERRORS})
 @endpoint(*STAFF)
 def supervision_list(request: HttpRequest, year: int | None = None) -> SupervisionOut:
     """The year's key supervised suggestions and the share chosen beside the congress's [setting] range."""

@@ -105,6 +105,12 @@ def figures_by(qs: QuerySet[Suggestion], *, by: str, year: int | None, today: da
              **Figures({k: r[k] for k in COUNTS}).as_dict()} for r in rows]
 
 
+def total_of(groups: list[dict[str, Any]]) -> Figures:
+    """The totals of a grouping that partitions the same suggestions (every dimension but `year`, whose groups span
+    years): the sums of the groups' counts, without reading the rows a second time."""
+    return Figures({k: sum(g[k] for g in groups) for k in COUNTS})
+
+
 def _labels(by: str, keys: list[Any]) -> dict[Any, str]:
     if by == "unit":
         return dict(HandlingUnit.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name"))

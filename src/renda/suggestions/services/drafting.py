@@ -78,6 +78,14 @@ def suggestion_create(*, actor: Any, congress: Congress, kind: str, channel: str
     mandate = _active_mandate(lead, congress)
     if mandate is None:
         raise Invalid("您不是该级人民代表大会的在任代表", fields={"congress": ["您不是该级人大的在任代表"]})
+    return _write(actor=actor, congress=congress, lead=lead, mandate=mandate, kind=kind, channel=channel,
+                  title=title, content=content, category=category, co_signers=co_signers)
+
+
+def _write(*, actor: Any, congress: Congress, lead: Person, mandate: Mandate, kind: str, channel: str, title: str,
+           content: str, category: str, co_signers: Iterable[Person], paper: bool = False) -> Suggestion:
+    """The new suggestion and its co-signers, audited as `suggestion.create`. On paper (代录) the clerk is kept as
+    `entered_by` and the co-signers, who signed the original, are confirmed."""
     errors = _check_fields(congress=congress, kind=kind, channel=channel, title=title, content=content,
                            category=category)
     if errors:
@@ -87,11 +95,14 @@ def suggestion_create(*, actor: Any, congress: Congress, kind: str, channel: str
     s = Suggestion.objects.create(
         congress=congress, region_path=congress.region.path, township=_township_of(district_region),
         kind=kind, channel=channel, title=title.strip(), content=content.strip(), category=category,
-        lead_deputy=lead, year=today().year)
-    CoSigner.objects.bulk_create([CoSigner(suggestion=s, person=p) for p in people])
-    audit.record(actor=actor, action="suggestion.create", obj=s,
-                 after={"kind": kind, "channel": channel, "title": s.title, "congress": congress.pk,
-                        "co_signers": [p.pk for p in people]})
+        lead_deputy=lead, year=today().year, entered_by=actor if paper else None)
+    confirmed = timezone.now() if paper else None
+    CoSigner.objects.bulk_create([CoSigner(suggestion=s, person=p, confirmed_at=confirmed) for p in people])
+    after = {"kind": kind, "channel": channel, "title": s.title, "congress": congress.pk,
+             "co_signers": [p.pk for p in people]}
+    if paper:
+        after.update({"lead_deputy": lead.pk, "entered_by": actor.pk, "paper": True})
+    audit.record(actor=actor, action="suggestion.create", obj=s, after=after)
     return s
 
 
@@ -196,22 +207,8 @@ def suggestion_enter_paper(*, actor: Any, congress: Congress, lead_deputy: Perso
     if mandate is None:
         raise Invalid("领衔代表须为该级人大的在任代表",
                       fields={"lead_deputy": [f"{lead_deputy.name} 不是本级人大的在任代表"]})
-    errors = _check_fields(congress=congress, kind=kind, channel=channel, title=title, content=content,
-                           category=category)
-    if errors:
-        raise Invalid(fields=errors)
-    people = _co_signer_people(congress, lead_deputy, co_signers)
-    district_region = mandate.district.region if mandate.district else congress.region
-    s = Suggestion.objects.create(
-        congress=congress, region_path=congress.region.path, township=_township_of(district_region),
-        kind=kind, channel=channel, title=title.strip(), content=content.strip(), category=category,
-        lead_deputy=lead_deputy, year=today().year, entered_by=actor)
-    now = timezone.now()
-    CoSigner.objects.bulk_create([CoSigner(suggestion=s, person=p, confirmed_at=now) for p in people])
-    audit.record(actor=actor, action="suggestion.create", obj=s,
-                 after={"kind": kind, "channel": channel, "title": s.title, "congress": congress.pk,
-                        "lead_deputy": lead_deputy.pk, "co_signers": [p.pk for p in people],
-                        "entered_by": actor.pk, "paper": True})
+    s = _write(actor=actor, congress=congress, lead=lead_deputy, mandate=mandate, kind=kind, channel=channel,
+               title=title, content=content, category=category, co_signers=co_signers, paper=True)
     s = Suggestion.objects.select_for_update().select_related("congress__region", "lead_deputy").get(pk=s.pk)
     before = audit.snapshot(s, TRACKED)
     what = "议案" if kind == Kind.BILL else "建议"
