@@ -1,0 +1,49 @@
+"""Reply advice on the unit's reply form: the draft is checked (relevance, completeness, reasons when refusing, on
+time) and the gaps are shown as advice; the reply itself is never blocked."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from renda.suggestions.models import Reply, Status
+from tests.suggestions.conftest import calendar_years, world  # noqa: F401  (the suggestions app's fixtures)
+
+
+def post_advice(user, suggestion, text: str):
+    c = Client()
+    c.force_login(user)
+    return c.post(reverse("insights:reply_advice", args=[suggestion.pk]), {"text": text})
+
+
+@pytest.mark.django_db
+def test_a_vague_reply_gets_advice_and_a_complete_one_none(world) -> None:  # noqa: F811
+    s = world.build(Status.HANDLING)
+    vague = post_advice(world.unit_lead, s, "您好，您的建议已收到，我们会认真研究。").content.decode()
+    assert 'data-testid="reply-advice"' in vague and "仅供参考，不影响提交" in vague
+    assert "办理措施" in vague or "受理或转办告知" in vague
+    complete = post_advice(world.unit_lead, s, "关于甲村至镇道路破损的问题，经核实，县交通运输局已安排施工队，"
+                                               "将于2026年6月30日前完成道路修缮。").content.decode()
+    assert 'data-testid="reply-ok"' in complete
+
+
+@pytest.mark.django_db
+def test_the_advice_never_blocks_the_reply(world) -> None:  # noqa: F811
+    s = world.build(Status.HANDLING)
+    page = Client()
+    page.force_login(world.unit_lead)
+    html = page.get(reverse("suggestions:detail", args=[s.pk])).content.decode()
+    assert 'data-testid="insights-reply-advice"' in html  # the check sits in the reply form
+    assert "责任单位" in post_advice(world.unit_lead, s, "已收到，谢谢您的建议。").content.decode()
+    from renda.suggestions import services
+
+    services.suggestion_reply(actor=world.unit_lead, suggestion=s, result_class="A", text="已收到，谢谢您的建议。")
+    assert Reply.objects.filter(suggestion=s, text="已收到，谢谢您的建议。").exists()
+
+
+@pytest.mark.django_db
+def test_only_those_who_see_the_suggestion_get_advice(world) -> None:  # noqa: F811
+    s = world.build(Status.HANDLING)
+    assert post_advice(world.unit_third, s, "已安排施工队，月底前修好。").status_code == 404
+    assert post_advice(world.clerk_b, s, "已安排施工队，月底前修好。").status_code == 404
