@@ -159,6 +159,7 @@ def test_paper_entry_through_the_api_and_the_page(client, world):
         "congress": world.tree.congress_a.pk, "lead_deputy": world.lead.person.pk, "channel": "session",
         "title": "x", "content": "y"}).status_code == 403
     client.force_login(world.clerk_a)
+    assert 'data-testid="paper-entry"' in client.get("/suggestions/").content.decode()
     assert client.get("/suggestions/paper/").status_code == 200
     response = client.post("/suggestions/paper/", {
         "congress": world.tree.congress_a.pk, "lead_deputy": world.lead.person.pk, "kind": "suggestion",
