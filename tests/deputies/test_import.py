@@ -193,6 +193,23 @@ def test_reimport_updates_by_id_number_and_never_duplicates(setup, clerk):
                       "elected_on": "2021-09-20"}]}]
 
 
+
+def test_a_reimport_that_only_moves_a_mandate_audits_the_person_with_no_field_change(setup, clerk):
+    run(setup.congress_a, xlsx([person_row(1, "张三", ID_A, phone="13800138000")]), clerk)
+    zhang = Person.objects.get()
+    moved = run(setup.congress_a, xlsx([person_row(1, "张三", ID_A, phone="13800138000", district="第二选区")]),
+                clerk)
+    assert (moved["created"], moved["updated"], moved["unchanged"]) == (0, 1, 0)
+    mandate = zhang.mandates.get()
+    assert (mandate.district.name, mandate.version) == ("第二选区", 2)
+    zhang.refresh_from_db()
+    assert zhang.version == 1, "the person's own data did not change"
+    summary = AuditEntry.objects.filter(action="roster.import").order_by("-seq").first()
+    assert json.loads(summary.after)["changed_people"] == [{
+        "person": zhang.pk, "before": {}, "after": {},
+        "mandates": [{"id": mandate.pk, "congress": setup.congress_a.pk, "district": mandate.district_id,
+                      "elected_on": "2021-09-20"}]}]
+
 def test_same_id_twice_in_the_file_is_refused_on_both_rows(setup, clerk):
     data = xlsx([person_row(1, "张三", ID_A), person_row(2, "张三", ID_B), person_row(3, "张三", ID_A)])
     result = run(setup.congress_a, data, clerk)
