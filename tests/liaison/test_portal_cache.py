@@ -71,7 +71,11 @@ def test_a_cached_tracking_page_changes_with_its_opinion_and_gives_each_visitor_
     url = f"/portal/track/{format_code(opinion.tracking_code)}/"
     first = Client().get(url).content.decode()
     assert 'data-testid="evaluate-form"' not in first and "垃圾已清运" not in first
+    api = f"/api/v1/public/opinions/{opinion.tracking_code}"
+    assert Client().get(api).json()["reply"] is None
     opinion_services.opinion_reply(actor=liaison.clerk, opinion=opinion, text="垃圾已清运，并安排每日清运。")
+    answered = Client().get(api)
+    assert "垃圾已清运" in answered.json()["reply"]["text"] and answered["Cache-Control"] == "no-store"
 
     visitors = [Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)]
     pages = [v.get(url) for v in visitors]

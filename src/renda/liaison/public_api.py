@@ -255,8 +255,19 @@ def linked_suggestion(opinion: Opinion) -> LinkedSuggestionOut | None:
 
 @router.get("/public/opinions/{tracking_code}", auth=None, response={200: PublicOpinionOut, **PUBLIC_ERRORS})
 @endpoint(public=True)
-def public_opinion_track(request: HttpRequest, tracking_code: str) -> PublicOpinionOut:
-    return public_opinion_out(selectors.public_opinion(normalize_code(tracking_code)))
+def public_opinion_track(request: HttpRequest, tracking_code: str) -> HttpResponse:
+    opinion = selectors.public_opinion(normalize_code(tracking_code))
+
+    def render() -> str:
+        return JSONRenderer().render(request, public_opinion_out(opinion).model_dump(), response_status=200)
+
+    # Cached per version of the opinion (and day: "overdue" moves at midnight), unless a linked suggestion's
+    # answers, which change in another app, are part of it.
+    body = render() if opinion.suggestion_id else public_cache.cached(
+        ("track.json", opinion.pk, opinion.version, timezone.localdate()), render)
+    response = HttpResponse(body, content_type=JSONRenderer.media_type + "; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class EvaluateIn(Schema):
