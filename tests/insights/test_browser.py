@@ -1,5 +1,5 @@
-"""In Chromium: a township clerk registers an opinion; as the text is typed, the proposed category and a similar
-past case (flagged as the same complaint) appear beside the form."""
+"""In Chromium: a township clerk registers an opinion; as the text is typed, the proposed category and the similar
+past cases appear beside the form."""
 
 from __future__ import annotations
 
