@@ -164,7 +164,7 @@ def write_plan(plan: Plan) -> None:
                     | ({"name_initials"} if "name" in plan.person_fields else set()))
     _update_rows(Person, list(plan.changed_people.values()), fields)
     for mandate in plan.new_mandates:
-        mandate.person_id = mandate.person.pk    # the id the person just got
+        mandate.person = mandate.person          # picks up the id the person just got (and keeps the instance)
     Mandate.objects.bulk_create(plan.new_mandates, batch_size=500)
     for mandate in plan.changed_mandates.values():
         mandate.version += 1
@@ -173,7 +173,7 @@ def write_plan(plan: Plan) -> None:
     for chunk in chunks(plan.end_memberships):
         GroupMembership.objects.filter(pk__in=chunk).update(left_on=timezone.localdate())
     for gm in plan.new_memberships:
-        gm.mandate_id = gm.mandate.pk
+        gm.mandate = gm.mandate
     GroupMembership.objects.bulk_create(plan.new_memberships, batch_size=500)
 
 
