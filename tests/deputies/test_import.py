@@ -364,3 +364,24 @@ def test_the_import_runs_the_same_number_of_queries_for_3_or_12_rows(setup, cler
 
     assert Person.objects.filter(phone_hash=crypto.keyed_hash("13900139000")).count() == 15
     assert GroupMembership.objects.filter(left_on__isnull=True, group__name="第一代表小组").count() == 15
+
+
+def test_the_shared_strings_are_read_as_openpyxl_reads_them():
+    """The importer's own shared-strings reader (faster) must give what openpyxl gives: plain text, rich-text runs
+    joined, phonetic guides left out, the x005F_ escape removed, empty strings kept in place."""
+    from openpyxl.reader.strings import read_string_table
+
+    from renda.deputies.importer.workbook import read_shared_strings
+
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{ns}" count="6" uniqueCount="6">'
+           '<si><t>张三</t></si>'
+           '<si><t xml:space="preserve"> 李 四 </t></si>'
+           '<si><r><rPr><b/></rPr><t>王</t></r><r><t>五</t></r></si>'
+           '<si><t>赵六</t><rPh sb="0" eb="2"><t>zhao liu</t></rPh><phoneticPr fontId="1"/></si>'
+           '<si><t/></si>'
+           '<si><t>a_x005F_x000D_b</t></si>'
+           '</sst>').encode()
+    ours = read_shared_strings(io.BytesIO(xml))
+    assert ours == read_string_table(io.BytesIO(xml))
+    assert ours == ["张三", " 李 四 ", "王五", "赵六", "", "a_x000D_b"]
