@@ -22,7 +22,7 @@ from renda.core.errors import DomainError, Invalid, NotFound, Throttled
 from renda.core.scope import get_or_404
 from renda.liaison import public_cache, recurrence, selectors
 from renda.liaison.forms import EvaluateForm, PortalOpinionForm, TrackForm
-from renda.liaison.models import OpinionStatus, Station
+from renda.liaison.models import OpinionStatus, Satisfaction, Station
 from renda.liaison.public_api import linked_suggestion
 from renda.liaison.services import public as public_services
 from renda.liaison.services.opinions import format_code, normalize_code
@@ -197,6 +197,9 @@ def _opinion_ctx(opinion: Any) -> dict[str, Any]:
         "can_evaluate": opinion.status == OpinionStatus.REPLIED,
         "steps": _steps(opinion),
         "suggestion": linked_suggestion(opinion),
+        # the radios are written out in the template: rendering each widget through the form renderer costs
+        # more than the rest of the page
+        "satisfaction_choices": Satisfaction.choices,
     }
 
 
