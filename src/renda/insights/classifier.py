@@ -1,10 +1,11 @@
 """Category and handling-unit suggestions: a linear text classifier learnt from a congress's own labelled history.
 
-Features are TF-IDF words (jieba, see text.py) plus TF-IDF character 1–2-grams of the compact text,
-which keep working when a word is cut differently. The model is a linear SVM whose scores are turned into
-probabilities by sigmoid calibration on 3-fold cross-validation (CalibratedClassifierCV, one final SVM fitted on
-everything), so a "confidence" means what it says: of the suggestions made with confidence ≈ p, about p are right.
-The words shown with a suggestion are the features of the text that pushed the SVM's score of that label up most.
+Features are TF-IDF words (jieba, see text.classifier_words: raw and pre-cut text are prepared the same way) plus
+TF-IDF character 1–2-grams of the words kept, which keep working when a word is cut differently. The model is a
+linear SVM whose scores are turned into probabilities by sigmoid calibration on 3-fold cross-validation
+(CalibratedClassifierCV, one final SVM fitted on everything), so a "confidence" means what it says: of the
+suggestions made with confidence ≈ p, about p are right. The words shown with a suggestion are the features of the
+text that pushed the SVM's score of that label up most.
 
 Nothing is downloaded and no GPU is used; a model is a joblib file of a few megabytes per thousand messages.
 """
@@ -32,7 +33,7 @@ from sklearn.svm import LinearSVC
 from renda.core.errors import DomainError
 from renda.insights import text as textlib
 
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2  # 2: pre-cut text is joined and cut again (text.classifier_words)
 CALIBRATION_FOLDS = 3
 
 
@@ -76,14 +77,12 @@ class TextFeatures:
     max_df: float = 0.5
     userdict: tuple[str, ...] = ()
     max_chars: int | None = 800  # a long letter's topic is in its first paragraphs; the rest only costs time
-    max_word_chars: int | None = 800  # jieba is the slowest step: it may read less than the character n-grams
     words_: TfidfVectorizer | None = None
     chars_: TfidfVectorizer | None = None
     _names: np.ndarray | None = field(default=None, repr=False)
 
     def _prepare(self, texts: Sequence[str]) -> tuple[list[list[str]], list[str]]:
-        pairs = [textlib.words_and_compact(t, userdict=self.userdict, max_chars=self.max_chars,
-                                           max_word_chars=self.max_word_chars) for t in texts]
+        pairs = [textlib.classifier_words(t, userdict=self.userdict, max_chars=self.max_chars) for t in texts]
         return [w for w, _ in pairs], [c for _, c in pairs]
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:

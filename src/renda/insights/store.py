@@ -42,7 +42,10 @@ def load(congress_id: int, kind: str) -> TextClassifier | None:
         hit = _cache.get(path)
         if hit and hit[0] == stamp:
             return hit[1]
-    model = TextClassifier.load(path)
+    try:
+        model = TextClassifier.load(path)
+    except ValueError:  # a model of an older format: no suggestion until the next retraining replaces it
+        return None
     model.features.names()  # build the feature names now, not during the first suggestion
     with _lock:
         _cache[path] = (stamp, model)

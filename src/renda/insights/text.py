@@ -122,6 +122,23 @@ def words_and_compact(text: str, *, userdict: tuple[str, ...] = (), max_chars: i
     return _words(norm[:limit], userdict), _compact(norm)[:max_chars]
 
 
+def joined(norm: str) -> str:
+    """Pre-cut text put back together ("市 西湖 建筑" → "市西湖建筑"); raw text is left as it is."""
+    return _CJK_SPACE_CJK.sub(lambda m: m.group(0)[0], norm) if is_pretokenised(norm) else norm
+
+
+def classifier_words(text: str, *, userdict: tuple[str, ...] = (), max_chars: int | None = None
+                     ) -> tuple[list[str], str]:
+    """The classifier's input, made the same way whether the text arrives raw or already cut by another tool:
+    pre-cut text is joined back and cut again by our jieba, so training on an imported pre-cut archive and
+    classifying what a clerk types give the same words. The character n-grams are taken from the words kept
+    (stop words and punctuation gone), so they do not depend on how the text was cut either."""
+    norm = joined(normalise(text))[:max_chars]
+    kept = [w for w in _tokenizer(userdict).lcut(_DIGITS.sub("0", _NON_WORD.sub(" ", norm)), HMM=False)
+            if w.strip() and w not in STOP_WORDS]
+    return kept, "".join(kept)
+
+
 def _words(norm: str, userdict: tuple[str, ...]) -> list[str]:
     if is_pretokenised(norm):
         pieces = [_DIGITS.sub("0", _NON_WORD.sub("", p)) for p in norm.split(" ")]
