@@ -140,3 +140,13 @@ def test_the_totals_of_a_grouped_call_are_the_same_hand_computed_figures(data, b
     grouped = _stats(data.clerk_a, f"&by={by}")
     assert grouped["totals"] == plain and plain["admitted"] == 9 and plain["reply_rate"] == 75.0
     assert sum(g["admitted"] for g in grouped["groups"]) == 9
+
+
+def test_the_stats_answer_has_exactly_the_documented_schema(data):
+    """The answer is rendered without pydantic (speed), so check it against StatsOut here."""
+    from renda.suggestions.api import StatsOut
+
+    for query in ("", "&by=unit", "&by=township"):
+        body = _stats(data.county_clerk, query)
+        assert StatsOut.model_validate(body).model_dump(mode="json") == body
+        assert set(body) == set(StatsOut.model_fields)
