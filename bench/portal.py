@@ -2,7 +2,7 @@
 reception days), the schedule API and tracking pages — on SQLite and on PostgreSQL.
 
     python -m bench portal [--database sqlite|postgres://postgres@127.0.0.1:5432/renda_bench_portal]
-                           [--clients 200] [--duration 30] [--think 1.0] [--workers 4] [--threads 8]
+                           [--clients 200] [--duration 30] [--think 1.0] [--workers 2] [--threads 8]
                            [--townships 10] [--villages 10] [--opinions 3000] [--json out.json]
 
 What it does (a PostgreSQL database named here is dropped and created afresh, its name must start with
@@ -10,7 +10,10 @@ renda_bench; SQLite uses a fresh file under bench/out/portal/):
 1. seeds a county with N townships, each with a central station and a village station per village, deputies
    assigned to every station, a reception schedule per station (the four rules of DOMAIN.md §4 in turn) with a
    holiday moved, duties for the coming 30 days, and M opinions in every state with their tracking codes;
-2. starts gunicorn (gthread workers) on 127.0.0.1 with production settings (no RENDA_TESTING, DEBUG off);
+2. starts gunicorn (gthread workers) on 127.0.0.1 with production settings (no RENDA_TESTING, DEBUG off): by
+   default 2 workers (one per core: each runs Python under its own GIL, and a third would only take turns with the
+   load generator and the database) of 8 threads (a thread waiting on the database or the socket lets another
+   run); every worker keeps its own local-memory cache unless REDIS_URL is set;
 3. runs C clients for D seconds. Each client keeps one keep-alive connection and loops: pick one of the four
    requests below at random, send it, wait an exponentially distributed think time (mean --think seconds;
    0 = closed loop, as fast as the server answers) — a phone user reading a page between clicks:
