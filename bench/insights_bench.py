@@ -1,11 +1,21 @@
-"""Speed and memory of the category classifier on raw text (the figures of docs/insights.md).
+"""Speed and memory of the category classifier on raw text, and of the form assistant's endpoint (docs/insights.md).
 
-    .venv/bin/python bench/insights_bench.py [--data ../shared/datasets/tipdm2020] [--n 10000]
+    bin/bench insights_bench [--data ../shared/datasets/tipdm2020] [--n 10000] [--part engine|endpoint|all]
+        [--db sqlite|postgres://postgres@127.0.0.1:5432/bench_insights] [--opinions 3000] [--requests 100]
+
+engine:
 
 Training set: the labelled TipDM 2020 messages with their spaces removed, so that jieba has to cut every one of them
 as it would a raw message, repeated until there are --n. Classification: the raw 留言主题 + 留言详情 of 附件2 示例数据
 and 附件4 (3,267 messages). Wall-clock and CPU seconds are both printed: on a shared machine the CPU figure is the
 one to compare with a target.
+
+endpoint: a benchmark database (an SQLite file under bench/out, or a PostgreSQL database named bench_…, created
+afresh and dropped afterwards) with one township congress whose --opinions opinions carry the raw TipDM texts
+and their categories; the category model is trained from them through services.model_train (the registered
+history sources), then the clerk's assistant (POST /insights/assist/) is called --requests times in one process
+with new texts (附件4, not in the history), as htmx does while the clerk types. Printed: the first call (cold:
+the similar-case index of the clerk's scope is built), then p50/p95 of the warm calls and the queries per call.
 """
 
 from __future__ import annotations
@@ -21,9 +31,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from renda.insights import text as textlib
 from renda.insights.classifier import TextClassifier, train
+
+DEFAULT_DATA = str(Path(__file__).resolve().parents[2] / "shared/datasets/tipdm2020")
+OUT = Path(__file__).resolve().parent / "out"
 
 
 def rows(path: Path) -> list[dict[str, str]]:
@@ -37,11 +51,7 @@ def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     return out, time.perf_counter() - w, time.process_time() - c
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "shared/datasets/tipdm2020"))
-    parser.add_argument("--n", type=int, default=10000)
-    args = parser.parse_args()
+def engine(args: argparse.Namespace) -> None:
     data = Path(args.data)
     labelled = rows(data / "附件2_训练集_分词_一级标签.csv")
     texts = [r["分词文本"].replace(" ", "") for r in labelled]
@@ -84,5 +94,122 @@ def main() -> None:
           f"load average {os.getloadavg()[0]:.1f} at end")
 
 
+
+def _seed(data: Path, n: int) -> tuple[object, object, list[str]]:
+    """Regions, one township congress, its clerk and station, n opinions with categories; new texts to type."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from renda.accounts.models import User
+    from renda.core.roles import Role
+    from renda.liaison.models import Opinion, Station
+    from renda.organizations.models import Congress, Region
+    from renda.organizations.services import congress_setting_set
+
+    def region(name: str, level: str, parent: Region | None = None) -> Region:
+        r = Region.objects.create(name=name, level=level, parent=parent)
+        r.path = f"{parent.path if parent else '/'}{r.pk}/"
+        r.save(update_fields=["path"])
+        return r
+
+    province = region("基准省", "province")
+    county = region("基准县", "county", region("基准市", "city", province))
+    town, other = region("甲镇", "township", county), region("乙镇", "township", county)
+    congress = Congress.objects.create(region=town, name="甲镇人民代表大会")
+    Congress.objects.create(region=other, name="乙镇人民代表大会")
+    clerk = User.objects.create(username="bench_clerk", role=Role.TOWNSHIP_STAFF, region=town)
+    station = Station.objects.create(name="甲镇中心联络站", kind="central", region=town, congress=congress,
+                                     address="甲镇")
+    labelled = rows(data / "附件2_示例数据_原文_一级标签.csv")
+    pretok = rows(data / "附件2_训练集_分词_一级标签.csv")
+    items = [(r["留言主题"] + " " + r["留言详情"], r["一级标签"]) for r in labelled]
+    items += [(r["分词文本"].replace(" ", ""), r["一级标签"]) for r in pretok]
+    # the data's own seven categories become the congress's list (议题分类)
+    congress_setting_set(actor=None, congress=congress, key="org.categories",
+                         raw=",".join(sorted({label for _, label in items})))
+    now = timezone.now()
+    Opinion.objects.bulk_create([
+        Opinion(tracking_code=f"B{i:015d}", congress=congress, region=town if i % 5 else other, station=station,
+                channel="reception", category=label, content=text[:2000], status="accepted",
+                received_at=now - dt.timedelta(hours=i), deadline=(now + dt.timedelta(days=15)).date())
+        for i, (text, label) in enumerate(items[:n])], batch_size=500)
+    typed = [r["留言主题"] + " " + r["留言详情"][:200] for r in rows(data / "附件4_留言_答复意见.csv")]
+    return congress, clerk, typed
+
+
+def endpoint(args: argparse.Namespace) -> None:
+    from bench.common import count_queries, drop_database, fresh_database, machine, setup_django, summary_ms
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{OUT / 'insights.sqlite3'}" if args.db == "sqlite" else args.db
+    fresh_database(url)
+    setup_django(url, str(OUT / "insights-data"))
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from renda.insights import services
+
+    try:
+        call_command("migrate", verbosity=0)
+        print(f"endpoint · {machine()} · {connection.vendor} · load average {os.getloadavg()[0]:.1f}", flush=True)
+        congress, clerk, typed = _seed(Path(args.data), args.opinions)
+        _, w, c = timed(services.model_train, actor=None, congress=congress, kind="category")
+        print(f"  model_train from {args.opinions} opinions (history sources): wall {w:.1f} s, CPU {c:.1f} s")
+        client = Client()
+        client.force_login(clerk)
+        path = reverse("insights:assist")
+
+        def call(text: str) -> int:
+            response = client.post(path, {"content": text, "insights_congress": congress.pk})
+            assert response.status_code == 200 and b"insights-proposal" in response.content, response.status_code
+            return response.status_code
+
+        _, cold, _ = timed(call, typed[0])
+        print(f"  first call (cold: the scope's similar-case index is built): {cold * 1000:.0f} ms")
+        samples, cpu, queries = [], [], 0
+        for text in typed[1:args.requests + 1]:
+            start, start_cpu = time.perf_counter(), time.process_time()
+            queries, _ = count_queries(lambda t=text: call(t))  # type: ignore[misc]
+            samples.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+        print(f"  warm calls (model and index kept in the process): {summary_ms(samples)}; {queries} queries each")
+        print(f"  CPU time of the same calls: {summary_ms(cpu)}")
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for text in typed[1:21]:
+                call(text)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        print(f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
+              f"load average {os.getloadavg()[0]:.1f} at end", flush=True)
+    finally:
+        connection.close()
+        drop_database(url)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench insights_bench")
+    parser.add_argument("--data", default=DEFAULT_DATA)
+    parser.add_argument("--n", type=int, default=10000, help="engine: training messages")
+    parser.add_argument("--part", choices=["engine", "endpoint", "all"], default="all")
+    parser.add_argument("--db", default="sqlite", help="endpoint: sqlite, or a PostgreSQL URL of a bench_ database")
+    parser.add_argument("--opinions", type=int, default=3000, help="endpoint: opinions in the history")
+    parser.add_argument("--requests", type=int, default=100, help="endpoint: calls measured")
+    parser.add_argument("--profile", action="store_true", help="endpoint: print a profile of 20 warm calls")
+    args = parser.parse_args(argv)
+    if args.part in ("engine", "all"):
+        engine(args)
+    if args.part in ("endpoint", "all"):
+        endpoint(args)
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
