@@ -207,3 +207,20 @@ def test_a_clerk_cannot_convert_another_townships_opinions(world) -> None:
     assert response.status_code == 302
     assert not Opinion.objects.filter(pk__in=[o.pk for o in group], suggestion__isnull=False).exists()
     assert not AuditEntry.objects.filter(action="opinion.to_suggestion").exists()
+
+
+@pytest.mark.django_db
+def test_a_deputy_sees_their_own_earlier_suggestion_but_not_the_one_being_edited(world) -> None:
+    from renda.suggestions import services as suggestion_services
+
+    deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
+    text = "甲村小学门口车速过快，建议增设减速带和人行横道"
+    s = suggestion_services.suggestion_create(actor=deputy, congress=world.tree.congress_a, kind="suggestion",
+                                              channel="recess", title="增设减速带", content=text,
+                                              category="城建交通", co_signers=[])
+    link = reverse("suggestions:detail", args=[s.pk])
+    again = assist(deputy, title="增设减速带", content=text, congress=world.tree.congress_a.pk)
+    assert link in again and 'data-testid="near-duplicate"' in again
+    editing = assist(deputy, title="增设减速带", content=text, insights_congress=world.tree.congress_a.pk,
+                     insights_exclude=s.pk)
+    assert link not in editing

@@ -71,7 +71,7 @@ def assist(request: HttpRequest) -> HttpResponse:
     category = services.suggest(congress=congress, kind="category", text=text)
     unit = services.suggest(congress=congress, kind="unit", text=text)
     names = _unit_names(unit)
-    exclude = {data["insights_exclude"]} if data.get("insights_exclude") else set()
+    exclude: set[str | int] = {f"suggestion:{data['insights_exclude']}"} if data.get("insights_exclude") else set()
     index = history.scoped_index(user=user, congress=congress)
     threshold = congress_setting(congress, "insights.near_duplicate_threshold") / 100
     similar = index.query(text, k=SIMILAR_K, near_duplicate_threshold=threshold, exclude=exclude)
