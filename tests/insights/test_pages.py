@@ -224,3 +224,13 @@ def test_a_deputy_sees_their_own_earlier_suggestion_but_not_the_one_being_edited
     editing = assist(deputy, title="增设减速带", content=text, insights_congress=world.tree.congress_a.pk,
                      insights_exclude=s.pk)
     assert link not in editing
+
+
+@pytest.mark.django_db
+def test_the_handling_unit_is_proposed_from_the_units_opinions_were_assigned_to(world) -> None:
+    tree = world.tree
+    Opinion.objects.filter(category="城建交通").update(unit=tree.unit_county)  # 县交通运输局
+    Opinion.objects.exclude(category="城建交通").update(unit=tree.unit_other)  # 县教育局
+    assert jobs.retrain_congress.call(tree.congress_a.pk, "unit") is True
+    html = assist(world.clerk, content="石桥村道路坑洼，路灯不亮，晚上出行很危险", insights_congress=tree.congress_a.pk)
+    assert "建议承办单位：县交通运输局" in html
