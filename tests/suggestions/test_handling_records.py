@@ -92,7 +92,9 @@ def test_merge_from_the_page(client, world):
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.merged_into_id == primary.pk
-    assert primary.number in client.get(f"/suggestions/{member.pk}/").content.decode()
+    member_page = client.get(f"/suggestions/{member.pk}/").content.decode()
+    assert primary.number in member_page and 'data-testid="form-merge"' not in member_page
+    assert 'data-testid="merged-members"' in client.get(f"/suggestions/{primary.pk}/").content.decode()
 
 
 # --- paper entry (代录) -------------------------------------------------------------------------------------

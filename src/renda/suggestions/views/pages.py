@@ -133,6 +133,8 @@ def suggestion_paper(request: HttpRequest) -> HttpResponse:
 def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
     actions = selectors.actions_for(user, s)
     # one form per event on the page: ids carry the event so that they stay unique
+    if s.merged_into_id:  # a member handled with its primary cannot itself take others in
+        actions = [a for a in actions if a != "merge"]
     forms = {event: ACTION_FORMS[event](suggestion=s, auto_id=f"{event}_%s") for event in actions
              if event in ACTION_FORMS}
     show_units = user.role in STAFF_ROLES or user.role == Role.UNIT_USER
