@@ -5,6 +5,7 @@ assignment letter as .docx. Also the reply letter of a reply (PDF/DOCX, multipar
 from datetime import date
 from typing import Any, Literal
 
+from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import File, Router, Schema, UploadedFile
 from ninja import Status as HttpStatus
@@ -13,11 +14,13 @@ from renda.api.schemas import ERRORS, Error
 from renda.core.access import endpoint
 from renda.core.errors import Invalid, NotFound
 from renda.core.roles import Role
+from renda.core.scope import get_or_404
 from renda.deputies.models import Person
 from renda.organizations.models import Congress
 from renda.suggestions import selectors, services, stats
 from renda.suggestions.api_schemas import SuggestionDetailOut, detail_out
 from renda.suggestions.documents import assignment_letter_docx, supervision_card_docx
+from renda.suggestions.models import SupervisionProgress
 from renda.suggestions.services import supervision as sup
 
 router = Router(tags=["suggestions"])
@@ -72,20 +75,25 @@ class SupervisionOut(Schema):
 
 
 def card_out(card: Any) -> SupervisionCardOut:
+    """A card with its entries (prefetched by `_with_entries`, so a list is a fixed number of queries)."""
     s = card.suggestion
     entries = [SupervisionEntryOut(kind=e.kind, text=e.text, recorded_on=e.recorded_on,
-                        recorded_by=str(e.recorded_by) if e.recorded_by else None)
-               for e in card.entries.select_related("recorded_by")]
+                                   recorded_by=str(e.recorded_by) if e.recorded_by else None)
+               for e in card.entries.all()]
     return SupervisionCardOut(
         id=card.pk, suggestion=s.pk, number=s.number, title=s.title, year=card.year, status=s.status,
-                   lead_unit=s.lead_unit.name if s.lead_unit else None, leader=card.leader.name,
-                   leader_post=card.leader_post, responsibility=card.responsibility,
-                   requirements=card.requirements, deadline=card.deadline, meeting=card.meeting_id,
-                   entries=entries, version=card.version)
+        lead_unit=s.lead_unit.name if s.lead_unit else None, leader=card.leader.name,
+        leader_post=card.leader_post, responsibility=card.responsibility, requirements=card.requirements,
+        deadline=card.deadline, meeting=card.meeting_id, entries=entries, version=card.version)
+
+
+def _with_entries(qs: Any) -> Any:
+    return qs.prefetch_related(Prefetch("entries", queryset=SupervisionProgress.objects.select_related(
+        "recorded_by").order_by("recorded_on", "id")))
 
 
 def _card(request: HttpRequest, card_id: int) -> Any:
-    return selectors.access_card_by_id(user=request.user, card_id=card_id)
+    return get_or_404(_with_entries(selectors.supervision_cards(user=request.user)), pk=card_id)
 
 
 @router.get("/suggestions/supervision/cards", response={200: SupervisionOut, **ERRORS})
@@ -96,7 +104,7 @@ def supervision_list(request: HttpRequest, year: int | None = None) -> Supervisi
     year = year or services.today().year
     congress = Congress.objects.filter(region_id=user.region_id).first()
     share = sup.key_share(admitted=stats.admitted(selectors.visible(user=user), None), congress=congress, year=year)
-    cards = selectors.supervision_cards(user=user, year=year).order_by("suggestion__number")
+    cards = _with_entries(selectors.supervision_cards(user=user, year=year)).order_by("suggestion__number")
     return SupervisionOut(year=year, share=KeyShareOut(**share), cards=[card_out(c) for c in cards])
 
 
