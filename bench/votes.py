@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, fresh_database, machine, percentile
+from bench.common import ROOT, drop_database, fresh_database, machine, percentile
 from bench.http import Connection
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/renda_bench_votes"
@@ -319,6 +319,34 @@ def service_only(n: int, *, threads: int) -> dict[str, Any]:
             "p50_ms": round(percentile(ms, 50), 1), "p95_ms": round(percentile(ms, 95), 1)}
 
 
+def statements_per_request(s: Seed) -> dict[str, Any]:
+    """What one request costs the database, in-process (Django's test client, the server's settings): the SQL of
+    one floor request and of one ballot, counted and listed."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from renda.accounts.models import User
+    from renda.meetings import services
+    from renda.meetings.models import Meeting
+
+    clerk = User.objects.get(username="clerk")
+    vote = services.vote_open(actor=clerk, vote=services.vote_create(
+        actor=clerk, meeting=Meeting.objects.get(pk=s.meeting), title="语句计数", secret=True))
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {s.tokens[0]}")
+    out: dict[str, Any] = {}
+    for name, path in (("floor", "/api/v1/ballots/ping"), ("ballot", f"/api/v1/votes/{vote.pk}/ballots")):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(path, data=b'{"choice":"yes"}', content_type="application/json")
+        assert response.status_code == 200, response.content
+        sql = [" ".join(q["sql"].split())[:90] for q in queries.captured_queries]
+        out[name] = {"statements": len(sql),
+                     "writes": sum(1 for q in sql if q.split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE", "WITH")),
+                     "sql": sql}
+    services.vote_close(actor=clerk, vote=vote)
+    return out
+
+
 def report(out: dict[str, Any]) -> None:
     d, f, c, fc = out["session_day"], out["floor_open_loop"], out["capacity"], out["floor_closed_loop"]
     print(f"machine: {out['machine']}; server: gunicorn gthread {out['workers']}×{out['threads']}, "
@@ -337,6 +365,10 @@ def report(out: dict[str, Any]) -> None:
     so = out["service_only"]
     print(f"ballot service alone ({so['threads']} threads, no HTTP): {so['per_s']} ballots/s, "
           f"p50 {so['p50_ms']} ms, p95 {so['p95_ms']} ms")
+    for name, st in out["statements"].items():
+        print(f"{name}: {st['statements']} statements, {st['writes']} writes per request")
+        for line in st["sql"]:
+            print(f"    {line}")
     print(f"checks: {out['checks']}")
     targets = {"zero errors": d["errors"] == 0 and c["errors"] == 0, "tally exact": out["tally_exact"],
                "p95 < 500 ms": d["p95_ms"] < 500, "vote ≥ half the floor": out["vote_to_floor_throughput"] >= 0.5}
@@ -353,6 +385,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     args = parser.parse_args(argv)
 
     data_dir = ROOT / "bench" / "out" / "votes"
@@ -378,10 +411,14 @@ def main(argv: list[str]) -> int:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     out["checks"] = verify(s)
+    out["statements"] = statements_per_request(s)
     out["service_only"] = service_only(args.deputies, threads=16)
     out.update(machine=machine(), workers=args.workers, threads=args.threads, connections=args.connections,
                deputies=args.deputies, window=args.window, postgres=connection.pg_version)
     report(out)
+    if not args.keep:
+        connection.close()
+        drop_database(args.database)
     if args.json:
         Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0

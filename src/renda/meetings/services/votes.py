@@ -86,7 +86,8 @@ def receipt_hash(vote_id: int, code: str) -> str:
 
 
 def new_receipt(vote_id: int, round_number: int = 1) -> Receipt:
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(16))
+    bits = int.from_bytes(secrets.token_bytes(10))  # 80 random bits: 16 characters of 5 bits (32 letters)
+    raw = "".join(RECEIPT_ALPHABET[(bits >> (5 * i)) & 31] for i in range(16))
     code = "-".join(raw[i:i + 4] for i in range(0, 16, 4))
     return Receipt(code=code, hash=receipt_hash(vote_id, code), round=round_number)
 
@@ -171,6 +172,13 @@ def _check_quorum(meeting: Meeting, *, members: int, present: int) -> None:
 
 # --- cast ---------------------------------------------------------------------------------------------------
 
+_ROUND_COLUMNS = ("id", "meeting_id", "kind", "mode", "title", "secret", "round", "seats", "status", "closes_at")
+_LOCK_ROUND = """
+SELECT id, meeting_id, kind, mode, title, secret, round, seats, status, closes_at
+FROM meetings_vote WHERE id = %s FOR KEY SHARE
+"""
+
+
 def _lock_open_round(vote: Vote | int) -> Vote:
     """Read the round under a shared row lock: many ballots go in side by side, while closing (which takes the
     row FOR UPDATE) waits for those in flight and is waited on by those that come after — so no ballot can land
@@ -181,8 +189,11 @@ def _lock_open_round(vote: Vote | int) -> Vote:
     round already locked by this transaction and wait for nothing."""
     pk = vote if isinstance(vote, int) else vote.pk
     if connection.vendor == "postgresql":
-        rows = list(Vote.objects.raw("SELECT * FROM meetings_vote WHERE id = %s FOR KEY SHARE", [pk]))
-        current = rows[0] if rows else None
+        with connection.cursor() as cursor:
+            cursor.execute(_LOCK_ROUND, [pk])
+            row = cursor.fetchone()
+        # A read-only snapshot of the columns a ballot needs (never saved): cheaper than a model query's machinery.
+        current = Vote(**dict(zip(_ROUND_COLUMNS, row, strict=True))) if row else None
     else:
         current = Vote.objects.filter(pk=pk).first()
     if current is None or current.status != VoteStatus.OPEN:
