@@ -77,6 +77,10 @@ def test_a_read_receipt_is_written_once_audited_and_listed_for_the_clerk(tree):
     entries = AuditEntry.objects.filter(action="notice.read")
     assert entries.count() == 1 and json.loads(entries[0].after)["person"] == h.deputies[1].pk
     assert reader.get(f"/api/v1/notices/{notice.pk}").json()["read_at"] == first.json()["read_at"]
+    assert reader.get(f"/api/v1/meetings/{h.meeting.pk}/notices").json()["items"][0]["read_at"] == \
+        first.json()["read_at"]
+    other_member = api_client(h.user(h.deputies[0]))
+    assert other_member.get(f"/api/v1/meetings/{h.meeting.pk}/notices").json()["items"][0]["read_at"] is None
 
     staff = api_client(h.clerk)
     listing = staff.get(f"/api/v1/notices/{notice.pk}/receipts").json()

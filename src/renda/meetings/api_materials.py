@@ -15,7 +15,7 @@ from renda.core.access import endpoint
 from renda.core.errors import Invalid
 from renda.core.roles import Role
 from renda.meetings import selectors, services
-from renda.meetings.models import AgendaItem, Document, Notice
+from renda.meetings.models import AgendaItem, Document, Notice, NoticeReceipt
 
 router = Router(tags=["meetings"])
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
@@ -87,13 +87,18 @@ class NoticeOut(Schema):
     read_at: datetime | None = Field(description="when the calling deputy first read it; null if not (or staff)")
 
 
-def notice_out(n: Notice, user: Any) -> NoticeOut:
+def _reader(user: Any) -> int | None:
+    """The person whose receipts a caller sees: a deputy's own; staff have none."""
+    return None if selectors.is_staff(user) else getattr(user, "person_id", None)
+
+
+def notice_out(n: Notice, user: Any, mine: dict[int, datetime] | None = None) -> NoticeOut:
     read = getattr(n, "read_n", None)
-    mine = None
-    if getattr(user, "person_id", None) and not selectors.is_staff(user):
-        mine = n.receipts.filter(person_id=user.person_id).values_list("read_at", flat=True).first()
+    person_id = _reader(user)
+    if mine is None and person_id is not None:
+        mine = dict(n.receipts.filter(person_id=person_id).values_list("notice_id", "read_at"))
     return NoticeOut(id=n.pk, meeting=n.meeting_id, title=n.title, body=n.body, published_at=n.published_at,
-                     read=n.receipts.count() if read is None else read, read_at=mine)
+                     read=n.receipts.count() if read is None else read, read_at=(mine or {}).get(n.pk))
 
 
 @router.get("/meetings/{meeting_id}/notices", response={200: Page[NoticeOut], **ERRORS})
@@ -102,7 +107,10 @@ def notice_list(request: HttpRequest, meeting_id: int, params: Query[PageParams]
     meeting = selectors.access_meeting_by_id(user=request.user, meeting_id=meeting_id)
     qs = Notice.objects.filter(meeting=meeting).annotate(read_n=Count("receipts")).order_by("-published_at", "-id")
     items, count = paginate(qs, params)
-    return {"items": [notice_out(n, request.user) for n in items], "count": count}
+    person_id = _reader(request.user)
+    mine = dict(NoticeReceipt.objects.filter(notice__in=items, person_id=person_id).values_list(
+        "notice_id", "read_at")) if person_id is not None else {}
+    return {"items": [notice_out(n, request.user, mine) for n in items], "count": count}
 
 
 @router.post("/meetings/{meeting_id}/notices", response={200: NoticeOut, **ERRORS, 409: Error})
