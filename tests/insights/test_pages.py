@@ -149,6 +149,9 @@ def test_the_forms_carry_the_assistant(world) -> None:
     page = client_for(world.clerk).get(reverse("liaison:opinion_new", args=[world.central.pk])).content.decode()
     assert 'data-testid="insights-assist"' in page and reverse("insights:assist") in page
     assert f'"insights_congress": "{world.tree.congress_a.pk}"' in page
+    deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
+    form = client_for(deputy).get(reverse("suggestions:new")).content.decode()
+    assert 'data-testid="insights-assist"' in form and "hx-vals" not in form  # the form's own congress field
 
 
 @pytest.mark.django_db
