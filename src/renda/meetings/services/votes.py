@@ -206,12 +206,14 @@ def _lock_open_round(vote: Vote | int) -> Vote:
 
 
 # One statement admits the voter: frozen on the round's list, signed in, and not yet voted — the last by the
-# unique (vote, person) of the row it inserts, so a second ballot fails whatever the timing.
+# unique (vote, person) of the row it inserts, so a second ballot fails whatever the timing. The sign-in is read
+# by its unique (meeting, person) key and compared after: asked with the status inside, PostgreSQL may walk the
+# (meeting, status) index through every present member instead.
 _ADMIT = """
 INSERT INTO meetings_participation (vote_id, person_id)
 SELECT %s, %s
 WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_id = %s)
-  AND EXISTS (SELECT 1 FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s AND status = %s)
+  AND (SELECT status FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s) = %s
 """
 # PostgreSQL: the participation and the ballot in one statement — the ballot is stored only if the voter was
 # admitted (the same conditions as _ADMIT); SQLite has no data-modifying WITH, so it runs _ADMIT, then an INSERT.
@@ -221,7 +223,7 @@ WITH admitted AS (
   INSERT INTO meetings_participation (vote_id, person_id)
   SELECT %s, %s
   WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_id = %s)
-    AND EXISTS (SELECT 1 FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s AND status = %s)
+    AND (SELECT status FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s) = %s
   RETURNING vote_id)
 INSERT INTO meetings_secretballot (id, vote_id, choice, receipt_hash) SELECT %s, vote_id, %s, %s FROM admitted
 """,
@@ -230,7 +232,7 @@ WITH admitted AS (
   INSERT INTO meetings_participation (vote_id, person_id)
   SELECT %s, %s
   WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_id = %s)
-    AND EXISTS (SELECT 1 FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s AND status = %s)
+    AND (SELECT status FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s) = %s
   RETURNING vote_id)
 INSERT INTO meetings_namedballot (vote_id, person_id, choice, cast_at, receipt_hash)
 SELECT vote_id, %s, %s, %s, %s FROM admitted
