@@ -142,7 +142,6 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock at BEGIN so two writers
         # queue on busy_timeout instead of failing half-way through a transaction.
@@ -160,7 +159,10 @@ if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's default of 300 entries is culled by a third whenever it is exceeded: the portal's per-station and
+    # per-opinion pages alone pass that in a county, and the culling then throws out the hot station pages.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("RENDA_LOCAL_CACHE_ENTRIES", "20000"))}}}
 
 # --- authentication (等保 2.0 level 3) ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
