@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -68,6 +69,32 @@ def drop_database(url: str) -> None:
             raise SystemExit(f"refusing to drop {name!r}")
         with psycopg.connect(base.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def server_env(url: str, data_dir: Path) -> dict[str, str]:
+    """The environment of a benchmark's gunicorn: production settings (no RENDA_TESTING, DEBUG off) with keys made
+    for this run."""
+    import base64
+    import secrets
+
+    env = dict(os.environ)
+    env.pop("RENDA_TESTING", None)
+    env.update({
+        "DATABASE_URL": url, "RENDA_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "renda.settings",
+        "RENDA_SECRET_KEY": secrets.token_urlsafe(40), "RENDA_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "RENDA_FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "RENDA_HASH_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "RENDA_DEBUG": "0", "PYTHONPATH": str(ROOT / "src"),
+    })
+    return env
+
+
+def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    """gunicorn with gthread workers on loopback, in its own session (killed as a group at the end)."""
+    cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "renda.wsgi:application", "--bind", f"127.0.0.1:{port}",
+           "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+           "--keep-alive", "30", "--log-level", "warning", "--backlog", "2048"]
+    return subprocess.Popen(cmd, env=env, cwd=str(ROOT), start_new_session=True)
 
 
 def percentile(values: list[float], p: float) -> float:

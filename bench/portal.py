@@ -35,17 +35,15 @@ import asyncio
 import json
 import os
 import random
-import secrets
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, fresh_database, machine, percentile
+from bench.common import ROOT, fresh_database, machine, percentile, server_env, start_server
 from bench.http import Connection
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/renda_bench_portal"
@@ -214,28 +212,6 @@ def prepare_database(database: str, data_dir: Path) -> str:
         return f"sqlite:///{path}"
     fresh_database(database)
     return database
-
-
-def server_env(url: str, data_dir: Path) -> dict[str, str]:
-    import base64
-
-    env = dict(os.environ)
-    env.pop("RENDA_TESTING", None)
-    env.update({
-        "DATABASE_URL": url, "RENDA_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "renda.settings",
-        "RENDA_SECRET_KEY": secrets.token_urlsafe(40), "RENDA_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "RENDA_FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "RENDA_HASH_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "RENDA_DEBUG": "0", "PYTHONPATH": str(ROOT / "src"),
-    })
-    return env
-
-
-def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "renda.wsgi:application", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-           "--keep-alive", "30", "--log-level", "warning", "--backlog", "2048"]
-    return subprocess.Popen(cmd, env=env, cwd=str(ROOT), start_new_session=True)
 
 
 async def wait_ready(port: int, path: str, deadline_s: float = 60) -> None:

@@ -27,20 +27,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import os
 import secrets
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, drop_database, fresh_database, machine, percentile
+from bench.common import ROOT, drop_database, fresh_database, machine, percentile, server_env, start_server
 from bench.http import Connection
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/renda_bench_votes"
@@ -114,19 +112,6 @@ async def drive(host: str, port: int, jobs: list[tuple[str, str, bytes | None]],
 
 # --- the database and the server ----------------------------------------------------------------------------
 
-def server_env(url: str, data_dir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("RENDA_TESTING", None)
-    env.update({
-        "DATABASE_URL": url, "RENDA_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "renda.settings",
-        "RENDA_SECRET_KEY": secrets.token_urlsafe(40), "RENDA_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "RENDA_FIELD_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "RENDA_HASH_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-        "RENDA_DEBUG": "0", "PYTHONPATH": str(ROOT / "src"),
-    })
-    return env
-
-
 @dataclass
 class Seed:
     tokens: list[str]
@@ -189,13 +174,6 @@ def seed(n: int) -> Seed:
     capacity = services.vote_create(actor=clerk, meeting=meeting, title="关于预算的决议", secret=True)
     return Seed(tokens=raws, clerk_token=clerk_raw, day_vote=day.pk, capacity_vote=capacity.pk,
                 display_token=meeting.display_token, meeting=meeting.pk)
-
-
-def start_server(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
-    cmd = [str(ROOT / ".venv" / "bin" / "gunicorn"), "renda.wsgi:application", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-           "--keep-alive", "30", "--log-level", "warning", "--backlog", "2048"]
-    return subprocess.Popen(cmd, env=env, cwd=str(ROOT), start_new_session=True)
 
 
 async def wait_ready(port: int, token: str, deadline_s: float = 60) -> None:
