@@ -216,28 +216,16 @@ WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_
   AND (SELECT status FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s) = %s
 """
 # PostgreSQL: the participation and the ballot in one statement — the ballot is stored only if the voter was
-# admitted (the same conditions as _ADMIT); SQLite has no data-modifying WITH, so it runs _ADMIT, then an INSERT.
-_ADMIT_AND_STORE = {
-    True: """
-WITH admitted AS (
-  INSERT INTO meetings_participation (vote_id, person_id)
-  SELECT %s, %s
-  WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_id = %s)
-    AND (SELECT status FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s) = %s
-  RETURNING vote_id)
-INSERT INTO meetings_secretballot (id, vote_id, choice, receipt_hash) SELECT %s, vote_id, %s, %s FROM admitted
-""",
-    False: """
-WITH admitted AS (
-  INSERT INTO meetings_participation (vote_id, person_id)
-  SELECT %s, %s
-  WHERE EXISTS (SELECT 1 FROM meetings_voteeligible WHERE vote_id = %s AND person_id = %s)
-    AND (SELECT status FROM meetings_attendance WHERE meeting_id = %s AND person_id = %s) = %s
-  RETURNING vote_id)
-INSERT INTO meetings_namedballot (vote_id, person_id, choice, cast_at, receipt_hash)
-SELECT vote_id, %s, %s, %s, %s FROM admitted
-""",
+# admitted (by _ADMIT itself); SQLite has no data-modifying WITH, so it runs _ADMIT, then an INSERT.
+_ADMITTED = "WITH admitted AS (" + _ADMIT + "RETURNING vote_id)\n"
+_STORE = {
+    True: "INSERT INTO meetings_secretballot (id, vote_id, choice, receipt_hash) "
+          "SELECT %s, vote_id, %s, %s FROM admitted",
+    False: "INSERT INTO meetings_namedballot (vote_id, person_id, choice, cast_at, receipt_hash) "
+           "SELECT vote_id, %s, %s, %s, %s FROM admitted",
 }
+# constant SQL joined from constants; every value is a bound parameter
+_ADMIT_AND_STORE = {secret: _ADMITTED + store for secret, store in _STORE.items()}
 
 
 def _admit_args(vote: Vote, person: Any) -> list[Any]:
