@@ -51,3 +51,13 @@ def gender_of(value: str) -> str:
 
 def phone_number(rng: random.Random) -> str:
     return rng.choice(PHONE_PREFIXES) + f"{rng.randint(0, 99_999_999):08d}"
+
+
+def unique_username(base: str, taken: set[str]) -> str:
+    """`base`, or base2, base3 … when taken (namesakes in the order they come); the chosen name joins `taken`."""
+    username, n = base, 1
+    while username in taken:
+        n += 1
+        username = f"{base}{n}"
+    taken.add(username)
+    return username

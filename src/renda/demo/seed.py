@@ -35,6 +35,7 @@ from renda.organizations.models import Body, BodyMember, Congress, HandlingUnit,
 
 from . import names
 from . import org as org_builder
+from .identity import unique_username
 from .people import ELECTION_DAY, Draft, People
 from .plan import Plan, make_plan
 from .story import seed_story
@@ -159,13 +160,7 @@ def totp_key(seed: int, username: str) -> str:
 
 
 def deputy_username(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z]", "", "".join(lazy_pinyin(name)).lower()) or "d"
-    username, n = base, 1
-    while username in taken:
-        n += 1
-        username = f"{base}{n}"
-    taken.add(username)
-    return username
+    return unique_username(re.sub(r"[^a-z]", "", "".join(lazy_pinyin(name)).lower()) or "d", taken)
 
 
 def _write_deputy_accounts(people: People, plan: Plan, *, skip: Draft, hashed: str) -> None:

@@ -24,6 +24,7 @@ from renda.organizations.models import Congress, HandlingUnit, Region
 from renda.workdays.services import calendar_seed_from_package
 
 from .clock import Days, Timeline, at
+from .identity import unique_username
 from .org import Org
 
 STORY_START = date(2026, 1, 1)
@@ -100,13 +101,7 @@ class Story:
 
 def unit_username(name: str, taken: set[str]) -> str:
     stem = name.removeprefix("县").removesuffix("人民政府").removesuffix("办事处")
-    base = "unit_" + re.sub(r"[^a-z]", "", "".join(lazy_pinyin(stem)).lower())
-    username, n = base, 1
-    while username in taken:
-        n += 1
-        username = f"{base}{n}"
-    taken.add(username)
-    return username
+    return unique_username("unit_" + re.sub(r"[^a-z]", "", "".join(lazy_pinyin(stem)).lower()), taken)
 
 
 def build_cast(org: Org, hashed: str) -> Cast:
