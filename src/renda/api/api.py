@@ -26,10 +26,7 @@ api = NinjaAPI(
 
 
 def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    response = api.create_response(request, exc.as_dict(), status=exc.status)
-    if exc.status == 429 and exc.extra.get("retry_after"):
-        response["Retry-After"] = str(int(exc.extra["retry_after"]))  # seconds (RFC 9110)
-    return response
+    return exc.add_headers(api.create_response(request, exc.as_dict(), status=exc.status))
 
 
 @api.exception_handler(DomainError)

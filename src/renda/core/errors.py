@@ -23,6 +23,14 @@ class DomainError(Exception):
         self.extra = extra
         super().__init__(self.message)
 
+    def add_headers(self, response: Any) -> Any:
+        """Put on `response` the HTTP headers this error's answer carries, wherever it is rendered (page or API):
+        Retry-After (seconds, RFC 9110) on a 429."""
+        retry_after = self.extra.get("retry_after")
+        if self.status == 429 and retry_after:
+            response["Retry-After"] = str(int(retry_after))
+        return response
+
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": self.message, "fields": self.fields}
         body.update(self.extra)

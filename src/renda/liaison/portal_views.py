@@ -26,7 +26,6 @@ from renda.liaison.models import OpinionStatus, Satisfaction, Station
 from renda.liaison.public_api import linked_suggestion
 from renda.liaison.services import public as public_services
 from renda.liaison.services.opinions import format_code, normalize_code
-from renda.liaison.throttle import retry_after_header
 from renda.liaison.workflow import AWAITING_REPLY
 from renda.organizations.models import Region, RegionLevel
 from renda.organizations.services import congress_categories, congress_setting
@@ -143,7 +142,7 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
     require_contact = bool(congress_setting(st.congress, "liaison.require_contact"))
     form = PortalOpinionForm(request.POST or None, villages=villages, require_contact=require_contact,
                              categories=congress_categories(st.congress))
-    status, retry_after = 200, ""
+    status, throttled = 200, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         region = get_or_404(Region.objects.all(), pk=data["village"]) if data["village"] else None
@@ -153,7 +152,7 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
                 phone=data["phone"], region=region, category=data["category"], honeypot=data["website"])
         except Throttled as exc:
             form.add_error(None, exc.message)
-            status, retry_after = 429, retry_after_header(exc)
+            status, throttled = 429, exc
         except Invalid as exc:
             for field, messages in (exc.fields or {"__all__": [exc.message]}).items():
                 for message in messages:
@@ -172,9 +171,7 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
     response = _render(request, "opinion_new.html", {"station": st, "form": form, "require_contact": require_contact,
                                                      "contact_cleared": request.method == "POST"}, status=status)
     response["Cache-Control"] = "no-store"
-    if retry_after:
-        response["Retry-After"] = retry_after
-    return response
+    return throttled.add_headers(response) if throttled else response
 
 
 @portal_page
@@ -258,8 +255,7 @@ def evaluate(request: HttpRequest, code: str) -> HttpResponse:
             form.add_error(None, exc.message)
             ctx = {**_opinion_ctx(opinion), "evaluate_form": form}
             response = _render(request, "track_code.html", ctx, status=429)
-            response["Retry-After"] = retry_after_header(exc)
-            return response
+            return exc.add_headers(response)
         else:
             return redirect(reverse("portal:track_code", args=[format_code(opinion.tracking_code)]) + "?judged=1")
     ctx = _opinion_ctx(opinion)

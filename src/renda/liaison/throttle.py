@@ -37,8 +37,3 @@ def wait_in_words(seconds: int) -> str:
     if seconds < 2 * 3600:
         return f"{-(-seconds // 60)} 分钟"
     return f"{-(-seconds // 3600)} 小时"
-
-
-def retry_after_header(exc: Throttled) -> str:
-    """The Retry-After header (RFC 9110: delay in seconds) of a 429 answer."""
-    return str(int(exc.extra.get("retry_after") or 60))

@@ -25,7 +25,5 @@ class DomainErrorMiddleware:
             response = render(request, "errors/error.html",
                               {"status": exception.status, "title": TITLES.get(exception.status, "操作无法完成"),
                                "text": exception.message, "fields": exception.fields}, status=exception.status)
-            if exception.status == 429 and exception.extra.get("retry_after"):
-                response["Retry-After"] = str(int(exception.extra["retry_after"]))  # seconds (RFC 9110)
-            return response
+            return exception.add_headers(response)
         return None
