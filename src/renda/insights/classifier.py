@@ -1,8 +1,10 @@
 """Category and handling-unit suggestions: a linear text classifier learnt from a congress's own labelled history.
 
 Features are TF-IDF words (jieba, see text.classifier_words: raw and pre-cut text are prepared the same way) plus
-TF-IDF character 1–2-grams of the words kept, which keep working when a word is cut differently. The model is a
-linear SVM whose scores are turned into probabilities by sigmoid calibration on 3-fold cross-validation
+TF-IDF character 1–2-grams of the words kept, which keep working when a word is cut differently, plus the words and
+character bigrams of the head of the text once more as features of their own: the subject line comes first and
+names the topic better than the letter's body. The model is a linear SVM on naive-Bayes-weighted features
+(nbsvm.NBLinearSVC) whose scores are turned into probabilities by sigmoid calibration on 3-fold cross-validation
 (CalibratedClassifierCV, one final SVM fitted on everything), so a "confidence" means what it says: of the
 suggestions made with confidence ≈ p, about p are right. The words shown with a suggestion are the features of the
 text that pushed the SVM's score of that label up most.
@@ -28,12 +30,13 @@ import numpy as np
 from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.svm import LinearSVC
 
 from renda.core.errors import DomainError
 from renda.insights import text as textlib
+from renda.insights.nbsvm import NBLinearSVC
 
-MODEL_FORMAT = 2  # 2: pre-cut text is joined and cut again (text.classifier_words)
+MODEL_FORMAT = 3  # 2: pre-cut text is joined and cut again (text.classifier_words); 3: head features, NBSVM
+HEAD_PREFIX = "T:"  # marks a word feature of the head of the text
 CALIBRATION_FOLDS = 3
 
 
@@ -58,10 +61,12 @@ class Suggestion:
         return self.label is None
 
 
-def _word_ngrams(tokens: list[str], n: int = 2) -> list[str]:
+def _word_ngrams(tokens: list[str], n: int = 2, head: int = 0) -> list[str]:
     grams = list(tokens)
     if n >= 2:
         grams += [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    if head:
+        grams += [HEAD_PREFIX + w for w in tokens[:head]]
     return grams
 
 
@@ -70,15 +75,19 @@ class TextFeatures:
     """Raw or pre-cut text → one sparse TF-IDF row of word n-grams and character n-grams."""
 
     # Chosen by 5-fold CV on TipDM 2020 (docs/insights.md): word bigrams and character trigrams add nothing
-    # measurable (macro-F1 0.925–0.926 for all four combinations) and cost half the speed.
+    # measurable (macro-F1 0.925–0.926 for all four combinations) and cost half the speed; the head features
+    # (16 words, 30 characters: about a subject line) add 0.004–0.007.
     word_n: int = 1
     char_ngrams: tuple[int, int] = (1, 2)
+    head_words: int = 16
+    head_chars: int = 30
     min_df: int = 2
     max_df: float = 0.5
     userdict: tuple[str, ...] = ()
     max_chars: int | None = 800  # a long letter's topic is in its first paragraphs; the rest only costs time
     words_: TfidfVectorizer | None = None
     chars_: TfidfVectorizer | None = None
+    heads_: TfidfVectorizer | None = None
     _names: np.ndarray | None = field(default=None, repr=False)
 
     def _prepare(self, texts: Sequence[str]) -> tuple[list[list[str]], list[str]]:
@@ -89,12 +98,16 @@ class TextFeatures:
         words, chars = self._prepare(texts)
         # min_df must not exceed the number of documents, or a tiny history would have no features at all
         min_df = self.min_df if len(texts) >= 20 * self.min_df else 1
-        self.words_ = TfidfVectorizer(analyzer=functools.partial(_word_ngrams, n=self.word_n), sublinear_tf=True,
-                                      min_df=min_df, max_df=self.max_df if len(texts) >= 20 else 1.0)
+        max_df = self.max_df if len(texts) >= 20 else 1.0
+        self.words_ = TfidfVectorizer(analyzer=functools.partial(_word_ngrams, n=self.word_n, head=self.head_words),
+                                      sublinear_tf=True, min_df=min_df, max_df=max_df)
         self.chars_ = TfidfVectorizer(analyzer="char", ngram_range=self.char_ngrams, sublinear_tf=True,
-                                      min_df=min_df, max_df=self.max_df if len(texts) >= 20 else 1.0)
-        x = sparse.hstack([self.words_.fit_transform(words), self.chars_.fit_transform(chars)]).tocsr()
-        for vec in (self.words_, self.chars_):  # the pruned terms: only for introspection, and large
+                                      min_df=min_df, max_df=max_df)
+        # the head's bigrams are rare in any one text: no max_df, or the commonest opening words would be pruned
+        self.heads_ = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True, min_df=min_df)
+        x = sparse.hstack([self.words_.fit_transform(words), self.chars_.fit_transform(chars),
+                           self.heads_.fit_transform(self._heads(chars))]).tocsr()
+        for vec in (self.words_, self.chars_, self.heads_):  # the pruned terms: only for introspection, and large
             if hasattr(vec, "stop_words_"):
                 delattr(vec, "stop_words_")
         self._names = None
@@ -107,7 +120,13 @@ class TextFeatures:
         if processes > 1 and len(texts) >= PARALLEL_MIN_BATCH and "fork" in mp.get_all_start_methods():
             return _parallel_transform(self, list(texts), processes)
         words, chars = self._prepare(texts)
-        return sparse.hstack([self.words_.transform(words), self.chars_.transform(chars)]).tocsr()
+        assert self.heads_ is not None
+        return sparse.hstack([self.words_.transform(words), self.chars_.transform(chars),
+                              self.heads_.transform(self._heads(chars))]).tocsr()
+
+    def _heads(self, chars: list[str]) -> list[str]:
+        """The opening characters of each text's kept words: its subject line, where there is one."""
+        return [c[:self.head_chars] for c in chars]
 
     @property
     def n_word_features(self) -> int:
@@ -116,9 +135,10 @@ class TextFeatures:
 
     def names(self) -> np.ndarray:
         if self._names is None:
-            assert self.words_ is not None and self.chars_ is not None
+            assert self.words_ is not None and self.chars_ is not None and self.heads_ is not None
             self._names = np.concatenate([self.words_.get_feature_names_out(),
-                                          self.chars_.get_feature_names_out()])
+                                          self.chars_.get_feature_names_out(),
+                                          self.heads_.get_feature_names_out()])
         return self._names
 
     def __getstate__(self) -> dict[str, Any]:
@@ -195,7 +215,7 @@ class TextClassifier:
 
     # --- explanation ------------------------------------------------------------------------------------------
 
-    def _svm(self) -> LinearSVC:
+    def _svm(self) -> NBLinearSVC:
         return self.estimator.calibrated_classifiers_[0].estimator
 
     def _class_weights(self, class_index: int) -> np.ndarray:
@@ -217,7 +237,7 @@ class TextClassifier:
         for k in np.argsort(-contrib):
             if contrib[k] <= 0 or len(picked) >= n:
                 break
-            name = str(names[idx[k]]).replace(" ", "")
+            name = str(names[idx[k]]).replace(" ", "").removeprefix(HEAD_PREFIX)
             if idx[k] >= n_words and (len(name) < 2 or any(name in p for p in picked)):
                 continue  # single characters explain nothing; parts of a shown word add nothing
             if name and not any(name in p or p in name for p in picked):
@@ -275,7 +295,7 @@ def train(texts: Sequence[str], labels: Sequence[str], *, min_history: int, min_
     y = np.array([str(labels[i]) for i in keep])
     features = features or TextFeatures(userdict=tuple(userdict))
     x = features.fit_transform(docs)
-    estimator = CalibratedClassifierCV(LinearSVC(C=c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=False)
+    estimator = CalibratedClassifierCV(NBLinearSVC(C=c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=False)
     estimator.fit(x, y)
     all_counts = Counter(str(label) for label in labels if label)
     return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y.tolist())),
