@@ -89,7 +89,8 @@ def engine(args: argparse.Namespace) -> None:
         size = path.stat().st_size / 1e6
         _, lw, _ = timed(TextClassifier.load, path)
     print(f"model file {size:.1f} MB (save {w:.1f} s, load {lw:.1f} s); "
-          f"{len(model.features.words_.vocabulary_)} word + {len(model.features.chars_.vocabulary_)} char features")
+          f"{len(model.features.words_.vocabulary_)} word + {len(model.features.chars_.vocabulary_)} char + "
+          f"{len(model.features.heads_.vocabulary_)} head features")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
           f"load average {os.getloadavg()[0]:.1f} at end")
 
