@@ -1,8 +1,11 @@
 """Honest evaluation of the classifier on labelled CSV files (used by `manage.py insights_eval` and the tests).
 
 Two protections against figures that look better than what users will meet:
-  * the leak guard: with a separate test file, training rows that are the same message as a test row (also when
-    one is raw text and the other was cut into words with stop words removed) are dropped before training;
+  * the leak guard: with a separate test file drawn from the training files (at least half of its messages are
+    found in them, also when one side is raw text and the other was cut into words with stop words removed), the
+    training rows that are the same message as a test row are dropped before training. A test file that is
+    another collection of messages keeps the training rows that resemble its messages: those are earlier posts of
+    the same complaint, which a deployed model has learnt from, and the report says how many there are;
   * grouped folds: in cross-validation, identical texts always fall in the same fold.
 """
 
@@ -29,6 +32,7 @@ from renda.insights.classifier import TextClassifier, train
 
 SAME_MESSAGE_COVERAGE = 0.8  # share of one text's words found, in order, in the other: "the same message"
 CANDIDATES = 20
+COVERAGE_WINDOW = 60  # characters a word may be from the previous one found (stop words and names cut between)
 
 
 @dataclass
@@ -78,19 +82,32 @@ def read_labelled(path: str | Path, *, text_cols: Sequence[str], label_col: str)
     return Labelled(texts=texts, labels=labels, source=str(path))
 
 
-def _in_order_coverage(words: Sequence[str], target: str) -> float:
+def _in_order_coverage(words: Sequence[str], target: str, window: int = COVERAGE_WINDOW) -> float:
+    """Share of the words' characters found in `target` in the same order, each within `window` characters of
+    where the previous one was found. Numbers and single characters are left out: they occur everywhere, and a
+    search that jumped to a far-away "0" would lose the rest of the text."""
     pos = hit = total = 0
     for w in words:
+        if len(w) < 2 or not w.strip("0"):
+            continue
         total += len(w)
-        k = target.find(w, pos)
+        k = target.find(w, pos, pos + window + len(w))
         if k >= 0:
             hit += len(w)
             pos = k + len(w)
     return hit / total if total else 0.0
 
 
+CONTAINED_SHARE = 0.5  # this share of the test messages found in the training files: the test file came from them
+
+
 def same_message_rows(train_texts: Sequence[str], test_texts: Sequence[str]) -> set[int]:
-    """Indices of training texts that are the same message as some test text.
+    """Indices of training texts that are the same message as some test text."""
+    return {j for _, j in same_message_pairs(train_texts, test_texts)}
+
+
+def same_message_pairs(train_texts: Sequence[str], test_texts: Sequence[str]) -> list[tuple[int, int]]:
+    """(test index, training index) of the training texts that are the same message as a test text.
 
     Candidates are the nearest training texts by character-bigram cosine; a candidate is the same message when
     ≥80% of the shorter text's words occur, in order, in the longer one (this survives stop-word removal, word
@@ -108,7 +125,7 @@ def same_message_rows(train_texts: Sequence[str], test_texts: Sequence[str]) -> 
             words[side, k] = textlib.words(train_texts[k] if side == "train" else test_texts[k])
         return words[side, k]
 
-    found: set[int] = set()
+    found: list[tuple[int, int]] = []
     for start in range(0, len(test_texts), 500):
         sims = (b[start:start + 500] @ a.T).toarray()
         for offset, row in enumerate(sims):
@@ -120,7 +137,7 @@ def same_message_rows(train_texts: Sequence[str], test_texts: Sequence[str]) -> 
                 else:
                     cov = _in_order_coverage(words_of("test", i), train_compact[j])
                 if cov >= SAME_MESSAGE_COVERAGE:
-                    found.add(j)
+                    found.append((i, j))
     return found
 
 
@@ -210,14 +227,35 @@ def _score(y_true: Sequence[str], proba: np.ndarray, classes: list[str], thresho
     }
 
 
+def overlap_policy(pairs: Sequence[tuple[int, int]], n_test: int, overlap: str) -> tuple[set[int], str]:
+    """The training rows to drop for a test set, and the report's line saying why.
+
+    overlap "auto": drop them when the test file is drawn from the training files (CONTAINED_SHARE of its messages
+    found there), keep them when it is another collection; "drop" and "keep" decide regardless."""
+    found = {i for i, _ in pairs}
+    rows = {j for _, j in pairs}
+    share = len(found) / n_test if n_test else 0.0
+    contained = share >= CONTAINED_SHARE
+    if overlap == "drop" or (overlap == "auto" and contained):
+        why = "测试集取自训练集" if contained else "按 --drop-overlap"
+        return rows, (f"防泄漏：测试集 {len(found)}/{n_test} 条留言在训练集中（{why}），训练集中与之是同一留言的 "
+                      f"{len(rows)} 条已剔除（--keep-overlap 可保留）")
+    if overlap == "keep" and contained:
+        return set(), (f"注意：测试集 {len(found)}/{n_test} 条留言在训练集中，按 --keep-overlap 保留了训练集中的 "
+                       f"{len(rows)} 条：结果虚高，仅供对照")
+    return set(), (f"测试集与训练集是不同的留言集合；测试集 {len(found)}/{n_test} 条留言在训练集中有相同或几乎相同的"
+                   f"留言（重复投诉，训练集中 {len(rows)} 条），作为历史保留（--drop-overlap 可剔除）")
+
+
 def holdout(train_sets: Sequence[Labelled], test: Labelled, *, threshold: float, userdict: Sequence[str] = (),
-            leak_guard: bool = True) -> Report:
+            overlap: str = "auto") -> Report:
+    if overlap not in ("auto", "drop", "keep"):
+        raise ValueError(f"overlap must be auto, drop or keep, not {overlap!r}")
     texts = [t for s in train_sets for t in s.texts]
     labels = [y for s in train_sets for y in s.labels]
-    notes = []
-    if leak_guard:
-        drop = same_message_rows(texts, test.texts)
-        notes.append(f"防泄漏：训练集中有 {len(drop)} 条与测试集是同一留言，已剔除（--keep-overlap 可保留）")
+    drop, note = overlap_policy(same_message_pairs(texts, test.texts), len(test.texts), overlap)
+    notes = [note]
+    if drop:
         texts = [t for i, t in enumerate(texts) if i not in drop]
         labels = [y for i, y in enumerate(labels) if i not in drop]
     model, fit = _timed_train(texts, labels, userdict)

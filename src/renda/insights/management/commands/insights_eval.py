@@ -3,10 +3,12 @@
     python manage.py insights_eval --train FILE [--train FILE ...] [--test FILE] \
         --text-cols 留言主题,留言详情,分词文本 --label-col 一级标签
 
-With --test: train on the training files (minus rows that are the same message as a test row, see
-evaluation.same_message_rows) and score the test file. Without: stratified 5-fold cross-validation with identical
-texts kept in one fold. Prints per-class precision/recall/F1, training time, throughput, latency and peak memory;
-the last line is always `macro_f1=<value>`.
+With --test: train on the training files and score the test file. When the test file is drawn from the training
+files (half or more of its messages are found there), the training rows that are the same message as a test row
+are dropped first; when it is another collection of messages, training rows resembling its messages are earlier
+posts of the same complaint and are kept (evaluation.overlap_policy; --keep-overlap / --drop-overlap decide).
+Without: stratified 5-fold cross-validation with identical texts kept in one fold. Prints per-class
+precision/recall/F1, training time, throughput, latency and peak memory; the last line is always `macro_f1=<value>`.
 """
 
 from __future__ import annotations
@@ -44,8 +46,12 @@ class Command(BaseCommand):
         parser.add_argument("--threshold", type=float, default=None,
                             help="置信度阈值（0–1），默认取设置 insights.confidence_threshold 的默认值")
         parser.add_argument("--userdict", metavar="FILE", help="可选的 jieba 用户词典（每行一个词）")
-        parser.add_argument("--keep-overlap", action="store_true",
-                            help="不剔除训练集中与测试集相同的留言（结果会虚高，仅用于对照）")
+        overlap = parser.add_mutually_exclusive_group()
+        overlap.add_argument("--keep-overlap", dest="overlap", action="store_const", const="keep",
+                             help="测试集取自训练集时也不剔除训练集中的同一留言（结果会虚高，仅用于对照）")
+        overlap.add_argument("--drop-overlap", dest="overlap", action="store_const", const="drop",
+                             help="测试集是另一批留言时也剔除训练集中与之相同或几乎相同的留言（重复投诉）")
+        parser.set_defaults(overlap="auto")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         cols = [c.strip() for c in opts["text_cols"].replace("，", ",").split(",") if c.strip()]
@@ -67,7 +73,7 @@ class Command(BaseCommand):
         if test is not None:
             self.stdout.write(f"测试文件 {Path(test.source).name}：{len(test.texts)} 条")
             report = evaluation.holdout(train_sets, test, threshold=threshold, userdict=userdict,
-                                        leak_guard=not opts["keep_overlap"])
+                                        overlap=opts["overlap"])
         else:
             report = evaluation.cross_validate(train_sets, threshold=threshold, folds=opts["folds"],
                                                seed=opts["seed"], userdict=userdict)

@@ -1,0 +1,63 @@
+"""The evaluation's leak guard: a test file drawn from the training files loses nothing to memory; a test file of
+other messages keeps the earlier posts of the same complaints as history."""
+
+from __future__ import annotations
+
+import pytest
+
+from renda.insights import evaluation
+from renda.insights import text as textlib
+
+TRAIN = [
+    "东湖社区烧烤摊油烟扰民，每天晚上烟雾弥漫，居民无法开窗，希望环保部门依法取缔。",
+    "幸福村到镇上的公交班次太少，老人看病出行很不方便，请交通部门增加班次。",
+    "北关村小学食堂卫生条件差，孩子多次拉肚子，请教育部门检查整改。",
+    "石桥村养老金已经三个月没有到账，老人生活困难，请社保部门核查发放。",
+]
+
+
+def test_a_message_is_found_in_its_pre_cut_copy_and_an_unrelated_one_is_not() -> None:
+    pre_cut = [" ".join(textlib.words(t)) for t in TRAIN]
+    test = [TRAIN[2], "南街社区的路灯坏了半年没人修，晚上走路很危险。"]
+    assert evaluation.same_message_pairs(pre_cut, test) == [(0, 2)]
+
+
+def test_a_test_file_drawn_from_the_training_files_has_its_messages_dropped() -> None:
+    pairs = [(i, 100 + i) for i in range(9)] + [(0, 200)]  # 9 of 10 found, one of them also posted twice
+    drop, note = evaluation.overlap_policy(pairs, 10, "auto")
+    assert drop == {100, 101, 102, 103, 104, 105, 106, 107, 108, 200}
+    assert "9/10" in note and "测试集取自训练集" in note and "10 条已剔除" in note
+
+
+def test_another_collection_keeps_the_earlier_posts_of_its_complaints_and_says_so() -> None:
+    pairs = [(3, 40), (7, 41)]  # 2 of 10 test messages were posted before
+    drop, note = evaluation.overlap_policy(pairs, 10, "auto")
+    assert drop == set()
+    assert "2/10" in note and "作为历史保留" in note and "--drop-overlap" in note
+
+
+def test_the_choice_can_be_forced_either_way() -> None:
+    drop, note = evaluation.overlap_policy([(3, 40)], 10, "drop")
+    assert drop == {40} and "--drop-overlap" in note
+    drop, note = evaluation.overlap_policy([(i, i) for i in range(10)], 10, "keep")
+    assert drop == set() and "虚高" in note
+
+
+def test_the_boundary_is_half_of_the_test_messages() -> None:
+    assert evaluation.overlap_policy([(i, i) for i in range(5)], 10, "auto")[0] == set(range(5))
+    assert evaluation.overlap_policy([(i, i) for i in range(4)], 10, "auto")[0] == set()
+
+
+def test_an_unknown_policy_is_refused() -> None:
+    data = evaluation.Labelled(texts=TRAIN, labels=["a", "b", "a", "b"], source="x")
+    with pytest.raises(ValueError, match="overlap"):
+        evaluation.holdout([data], data, threshold=0.5, overlap="sometimes")
+
+
+def test_a_code_cut_into_numbers_does_not_make_the_search_lose_the_rest_of_the_text() -> None:
+    raw = ("A4区五矿沁园金城的电梯故障频发物业不管 本人于9月初乘坐16栋电梯（设备编码为：1003788-6200-383653），"
+           "设备名称东南客梯，多次出现关门后电梯猛的下沉约20公分，人会有点站不稳，所有按过的楼层灯熄灭，"
+           "随后再按楼层后正常运转。反馈给物业工作人员后，起初反馈了三次，工作人员表示会积极处理，"
+           "到2019年12月仍未解决，小区里还有3部电梯同样经常停运，请市场监管部门督促检验。")
+    pre_cut = " ".join(textlib.words(raw))  # "1003788 6200 383653" → three numbers in the cut copy, one in the raw
+    assert evaluation.same_message_pairs([TRAIN[0], pre_cut], [raw]) == [(0, 1)]
