@@ -112,8 +112,10 @@ def test_large_text_mode_really_enlarges_the_text(live_server, page, portal):
     page.context.clear_cookies()  # the browser is shared by the session's tests
     page.goto(f"{live_server.url}/portal/")
     normal = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
-    page.get_by_role("link", name="大字模式").click()
+    with page.expect_navigation():  # waits for the next page's load event: its stylesheet applied
+        page.get_by_role("link", name="大字模式").click()
     large = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     assert large >= normal * 1.2 and large >= 24
-    page.get_by_role("link", name="标准字号").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="标准字号").click()
     assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)") == normal
