@@ -8,6 +8,7 @@ from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.svm import LinearSVC
 
+from renda.insights import text as textlib
 from renda.insights.classifier import HEAD_PREFIX, TextClassifier, train
 from renda.insights.nbsvm import NBLinearSVC, _log_count_ratio
 from tests.insights.synthetic import history
@@ -71,6 +72,8 @@ def test_the_head_of_the_text_is_a_feature_of_its_own_and_shown_without_its_mark
     text = "油烟扰民 东湖社区晚上烧烤摊很多，希望环保部门来管一管"
     terms = model.explain(text)
     assert terms and not any(t.startswith(HEAD_PREFIX) for t in terms)
+    words = textlib.words(text)
+    assert all(any(t in w for w in words) for t in terms), terms  # no bigram across two words
     # the same words weigh more at the head of the text (its subject line) than at its end
     body = "我们小区的居民多次反映这个问题，已经持续了很长时间，大家都希望有关部门能够尽快重视并给予答复，谢谢"
     head, tail = model.predict_proba(["油烟扰民。" + body, body + "油烟扰民。"])

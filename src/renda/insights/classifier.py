@@ -233,13 +233,16 @@ class TextClassifier:
         contrib = vals * weights[idx]
         names = self.features.names()
         n_words = self.features.n_word_features
+        assert self.features.words_ is not None
+        vocabulary = self.features.words_.vocabulary_
         picked: list[str] = []
         for k in np.argsort(-contrib):
             if contrib[k] <= 0 or len(picked) >= n:
                 break
             name = str(names[idx[k]]).replace(" ", "").removeprefix(HEAD_PREFIX)
-            if idx[k] >= n_words and (len(name) < 2 or any(name in p for p in picked)):
-                continue  # single characters explain nothing; parts of a shown word add nothing
+            if idx[k] >= n_words and (len(name) < 2 or any(name in p for p in picked) or name not in vocabulary):
+                continue  # single characters explain nothing, parts of a shown word add nothing, and a bigram
+                # across two words ("雨天积水" → "天积") is no word at all
             if name and not any(name in p or p in name for p in picked):
                 picked.append(name)
         return picked
