@@ -110,8 +110,8 @@ def same_message_pairs(train_texts: Sequence[str], test_texts: Sequence[str]) ->
     """(test index, training index) of the training texts that are the same message as a test text.
 
     Candidates are the nearest training texts by character-bigram cosine; a candidate is the same message when
-    ≥80% of the shorter text's words occur, in order, in the longer one (this survives stop-word removal, word
-    cutting and small edits)."""
+    ≥80% of the shorter text's words occur, in order and each near the one before, in the longer one
+    (_in_order_coverage; this survives stop-word removal, word cutting and small edits)."""
     train_compact = [textlib.compact(t) for t in train_texts]
     test_compact = [textlib.compact(t) for t in test_texts]
     # candidates by the opening of the text (title and first lines): enough to find the same message, and cheap
