@@ -135,3 +135,32 @@ def test_the_clerk_confirms_on_the_page(town):
     deputy_page = Client()
     deputy_page.force_login(UserFactory(role=Role.DEPUTY, region=tree.town_a, person=people[0]))
     assert deputy_page.get("/meetings/absences/").status_code in (403, 404)
+
+
+def _absent_twice(tree, clerk, term, people):
+    """Two closed sessions of the term, the first person absent from both without leave."""
+    for number in (1, 2):
+        session = make_session(term, number=number, starts_on=dt.date(2026, number * 2, 10),
+                               ends_on=dt.date(2026, number * 2, 11))
+        meeting = services.meeting_create(actor=clerk, congress=term.congress, kind=MeetingKind.PLENARY,
+                                          title=f"第{number}次会议", starts_at=timezone.now(), session=session)
+        mark_present(meeting, people[1:])
+        services.meeting_start(actor=clerk, meeting=meeting)
+        services.meeting_close(actor=clerk, meeting=meeting)
+
+
+def test_the_county_sees_every_townships_proposals_in_order_at_a_cost_that_does_not_grow(tree,
+                                                                                          django_assert_num_queries):
+    county_clerk = UserFactory(role=Role.COUNTY_STAFF, region=tree.county)
+    a = make_deputies(tree.term_a, 3, prefix="甲代表")
+    _absent_twice(tree, county_clerk, tree.term_a, a)
+    with django_assert_num_queries(4) as one:  # terms, attendance, sessions, mandates
+        assert [p.person for p in absences.termination_proposals(user=county_clerk)] == [a[0]]
+    b = make_deputies(tree.term_b, 3, prefix="乙代表")
+    _absent_twice(tree, county_clerk, tree.term_b, b)
+    with django_assert_num_queries(len(one.captured_queries)):
+        proposals = absences.termination_proposals(user=county_clerk)
+    assert [(p.person, p.mandate.term) for p in proposals] == [(a[0], tree.term_a), (b[0], tree.term_b)]
+    assert [len(p.sessions) for p in proposals] == [2, 2]
+    township_clerk = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b)
+    assert [p.person for p in absences.termination_proposals(user=township_clerk)] == [b[0]]
