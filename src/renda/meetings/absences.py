@@ -48,7 +48,7 @@ def missed_sessions(*, term: Term, person_ids: list[int] | None = None) -> dict[
 
 
 def _missed_by_term(terms: list[Term], person_ids: list[int] | None = None) -> dict[int, dict[int, list[Session]]]:
-    """term id → person id → missed sessions, for several terms in three queries whatever their number."""
+    """term id → person id → missed sessions, for several terms in two queries whatever their number."""
     rows = Attendance.objects.filter(
         meeting__term__in=terms, meeting__session__isnull=False, meeting__body__isnull=True,
         meeting__kind__in=SITTING_KINDS, meeting__status=MeetingStatus.CLOSED)
