@@ -5,8 +5,10 @@ Benchmarks print figures; they never assert a target (that is the README's job, 
 
 from __future__ import annotations
 
+import base64
 import os
 import platform
+import secrets
 import statistics
 import subprocess
 import sys
@@ -74,9 +76,6 @@ def drop_database(url: str) -> None:
 def server_env(url: str, data_dir: Path) -> dict[str, str]:
     """The environment of a benchmark's gunicorn: production settings (no RENDA_TESTING, DEBUG off) with keys made
     for this run."""
-    import base64
-    import secrets
-
     env = dict(os.environ)
     env.pop("RENDA_TESTING", None)
     env.update({

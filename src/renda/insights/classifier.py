@@ -103,7 +103,7 @@ class TextFeatures:
                                       sublinear_tf=True, min_df=min_df, max_df=max_df)
         self.chars_ = TfidfVectorizer(analyzer="char", ngram_range=self.char_ngrams, sublinear_tf=True,
                                       min_df=min_df, max_df=max_df)
-        # the head's bigrams are rare in any one text: no max_df, or the commonest opening words would be pruned
+        # no max_df for the head, as measured in CV (docs/insights.md): its 30 characters hold few common bigrams
         self.heads_ = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True, min_df=min_df)
         x = sparse.hstack([self.words_.fit_transform(words), self.chars_.fit_transform(chars),
                            self.heads_.fit_transform(self._heads(chars))]).tocsr()
@@ -127,11 +127,6 @@ class TextFeatures:
     def _heads(self, chars: list[str]) -> list[str]:
         """The opening characters of each text's kept words: its subject line, where there is one."""
         return [c[:self.head_chars] for c in chars]
-
-    @property
-    def n_word_features(self) -> int:
-        assert self.words_ is not None
-        return len(self.words_.vocabulary_)
 
     def names(self) -> np.ndarray:
         if self._names is None:
@@ -232,9 +227,9 @@ class TextClassifier:
         idx, vals = row.indices, row.data
         contrib = vals * weights[idx]
         names = self.features.names()
-        n_words = self.features.n_word_features
         assert self.features.words_ is not None
-        vocabulary = self.features.words_.vocabulary_
+        vocabulary = self.features.words_.vocabulary_  # word features come first in a row
+        n_words = len(vocabulary)
         picked: list[str] = []
         for k in np.argsort(-contrib):
             if contrib[k] <= 0 or len(picked) >= n:

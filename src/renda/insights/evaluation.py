@@ -98,12 +98,8 @@ def _in_order_coverage(words: Sequence[str], target: str, window: int = COVERAGE
     return hit / total if total else 0.0
 
 
+OVERLAP_POLICIES = ("auto", "drop", "keep")
 CONTAINED_SHARE = 0.5  # this share of the test messages found in the training files: the test file came from them
-
-
-def same_message_rows(train_texts: Sequence[str], test_texts: Sequence[str]) -> set[int]:
-    """Indices of training texts that are the same message as some test text."""
-    return {j for _, j in same_message_pairs(train_texts, test_texts)}
 
 
 def same_message_pairs(train_texts: Sequence[str], test_texts: Sequence[str]) -> list[tuple[int, int]]:
@@ -232,6 +228,8 @@ def overlap_policy(pairs: Sequence[tuple[int, int]], n_test: int, overlap: str) 
 
     overlap "auto": drop them when the test file is drawn from the training files (CONTAINED_SHARE of its messages
     found there), keep them when it is another collection; "drop" and "keep" decide regardless."""
+    if overlap not in OVERLAP_POLICIES:
+        raise ValueError(f"overlap must be one of {', '.join(OVERLAP_POLICIES)}, not {overlap!r}")
     found = {i for i, _ in pairs}
     rows = {j for _, j in pairs}
     share = len(found) / n_test if n_test else 0.0
@@ -249,8 +247,6 @@ def overlap_policy(pairs: Sequence[tuple[int, int]], n_test: int, overlap: str) 
 
 def holdout(train_sets: Sequence[Labelled], test: Labelled, *, threshold: float, userdict: Sequence[str] = (),
             overlap: str = "auto") -> Report:
-    if overlap not in ("auto", "drop", "keep"):
-        raise ValueError(f"overlap must be auto, drop or keep, not {overlap!r}")
     texts = [t for s in train_sets for t in s.texts]
     labels = [y for s in train_sets for y in s.labels]
     drop, note = overlap_policy(same_message_pairs(texts, test.texts), len(test.texts), overlap)

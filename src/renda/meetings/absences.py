@@ -21,7 +21,7 @@ from typing import Any
 from renda.deputies.models import Mandate, MandateStatus, Person
 from renda.meetings.models import Attendance, AttendanceStatus, MeetingKind, MeetingStatus, Session
 from renda.organizations import selectors as org_selectors
-from renda.organizations.models import Congress, Term
+from renda.organizations.models import Term
 
 ABSENCES_ENDING_A_MANDATE = 2  # [law] 代表法第四十九条: 两次
 SITTING_KINDS = (MeetingKind.PREPARATORY, MeetingKind.PLENARY, MeetingKind.GROUP)
@@ -67,11 +67,6 @@ def _missed_by_term(terms: list[Term], person_ids: list[int] | None = None) -> d
     for (term_id, person_id), ids in missed.items():
         out[term_id][person_id] = sorted((sessions[sid] for sid in ids), key=lambda s: (s.starts_on, s.number))
     return out
-
-
-def proposals_for(congress: Congress) -> list[Proposal]:
-    term = congress.current_term()
-    return _proposals([term]) if term is not None else []
 
 
 def _proposals(terms: list[Term]) -> list[Proposal]:
