@@ -61,3 +61,12 @@ def test_a_code_cut_into_numbers_does_not_make_the_search_lose_the_rest_of_the_t
            "到2019年12月仍未解决，小区里还有3部电梯同样经常停运，请市场监管部门督促检验。")
     pre_cut = " ".join(textlib.words(raw))  # "1003788 6200 383653" → three numbers in the cut copy, one in the raw
     assert evaluation.same_message_pairs([TRAIN[0], pre_cut], [raw]) == [(0, 1)]
+
+
+def test_cross_validation_keeps_a_reposted_message_in_one_group() -> None:
+    repost = TRAIN[0].replace("每天晚上", "每天夜里") + "已经反映过一次。"  # the same complaint, sent again edited
+    pre_cut = " ".join(textlib.words(TRAIN[1]))  # the same message cut into words elsewhere
+    texts = [*TRAIN, repost, pre_cut, TRAIN[3]]
+    groups = evaluation.duplicate_groups(texts).tolist()
+    assert groups[4] == groups[0] and groups[5] == groups[1] and groups[6] == groups[3]
+    assert len({groups[0], groups[1], groups[2], groups[3]}) == 4  # different complaints stay apart

@@ -7,7 +7,8 @@ With --test: train on the training files and score the test file. When the test 
 files (half or more of its messages are found there), the training rows that are the same message as a test row
 are dropped first; when it is another collection of messages, training rows resembling its messages are earlier
 posts of the same complaint and are kept (evaluation.overlap_policy; --keep-overlap / --drop-overlap decide).
-Without: stratified 5-fold cross-validation with identical texts kept in one fold. Prints per-class
+Without: stratified 5-fold cross-validation with the same message (identical texts, and re-posts with small
+changes) kept in one fold. Prints per-class
 precision/recall/F1, training time, throughput, latency and peak memory; the last line is always `macro_f1=<value>`.
 """
 
