@@ -5,10 +5,10 @@
 
 engine:
 
-Training set: the labelled TipDM 2020 messages with their spaces removed, so that jieba has to cut every one of them
-as it would a raw message, repeated until there are --n. Classification: the raw 留言主题 + 留言详情 of 附件2 示例数据
-and 附件4 (3,267 messages). Wall-clock and CPU seconds are both printed: on a shared machine the CPU figure is the
-one to compare with a target.
+Training set: the labelled TipDM 2020 messages with their spaces removed, so that the segmenter has to cut every one
+of them as it would a raw message, repeated until there are --n. Classification: the raw 留言主题 + 留言详情 of
+附件2 示例数据 and 附件4 (3,267 messages). Wall-clock and CPU seconds are both printed: on a shared machine the
+CPU figure is the one to compare with a target.
 
 endpoint: a benchmark database (an SQLite file under bench/out, or a PostgreSQL database named bench_…, created
 afresh and dropped afterwards) with one township congress whose --opinions opinions carry the raw TipDM texts
@@ -64,7 +64,7 @@ def engine(args: argparse.Namespace) -> None:
 
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     _, w, c = timed(textlib.warm_up)
-    print(f"jieba dictionary load: {w:.2f} s")
+    print(f"segmenter dictionary load: {w:.2f} s")
     model, w, c = timed(train, texts, labels, min_history=50, min_per_class=5)
     assert isinstance(model, TextClassifier)
     print(f"train on {len(texts)} raw messages: wall {w:.1f} s, CPU {c:.1f} s")

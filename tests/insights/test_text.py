@@ -1,4 +1,5 @@
-"""Text handling: pre-cut and raw text give comparable words; jieba's cache goes to our data directory."""
+"""Text handling: pre-cut and raw text give comparable words; the segmenter cuts as jieba does; jieba's cache goes to
+our data directory."""
 
 from __future__ import annotations
 
@@ -24,3 +25,30 @@ def test_raw_and_pre_cut_versions_of_a_message_share_their_words() -> None:
 def test_jieba_cache_is_written_under_the_data_directory(data_dir: Path) -> None:
     assert textlib._cache_dir() == str(data_dir / "cache" / "jieba")
     assert (data_dir / "cache" / "jieba").is_dir()
+
+
+# Messages written for this test in the style of constituents' opinions, with place names a congress would add.
+_MESSAGES = [
+    "魅力之城小区楼下的夜宵摊每天营业到凌晨两点，油烟和噪音严重扰民，希望城管部门尽快处理。",
+    "我是青山镇东湖村的村民，村里通往镇上的公路年久失修，下雨天积水严重，学生上学很不方便。",
+    "涉外经济学院强制学生到指定企业实习，不去就不发毕业证，请教育部门调查。",
+    "2019年7月起，丽发新城附近的搅拌站夜间施工，粉尘很大，老人小孩都不敢开窗。",
+    "希望县医保局把职工医疗保险个人账户的余额放到网上，方便大家查询。",
+]
+
+
+def test_the_segmenter_cuts_as_jieba_does() -> None:
+    """rjieba replaces jieba for speed (docs/insights.md); the words, and so every trained model, must not change.
+    Checked with and without a user dictionary, on the form the engines cut (punctuation gone, numbers as 0)."""
+    import jieba
+
+    for userdict in ((), ("魅力之城", "丽发新城", "东湖村")):
+        reference = jieba.Tokenizer()
+        reference.tmp_dir = textlib._cache_dir()
+        for word in userdict:
+            reference.add_word(word, freq=None)
+        for message in _MESSAGES:
+            prepared = textlib._DIGITS.sub("0", textlib._NON_WORD.sub(" ", textlib.normalise(message)))
+            assert textlib.cut(prepared, userdict) == reference.lcut(prepared, HMM=False), message
+    assert "魅力之城" in textlib.cut("魅力之城小区", ("魅力之城",))
+    assert "魅力之城" not in textlib.cut("魅力之城小区")

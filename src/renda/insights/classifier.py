@@ -1,6 +1,6 @@
 """Category and handling-unit suggestions: a linear text classifier learnt from a congress's own labelled history.
 
-Features are TF-IDF words (jieba, see text.classifier_words: raw and pre-cut text are prepared the same way) plus
+Features are TF-IDF words (jieba's cut, see text.classifier_words: raw and pre-cut text are prepared the same way) plus
 TF-IDF character 1–2-grams of the words kept, which keep working when a word is cut differently, plus the words and
 character bigrams of the head of the text once more as features of their own: the subject line comes first and
 names the topic better than the letter's body. The model is a linear SVM on naive-Bayes-weighted features
@@ -114,8 +114,9 @@ class TextFeatures:
         return x
 
     def transform(self, texts: Sequence[str], *, processes: int = 1) -> sparse.csr_matrix:
-        """Feature rows of the texts; with processes > 1 a large batch is cut by forked worker processes (jieba is
-        pure Python, so threads would not help). For batch jobs and evaluation, not for a web request."""
+        """Feature rows of the texts; with processes > 1 a large batch is cut by forked worker processes (the
+        vectorizers' counting holds Python's interpreter lock, so threads would not help). For batch jobs and
+        evaluation, not for a web request."""
         assert self.words_ is not None and self.chars_ is not None, "fit first"
         if processes > 1 and len(texts) >= PARALLEL_MIN_BATCH and "fork" in mp.get_all_start_methods():
             return _parallel_transform(self, list(texts), processes)

@@ -199,7 +199,7 @@ def _timed_proba(model: TextClassifier, texts: Sequence[str]) -> tuple[np.ndarra
 def _latency(model: TextClassifier, texts: Sequence[str], threshold: float) -> tuple[float, float]:
     """One suggestion (with its explanation) at a time, as a form asks for it: p50 and p95 in milliseconds."""
     sample = list(texts[:200])
-    model.suggest(sample[0], threshold=threshold)  # warm-up: jieba's dictionary, feature names
+    model.suggest(sample[0], threshold=threshold)  # warm-up: the segmenter's dictionary, feature names
     times = []
     for t in sample:
         started = time.perf_counter()

@@ -9,7 +9,7 @@ Past cases are read through the apps' own selectors (`suggestions.selectors.visi
 `liaison.selectors.opinions_visible`), so the scope rules are theirs: a township clerk never sees another
 township's opinions or suggestions, a deputy sees the suggestions they lead or co-signed.
 
-Cutting text with jieba is the slow part of building a similarity index, so each process keeps the prepared
+Cutting text into words is the slow part of building a similarity index, so each process keeps the prepared
 words of every case it has seen (keyed by source, id and version: an edited case is prepared again) and the last
 indexes it built (keyed by what went into them).
 """

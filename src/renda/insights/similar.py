@@ -1,7 +1,7 @@
 """Similar cases: the past items most like a new one, with their replies, and near-duplicate flags.
 
-Similarity is the cosine of TF-IDF vectors made of the words (jieba) and the character bigrams of the text, fitted
-on the items of the index (so words frequent in this congress's history weigh little). Character bigrams make a
+Similarity is the cosine of TF-IDF vectors made of the words (text.cut) and the character bigrams of the text,
+fitted on the items of the index (so words frequent in this congress's history weigh little). Character bigrams make a
 resubmitted message with a few words changed, or cut into words differently, still score close to 1.
 """
 
