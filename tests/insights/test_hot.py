@@ -84,3 +84,11 @@ def test_place_names_are_found_without_their_address_or_generic_suffix() -> None
     assert hot.places("A5区劳动东路魅力之城小区油烟扰民") == {"劳动东", "魅力之城"}
     assert hot.places("A市经济学院强制学生实习") == {"经济学院"}
     assert hot.places("投诉配套幼儿园收费") == set()  # describes, does not name
+
+
+def test_messages_with_nothing_in_common_give_no_issue_instead_of_an_error() -> None:
+    # The demo county's month held such opinions: no pair was similar enough to compare places, and the page failed.
+    messages = [msg(0, "幸福村自来水停水三天", "村里停水三天了，没有通知。", "a", 0),
+                msg(1, "中学门口校车超载", "早上接学生的校车坐了二十多人。", "b", 1),
+                msg(2, "菜市场物价太高", "猪肉价格比邻镇贵一倍。", "c", 2)]
+    assert hot.hot_issues(messages, now=T0 + timedelta(days=3)) == []

@@ -234,12 +234,14 @@ def _links(x: sparse.csr_matrix, located: _Located, days: np.ndarray, p: Params)
     keep = (cos.row < cos.col) & (cos.data >= min(p.same_place_threshold, p.threshold))
     keep &= np.abs(days[cos.row] - days[cos.col]) <= p.window_days
     rows, cols, sims = cos.row[keep], cos.col[keep], cos.data[keep]
+    n = len(days)
+    if not len(rows):  # no candidate pair (scipy cannot index a sparse matrix with empty arrays)
+        return sparse.coo_matrix((n, n))
     shared = np.asarray(_place_matrix(located.title)[rows, cols]).ravel() > 0
     apart = np.asarray(_place_matrix(located.any)[rows, cols]).ravel() == 0
     named = np.array([bool(found) for found in located.any])
     conflict = named[rows] & named[cols] & apart
     ok = np.where(shared, sims >= p.same_place_threshold, (sims >= p.threshold) & ~conflict)
-    n = len(days)
     return sparse.coo_matrix((np.ones(int(ok.sum())), (rows[ok], cols[ok])), shape=(n, n))
 
 
