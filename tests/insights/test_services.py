@@ -6,12 +6,13 @@ import json
 
 import pytest
 
+from renda.core.errors import Invalid
 from renda.core.models import AuditEntry
 from renda.core.settings_registry import spec
 from renda.insights import services, sources, store
 from renda.insights.classifier import NotEnoughHistory
 from renda.insights.jobs import retrain_models
-from renda.organizations.services import congress_setting_set
+from renda.organizations.services import congress_setting, congress_setting_set
 from renda.organizations.settings_specs import CATEGORIES_DEFAULT
 from tests.insights.synthetic import history
 
@@ -110,3 +111,33 @@ def test_the_nightly_job_retrains_each_congress_from_the_registered_sources(tree
     assert store.load(tree.congress_b.pk, "category") is not None
     assert store.load(tree.congress_a.pk, "category") is None
     assert len(audit_rows("insights.model_train", tree.congress_b)) == 1
+
+
+@pytest.mark.django_db
+def test_category_terms_are_checked_line_by_line_when_set(tree) -> None:
+    with pytest.raises(Invalid, match="第 2 行"):
+        congress_setting_set(actor=None, congress=tree.congress_a, key="insights.category_terms",
+                             raw="教科文卫：保健品\n药店，诊所")
+    assert congress_setting(tree.congress_a, "insights.category_terms") == []
+
+
+@pytest.mark.django_db
+def test_changing_the_category_terms_retrains_the_category_model_with_them(
+        tree, django_capture_on_commit_callbacks) -> None:
+    congress = tree.congress_a
+
+    def source(c):
+        return history(per_class=20) if c == congress else []
+
+    sources.register("category", source)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            congress_setting_set(actor=None, congress=congress, key="insights.category_terms",
+                                 raw="教科文卫：保健品、药品，诊所\n不在分类中：词\n环境保护：噪声")
+    finally:
+        sources.unregister("category", source)
+    model = store.load(congress.pk, "category")
+    assert model is not None and model.learnt_terms == 4  # the line of an unknown category is ignored
+    assert json.loads(audit_rows("insights.model_train", congress)[-1].after)["terms"] == 4
+    s = services.suggest(congress=congress, kind="category", text="东湖社区小卖部向老人推销保健品，夸大功效")
+    assert s is not None and s.best == "教科文卫"

@@ -31,15 +31,16 @@ def _login(client, role: str, region) -> Any:
     return user
 
 
-def _form(congress, changes: dict[str, Any], shown: dict[str, Any] | None = None) -> dict[str, Any]:
+def _form(congress, changes: dict[str, Any], shown: dict[str, Any] | None = None,
+          group: str = GROUP) -> dict[str, Any]:
     """What the browser sends for the group: every field of the group, as drawn from `shown` (default: now)."""
-    data: dict[str, Any] = {"group": GROUP}
+    data: dict[str, Any] = {"group": group}
     for s in all_specs("congress"):
-        if s.group != GROUP:
+        if s.group != group:
             continue
         seen = (shown or {}).get(s.key, congress_setting(congress, s.key))
         value = changes.get(s.key, seen)
-        if s.kind == "list":
+        if s.kind in ("list", "lines") and isinstance(value, list):
             value = "\n".join(value)
         if s.kind != "bool" or value:
             data[s.key] = value
@@ -78,6 +79,21 @@ def test_county_staff_change_a_township_congress_setting_and_it_is_audited(clien
     assert entry.ip == "127.0.0.1"
     page = client.get(response["Location"]).content.decode()
     assert "参数已保存" in page and "已调整" in page
+
+
+def test_category_terms_are_kept_one_line_per_category_with_their_commas(client, tree):
+    _login(client, Role.COUNTY_STAFF, tree.county)
+    typed = "教科文卫：保健品，药店、诊所\r\n\r\n环境保护：噪声, 扬尘"
+    data = _form(tree.congress_a, {"insights.category_terms": typed}, group="智能辅助")
+    assert _post(client, tree.congress_a, data).status_code == 302
+    assert congress_setting(tree.congress_a, "insights.category_terms") == ["教科文卫：保健品，药店、诊所",
+                                                                            "环境保护：噪声, 扬尘"]
+    page = client.get(f"{reverse('organizations:settings')}?congress={tree.congress_a.pk}").content.decode()
+    assert "教科文卫：保健品，药店、诊所\n环境保护：噪声, 扬尘</textarea>" in page
+    bad = _form(tree.congress_a, {"insights.category_terms": "教科文卫：保健品\n药店"}, group="智能辅助")
+    refused = _post(client, tree.congress_a, bad)
+    assert refused.status_code == 422 and "第 2 行“药店”缺少类别" in refused.content.decode()
+    assert len(congress_setting(tree.congress_a, "insights.category_terms")) == 2
 
 
 def test_township_staff_change_their_own_congress(client, tree):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Scope = Literal["congress", "platform"]
-Kind = Literal["int", "bool", "str", "choice", "list", "json"]
+Kind = Literal["int", "bool", "str", "choice", "list", "lines", "json"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class SettingSpec:
     min_value: int | None = None
     max_value: int | None = None
     validator: Callable[[Any], None] | None = field(default=None, compare=False)
+    # called with the congress after a change of its value has been committed (e.g. retrain a model that reads it)
+    on_change: Callable[[Any], None] | None = field(default=None, compare=False)
 
     def clean(self, raw: Any) -> Any:
         """Turn a submitted value into the stored one, or raise ValueError with a Chinese message."""
@@ -55,6 +57,13 @@ class SettingSpec:
                 value = raw
             else:
                 raise ValueError(f"“{self.label}”须为列表")
+        elif self.kind == "lines":  # one item per line; commas belong to the item
+            if isinstance(raw, str):
+                value = [line.strip() for line in raw.splitlines() if line.strip()]
+            elif isinstance(raw, list) and all(isinstance(v, str) for v in raw):
+                value = [v.strip() for v in raw if v.strip()]
+            else:
+                raise ValueError(f"“{self.label}”须为每行一项的文本")
         else:
             value = raw if self.kind == "json" else str(raw).strip()
         if self.validator:

@@ -19,7 +19,7 @@ import itertools
 import multiprocessing as mp
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from renda.core.errors import DomainError
+from renda.insights import terms as termslib
 from renda.insights import text as textlib
 from renda.insights.nbsvm import NBLinearSVC
 
@@ -173,6 +174,7 @@ class TextClassifier:
     train_seconds: float
     dropped: dict[str, int] = field(default_factory=dict)  # classes left out for too few items
     format: int = MODEL_FORMAT
+    learnt_terms: int = 0  # category terms learnt beside the history (terms.py)
 
     @property
     def classes(self) -> list[str]:
@@ -283,20 +285,31 @@ def usable_classes(labels: Sequence[str], *, min_history: int, min_per_class: in
 
 
 def train(texts: Sequence[str], labels: Sequence[str], *, min_history: int, min_per_class: int,
-          userdict: Sequence[str] = (), c: float = 0.5, features: TextFeatures | None = None) -> TextClassifier:
-    """Learn a classifier from labelled texts (raw or pre-cut). Raises NotEnoughHistory when they are too few."""
+          userdict: Sequence[str] = (), c: float = 0.5, features: TextFeatures | None = None,
+          terms: Mapping[str, Sequence[str]] | None = None) -> TextClassifier:
+    """Learn a classifier from labelled texts (raw or pre-cut). Raises NotEnoughHistory when they are too few.
+
+    `terms` ({category: [term, …]}, terms.py) are learnt as one labelled example each, beside the texts, for the
+    classes the history has enough of; they neither count towards the history's minimum nor make a class of
+    their own (docs/insights.md: they move the raw sample's macro-F1 from 0.875 to 0.90, CV unchanged)."""
     if len(texts) != len(labels):
         raise ValueError("texts and labels differ in length")
     started = time.perf_counter()
     usable = usable_classes(labels, min_history=min_history, min_per_class=min_per_class)
     keep = [i for i, label in enumerate(labels) if str(label) in usable and texts[i] and str(texts[i]).strip()]
     docs = [str(texts[i]) for i in keep]
-    y = np.array([str(labels[i]) for i in keep])
+    y_list = [str(labels[i]) for i in keep]
     features = features or TextFeatures(userdict=tuple(userdict))
+    extra = termslib.unambiguous(terms or {}, sorted(usable))
+    for label, words in extra.items():  # each term as often as a feature must occur to be kept, or a term no
+        docs += words * features.min_df  # message uses yet would be pruned as rare
+        y_list += [label] * (len(words) * features.min_df)
+    y = np.array(y_list)
     x = features.fit_transform(docs)
     estimator = CalibratedClassifierCV(NBLinearSVC(C=c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=False)
     estimator.fit(x, y)
     all_counts = Counter(str(label) for label in labels if label)
-    return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y.tolist())),
+    return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y_list[:len(keep)])),
                           trained_at=time.time(), train_seconds=round(time.perf_counter() - started, 3),
-                          dropped={k: v for k, v in all_counts.items() if k not in usable})
+                          dropped={k: v for k, v in all_counts.items() if k not in usable},
+                          learnt_terms=sum(len(w) for w in extra.values()))

@@ -18,7 +18,7 @@ import os
 import resource
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedGroupKFold
 
+from renda.insights import terms as termslib
 from renda.insights import text as textlib
 from renda.insights.classifier import TextClassifier, train
 
@@ -54,6 +55,25 @@ def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
     else:
         raise ValueError(f"{path}: neither UTF-8 nor GB18030")
     return list(csv.DictReader(io.StringIO(content)))
+
+
+Terms = Mapping[str, Sequence[str]]
+
+
+def read_category_terms(path: str | Path) -> dict[str, list[str]]:
+    """Category terms from a file: a CSV taxonomy (header row; the first column is the category, every other
+    non-empty cell a term of it, e.g. TipDM's 附件1 一级分类,二级分类,三级分类), or text in the setting's own form,
+    one "类别：细目、细目" line per category."""
+    if Path(path).suffix.lower() == ".csv":
+        terms: dict[str, list[str]] = {}
+        for row in read_csv_rows(path):
+            values = [str(v or "").strip() for v in row.values() if isinstance(v, str)]
+            if len(values) < 2 or not values[0]:
+                continue
+            known = terms.setdefault(values[0], [])
+            known.extend(v for v in values[1:] if v and v not in known)
+        return terms
+    return termslib.parse(Path(path).read_text(encoding="utf-8-sig").splitlines())
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -183,10 +203,10 @@ class _Timer:
         self.wall, self.cpu = time.perf_counter() - self._w, time.process_time() - self._c
 
 
-def _timed_train(texts: Sequence[str], labels: Sequence[str],
-                 userdict: Sequence[str]) -> tuple[TextClassifier, _Timer]:
+def _timed_train(texts: Sequence[str], labels: Sequence[str], userdict: Sequence[str],
+                 terms: Terms | None = None) -> tuple[TextClassifier, _Timer]:
     with _Timer() as timer:
-        model = train(texts, labels, min_history=1, min_per_class=1, userdict=userdict)
+        model = train(texts, labels, min_history=1, min_per_class=1, userdict=userdict, terms=terms)
     return model, timer
 
 
@@ -247,7 +267,7 @@ def overlap_policy(pairs: Sequence[tuple[int, int]], n_test: int, overlap: str) 
 
 
 def holdout(train_sets: Sequence[Labelled], test: Labelled, *, threshold: float, userdict: Sequence[str] = (),
-            overlap: str = "auto") -> Report:
+            overlap: str = "auto", terms: Terms | None = None) -> Report:
     texts = [t for s in train_sets for t in s.texts]
     labels = [y for s in train_sets for y in s.labels]
     drop, note = overlap_policy(same_message_pairs(texts, test.texts), len(test.texts), overlap)
@@ -255,7 +275,9 @@ def holdout(train_sets: Sequence[Labelled], test: Labelled, *, threshold: float,
     if drop:
         texts = [t for i, t in enumerate(texts) if i not in drop]
         labels = [y for i, y in enumerate(labels) if i not in drop]
-    model, fit = _timed_train(texts, labels, userdict)
+    model, fit = _timed_train(texts, labels, userdict, terms)
+    if terms:
+        notes.append(_terms_note(model))
     proba, run = _timed_proba(model, test.texts)
     p50, p95 = _latency(model, test.texts, threshold)
     unseen = sorted(set(test.labels) - set(model.classes))
@@ -289,8 +311,12 @@ def duplicate_groups(texts: Sequence[str]) -> np.ndarray:
     return np.array([root(k) for k in range(len(texts))])
 
 
+def _terms_note(model: TextClassifier) -> str:
+    return f"分类细目：{model.learnt_terms} 个细目作为标注样本一同学习（两类共有的细目不计）"
+
+
 def cross_validate(data: Sequence[Labelled], *, threshold: float, folds: int = 5, seed: int = 0,
-                   userdict: Sequence[str] = ()) -> Report:
+                   userdict: Sequence[str] = (), terms: Terms | None = None) -> Report:
     """Stratified k-fold cross-validation; the same message (identical texts and near-identical re-posts,
     duplicate_groups) stays in one fold."""
     texts = [t for s in data for t in s.texts]
@@ -307,7 +333,7 @@ def cross_validate(data: Sequence[Labelled], *, threshold: float, folds: int = 5
     model: TextClassifier | None = None
     for train_idx, test_idx in StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(
             texts, labels, groups):
-        model, fit = _timed_train([texts[i] for i in train_idx], labels[train_idx].tolist(), userdict)
+        model, fit = _timed_train([texts[i] for i in train_idx], labels[train_idx].tolist(), userdict, terms)
         fits.append(fit)
         proba, run = _timed_proba(model, [texts[i] for i in test_idx])
         runs.append((len(test_idx), run))
@@ -326,6 +352,8 @@ def cross_validate(data: Sequence[Labelled], *, threshold: float, folds: int = 5
     notes = [f"{folds} 折分层交叉验证，同一留言归入同一折（完全相同 {identical} 条，连同改动少许后重发的共 "
              f"{repeated} 条重复）；"
              f"macro-F1 按全部折外预测计算，各折 {', '.join(f'{v:.4f}' for v in fold_f1)}"]
+    if terms:
+        notes.append(_terms_note(model))
     return Report(**scores, n_train=int(np.mean([len(texts) - len(o) for o in order])),  # type: ignore[arg-type]
                   n_test=len(texts), train_seconds=float(np.mean([f.wall for f in fits])),
                   train_cpu_seconds=float(np.mean([f.cpu for f in fits])),

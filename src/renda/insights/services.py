@@ -12,6 +12,7 @@ from django.db import transaction
 
 from renda.core import audit
 from renda.insights import sources, store
+from renda.insights import terms as termslib
 from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train
 from renda.insights.similar import Case, Match, SimilarIndex
 from renda.organizations.models import Congress
@@ -24,6 +25,12 @@ def confidence_threshold(congress: Congress | None) -> float:
 
 def taxonomy(congress: Congress | None) -> list[str]:
     return congress_categories(congress)
+
+
+def category_terms(congress: Congress | None) -> dict[str, list[str]]:
+    """The congress's category terms ("类别：细目、…" lines) of the categories in its taxonomy."""
+    parsed = termslib.parse(congress_setting(congress, "insights.category_terms"))
+    return {c: parsed[c] for c in taxonomy(congress) if c in parsed}
 
 
 def suggest(*, congress: Congress, kind: str, text: str) -> Suggestion | None:
@@ -50,13 +57,15 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
     if kind not in sources.KINDS:
         raise ValueError(f"unknown kind {kind}")
     pairs = list(items) if items is not None else sources.labelled_items(congress, kind)
+    terms: dict[str, list[str]] = {}
     if kind == "category":
         allowed = set(taxonomy(congress))
         pairs = [(t, label) for t, label in pairs if label in allowed]
+        terms = category_terms(congress)
     try:
         model = train([t for t, _ in pairs], [label for _, label in pairs],
                       min_history=congress_setting(congress, "insights.min_history"),
-                      min_per_class=congress_setting(congress, "insights.min_per_class"))
+                      min_per_class=congress_setting(congress, "insights.min_per_class"), terms=terms)
     except NotEnoughHistory:
         with transaction.atomic():
             if store.delete(congress.pk, kind):
@@ -67,7 +76,7 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
         store.save(congress.pk, kind, model)
         audit.record(actor=actor, action="insights.model_train", obj=congress,
                      after={"kind": kind, "items": model.n_items, "classes": model.counts,
-                            "left_out": model.dropped, "seconds": model.train_seconds})
+                            "left_out": model.dropped, "terms": model.learnt_terms, "seconds": model.train_seconds})
     return model
 
 

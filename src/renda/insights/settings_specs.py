@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from renda.core.settings_registry import SettingSpec, register
+from renda.insights import terms
 
 GROUP = "智能辅助"
+
+
+def _retrain_categories(congress: Any) -> None:
+    """New category terms take effect at once: the category model is retrained in the background."""
+    from renda.insights.jobs import retrain_congress
+
+    retrain_congress.enqueue(congress.pk, "category")
+
 
 register(
     SettingSpec("insights.confidence_threshold", "智能建议的置信度阈值（%）", 60, group=GROUP, min_value=0,
@@ -19,4 +30,10 @@ register(
     SettingSpec("insights.near_duplicate_threshold", "疑似重复的相似度阈值（%）", 80, group=GROUP, min_value=50,
                 max_value=100, help="与已有条目的相似度达到此值时提示“疑似重复”",
                 source="docs/insights.md：TipDM 2020 附件3 中相似度 0.8 以上的几乎都是同一诉求的重复提交"),
+    SettingSpec("insights.category_terms", "分类细目（智能分类按此口径归类）", [], kind="lines", group=GROUP,
+                help="每行一个类别，写成“类别：细目、细目”，如“卫生计生：食品安全、保健品化妆品管理、医患纠纷”。"
+                     "细目与已标注的历史一起学习，使建议遵循本会的分类口径；同一细目写在两个类别下时不起作用；"
+                     "修改后后台随即重新训练",
+                source="docs/insights.md：以 TipDM 2020 的三级标签体系作细目，451 条原文留言宏平均 F1 0.875→0.90",
+                validator=terms.validate, on_change=_retrain_categories),
 )

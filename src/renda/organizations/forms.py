@@ -38,10 +38,12 @@ class SpecField(forms.Field):
             return forms.Select(choices=spec.choices)
         if spec.kind in ("list", "json"):
             return forms.Textarea(attrs={"rows": 3})
+        if spec.kind == "lines":
+            return forms.Textarea(attrs={"rows": 6})
         return forms.TextInput()
 
     def prepare_value(self, value: Any) -> Any:
-        if self.spec.kind == "list" and isinstance(value, list | tuple):
+        if self.spec.kind in ("list", "lines") and isinstance(value, list | tuple):
             return "\n".join(str(v) for v in value)
         if self.spec.kind == "json" and not isinstance(value, str):
             return json.dumps(value, ensure_ascii=False, indent=2)

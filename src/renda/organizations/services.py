@@ -151,4 +151,7 @@ def congress_setting_set(*, actor: Any, congress: Congress, key: str, raw: Any, 
     CongressSetting.objects.update_or_create(congress=congress, key=key, defaults={"value": value})
     audit.record(actor=actor, action="setting.change", obj=congress, object_repr=f"{congress} · {s.label}",
                  before={key: before}, after={key: value})
+    if s.on_change is not None:
+        on_change = s.on_change
+        transaction.on_commit(lambda: on_change(congress))
     return value

@@ -1,6 +1,6 @@
 """Evaluate the category classifier on labelled CSV files.
 
-    python manage.py insights_eval --train FILE [--train FILE ...] [--test FILE] \
+    python manage.py insights_eval --train FILE [--train FILE ...] [--test FILE] [--terms FILE] \
         --text-cols 留言主题,留言详情,分词文本 --label-col 一级标签
 
 With --test: train on the training files and score the test file. When the test file is drawn from the training
@@ -47,6 +47,9 @@ class Command(BaseCommand):
         parser.add_argument("--threshold", type=float, default=None,
                             help="置信度阈值（0–1），默认取设置 insights.confidence_threshold 的默认值")
         parser.add_argument("--userdict", metavar="FILE", help="可选的 jieba 用户词典（每行一个词）")
+        parser.add_argument("--terms", metavar="FILE",
+                            help="可选的分类细目：CSV 分类体系（首列为类别，其余各列为细目，如附件1）"
+                                 "或与设置“分类细目”相同的“类别：细目、细目”逐行文本")
         overlap = parser.add_mutually_exclusive_group()
         overlap.add_argument("--keep-overlap", dest="overlap", action="store_const", const="keep",
                              help="测试集取自训练集时也不剔除训练集中的同一留言（结果会虚高，仅用于对照）")
@@ -65,19 +68,23 @@ class Command(BaseCommand):
                           for f in opts["train"]]
             test = (evaluation.read_labelled(opts["test"], text_cols=cols, label_col=opts["label_col"])
                     if opts["test"] else None)
+            terms = evaluation.read_category_terms(opts["terms"]) if opts["terms"] else None
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         for s in train_sets:
             self.stdout.write(f"训练文件 {Path(s.source).name}：{len(s.texts)} 条")
         if userdict:
             self.stdout.write(f"用户词典 {Path(opts['userdict']).name}：{len(userdict)} 个词")
+        if terms:
+            self.stdout.write(f"分类细目 {Path(opts['terms']).name}：{len(terms)} 个类别，"
+                              f"{sum(len(v) for v in terms.values())} 个细目")
         if test is not None:
             self.stdout.write(f"测试文件 {Path(test.source).name}：{len(test.texts)} 条")
             report = evaluation.holdout(train_sets, test, threshold=threshold, userdict=userdict,
-                                        overlap=opts["overlap"])
+                                        overlap=opts["overlap"], terms=terms)
         else:
             report = evaluation.cross_validate(train_sets, threshold=threshold, folds=opts["folds"],
-                                               seed=opts["seed"], userdict=userdict)
+                                               seed=opts["seed"], userdict=userdict, terms=terms)
         for line in evaluation.format_report(report):
             self.stdout.write(line)
         self.stdout.write(f"macro_f1={report.macro_f1:.4f}")
