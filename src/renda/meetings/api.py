@@ -58,6 +58,10 @@ class SessionIn(Schema):
     starts_on: date
     ends_on: date
     kind: str = "regular"
+    convened_by: str = Field("", description="临时会议的召集依据：presidium（乡镇主席团决定）、standing_committee"
+                                              "（县常委会决定）或 deputies（五分之一以上代表提议）")
+    basis: str = Field("", max_length=200, description="决定的文号、日期或提议书名称；由决定召集时必填")
+    requesters: list[int] = Field(default_factory=list, description="提议代表（deputies.Person 的 id）")
 
 
 class SessionOut(Schema):
@@ -70,18 +74,23 @@ class SessionOut(Schema):
     starts_on: date
     ends_on: date
     days: int
+    convened_by: str
+    basis: str
+    requesters: list[int]
 
 
 def session_out(s: Session) -> SessionOut:
     return SessionOut(id=s.pk, congress=s.congress_id, term=s.term.number, number=s.number, kind=s.kind,
-                      title=s.title, starts_on=s.starts_on, ends_on=s.ends_on, days=s.days)
+                      title=s.title, starts_on=s.starts_on, ends_on=s.ends_on, days=s.days,
+                      convened_by=s.convened_by, basis=s.basis,
+                      requesters=sorted(p.pk for p in s.requesters.all()))
 
 
 @router.get("/sessions", response={200: Page[SessionOut], **ERRORS})
 @endpoint(*STAFF)
 def session_list(request: HttpRequest, params: Query[PageParams], congress: int | None = None,
                  year: int | None = None) -> dict[str, object]:
-    qs = Session.objects.select_related("term").filter(
+    qs = Session.objects.select_related("term").prefetch_related("requesters").filter(
         congress__in=org_selectors.congresses_visible(user=request.user))
     if congress is not None:
         qs = qs.filter(congress_id=congress)
@@ -97,7 +106,8 @@ def session_create(request: HttpRequest, payload: SessionIn) -> SessionOut:
     congress = org_selectors.access_congress_by_id(user=request.user, congress_id=payload.congress)
     return session_out(services.session_create(
         actor=request.user, congress=congress, number=payload.number, title=payload.title,
-        starts_on=payload.starts_on, ends_on=payload.ends_on, kind=payload.kind))
+        starts_on=payload.starts_on, ends_on=payload.ends_on, kind=payload.kind, convened_by=payload.convened_by,
+        basis=payload.basis, requesters=payload.requesters))
 
 
 # --- meetings -----------------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@
   candidates are nominated by the presidium or by ten or more deputies jointly (地方组织法第二十五条 for county and
   township congresses).
 - Sessions: a township congress meets at least twice a year (地方组织法第十五条); the first session of a new term is
-  held within two months after the election of its deputies (同条).
+  held within two months after the election of its deputies (同条). An extraordinary session (临时召集) is called
+  when the county standing committee or the township presidium finds it necessary, or on the proposal of 五分之一以上
+  of the deputies (同条): "以上" includes the boundary, so exactly one fifth is enough: ⌈N/5⌉.
 """
 
 from __future__ import annotations
@@ -16,6 +18,13 @@ from __future__ import annotations
 JOINT_NOMINATION_MIN = 10
 SESSIONS_PER_YEAR_MIN = 2
 FIRST_SESSION_WITHIN_MONTHS = 2
+
+
+def extra_session_request_min(n: int) -> int:
+    """The least number of deputies whose proposal calls an extraordinary session: ⌈n/5⌉ (exactly 1/5 counts)."""
+    if n < 0:
+        raise ValueError("the number of deputies cannot be negative")
+    return (n + 4) // 5
 
 
 def quorum(n: int) -> int:

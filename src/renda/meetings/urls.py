@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_new, name="new"),
     path("sessions/new/", views.session_new, name="session_new"),
+    path("sessions/requesters/", views.session_requesters, name="session_requesters"),
     path("compliance/", compliance_views.compliance, name="compliance"),
     path("absences/", materials_views.absence_proposals, name="absences"),
     path("<int:pk>/", views.meeting_run, name="run"),

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from renda.core.access import page
 from renda.core.errors import DomainError, Invalid, NotFound
 from renda.core.roles import Role
-from renda.deputies.models import Person
+from renda.deputies.models import MandateStatus, Person
 from renda.meetings import law, selectors, services
 from renda.meetings.live import live_context
 from renda.meetings.models import (
@@ -28,11 +28,13 @@ from renda.meetings.models import (
     AgendaItemKind,
     Attendance,
     Candidate,
+    ConvenedBy,
     Election,
     LeaveRequest,
     MeetingKind,
     OfficeKind,
     Session,
+    SessionKind,
     SignInMethod,
     Vote,
     VoteKind,
@@ -52,7 +54,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {"meetings": meetings, "is_staff": selectors.is_staff(user)}
     if ctx["is_staff"]:
         congresses = org_selectors.congresses_visible(user=user)
-        ctx.update(congresses=congresses, kinds=MeetingKind.choices,
+        ctx.update(congresses=congresses, kinds=MeetingKind.choices, session_kinds=SessionKind.choices,
+                   convened_by=ConvenedBy.choices,
                    sessions=Session.objects.filter(congress__in=congresses).select_related("congress")[:100],
                    bodies=Body.objects.filter(congress__in=congresses).order_by("name"))
     return render(request, "meetings/list.html", ctx)
@@ -98,11 +101,27 @@ def session_new(request: HttpRequest) -> HttpResponse:
             actor=request.user, congress=congress, number=_int(request.POST.get("number"), "number"),
             title=request.POST.get("title", "").strip(), starts_on=_parse_d(request.POST.get("starts_on", ""),
                                                                              "starts_on"),
-            ends_on=_parse_d(request.POST.get("ends_on", ""), "ends_on"))
+            ends_on=_parse_d(request.POST.get("ends_on", ""), "ends_on"),
+            kind=request.POST.get("kind") or SessionKind.REGULAR, convened_by=request.POST.get("convened_by", ""),
+            basis=request.POST.get("basis", ""),
+            requesters=[_int(p, "requesters") for p in request.POST.getlist("requesters")])
         messages.success(request, f"已建立“{session.title}”")
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("meetings:list")
+
+
+@page(*STAFF)
+def session_requesters(request: HttpRequest) -> HttpResponse:
+    """The serving deputies of a congress's current term, to tick those who propose an extraordinary session."""
+    congress = org_selectors.access_congress_by_id(user=request.user,
+                                                   congress_id=_int(request.GET.get("congress"), "congress"))
+    term = congress.current_term()
+    deputies = list(Person.objects.filter(mandates__congress=congress, mandates__term=term,
+                                          mandates__status=MandateStatus.ACTIVE).order_by("name", "pk").distinct()
+                    ) if term is not None else []
+    return render(request, "meetings/_requesters.html",
+                  {"deputies": deputies, "needed": law.extra_session_request_min(len(deputies))})
 
 
 @page(*STAFF)

@@ -18,6 +18,7 @@ from renda.meetings.models.meetings import (
     AgendaItemStatus,
     Attendance,
     AttendanceStatus,
+    ConvenedBy,
     Document,
     LeaveRequest,
     LeaveStatus,
@@ -52,7 +53,8 @@ from renda.meetings.models.votes import (
 __all__ = [
     "BODY_OF_KIND", "CHOICES_OF_KIND", "CHOICE_LABELS", "QUORUM_KINDS", "SESSION_KINDS",
     "AgendaItem", "AgendaItemKind", "AgendaItemStatus", "Attendance", "AttendanceStatus", "Candidate",
-    "CandidateStatus", "Choice", "Document", "Election", "ElectionBallot", "ElectionStatus", "LeaveRequest",
+    "CandidateStatus", "Choice", "ConvenedBy", "Document", "Election", "ElectionBallot", "ElectionStatus",
+    "LeaveRequest",
     "LeaveStatus", "Meeting", "MeetingKind", "MeetingStatus", "NamedBallot", "NominationSource", "Nominator",
     "Notice", "NoticeReceipt", "Oath", "OfficeKind", "PaperTally", "Participation", "RoundCandidate",
     "Satisfaction", "SecretBallot", "Session", "SessionKind", "ShowResults", "SignInMethod", "Vote",

@@ -21,6 +21,16 @@ class SessionKind(models.TextChoices):
     EXTRAORDINARY = "extraordinary", "临时会议"
 
 
+class ConvenedBy(models.TextChoices):
+    """Who called an extraordinary session (临时会议), 地方组织法: the body that sets the session dates decides it —
+    the presidium of a township congress, the standing committee of a county one — or one fifth of the deputies
+    request it."""
+
+    PRESIDIUM = "presidium", "主席团决定"
+    STANDING_COMMITTEE = "standing_committee", "常委会决定"
+    DEPUTIES = "deputies", "五分之一以上代表提议"
+
+
 class Session(VersionedModel):
     """次会议: one sitting of a congress (e.g. 第二十届人民代表大会第三次会议), held over one or more days."""
 
@@ -31,6 +41,11 @@ class Session(VersionedModel):
     title = models.CharField("名称", max_length=200)
     starts_on = models.DateField("开幕日期")
     ends_on = models.DateField("闭幕日期")
+    # an extraordinary session only: who called it, the decision or request it rests on, and the requesting deputies
+    convened_by = models.CharField("召集依据", max_length=24, choices=ConvenedBy.choices, blank=True)
+    basis = models.CharField("决定或提议", max_length=200, blank=True, help_text="决定的文号、日期或提议书的名称")
+    requesters = models.ManyToManyField("deputies.Person", blank=True, related_name="requested_sessions",
+                                        verbose_name="提议代表")
 
     class Meta:
         ordering = ["congress", "-starts_on"]

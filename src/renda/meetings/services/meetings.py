@@ -3,6 +3,7 @@ leave requests and sign-in. Keyword-only, atomic, audited (renda.core.audit) as 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from renda.core import audit
 from renda.core.errors import DomainError, Invalid
 from renda.core.scope import check_version
+from renda.deputies.models import Mandate, MandateStatus
 from renda.meetings import law, selectors, workflow
 from renda.meetings.models import (
     BODY_OF_KIND,
@@ -21,6 +23,7 @@ from renda.meetings.models import (
     AgendaItemKind,
     Attendance,
     AttendanceStatus,
+    ConvenedBy,
     LeaveRequest,
     LeaveStatus,
     Meeting,
@@ -32,7 +35,7 @@ from renda.meetings.models import (
     Vote,
     VoteStatus,
 )
-from renda.organizations.models import Body, Congress
+from renda.organizations.models import Body, Congress, RegionLevel
 
 
 class QuorumNotMet(DomainError):
@@ -48,17 +51,72 @@ def _current_term(congress: Congress) -> Any:
     return term
 
 
+class ExtraSessionNotCalled(DomainError):
+    code = "extra_session_not_called"
+    status = 422
+    default_message = "临时会议须由主席团（县级为常委会）决定或经五分之一以上代表提议召集"
+
+
+def _deciding_body(congress: Congress) -> str:
+    """Who decides to call an extraordinary session: a township congress's presidium, a county's standing
+    committee (地方组织法: the body that also fixes the dates of the sessions)."""
+    return ConvenedBy.STANDING_COMMITTEE if congress.region.level == RegionLevel.COUNTY else ConvenedBy.PRESIDIUM
+
+
+def _check_convening(congress: Congress, term: Any, kind: str, convened_by: str, basis: str,
+                     requesters: list[int]) -> None:
+    """A regular session needs no basis; an extraordinary one rests on the deciding body's decision or on the
+    proposal of one fifth of the deputies [law], who must be deputies of this congress's current term in office."""
+    if kind != SessionKind.EXTRAORDINARY:
+        if convened_by or requesters:
+            raise Invalid("召集依据只适用于临时会议", fields={"convened_by": ["例会不填召集依据"]})
+        return
+    body = _deciding_body(congress)
+    if convened_by not in (body, ConvenedBy.DEPUTIES):
+        raise ExtraSessionNotCalled(
+            f"请选择临时会议的召集依据：{ConvenedBy(body).label}，或{ConvenedBy.DEPUTIES.label}",
+            fields={"convened_by": ["请选择召集依据"]})
+    if convened_by == body:
+        if requesters:
+            raise Invalid("由决定召集的临时会议不填提议代表", fields={"requesters": ["不填"]})
+        if not basis:
+            raise Invalid(f"请填写{ConvenedBy(body).label}的文号或日期", fields={"basis": ["必填"]})
+        return
+    serving = set(Mandate.objects.filter(congress=congress, term=term, status=MandateStatus.ACTIVE)
+                  .values_list("person_id", flat=True))
+    outsiders = set(requesters) - serving
+    if outsiders:
+        raise ExtraSessionNotCalled(f"有 {len(outsiders)} 名提议人不是本届在任代表",
+                                    fields={"requesters": ["提议人须为本届在任代表"]}, not_serving=sorted(outsiders))
+    needed = law.extra_session_request_min(len(serving))
+    if len(set(requesters)) < needed:
+        raise ExtraSessionNotCalled(
+            f"临时会议须经五分之一以上代表提议：本届在任代表 {len(serving)} 名，至少 {needed} 名提议，"
+            f"现有 {len(set(requesters))} 名", fields={"requesters": [f"至少 {needed} 名代表"]},
+            deputies=len(serving), needed=needed, requesters=len(set(requesters)))
+
+
 @transaction.atomic
 def session_create(*, actor: Any, congress: Congress, number: int, title: str, starts_on: date, ends_on: date,
-                   kind: str = SessionKind.REGULAR) -> Session:
+                   kind: str = SessionKind.REGULAR, convened_by: str = "", basis: str = "",
+                   requesters: Iterable[int] = ()) -> Session:
+    """A regular session, or an extraordinary one with what called it (_check_convening)."""
     if ends_on < starts_on:
         raise Invalid("闭幕日期不能早于开幕日期", fields={"ends_on": ["闭幕日期不能早于开幕日期"]})
-    session = Session(congress=congress, term=_current_term(congress), number=number, title=title,
-                      starts_on=starts_on, ends_on=ends_on, kind=kind)
+    if kind not in SessionKind.values:
+        raise Invalid("会议类型无效", fields={"kind": ["无效"]})
+    term = _current_term(congress)
+    people = sorted({int(p) for p in requesters})
+    basis = basis.strip()
+    _check_convening(congress, term, kind, convened_by, basis, people)
+    session = Session(congress=congress, term=term, number=number, title=title,
+                      starts_on=starts_on, ends_on=ends_on, kind=kind, convened_by=convened_by, basis=basis)
     session.full_clean()
     session.save()
-    audit.record(actor=actor, action="session.create", obj=session,
-                 after=audit.snapshot(session, ["number", "title", "starts_on", "ends_on", "kind"]))
+    if people:
+        session.requesters.set(people)
+    after = audit.snapshot(session, ["number", "title", "starts_on", "ends_on", "kind", "convened_by", "basis"])
+    audit.record(actor=actor, action="session.create", obj=session, after={**after, "requesters": people})
     return session
 
 
