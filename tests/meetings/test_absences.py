@@ -154,7 +154,7 @@ def test_the_county_sees_every_townships_proposals_in_order_at_a_cost_that_does_
     county_clerk = UserFactory(role=Role.COUNTY_STAFF, region=tree.county)
     a = make_deputies(tree.term_a, 3, prefix="甲代表")
     _absent_twice(tree, county_clerk, tree.term_a, a)
-    with django_assert_num_queries(4) as one:  # terms, attendance, sessions, mandates
+    with django_assert_num_queries(5) as one:  # terms, attendance, recorded leaves, sessions, mandates
         assert [p.person for p in absences.termination_proposals(user=county_clerk)] == [a[0]]
     b = make_deputies(tree.term_b, 3, prefix="乙代表")
     _absent_twice(tree, county_clerk, tree.term_b, b)
@@ -164,3 +164,63 @@ def test_the_county_sees_every_townships_proposals_in_order_at_a_cost_that_does_
     assert [len(p.sessions) for p in proposals] == [2, 2]
     township_clerk = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b)
     assert [p.person for p in absences.termination_proposals(user=township_clerk)] == [b[0]]
+
+
+def test_a_leave_approved_on_paper_and_recorded_excuses_the_absence_and_ends_the_proposal(town):
+    tree, clerk, people = town
+    first = sitting(town, 1, absent=[people[3]])
+    second = sitting(town, 2, absent=[people[3]])
+    mandate = mandate_of(people[3])
+    assert [p.person for p in absences.termination_proposals(user=clerk)] == [people[3]]
+    with pytest.raises(Invalid) as late:  # approved after the session closed: not a leave, an excuse afterwards
+        services.absence_excuse_record(actor=clerk, mandate=mandate, session=second, approved_by="镇人大主席团",
+                                       approved_on=second.ends_on + dt.timedelta(days=1), reason="住院")
+    assert late.value.code == "leave_approved_too_late"
+    with pytest.raises(Invalid) as nothing:  # a session the deputy attended has nothing to excuse
+        services.absence_excuse_record(actor=clerk, mandate=mandate_of(people[0]), session=second,
+                                       approved_by="镇人大主席团", approved_on=second.ends_on, reason="住院")
+    assert nothing.value.code == "absence_not_found"
+    with pytest.raises(Invalid, match="批准机关"):
+        services.absence_excuse_record(actor=clerk, mandate=mandate, session=second, approved_by=" ",
+                                       approved_on=second.starts_on, reason="住院")
+
+    services.absence_excuse_record(actor=clerk, mandate=mandate, session=second, approved_by="镇人大主席团",
+                                   approved_on=second.starts_on, reason="住院手术，有主席团书面批复")
+    assert absences.termination_proposals(user=clerk) == []
+    assert absences.missed_sessions(term=tree.term_a) == {people[3].pk: [first]}
+    with pytest.raises(Invalid) as err:
+        services.absence_termination_confirm(actor=clerk, mandate=mandate)
+    assert err.value.code == "absences_not_enough"
+    entry = AuditEntry.objects.get(action="absence.excuse")
+    assert (entry.actor_id, json.loads(entry.before)["status"], json.loads(entry.after)["approved_by"]) == (
+        clerk.pk, "未经批准缺席", "镇人大主席团")
+    with pytest.raises(Invalid):  # recorded once: the session is no longer missed
+        services.absence_excuse_record(actor=clerk, mandate=mandate, session=second, approved_by="镇人大主席团",
+                                       approved_on=second.starts_on, reason="再次补录")
+    third = sitting(town, 3, absent=[people[3]])  # a new unexcused absence brings the proposal back
+    assert [p.sessions for p in absences.termination_proposals(user=clerk)] == [[first, third]]
+
+
+def test_the_clerk_records_the_leave_on_the_page_and_by_the_api(town):
+    tree, clerk, people = town
+    town = (tree, clerk, people + make_deputies(tree.term_a, 2, prefix="增补代表"))  # two away, still a quorum
+    sitting(town, 1, absent=[people[2], people[3]])
+    second = sitting(town, 2, absent=[people[2], people[3]])
+    page = Client()
+    page.force_login(clerk)
+    text = page.get("/meetings/absences/").content.decode()
+    assert text.count('data-testid="excuse"') == 2
+    page.post("/meetings/absences/", {"mandate": mandate_of(people[2]).pk, "action": "excuse",
+                                      "session": second.pk, "approved_by": "镇人大主席团",
+                                      "approved_on": second.starts_on.isoformat(), "reason": "外出务工，有批条"})
+    names = [p.person for p in absences.termination_proposals(user=clerk)]
+    assert names == [people[3]]
+    client = api_client(clerk)
+    url = f"/api/v1/absence_proposals/{mandate_of(people[3]).pk}/excuses"
+    body = {"session": second.pk, "approved_by": "镇人大主席团", "approved_on": second.starts_on.isoformat(),
+            "reason": "住院"}
+    made = client.post(url, json.dumps(body), content_type="application/json")
+    assert made.status_code == 200 and made.json()["deputy"] == people[3].pk
+    assert client.get("/api/v1/absence_proposals").json() == []
+    other = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b)
+    assert api_client(other).post(url, json.dumps(body), content_type="application/json").status_code == 404

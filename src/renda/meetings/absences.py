@@ -9,6 +9,8 @@ What counts as "not attending a session" (次会议) here:
 - a deputy did not attend a session when they were present at none of those meetings, and at least one of
   their records is 缺席 (absent) — that is, without approved leave: a session missed on approved leave throughout
   is excused, and a refused leave request leaves the absence unexcused;
+- a leave approved outside the platform for the session, recorded afterwards (ExcusedAbsence: who approved it,
+  when — no later than the session's last day — and on what grounds), excuses it as an approved leave does;
 - two such sessions in the term, consecutive or not, make the proposal.
 """
 
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from renda.deputies.models import Mandate, MandateStatus, Person
-from renda.meetings.models import Attendance, AttendanceStatus, MeetingKind, MeetingStatus, Session
+from renda.meetings.models import Attendance, AttendanceStatus, ExcusedAbsence, MeetingKind, MeetingStatus, Session
 from renda.organizations import selectors as org_selectors
 from renda.organizations.models import Term
 
@@ -48,7 +50,7 @@ def missed_sessions(*, term: Term, person_ids: list[int] | None = None) -> dict[
 
 
 def _missed_by_term(terms: list[Term], person_ids: list[int] | None = None) -> dict[int, dict[int, list[Session]]]:
-    """term id → person id → missed sessions, for several terms in two queries whatever their number."""
+    """term id → person id → missed sessions, for several terms in three queries whatever their number."""
     rows = Attendance.objects.filter(
         meeting__term__in=terms, meeting__session__isnull=False, meeting__body__isnull=True,
         meeting__kind__in=SITTING_KINDS, meeting__status=MeetingStatus.CLOSED)
@@ -58,9 +60,14 @@ def _missed_by_term(terms: list[Term], person_ids: list[int] | None = None) -> d
     for term_id, person_id, session_id, status in rows.values_list(
             "meeting__term_id", "person_id", "meeting__session_id", "status"):
         seen[(term_id, person_id, session_id)].add(status)
+    excused = ExcusedAbsence.objects.filter(session__term__in=terms)
+    if person_ids is not None:
+        excused = excused.filter(person_id__in=person_ids)
+    excused_pairs = set(excused.values_list("person_id", "session_id"))
     missed: dict[tuple[int, int], list[int]] = defaultdict(list)
     for (term_id, person_id, session_id), statuses in seen.items():
-        if AttendanceStatus.PRESENT not in statuses and AttendanceStatus.ABSENT in statuses:
+        if (AttendanceStatus.PRESENT not in statuses and AttendanceStatus.ABSENT in statuses
+                and (person_id, session_id) not in excused_pairs):
             missed[(term_id, person_id)].append(session_id)
     sessions = Session.objects.in_bulk([sid for ids in missed.values() for sid in ids])
     out: dict[int, dict[int, list[Session]]] = defaultdict(dict)
@@ -70,7 +77,7 @@ def _missed_by_term(terms: list[Term], person_ids: list[int] | None = None) -> d
 
 
 def _proposals(terms: list[Term]) -> list[Proposal]:
-    """The proposals of the terms, in the terms' order, then by name: three queries for any number of terms."""
+    """The proposals of the terms, in the terms' order, then by name: four queries for any number of terms."""
     missed = _missed_by_term(terms)
     due = {(term_id, pid): sessions for term_id, people in missed.items() for pid, sessions in people.items()
            if len(sessions) >= ABSENCES_ENDING_A_MANDATE}

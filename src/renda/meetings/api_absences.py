@@ -1,5 +1,6 @@
 """/api/v1/absence_proposals: deputies whose mandate ends by law after two sessions missed without approved leave
-(meetings/absences.py), for staff of the congress's region; confirming one terminates the mandate."""
+(meetings/absences.py), for staff of the congress's region; confirming one terminates the mandate, and a leave
+approved on paper for a missed session can be recorded first (the absence then no longer counts)."""
 
 from datetime import date
 
@@ -12,6 +13,7 @@ from renda.core.roles import Role
 from renda.core.scope import get_or_404
 from renda.deputies.models import Mandate
 from renda.meetings import absences, services
+from renda.meetings.models import Session
 from renda.organizations import selectors as org_selectors
 
 router = Router(tags=["meetings"])
@@ -75,3 +77,34 @@ def absence_termination_confirm(request: HttpRequest, mandate_id: int, payload: 
                                              version=payload.version if payload else None)
     return MandateOut(mandate=m.pk, deputy=m.person_id, status=m.status, status_date=m.status_date,
                       status_reason=m.status_reason, version=m.version)
+
+
+class ExcuseIn(Schema):
+    session: int
+    approved_by: str
+    approved_on: date
+    reason: str
+
+
+class ExcuseOut(Schema):
+    id: int
+    session: int
+    deputy: int
+    approved_by: str
+    approved_on: date
+    reason: str
+
+
+@router.post("/absence_proposals/{mandate_id}/excuses", response={200: ExcuseOut, **ERRORS})
+@endpoint(*STAFF)
+def absence_excuse_record(request: HttpRequest, mandate_id: int, payload: ExcuseIn) -> ExcuseOut:
+    """Record a leave approved outside the platform (approved no later than the session's last day) for a session
+    the deputy missed; the absence then no longer counts towards ending the mandate."""
+    mandate = get_or_404(Mandate.objects.filter(congress__in=org_selectors.congresses_visible(user=request.user)),
+                         pk=mandate_id)
+    session = get_or_404(Session.objects.filter(term_id=mandate.term_id), pk=payload.session)
+    e = services.absence_excuse_record(actor=request.user, mandate=mandate, session=session,
+                                       approved_by=payload.approved_by, approved_on=payload.approved_on,
+                                       reason=payload.reason)
+    return ExcuseOut(id=e.pk, session=e.session_id, deputy=e.person_id, approved_by=e.approved_by,
+                     approved_on=e.approved_on, reason=e.reason)

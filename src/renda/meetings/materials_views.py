@@ -18,6 +18,7 @@ from renda.core.roles import Role
 from renda.core.scope import get_or_404
 from renda.deputies.models import Mandate
 from renda.meetings import absences, selectors, services
+from renda.meetings.models import Session
 from renda.organizations import selectors as org_selectors
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
@@ -46,6 +47,8 @@ def absence_proposals(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         mandate = get_or_404(Mandate.objects.filter(congress__in=org_selectors.congresses_visible(user=request.user)),
                              pk=_int(request.POST.get("mandate")))
+        if request.POST.get("action") == "excuse":
+            return _excuse(request, mandate)
         try:
             raw = request.POST.get("status_date", "")
             on = parse_date(raw) if raw else None
@@ -59,6 +62,22 @@ def absence_proposals(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/absences.html", {
         "proposals": absences.termination_proposals(user=request.user), "today": timezone.localdate(),
         "law": absences.LAW})
+
+
+def _excuse(request: HttpRequest, mandate: Mandate) -> HttpResponse:
+    """Record a leave approved on paper for one of the sessions the deputy missed (services.absence_excuse_record)."""
+    session = get_or_404(Session.objects.filter(term_id=mandate.term_id), pk=_int(request.POST.get("session")))
+    try:
+        approved_on = parse_date(request.POST.get("approved_on", ""))
+        if approved_on is None:
+            raise Invalid("请填写正确的批准日期", fields={"approved_on": ["日期格式无效"]})
+        services.absence_excuse_record(actor=request.user, mandate=mandate, session=session,
+                                       approved_by=request.POST.get("approved_by", ""), approved_on=approved_on,
+                                       reason=request.POST.get("reason", ""))
+        messages.success(request, f"已补录{mandate.person.name}在“{session.title}”的请假")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("meetings:absences")
 
 
 def _int(raw: str | None) -> int:

@@ -244,6 +244,27 @@ class LeaveRequest(VersionedModel):
         constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="uniq_leave_request")]
 
 
+class ExcusedAbsence(models.Model):
+    """A leave approved outside the platform (on paper, by the presidium or the standing committee) for a whole
+    session, recorded afterwards by a clerk: the absence from that session is then not "未经批准" and does not count
+    towards ending the mandate (meetings/absences.py). Written once, audited; the record itself is the evidence."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="excused_absences")
+    person = models.ForeignKey("deputies.Person", on_delete=models.PROTECT, related_name="excused_absences")
+    approved_by = models.CharField("批准机关或批准人", max_length=100)
+    approved_on = models.DateField("批准日期")
+    reason = models.CharField("请假事由及凭据", max_length=500)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "id"]
+        verbose_name = "补录的请假"
+        verbose_name_plural = "补录的请假"
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="uniq_excused_absence")]
+
+
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", "出席"
     ON_LEAVE = "on_leave", "请假"
