@@ -113,15 +113,43 @@ def test_only_members_leave_a_receipt_and_a_cancelled_meeting_takes_no_more_noti
 def test_an_attachment_is_served_only_to_those_who_see_the_meeting(tree, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     h = hall(tree, 3, start=False)
-    upload = SimpleUploadedFile("预算草案.txt", "预算内容".encode(), content_type="text/plain")
+    content = b"%PDF-1.4 " + "预算内容".encode()
+    upload = SimpleUploadedFile("预算草案.pdf", content, content_type="application/pdf")
     doc = services.document_add(actor=h.clerk, meeting=h.meeting, title="预算草案", file=upload)
     assert json.loads(AuditEntry.objects.get(action="document.add").after)["file"] == doc.file.name
     member = Client()
     member.force_login(h.user(h.deputies[0]))
     response = member.get(f"/meetings/documents/{doc.pk}/file/")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == "预算内容".encode()
+    assert response.status_code == 200 and b"".join(response.streaming_content) == content
     assert api_client(h.user(h.deputies[0])).get(f"/api/v1/documents/{doc.pk}").json()["file_url"] == \
         f"/meetings/documents/{doc.pk}/file/"
     outsider = Client()
     outsider.force_login(deputy_user(make_deputies(tree.term_b, 1, prefix="乙镇代表")[0]))
     assert outsider.get(f"/meetings/documents/{doc.pk}/file/").status_code == 404
+
+
+def test_staff_upload_an_attachment_by_the_api_and_a_wrong_or_disguised_file_is_refused(tree, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    h = hall(tree, 3, start=False)
+    staff = api_client(h.clerk)
+    url = f"/api/v1/meetings/{h.meeting.pk}/documents/upload"
+    item = services.agenda_item_add(actor=h.clerk, meeting=h.meeting, kind="budget", title="预算报告")
+    table = b"PK\x03\x04" + b"xlsx body"
+    r = staff.post(url, {"title": "2026年预算表", "agenda_item": item.pk,
+                         "file": SimpleUploadedFile("预算表.xlsx", table)})
+    assert r.status_code == 200, r.content
+    doc = r.json()
+    assert (doc["title"], doc["agenda_item"], doc["body"]) == ("2026年预算表", item.pk, "")
+    member = Client()
+    member.force_login(h.user(h.deputies[0]))
+    assert b"".join(member.get(doc["file_url"]).streaming_content) == table
+
+    for name, content, reason in [("议程.txt", b"text", "仅支持 .pdf 和 .docx 和 .xlsx"),
+                                  ("报告.pdf", b"MZ not a pdf", "文件已损坏或类型不符")]:
+        refused = staff.post(url, {"title": "材料", "file": SimpleUploadedFile(name, content)})
+        assert refused.status_code == 422, refused.content
+        assert refused.json()["fields"]["file"][0].startswith(reason)
+    assert staff.post(url, {"title": "材料"}).status_code == 422  # no file
+    deputy = api_client(h.user(h.deputies[0]))
+    assert deputy.post(url, {"title": "材料", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")}).status_code == 403
+    assert Document.objects.count() == 1

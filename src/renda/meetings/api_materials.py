@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from renda.api.schemas import ERRORS, Error, Page, PageParams, paginate
 from renda.core.access import endpoint
@@ -44,6 +44,15 @@ def document_out(d: Document) -> DocumentOut:
                        file_url=url, created_at=d.created_at)
 
 
+def _agenda_item(meeting: Any, item_id: int | None) -> AgendaItem | None:
+    if item_id is None:
+        return None
+    item = AgendaItem.objects.filter(pk=item_id, meeting=meeting).first()
+    if item is None:
+        raise Invalid("议程不属于本次会议", fields={"agenda_item": ["议程不属于本次会议"]})
+    return item
+
+
 @router.get("/meetings/{meeting_id}/documents", response={200: Page[DocumentOut], **ERRORS})
 @endpoint(*PEOPLE)
 def document_list(request: HttpRequest, meeting_id: int, params: Query[PageParams]) -> dict[str, object]:
@@ -55,15 +64,23 @@ def document_list(request: HttpRequest, meeting_id: int, params: Query[PageParam
 @router.post("/meetings/{meeting_id}/documents", response={200: DocumentOut, **ERRORS, 409: Error})
 @endpoint(*STAFF)
 def document_add(request: HttpRequest, meeting_id: int, payload: DocumentIn) -> DocumentOut:
-    """A text document (attachments are uploaded on the meeting's page)."""
+    """A text document (an attachment: POST …/documents/upload, multipart)."""
     meeting = selectors.access_meeting_to_run(user=request.user, meeting_id=meeting_id)
-    item = None
-    if payload.agenda_item is not None:
-        item = AgendaItem.objects.filter(pk=payload.agenda_item, meeting=meeting).first()
-        if item is None:
-            raise Invalid("议程不属于本次会议", fields={"agenda_item": ["议程不属于本次会议"]})
     return document_out(services.document_add(actor=request.user, meeting=meeting, title=payload.title,
-                                              body=payload.body, agenda_item=item))
+                                              body=payload.body, agenda_item=_agenda_item(meeting,
+                                                                                          payload.agenda_item)))
+
+
+@router.post("/meetings/{meeting_id}/documents/upload", response={200: DocumentOut, **ERRORS, 409: Error})
+@endpoint(*STAFF)
+def document_upload(request: HttpRequest, meeting_id: int, title: Form[str], file: File[UploadedFile],
+                    body: Form[str] = "", agenda_item: Form[int | None] = None) -> DocumentOut:
+    """A document with its attachment (multipart: `title`, `file`, optional `body` and `agenda_item`): PDF, Word,
+    Excel, PowerPoint or a JPG/PNG image, at most 20 MB, its content matching its type — else 422 `invalid` with
+    `fields.file`. Members download it from `file_url`."""
+    meeting = selectors.access_meeting_to_run(user=request.user, meeting_id=meeting_id)
+    return document_out(services.document_add(actor=request.user, meeting=meeting, title=title, body=body,
+                                              file=file, agenda_item=_agenda_item(meeting, agenda_item)))
 
 
 @router.get("/documents/{document_id}", response={200: DocumentOut, **ERRORS})

@@ -9,12 +9,17 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from renda.core import audit
+from renda.core import audit, uploads
 from renda.core.errors import Invalid
 from renda.meetings import selectors
 from renda.meetings.models import AgendaItem, Document, Meeting, MeetingStatus, Notice, NoticeReceipt
 
 TITLE_MAX = 200
+# What a meeting's materials come as: reports and drafts (PDF, Word), budget tables (Excel), slides, scanned pages.
+MATERIAL_TYPES = {".pdf": uploads.PDF, ".docx": uploads.ZIP, ".xlsx": uploads.ZIP, ".pptx": uploads.ZIP,
+                  ".doc": uploads.OLE, ".xls": uploads.OLE, ".ppt": uploads.OLE, ".jpg": uploads.JPEG,
+                  ".jpeg": uploads.JPEG, ".png": uploads.PNG}
+MATERIAL_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _title(raw: str) -> str:
@@ -44,6 +49,8 @@ def document_add(*, actor: Any, meeting: Meeting, title: str, body: str = "", fi
         raise Invalid("请填写材料内容或上传附件", fields={"body": ["请填写内容或上传附件"]})
     doc = Document(meeting=meeting, title=title, body=body or "", agenda_item=agenda_item)
     if file is not None:
+        uploads.check_upload(file, kinds=MATERIAL_TYPES, max_bytes=MATERIAL_MAX_BYTES, field="file", what="附件",
+                             kinds_text="PDF、Word、Excel、PowerPoint 或 JPG/PNG 图片")
         doc.file = file
     doc.save()
     audit.record(actor=actor, action="document.add", obj=doc,

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from renda.core import uploads
 from renda.core.errors import Invalid
 from renda.suggestions.models import (
     Assignment,
@@ -34,7 +35,7 @@ from renda.suggestions.services._base import (
 from renda.workdays.calendar import add_months
 
 LETTER_MAX_BYTES = 10 * 1024 * 1024
-LETTER_TYPES = {".pdf": b"%PDF", ".docx": b"PK\x03\x04"}
+LETTER_TYPES = {".pdf": uploads.PDF, ".docx": uploads.ZIP}
 
 
 def _lead(s: Suggestion) -> Assignment:
@@ -149,16 +150,8 @@ def suggestion_remind(*, actor: Any, suggestion: Suggestion, note: str = "",
 def check_letter(letter: UploadedFile | None) -> None:
     if letter is None:
         return
-    name = (letter.name or "").lower()
-    suffix = name[name.rfind("."):] if "." in name else ""
-    if suffix not in LETTER_TYPES:
-        raise Invalid("答复函须为 PDF 或 DOCX 文件", fields={"letter": ["仅支持 .pdf 和 .docx"]})
-    if letter.size and letter.size > LETTER_MAX_BYTES:
-        raise Invalid("答复函不能超过 10 MB", fields={"letter": ["文件过大"]})
-    head = letter.read(4)
-    letter.seek(0)
-    if not head.startswith(LETTER_TYPES[suffix]):
-        raise Invalid("答复函的内容与其文件类型不符", fields={"letter": ["文件已损坏或类型不符"]})
+    uploads.check_upload(letter, kinds=LETTER_TYPES, max_bytes=LETTER_MAX_BYTES, field="letter", what="答复函",
+                         kinds_text="PDF 或 DOCX")
 
 
 def _check_result_class(s: Suggestion, result_class: str) -> None:
