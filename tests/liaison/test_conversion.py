@@ -90,6 +90,23 @@ def test_an_answer_to_the_suggestion_it_was_merged_into_counts(world):
     assert Opinion.objects.get(pk=opinions[0].pk).status == OpinionStatus.REPLIED
 
 
+def test_an_opinion_merged_into_one_that_became_a_suggestion_gets_the_suggestions_answer(world):
+    primary, duplicate = opinions_from_three_villagers(world, n=2)
+    svc.opinion_merge(actor=world.clerk_a, opinion=duplicate, into=primary)
+    suggestion = world.build(Status.SUBMITTED)
+    conversion.opinions_to_suggestion(actor=world.clerk_a, opinions=[Opinion.objects.get(pk=primary.pk)],
+                                      suggestion=suggestion)
+    with pytest.raises(Invalid, match="已转为代表建议"):  # later duplicates are linked to the suggestion instead
+        later = svc.opinion_register(actor=world.clerk_a, channel="reception", station=primary.station,
+                                     content="甲村至镇道路破损，又一位群众反映。", phone="13800000009")
+        svc.opinion_merge(actor=world.clerk_a, opinion=later, into=Opinion.objects.get(pk=primary.pk))
+    for step in ["review_accept", "assign", "accept", "reply_A"]:
+        suggestion = world.step(suggestion, step)
+    assert conversion.suggestion_answers_reach_opinions() == 1  # the primary; the merged one follows it
+    duplicate.refresh_from_db()
+    assert duplicate.status == OpinionStatus.REPLIED and "已修缮完毕。" in duplicate.reply_text
+
+
 def test_only_an_accepted_opinion_and_a_submitted_suggestion_of_the_right_congress(world):
     opinions = opinions_from_three_villagers(world, n=1)
     draft = world.build(Status.DRAFT)

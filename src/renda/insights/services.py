@@ -23,6 +23,11 @@ def confidence_threshold(congress: Congress | None) -> float:
     return congress_setting(congress, "insights.confidence_threshold") / 100
 
 
+def near_duplicate_threshold(congress: Congress | None) -> float:
+    """The similarity (0–1) at which a past case is flagged 疑似重复."""
+    return congress_setting(congress, "insights.near_duplicate_threshold") / 100
+
+
 def taxonomy(congress: Congress | None) -> list[str]:
     return congress_categories(congress)
 
@@ -84,5 +89,5 @@ def similar_cases(*, congress: Congress, text: str, history: Sequence[Case], k: 
                   exclude: set[str | int] | frozenset[str | int] = frozenset()) -> list[Match]:
     """The past cases most similar to the text, with their replies; near duplicates flagged by the congress's
     threshold. `history` comes from the calling app (its own, already scoped, items)."""
-    threshold = congress_setting(congress, "insights.near_duplicate_threshold") / 100
-    return SimilarIndex(history).query(text, k=k, near_duplicate_threshold=threshold, exclude=exclude)
+    return SimilarIndex(history).query(text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress),
+                                       exclude=exclude)

@@ -19,7 +19,6 @@ from renda.core.errors import DomainError, NotFound
 from renda.core.roles import Role
 from renda.insights import history, hot, reply_check, services
 from renda.organizations.models import Congress, HandlingUnit, Region, RegionLevel
-from renda.organizations.services import congress_setting
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 MIN_CHARS = 8  # fewer characters say too little to suggest anything
@@ -73,8 +72,8 @@ def assist(request: HttpRequest) -> HttpResponse:
     names = _unit_names(unit)
     exclude: set[str | int] = {f"suggestion:{data['insights_exclude']}"} if data.get("insights_exclude") else set()
     index = history.scoped_index(user=user, congress=congress)
-    threshold = congress_setting(congress, "insights.near_duplicate_threshold") / 100
-    similar = index.query(text, k=SIMILAR_K, near_duplicate_threshold=threshold, exclude=exclude)
+    similar = index.query(text, k=SIMILAR_K, near_duplicate_threshold=services.near_duplicate_threshold(congress),
+                          exclude=exclude)
     context.update({
         "category": category, "unit": unit, "unit_name": names.get(unit.best, "") if unit else "",
         "similar": [{"match": m, "source": str(m.id).split(":")[0], "pk": str(m.id).split(":")[1]}

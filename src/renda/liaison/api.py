@@ -63,6 +63,7 @@ class OpinionOut(Schema):
     reopen_count: int
     published: bool
     suggestion: int | None
+    merged_into: int | None = Field(description="the opinion this one is handled with (合并办理), if merged")
     allowed_events: list[str]
     version: int
 
@@ -86,7 +87,8 @@ def opinion_out(o: Opinion) -> OpinionOut:
         reply=ReplyOut(text=o.reply_text, replied_at=o.replied_at, on_the_spot=o.replied_on_the_spot)
         if o.replied_at else None,
         satisfaction=o.satisfaction, reopen_count=o.reopen_count, published=o.published,
-        suggestion=o.suggestion_id, allowed_events=workflow.allowed_events(o.status), version=o.version)
+        suggestion=o.suggestion_id, merged_into=o.merged_into_id, allowed_events=workflow.allowed_events(o.status),
+        version=o.version)
 
 
 class OpinionFilters(Schema):
@@ -213,6 +215,22 @@ def opinion_assign(request: HttpRequest, opinion_id: int, payload: AssignIn) -> 
 def opinion_reply(request: HttpRequest, opinion_id: int, payload: ReplyIn) -> OpinionOut:
     return opinion_out(services.opinion_reply(actor=request.user, opinion=_opinion(request, opinion_id),
                                               text=payload.text, version=payload.version))
+
+
+class MergeIn(Versioned):
+    into: str = Field(..., max_length=20, description="the tracking code of the open opinion to handle this one with")
+
+
+@router.post("/opinions/{opinion_id}/merge", response={200: OpinionOut, **ACTION_ERRORS})
+@endpoint(*STAFF)
+def opinion_merge(request: HttpRequest, opinion_id: int, payload: MergeIn) -> OpinionOut:
+    """合并办理: this opinion is the same complaint as the open opinion `into` (its tracking code): it gets that one's
+    reply, and that one's deadline becomes the earlier of the two. 422 when `into` is not found in the caller's
+    scope, is this one, belongs to another congress, or is no longer open."""
+    opinion = _opinion(request, opinion_id)
+    into = selectors.opinion_by_code(user=request.user, raw=payload.into)
+    return opinion_out(services.opinion_merge(actor=request.user, opinion=opinion, into=into,
+                                              version=payload.version))
 
 
 @router.post("/opinions/{opinion_id}/close", response={200: OpinionOut, **ACTION_ERRORS})

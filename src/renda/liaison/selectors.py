@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from renda.core import scope
-from renda.core.errors import NotFound
+from renda.core.errors import Invalid, NotFound
 from renda.core.roles import Role
 from renda.deputies.models import Mandate, MandateStatus, Person
 from renda.liaison import recurrence
@@ -175,6 +175,16 @@ def opinions_visible(*, user: Any) -> QuerySet[Opinion]:
 
 def access_opinion_by_id(*, user: Any, opinion_id: Any) -> Opinion:
     return scope.get_or_404(opinions_visible(user=user), pk=opinion_id)
+
+
+def opinion_by_code(*, user: Any, raw: str, field: str = "into") -> Opinion:
+    """An opinion the user sees, by its tracking code as a constituent reads it out (dashes, spaces, case ignored);
+    Invalid on `field` when there is none, so a form shows the error where the code was typed."""
+    code = normalize_code(raw or "")
+    found = opinions_visible(user=user).filter(tracking_code=code).first() if code else None
+    if found is None:
+        raise Invalid("没有找到该查询码的意见（须为您负责范围内的意见）", fields={field: ["查询码无效"]})
+    return found
 
 
 def convertible_opinions(*, user: Any) -> QuerySet[Opinion]:

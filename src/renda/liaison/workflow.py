@@ -8,7 +8,9 @@
 | 办理中 accepted, 重新办理 reopened | assign | 已转办 assigned | to the township government or a county department |
 | 已转办 assigned | assign | 已转办 assigned | re-routed to another unit |
 | accepted, reopened | to_suggestion | 已转为代表建议 to_suggestion | several opinions → one suggestion |
+| received, accepted, assigned, reopened | merge | 已合并办理 merged | the same complaint as another open one |
 | accepted, assigned, to_suggestion, reopened | reply | 已答复 replied | the reply goes back to the constituent |
+| 已合并办理 merged | reply | 已答复 replied | automatic: with the reply to the one it was merged into |
 | 已答复 replied | evaluate | 已办结 closed | 满意/基本满意, or 不满意 once the reopen limit [setting] is used |
 | 已答复 replied | reopen | 重新办理 reopened | 不满意 while reopenings remain [setting, default 1] |
 | 已答复 replied | close | 已办结 closed | staff close it (no judgment came) |
@@ -24,11 +26,12 @@ from renda.liaison.models import ActivityStatus, OpinionStatus
 S = OpinionStatus
 
 TRANSITIONS: dict[str, dict[str, str]] = {
-    S.RECEIVED: {"accept": S.ACCEPTED, "reject": S.NOT_ACCEPTED, "reply": S.REPLIED},
-    S.ACCEPTED: {"assign": S.ASSIGNED, "to_suggestion": S.TO_SUGGESTION, "reply": S.REPLIED},
-    S.ASSIGNED: {"assign": S.ASSIGNED, "reply": S.REPLIED},
+    S.RECEIVED: {"accept": S.ACCEPTED, "reject": S.NOT_ACCEPTED, "reply": S.REPLIED, "merge": S.MERGED},
+    S.ACCEPTED: {"assign": S.ASSIGNED, "to_suggestion": S.TO_SUGGESTION, "reply": S.REPLIED, "merge": S.MERGED},
+    S.ASSIGNED: {"assign": S.ASSIGNED, "reply": S.REPLIED, "merge": S.MERGED},
     S.TO_SUGGESTION: {"reply": S.REPLIED},
-    S.REOPENED: {"assign": S.ASSIGNED, "to_suggestion": S.TO_SUGGESTION, "reply": S.REPLIED},
+    S.REOPENED: {"assign": S.ASSIGNED, "to_suggestion": S.TO_SUGGESTION, "reply": S.REPLIED, "merge": S.MERGED},
+    S.MERGED: {"reply": S.REPLIED},
     S.REPLIED: {"evaluate": S.CLOSED, "reopen": S.REOPENED, "close": S.CLOSED},
     S.NOT_ACCEPTED: {},
     S.CLOSED: {},
@@ -36,18 +39,25 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 
 EVENT_LABELS = {
     "accept": "受理", "reject": "不予受理", "reply": "答复", "assign": "转办", "to_suggestion": "转为代表建议",
-    "evaluate": "评价", "reopen": "重新办理", "close": "办结",
+    "evaluate": "评价", "reopen": "重新办理", "close": "办结", "merge": "合并办理",
 }
 
 FINAL = frozenset(s for s, events in TRANSITIONS.items() if not events)
 # States in which the reply clock runs: reminders before the deadline, escalation after it. An opinion turned
 # into a deputy suggestion is chased through the suggestion's own deadline (3 months, DOMAIN.md §3) instead, and
-# gets its reply when the suggestion is answered (services/conversion.py).
+# gets its reply when the suggestion is answered (services/conversion.py); a merged one with its primary's reply,
+# whose deadline is the earlier of the two (services/opinions.py, opinion_merge).
 AWAITING_REPLY = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.REOPENED})
 
 
+# moves the platform makes by itself, never a person: a merged opinion is answered with its primary's reply
+AUTOMATIC: dict[str, frozenset[str]] = {S.MERGED: frozenset({"reply"})}
+
+
 def allowed_events(status: str) -> list[str]:
-    return list(TRANSITIONS.get(status, {}))
+    """The events a person may trigger now (the automatic ones left out)."""
+    automatic = AUTOMATIC.get(status, frozenset())
+    return [e for e in TRANSITIONS.get(status, {}) if e not in automatic]
 
 
 def next_status(current: str, event: str) -> str:

@@ -23,6 +23,7 @@ class OpinionStatus(models.TextChoices):
     NOT_ACCEPTED = "not_accepted", "不予受理"
     ASSIGNED = "assigned", "已转办"
     TO_SUGGESTION = "to_suggestion", "已转为代表建议"
+    MERGED = "merged", "已合并办理"
     REPLIED = "replied", "已答复"
     REOPENED = "reopened", "重新办理"
     CLOSED = "closed", "已办结"
@@ -72,6 +73,9 @@ class Opinion(VersionedModel):
     # 跟进代表: the deputy who took the matter in (at a reception) or was asked to follow it with the constituent
     deputy = models.ForeignKey("deputies.Person", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="opinions_followed", verbose_name="跟进代表")
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_opinions", verbose_name="合并到",
+                                    help_text="同一诉求的另一条意见：本条随其办理，答复同时送达")
     suggestion = models.ForeignKey("suggestions.Suggestion", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="opinions", verbose_name="转成的代表建议")
     not_accepted_reason = models.CharField("不予受理原因", max_length=16, choices=NotAcceptedReason.choices,

@@ -15,7 +15,7 @@ from renda.core.errors import Invalid
 from renda.deputies.models import Person
 from renda.liaison import workflow
 from renda.liaison.models import Opinion, OpinionStatus
-from renda.liaison.services.opinions import OPINION_FIELDS, _check_staff, notify
+from renda.liaison.services.opinions import OPINION_FIELDS, _check_staff, notify, reply_merged
 from renda.organizations.models import Congress
 from renda.suggestions.models import Reply, ResultClass, Status, Suggestion
 
@@ -147,6 +147,7 @@ def suggestion_answers_reach_opinions(*, now: datetime | None = None) -> int:
             audit.record(actor=None, action="opinion.reply_from_suggestion", obj=o, before=before,
                          after={**audit.snapshot(o, OPINION_FIELDS), "suggestion": opinion.suggestion_id,
                                 "reply_round": replies[-1].round})
+            reply_merged(primary=o, actor=None)  # the opinions merged into it get the same answer
             if o.responsible:
                 notify(users=[o.responsible], kind="opinion.suggestion_replied", obj=o,
                        title=f"群众意见 {o.tracking_code} 所并入的代表建议已答复",

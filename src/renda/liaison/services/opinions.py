@@ -46,7 +46,7 @@ from renda.organizations.services import congress_categories, congress_setting
 PUBLIC_ACTOR = SimpleNamespace(pk=None, username="public", role="")
 OPINION_FIELDS = ("status", "category", "responsible", "unit", "deadline", "not_accepted_reason", "status_note",
                   "reply_text", "replied_on_the_spot", "satisfaction", "reopen_count", "published",
-                  "public_summary")
+                  "public_summary", "merged_into")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 
 
@@ -212,6 +212,10 @@ def opinion_reply(*, actor: Any, opinion: Opinion, text: str, version: int | Non
                   now: datetime | None = None) -> Opinion:
     """The reply to the constituent: on the spot (from 已登记), by the staff, or by the unit it was assigned to."""
     opinion = _locked(opinion, version)
+    if opinion.status == OpinionStatus.MERGED and opinion.merged_into is not None:
+        code = format_code(opinion.merged_into.tracking_code)
+        raise Invalid(f"本条已与意见 {code} 合并办理，请答复该意见，答复会同时告知本条的群众",
+                      fields={"text": [f"请答复 {code}"]})
     role = getattr(actor, "role", None)
     if role == Role.UNIT_USER:
         if opinion.status != OpinionStatus.ASSIGNED or opinion.unit_id != actor.unit_id:
@@ -231,6 +235,75 @@ def opinion_reply(*, actor: Any, opinion: Opinion, text: str, version: int | Non
         opinion.responsible = actor
     _save(opinion, "status", "reply_text", "replied_at", "replied_on_the_spot", "responsible")
     audit.record(actor=actor, action="opinion.reply", obj=opinion, before=before, after=_view(opinion))
+    reply_merged(primary=opinion, actor=actor)
+    return opinion
+
+
+def reply_merged(*, primary: Opinion, actor: Any) -> int:
+    """The opinions merged into `primary` get its reply, each for its own constituent to see by its own code and
+    judge on its own; called in the transaction that replied to the primary. The number of them."""
+    count = 0
+    for o in Opinion.objects.select_for_update().filter(merged_into=primary, status=OpinionStatus.MERGED
+                                                         ).order_by("pk"):
+        before = _view(o)
+        o.status = workflow.next_status(o.status, "reply")
+        o.reply_text, o.replied_at, o.replied_on_the_spot = primary.reply_text, primary.replied_at, False
+        o.responsible = o.responsible or primary.responsible
+        _save(o, "status", "reply_text", "replied_at", "replied_on_the_spot", "responsible")
+        audit.record(actor=actor, action="opinion.reply", obj=o, before=before,
+                     after={**_view(o), "from_merged_into": primary.pk})
+        count += 1
+    return count
+
+
+MERGEABLE = (OpinionStatus.RECEIVED, OpinionStatus.ACCEPTED, OpinionStatus.ASSIGNED, OpinionStatus.REOPENED)
+
+
+@transaction.atomic
+def opinion_merge(*, actor: Any, opinion: Opinion, into: Opinion, version: int | None = None) -> Opinion:
+    """合并办理: `opinion` is the same complaint as `into` (e.g. flagged 疑似重复 by the text engine). It stops being
+    handled on its own and gets `into`'s reply when that is given; `into`'s deadline becomes the earlier of the
+    two, so that merging never makes a constituent wait longer than their own deadline. Opinions already merged
+    into `opinion` follow to `into`. Both must be open opinions of the same congress; `into` may itself be merged,
+    then its primary is used. An opinion turned into a deputy suggestion takes no more: link the other one to the
+    same suggestion instead (services/conversion.py)."""
+    _check_staff(actor)
+    while into.merged_into_id is not None and into.status == OpinionStatus.MERGED:
+        into = Opinion.objects.get(pk=into.merged_into_id)
+    if into.pk == opinion.pk:
+        raise Invalid("不能与自身合并", fields={"into": ["请填写另一条意见的查询码"]})
+    # lock both in key order, so that two clerks merging the same pair the other way round wait, not deadlock
+    first, second = sorted((opinion.pk, into.pk))
+    locked = {o.pk: o for o in Opinion.objects.select_for_update().filter(pk__in=(first, second)).order_by("pk")}
+    opinion, into = locked[opinion.pk], locked[into.pk]
+    check_version(opinion, version)
+    if into.congress_id != opinion.congress_id:
+        raise Invalid("只能与同一人大受理的意见合并", fields={"into": ["不是同一人大的意见"]})
+    if into.status == OpinionStatus.TO_SUGGESTION:
+        raise Invalid(f"意见 {format_code(into.tracking_code)} 已转为代表建议：请把本条也转为同一代表建议",
+                      fields={"into": ["已转为代表建议"]})
+    if into.status not in MERGEABLE:
+        raise Invalid(f"意见 {format_code(into.tracking_code)} 当前为“{into.get_status_display()}”，不能再并入其他意见",
+                      fields={"into": ["该意见已答复、办结或不予受理"]})
+    before = _view(opinion)
+    opinion.status = workflow.next_status(opinion.status, "merge")
+    opinion.merged_into = into
+    # shown to the constituent by the tracking code: never the other constituent's code
+    opinion.status_note = "与反映同一问题的其他群众意见合并办理，答复时将同时告知您"
+    _save(opinion, "status", "merged_into", "status_note")
+    audit.record(actor=actor, action="opinion.merge", obj=opinion, before=before, after=_view(opinion))
+    followers = list(Opinion.objects.select_for_update().filter(merged_into=opinion, status=OpinionStatus.MERGED))
+    for f in followers:
+        f_before = _view(f)
+        f.merged_into = into
+        _save(f, "merged_into")
+        audit.record(actor=actor, action="opinion.merge", obj=f, before=f_before, after=_view(f))
+    if opinion.deadline < into.deadline:
+        into_before = _view(into)
+        into.deadline = opinion.deadline
+        _save(into, "deadline")
+        audit.record(actor=actor, action="opinion.merge_deadline", obj=into, before=into_before,
+                     after={**_view(into), "merged": opinion.pk})
     return opinion
 
 

@@ -72,11 +72,30 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
         if opinion.constituent_name else "", "phone": mask_phone(opinion.constituent_phone),
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
         and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
-        "code": services.format_code(opinion.tracking_code)})
+        "code": services.format_code(opinion.tracking_code),
+        "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
+        "near_duplicates": _near_duplicates(user, opinion) if "merge" in events else []})
+
+
+def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
+    """Open opinions of the same congress the text engine finds to be the same complaint (疑似重复), to merge with."""
+    from renda.insights.history import scoped_index
+    from renda.insights.services import near_duplicate_threshold
+
+    index = scoped_index(user=user, congress=opinion.congress)
+    matches = index.query(opinion.content, k=5, near_duplicate_threshold=near_duplicate_threshold(opinion.congress),
+                          exclude={f"opinion:{opinion.pk}"})
+    ids = [int(str(m.id).split(":", 1)[1]) for m in matches
+           if m.near_duplicate and str(m.id).startswith("opinion:")]
+    open_ones = {o.pk: o for o in selectors.opinions_visible(user=user).filter(
+        pk__in=ids, congress=opinion.congress, status__in=services.MERGEABLE)}
+    return [{"opinion": open_ones[i], "code": services.format_code(open_ones[i].tracking_code)}
+            for i in ids if i in open_ones]
 
 
 DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不予受理，原因将告知群众。", "assign": "已转办。",
         "reply": "已答复，群众可凭查询码查看并评价。", "close": "已办结。", "publish": "答复公开设置已保存。",
+        "merge": "已合并办理：答复所并入的意见时，本条的群众会同时收到答复。",
         "deputy": "跟进代表已设定，代表会收到通知。"}
 
 
@@ -111,6 +130,12 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
             return services.opinion_reply(actor=user, opinion=opinion, text=post.get("text", ""), version=version)
         if event == "close":
             return services.opinion_close(actor=user, opinion=opinion, version=version)
+        if event == "merge":
+            if user.role not in STAFF:
+                raise NotFound()
+            # a 疑似重复 button sends its code as `into`; the form's own field is `into_code`
+            into = selectors.opinion_by_code(user=user, raw=post.get("into") or post.get("into_code", ""))
+            return services.opinion_merge(actor=user, opinion=opinion, into=into, version=version)
         if event == "deputy":
             from renda.deputies.models import Person
             from renda.liaison.services.deputies import opinion_set_deputy
