@@ -10,7 +10,8 @@ Past cases are read through the apps' own selectors (`suggestions.selectors.visi
 township's opinions or suggestions, a deputy sees the suggestions they lead or co-signed.
 
 Cutting text into words is the slow part of building a similarity index, so each process keeps the prepared
-words of every case it has seen (keyed by source, id and version: an edited case is prepared again) and the last
+words of every case it has seen (keyed by source, id, version and time of the last write: an edited case is
+prepared again) and the last
 indexes it built (keyed by what went into them).
 """
 
@@ -63,14 +64,17 @@ def register_sources() -> None:
 
 # --- past cases ---------------------------------------------------------------------------------------------------
 
-_prepared: OrderedDict[tuple[str, int, int], tuple[list[str], str]] = OrderedDict()
+_prepared: OrderedDict[tuple[Any, ...], tuple[list[str], str]] = OrderedDict()
 _indexes: OrderedDict[tuple[Any, ...], SimilarIndex] = OrderedDict()
 _lock = threading.Lock()
 PREPARED_LIMIT = 50_000
+# what tells a case's state: its version, and the time of its last write — SQLite hands out the id of a deleted
+# (or rolled back) last row again, with version 1, so id and version alone could name a case that no longer exists
+STAMP = ("version", "updated_at")
 INDEX_LIMIT = 16
 
 
-def _prepare(key: tuple[str, int, int], text: str) -> tuple[list[str], str]:
+def _prepare(key: tuple[Any, ...], text: str) -> tuple[list[str], str]:
     with _lock:
         hit = _prepared.get(key)
     if hit is not None:
@@ -97,25 +101,25 @@ def _opinions(user: Any, congress: Congress) -> Any:
             .order_by("-id")[:HISTORY_LIMIT])
 
 
-def _texts(user: Any, congress: Congress) -> list[tuple[str, int, int, str, str]]:
+def _texts(user: Any, congress: Congress) -> list[tuple[str, int, tuple[Any, ...], str, str]]:
     from renda.suggestions.models import Reply
 
     latest = Reply.objects.filter(suggestion=OuterRef("pk")).order_by("-round").values("text")[:1]
-    rows = [("suggestion", pk, version, f"{title} {content}", reply or "") for pk, version, title, content, reply
-            in _suggestions(user, congress).annotate(reply=Subquery(latest))
-            .values_list("id", "version", "title", "content", "reply")]
-    rows += [("opinion", pk, version, content, reply or "") for pk, version, content, reply
-             in _opinions(user, congress).values_list("id", "version", "content", "reply_text")]
+    rows = [("suggestion", pk, (version, at), f"{title} {content}", reply or "")
+            for pk, version, at, title, content, reply in _suggestions(user, congress).annotate(
+                reply=Subquery(latest)).values_list("id", *STAMP, "title", "content", "reply")]
+    rows += [("opinion", pk, (version, at), content, reply or "") for pk, version, at, content, reply
+             in _opinions(user, congress).values_list("id", *STAMP, "content", "reply_text")]
     return rows
 
 
 def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
     """A similarity index of the past suggestions and opinions this user may see, of the congress's region and
-    below. Two small queries (ids and versions) decide whether the index built last time still holds; the texts
-    are read only when it does not."""
+    below. Two small queries (ids, versions, write times) decide whether the index built last time still holds;
+    the texts are read only when it does not."""
     key = (congress.pk,
-           tuple(_suggestions(user, congress).values_list("id", "version")),
-           tuple(_opinions(user, congress).values_list("id", "version")))
+           tuple(_suggestions(user, congress).values_list("id", *STAMP)),
+           tuple(_opinions(user, congress).values_list("id", *STAMP)))
     with _lock:
         index = _indexes.get(key)
         if index is not None:
@@ -123,7 +127,7 @@ def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
             return index
     rows = _texts(user, congress)
     cases = [Case(id=f"{src}:{pk}", text=text, reply=reply) for src, pk, _, text, reply in rows]
-    docs = [_prepare((src, pk, version), text) for src, pk, version, text, _ in rows]
+    docs = [_prepare((src, pk, stamp), text) for src, pk, stamp, text, _ in rows]
     index = SimilarIndex(cases, prepared=docs)
     with _lock:
         _indexes[key] = index
