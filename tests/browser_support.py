@@ -40,3 +40,12 @@ def page(browser: object) -> Iterator[object]:
     p = browser.new_page()  # type: ignore[attr-defined]
     yield p
     p.close()
+
+
+def log_in(page: object, base_url: str, username: str, password: str) -> None:
+    """Sign in on the login page as a person would, and wait for the signed-in header."""
+    page.goto(f"{base_url}/accounts/login/")  # type: ignore[attr-defined]
+    page.fill("#id_username", username)  # type: ignore[attr-defined]
+    page.fill("#id_password", password)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("[data-testid=who]")  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ import os
 import pytest
 
 from renda.core.roles import Role
+from tests.browser_support import log_in
 from tests.deputies.registry import build
 from tests.factories import PASSWORD, org_tree
 
@@ -23,11 +24,7 @@ def _shot(page, name: str) -> None:
 def test_county_staff_search_by_pinyin_initials_and_open_the_deputy(live_server, page):
     reg = build(org_tree())
     assert reg.county_clerk.role == Role.COUNTY_STAFF
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", reg.county_clerk.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=who]")
+    log_in(page, live_server.url, reg.county_clerk.username, PASSWORD)
 
     page.click("label.nav-toggle-label")            # the phone's menu
     page.get_by_role("link", name="代表", exact=True).click()

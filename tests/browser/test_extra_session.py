@@ -7,6 +7,7 @@ import pytest
 
 from renda.core.roles import Role
 from renda.meetings.models import Session, SessionKind
+from tests.browser_support import log_in
 from tests.factories import PASSWORD, UserFactory, org_tree
 from tests.meetings.util import make_deputies
 
@@ -17,11 +18,7 @@ def test_clerk_ticks_the_proposing_deputies_and_the_session_is_created_only_with
     tree = org_tree()
     people = make_deputies(tree.term_a, 10)
     clerk = UserFactory(username="clerk", role=Role.TOWNSHIP_STAFF, region=tree.town_a)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", clerk.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=who]")
+    log_in(page, live_server.url, clerk.username, PASSWORD)
 
     def fill_and_submit(ticked: int) -> None:
         page.goto(f"{live_server.url}/meetings/")

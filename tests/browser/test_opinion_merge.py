@@ -7,6 +7,7 @@ import pytest
 
 from renda.liaison.models import Opinion, OpinionStatus
 from renda.liaison.services import opinions as svc
+from tests.browser_support import log_in
 from tests.factories import PASSWORD, org_tree
 from tests.liaison.builders import build_liaison
 
@@ -20,11 +21,7 @@ def test_clerk_merges_a_flagged_duplicate_with_one_tap(live_server, page):
                                  phone="13900005555")
     second = svc.opinion_register(actor=liaison.clerk, channel="phone", content=POTHOLE + "已经反映过。",
                                   station=liaison.central, phone="13900006666")
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", liaison.clerk.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=who]")
+    log_in(page, live_server.url, liaison.clerk.username, PASSWORD)
     page.goto(f"{live_server.url}/liaison/opinions/{second.pk}/")
     button = page.locator("[data-testid=merge-into]")
     assert button.count() == 1 and svc.format_code(first.tracking_code) in button.inner_text()

@@ -8,7 +8,7 @@ import pytest
 from renda.insights import history, jobs
 from renda.liaison.services import opinions as opinion_services
 from renda.organizations.services import congress_setting_set
-from tests.browser_support import CHROMIUM
+from tests.browser_support import CHROMIUM, log_in
 from tests.factories import PASSWORD, org_tree
 from tests.insights.synthetic import history as synthetic_history
 from tests.liaison.builders import build_liaison
@@ -27,11 +27,7 @@ def test_typing_an_opinion_shows_the_proposed_category_and_the_same_complaint_be
                                           category=category)
     assert jobs.retrain_congress.call(congress.pk, "category") is True
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", w.clerk.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=who]")
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
     page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
     page.get_by_label("意见内容").press_sequentially("东湖社区油烟扰民，晚上噪音也很大，希望处理", delay=5)
     page.wait_for_selector("[data-testid=insights-category]", timeout=20_000)
