@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "datasets" / "tipdm2020"
@@ -19,7 +20,12 @@ REPLIES = DATA / "附件4_留言_答复意见.csv"
 WEAK = DATA / "附件4_第三方标注_可解释性_Syucryingstar.csv"
 TAXONOMY = DATA / "附件1_三级标签体系.csv"
 
-pytestmark = pytest.mark.skipif(not TRAIN.exists(), reason=f"TipDM 2020 data set not found at {DATA}")
+ON_POSTGRES = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+pytestmark = [
+    pytest.mark.skipif(not TRAIN.exists(), reason=f"TipDM 2020 data set not found at {DATA}"),
+    # these evaluations read CSV files and never the database: bin/test runs them once, in its SQLite pass
+    pytest.mark.skipif(ON_POSTGRES, reason="TipDM evaluations use no database; they run in the SQLite pass"),
+]
 
 RAW_SAMPLE_MACRO_F1_FLOOR = 0.86  # measured 0.875 (head features and NBSVM; 0.854 before; docs/insights.md)
 WITH_TERMS_MACRO_F1_FLOOR = 0.89  # measured 0.902 with the organiser's taxonomy as category terms
