@@ -68,10 +68,8 @@ def read_category_terms(path: str | Path) -> dict[str, list[str]]:
         terms: dict[str, list[str]] = {}
         for row in read_csv_rows(path):
             values = [str(v or "").strip() for v in row.values() if isinstance(v, str)]
-            if len(values) < 2 or not values[0]:
-                continue
-            known = terms.setdefault(values[0], [])
-            known.extend(v for v in values[1:] if v and v not in known)
+            if len(values) >= 2 and values[0]:
+                termslib.add(terms, values[0], values[1:])
         return terms
     return termslib.parse(Path(path).read_text(encoding="utf-8-sig").splitlines())
 

@@ -113,6 +113,17 @@ def _texts(user: Any, congress: Congress) -> list[tuple[str, int, tuple[Any, ...
     return rows
 
 
+def case_id(source: str, pk: int) -> str:
+    """The id of a past case in a scoped index: its source ("suggestion" or "opinion") and primary key."""
+    return f"{source}:{pk}"
+
+
+def case_of(case: str | int) -> tuple[str, int]:
+    """(source, primary key) of a case id made by case_id."""
+    source, _, pk = str(case).partition(":")
+    return source, int(pk)
+
+
 def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
     """A similarity index of the past suggestions and opinions this user may see, of the congress's region and
     below. Two small queries (ids, versions, write times) decide whether the index built last time still holds;
@@ -126,7 +137,7 @@ def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
             _indexes.move_to_end(key)
             return index
     rows = _texts(user, congress)
-    cases = [Case(id=f"{src}:{pk}", text=text, reply=reply) for src, pk, _, text, reply in rows]
+    cases = [Case(id=case_id(src, pk), text=text, reply=reply) for src, pk, _, text, reply in rows]
     docs = [_prepare((src, pk, stamp), text) for src, pk, stamp, text, _ in rows]
     index = SimilarIndex(cases, prepared=docs)
     with _lock:

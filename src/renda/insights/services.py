@@ -5,7 +5,7 @@ similar cases. Every [setting] is read from the congress here; the engines below
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -33,9 +33,9 @@ def taxonomy(congress: Congress | None) -> list[str]:
 
 
 def category_terms(congress: Congress | None) -> dict[str, list[str]]:
-    """The congress's category terms ("类别：细目、…" lines) of the categories in its taxonomy."""
-    parsed = termslib.parse(congress_setting(congress, "insights.category_terms"))
-    return {c: parsed[c] for c in taxonomy(congress) if c in parsed}
+    """The congress's category terms ("类别：细目、…" lines); training keeps those of the categories it learns,
+    which are in the taxonomy (classifier.train)."""
+    return termslib.parse(congress_setting(congress, "insights.category_terms"))
 
 
 def suggest(*, congress: Congress, kind: str, text: str) -> Suggestion | None:
@@ -83,6 +83,27 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
                      after={"kind": kind, "items": model.n_items, "classes": model.counts,
                             "left_out": model.dropped, "terms": model.learnt_terms, "seconds": model.train_seconds})
     return model
+
+
+@dataclass(frozen=True)
+class PastCase:
+    """A past suggestion or opinion of the caller's scope similar to a text."""
+
+    source: str  # "suggestion" or "opinion"
+    pk: int
+    match: Match
+
+
+def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
+                     exclude: Iterable[tuple[str, int]] = ()) -> list[PastCase]:
+    """The past suggestions and opinions the user may see (insights.history's scoped index) most similar to the
+    text, best first, near duplicates flagged by the congress's threshold; `exclude` names (source, pk) pairs."""
+    from renda.insights import history
+
+    matches = history.scoped_index(user=user, congress=congress).query(
+        text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress),
+        exclude={history.case_id(source, pk) for source, pk in exclude})
+    return [PastCase(*history.case_of(m.id), match=m) for m in matches]
 
 
 def similar_cases(*, congress: Congress, text: str, history: Sequence[Case], k: int = 5,

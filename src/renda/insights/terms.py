@@ -27,9 +27,14 @@ def parse(lines: Iterable[str]) -> dict[str, list[str]]:
         items = [t for t in _SPLIT.split(rest) if t]
         if not items:
             raise ValueError(f"第 {number} 行“{category}”没有细目：请在冒号后列出细目，以顿号分隔")
-        known = terms.setdefault(category, [])
-        known.extend(t for t in items if t not in known)
+        add(terms, category, items)
     return terms
+
+
+def add(terms: dict[str, list[str]], category: str, items: Iterable[str]) -> None:
+    """Add the items to the category's terms, each once, in order (empty ones skipped)."""
+    known = terms.setdefault(category, [])
+    known.extend(t for t in items if t and t not in known)
 
 
 def validate(lines: Sequence[str]) -> None:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
 from renda.core.roles import Role
-from renda.insights import history, hot, reply_check, services
+from renda.insights import hot, reply_check, services
 from renda.organizations.models import Congress, HandlingUnit, Region, RegionLevel
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
@@ -70,14 +70,11 @@ def assist(request: HttpRequest) -> HttpResponse:
     category = services.suggest(congress=congress, kind="category", text=text)
     unit = services.suggest(congress=congress, kind="unit", text=text)
     names = _unit_names(unit)
-    exclude: set[str | int] = {f"suggestion:{data['insights_exclude']}"} if data.get("insights_exclude") else set()
-    index = history.scoped_index(user=user, congress=congress)
-    similar = index.query(text, k=SIMILAR_K, near_duplicate_threshold=services.near_duplicate_threshold(congress),
-                          exclude=exclude)
+    editing = data.get("insights_exclude", "")
+    exclude = [("suggestion", int(editing))] if editing.isdigit() else []
     context.update({
         "category": category, "unit": unit, "unit_name": names.get(unit.best, "") if unit else "",
-        "similar": [{"match": m, "source": str(m.id).split(":")[0], "pk": str(m.id).split(":")[1]}
-                    for m in similar],
+        "similar": services.similar_in_scope(user=user, congress=congress, text=text, k=SIMILAR_K, exclude=exclude),
         "no_history": category is None and unit is None,
     })
     return render(request, "insights/_assist.html", context)

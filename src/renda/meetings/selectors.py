@@ -41,7 +41,12 @@ def members(meeting: Meeting) -> QuerySet[Any]:
     if meeting.body_id:
         return BodyMember.objects.filter(body_id=meeting.body_id, until__isnull=True).values_list(
             "person_id", flat=True)
-    return Mandate.objects.filter(congress_id=meeting.congress_id, term_id=meeting.term_id,
+    return serving_deputies(congress_id=meeting.congress_id, term_id=meeting.term_id)
+
+
+def serving_deputies(*, congress_id: int, term_id: int) -> QuerySet[Any]:
+    """The person ids of the congress's deputies with an active mandate of the term."""
+    return Mandate.objects.filter(congress_id=congress_id, term_id=term_id,
                                   status=MandateStatus.ACTIVE).values_list("person_id", flat=True)
 
 

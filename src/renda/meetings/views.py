@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from renda.core.access import page
 from renda.core.errors import DomainError, Invalid, NotFound
 from renda.core.roles import Role
-from renda.deputies.models import MandateStatus, Person
+from renda.deputies.models import Person
 from renda.meetings import law, selectors, services
 from renda.meetings.live import live_context
 from renda.meetings.models import (
@@ -117,9 +117,8 @@ def session_requesters(request: HttpRequest) -> HttpResponse:
     congress = org_selectors.access_congress_by_id(user=request.user,
                                                    congress_id=_int(request.GET.get("congress"), "congress"))
     term = congress.current_term()
-    deputies = list(Person.objects.filter(mandates__congress=congress, mandates__term=term,
-                                          mandates__status=MandateStatus.ACTIVE).order_by("name", "pk").distinct()
-                    ) if term is not None else []
+    deputies = list(Person.objects.filter(pk__in=selectors.serving_deputies(congress_id=congress.pk, term_id=term.pk))
+                    .order_by("name", "pk")) if term is not None else []
     return render(request, "meetings/_requesters.html",
                   {"deputies": deputies, "needed": law.extra_session_request_min(len(deputies))})
 

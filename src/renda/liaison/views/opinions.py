@@ -79,14 +79,11 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
 
 def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
     """Open opinions of the same congress the text engine finds to be the same complaint (疑似重复), to merge with."""
-    from renda.insights.history import scoped_index
-    from renda.insights.services import near_duplicate_threshold
+    from renda.insights.services import similar_in_scope
 
-    index = scoped_index(user=user, congress=opinion.congress)
-    matches = index.query(opinion.content, k=5, near_duplicate_threshold=near_duplicate_threshold(opinion.congress),
-                          exclude={f"opinion:{opinion.pk}"})
-    ids = [int(str(m.id).split(":", 1)[1]) for m in matches
-           if m.near_duplicate and str(m.id).startswith("opinion:")]
+    ids = [c.pk for c in similar_in_scope(user=user, congress=opinion.congress, text=opinion.content,
+                                          exclude=[("opinion", opinion.pk)])
+           if c.match.near_duplicate and c.source == "opinion"]
     open_ones = {o.pk: o for o in selectors.opinions_visible(user=user).filter(
         pk__in=ids, congress=opinion.congress, status__in=services.MERGEABLE)}
     return [{"opinion": open_ones[i], "code": services.format_code(open_ones[i].tracking_code)}

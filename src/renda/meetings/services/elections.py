@@ -10,8 +10,7 @@ from django.db import transaction
 
 from renda.core import audit
 from renda.core.errors import Invalid
-from renda.deputies.models import Mandate, MandateStatus
-from renda.meetings import law, tally, workflow
+from renda.meetings import law, selectors, tally, workflow
 from renda.meetings.models import (
     Candidate,
     CandidateStatus,
@@ -66,9 +65,8 @@ def candidate_nominate(*, actor: Any, election: Election, name: str, source: str
     nominators = list({p.pk: p for p in (nominators or [])}.values())
     if source == NominationSource.DEPUTIES:
         meeting = election.meeting
-        deputies = set(Mandate.objects.filter(
-            congress_id=meeting.congress_id, term_id=meeting.term_id, status=MandateStatus.ACTIVE,
-            person_id__in=[p.pk for p in nominators]).values_list("person_id", flat=True))
+        deputies = set(selectors.serving_deputies(congress_id=meeting.congress_id, term_id=meeting.term_id)
+                       .filter(person_id__in=[p.pk for p in nominators]))
         outsiders = [p.name for p in nominators if p.pk not in deputies]
         if outsiders:
             raise Invalid(f"{'、'.join(outsiders)}不是本级人大的在任代表，不能联合提名",

@@ -13,7 +13,6 @@ from django.utils import timezone
 from renda.core import audit
 from renda.core.errors import DomainError, Invalid
 from renda.core.scope import check_version
-from renda.deputies.models import Mandate, MandateStatus
 from renda.meetings import law, selectors, workflow
 from renda.meetings.models import (
     BODY_OF_KIND,
@@ -64,7 +63,7 @@ def _deciding_body(congress: Congress) -> str:
 
 
 def _check_convening(congress: Congress, term: Any, kind: str, convened_by: str, basis: str,
-                     requesters: list[int]) -> None:
+                     requesters: list[int]) -> None:  # requesters: distinct person ids
     """A regular session needs no basis; an extraordinary one rests on the deciding body's decision or on the
     proposal of one fifth of the deputies [law], who must be deputies of this congress's current term in office."""
     if kind != SessionKind.EXTRAORDINARY:
@@ -82,18 +81,17 @@ def _check_convening(congress: Congress, term: Any, kind: str, convened_by: str,
         if not basis:
             raise Invalid(f"请填写{ConvenedBy(body).label}的文号或日期", fields={"basis": ["必填"]})
         return
-    serving = set(Mandate.objects.filter(congress=congress, term=term, status=MandateStatus.ACTIVE)
-                  .values_list("person_id", flat=True))
+    serving = set(selectors.serving_deputies(congress_id=congress.pk, term_id=term.pk))
     outsiders = set(requesters) - serving
     if outsiders:
         raise ExtraSessionNotCalled(f"有 {len(outsiders)} 名提议人不是本届在任代表",
                                     fields={"requesters": ["提议人须为本届在任代表"]}, not_serving=sorted(outsiders))
     needed = law.extra_session_request_min(len(serving))
-    if len(set(requesters)) < needed:
+    if len(requesters) < needed:
         raise ExtraSessionNotCalled(
             f"临时会议须经五分之一以上代表提议：本届在任代表 {len(serving)} 名，至少 {needed} 名提议，"
-            f"现有 {len(set(requesters))} 名", fields={"requesters": [f"至少 {needed} 名代表"]},
-            deputies=len(serving), needed=needed, requesters=len(set(requesters)))
+            f"现有 {len(requesters)} 名", fields={"requesters": [f"至少 {needed} 名代表"]},
+            deputies=len(serving), needed=needed, requesters=len(requesters))
 
 
 @transaction.atomic
