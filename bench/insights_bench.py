@@ -178,6 +178,7 @@ def endpoint(args: argparse.Namespace) -> None:
             cpu.append(time.process_time() - start_cpu)
         print(f"  warm calls (model and index kept in the process): {summary_ms(samples)}; {queries} queries each")
         print(f"  CPU time of the same calls: {summary_ms(cpu)}")
+        _opinion_page(client, congress)
         if args.profile:
             import cProfile
             import pstats
@@ -193,6 +194,32 @@ def endpoint(args: argparse.Namespace) -> None:
     finally:
         connection.close()
         drop_database(url)
+
+
+def _opinion_page(client: object, congress: object) -> None:
+    """The opinion page and its 疑似重复 fragment (loaded by htmx after the page), the fragment once cold."""
+    from django.test import Client
+
+    from bench.common import summary_ms
+    from renda.insights import history
+    from renda.liaison.models import Opinion
+
+    assert isinstance(client, Client)
+    ids = list(Opinion.objects.filter(congress=congress, region__name="甲镇").order_by("pk")
+               .values_list("pk", flat=True)[:21])
+
+    def get(path: str) -> float:
+        start = time.perf_counter()
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        return time.perf_counter() - start
+
+    history.clear_caches()
+    page = [get(f"/liaison/opinions/{pk}/") for pk in ids]
+    cold = get(f"/liaison/opinions/{ids[0]}/near-duplicates/")
+    warm = [get(f"/liaison/opinions/{pk}/near-duplicates/") for pk in ids[1:]]
+    print(f"  opinion page (without the near-duplicate look-up): {summary_ms(page)}")
+    print(f"  its 疑似重复 fragment: first call {cold * 1000:.0f} ms (builds the index), then {summary_ms(warm)}")
 
 
 def main(argv: list[str]) -> int:

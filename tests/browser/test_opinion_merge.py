@@ -23,6 +23,7 @@ def test_clerk_merges_a_flagged_duplicate_with_one_tap(live_server, page):
                                   station=liaison.central, phone="13900006666")
     log_in(page, live_server.url, liaison.clerk.username, PASSWORD)
     page.goto(f"{live_server.url}/liaison/opinions/{second.pk}/")
+    page.wait_for_selector("[data-testid=near-duplicates]")  # loaded by htmx after the page
     button = page.locator("[data-testid=merge-into]")
     assert button.count() == 1 and svc.format_code(first.tracking_code) in button.inner_text()
     button.click()

@@ -97,7 +97,11 @@ def test_the_clerk_merges_a_flagged_duplicate_on_the_page_and_by_the_api(liaison
     page.force_login(liaison.clerk)
     html = page.get(f"/liaison/opinions/{second.pk}/").content.decode()
     assert 'data-testid="merge-form"' in html
-    assert f'value="{svc.format_code(first.tracking_code)}"' in html, "the near duplicate is offered to merge into"
+    slot = f"/liaison/opinions/{second.pk}/near-duplicates/"
+    assert f'hx-get="{slot}"' in html, "the near duplicates are loaded after the page"
+    assert svc.format_code(first.tracking_code) not in html
+    fragment = page.get(slot).content.decode()
+    assert f'value="{svc.format_code(first.tracking_code)}"' in fragment, "the near duplicate is offered to merge into"
     response = page.post(f"/liaison/opinions/{second.pk}/merge/",
                          {"into_code": svc.format_code(first.tracking_code).lower(), "version": second.version})
     assert response.status_code == 302
@@ -116,3 +120,19 @@ def test_the_clerk_merges_a_flagged_duplicate_on_the_page_and_by_the_api(liaison
     outsider = api_client(liaison.clerk_b)
     assert outsider.post(f"/api/v1/opinions/{third.pk}/merge", json.dumps({"into": first.tracking_code}),
                          content_type="application/json").status_code == 404
+
+
+def test_the_near_duplicate_lookup_answers_only_who_may_merge(liaison):
+    first = register(liaison, content=POTHOLE)
+    second = register(liaison, content=POTHOLE + "已经反映过一次。", phone="13900003333")
+    code = svc.format_code(first.tracking_code)
+    slot = f"/liaison/opinions/{second.pk}/near-duplicates/"
+    outsider = Client()
+    outsider.force_login(liaison.clerk_b)  # another township's clerk
+    assert outsider.get(slot).status_code == 404
+    clerk = Client()
+    clerk.force_login(liaison.clerk)
+    assert code in clerk.get(slot).content.decode()
+    svc.opinion_reply(actor=liaison.clerk, opinion=Opinion.objects.get(pk=second.pk), text="已派人修复。")
+    after = clerk.get(slot).content.decode()
+    assert code not in after and "未发现疑似重复" in after, "an answered opinion is no longer offered a merge"

@@ -25,6 +25,8 @@ urlpatterns = [
     path("opinions/", opinions.opinion_list, name="opinions"),
     path("opinions/to-suggestion/", opinions.opinions_to_suggestion, name="opinions_to_suggestion"),
     path("opinions/<int:opinion_id>/", opinions.opinion_detail, name="opinion_detail"),
+    path("opinions/<int:opinion_id>/near-duplicates/", opinions.opinion_near_duplicates,
+         name="opinion_near_duplicates"),
     path("opinions/<int:opinion_id>/<str:event>/", opinions.opinion_act, name="opinion_act"),
     path("activities/", activities.activity_list, name="activities"),
     path("activities/<int:activity_id>/", activities.activity_detail, name="activity"),

@@ -53,11 +53,7 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
 def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
     user: Any = request.user
     opinion = selectors.access_opinion_by_id(user=user, opinion_id=opinion_id)
-    events = workflow.allowed_events(opinion.status)
-    if user.role == "unit_user":
-        events = [e for e in events if e == "reply" and opinion.status == OpinionStatus.ASSIGNED]
-    else:
-        events = [e for e in events if e not in ("evaluate", "reopen")]  # the constituent's, on the portal
+    events = _events(user, opinion)
     cpath = opinion.congress.region.path
     units = [u for u in HandlingUnit.objects.filter(active=True).select_related("region")
              if u.region.path.startswith(cpath) or (cpath.startswith(u.region.path)
@@ -73,8 +69,25 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
         and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
         "code": services.format_code(opinion.tracking_code),
-        "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
-        "near_duplicates": _near_duplicates(user, opinion) if "merge" in events else []})
+        "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else []})
+
+
+def _events(user: Any, opinion: Any) -> list[str]:
+    """What this user may do to the opinion on its page."""
+    events = workflow.allowed_events(opinion.status)
+    if user.role == "unit_user":
+        return [e for e in events if e == "reply" and opinion.status == OpinionStatus.ASSIGNED]
+    return [e for e in events if e not in ("evaluate", "reopen")]  # the constituent's, on the portal
+
+
+@page(*HANDLERS)
+def opinion_near_duplicates(request: HttpRequest, opinion_id: int) -> HttpResponse:
+    """The merge form's 疑似重复 buttons, loaded by htmx after the page: the first look-up in a process builds the
+    scope's similar-case index (seconds for thousands of opinions), which must not hold up the page itself."""
+    user: Any = request.user
+    opinion = selectors.access_opinion_by_id(user=user, opinion_id=opinion_id)
+    found = _near_duplicates(user, opinion) if "merge" in _events(user, opinion) else []
+    return render(request, "liaison/_near_duplicates.html", {"near_duplicates": found})
 
 
 def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
