@@ -3,6 +3,8 @@ other messages keeps the earlier posts of the same complaints as history."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from renda.insights import evaluation
@@ -70,3 +72,62 @@ def test_cross_validation_keeps_a_reposted_message_in_one_group() -> None:
     groups = evaluation.duplicate_groups(texts).tolist()
     assert groups[4] == groups[0] and groups[5] == groups[1] and groups[6] == groups[3]
     assert len({groups[0], groups[1], groups[2], groups[3]}) == 4  # different complaints stay apart
+
+
+def _labelled(rows: list[tuple[str, str]]) -> evaluation.Labelled:
+    return evaluation.Labelled(texts=[t for t, _ in rows], labels=[y for _, y in rows], source="synthetic")
+
+
+def test_random_holdouts_report_each_repeat_and_their_mean() -> None:
+    from tests.insights.synthetic import history
+
+    report = evaluation.random_holdouts([_labelled(history(per_class=20))], threshold=0.6, size=0.25, repeats=3)
+    assert len(report.fold_f1) == 3 and report.n_test == 3 * 20
+    assert report.macro_f1 == pytest.approx(sum(report.fold_f1) / 3)
+    assert "随机留出 3 次，每次分层随机留出 20 条" in report.notes[0]
+
+
+def test_random_holdouts_keep_or_drop_the_held_out_messages_reposts() -> None:
+    from tests.insights.synthetic import history
+
+    once = history(per_class=12)
+    twice = [*once, *[(text + "已经反映过一次。", label) for text, label in once]]  # every complaint sent twice
+    kept = evaluation.random_holdouts([_labelled(twice)], threshold=0.6, size=16, repeats=2, overlap="keep")
+    assert "作为历史保留" in kept.notes[0] and kept.n_train == len(twice) - 16
+    dropped = evaluation.random_holdouts([_labelled(twice)], threshold=0.6, size=16, repeats=2, overlap="drop")
+    removed = re.search(r"重发已从训练集中剔除（平均 (\d+) 条）", dropped.notes[0])
+    # at least one twin per held-out complaint (more: the synthetic complaints are alike enough to group)
+    assert removed and int(removed.group(1)) >= 8, dropped.notes[0]
+    assert dropped.n_train == len(twice) - 16 - int(removed.group(1))
+
+
+def test_a_random_holdout_of_no_or_every_message_is_refused() -> None:
+    from tests.insights.synthetic import history
+
+    data = [_labelled(history(per_class=5))]
+    for size in (0, 20, 0.0):
+        with pytest.raises(ValueError, match="不在 0 与训练集的 20 条之间"):
+            evaluation.random_holdouts(data, threshold=0.6, size=size)
+    with pytest.raises(ValueError, match="keep or drop"):
+        evaluation.random_holdouts(data, threshold=0.6, size=0.2, overlap="auto")
+
+
+def test_the_command_runs_random_holdouts_and_ends_with_the_mean(tmp_path) -> None:
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    from tests.insights.synthetic import history
+
+    path = tmp_path / "labelled.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["留言主题", "一级标签"])
+        writer.writerows(history(per_class=15))
+    out = io.StringIO()
+    call_command("insights_eval", "--train", str(path), "--random-holdout", "0.2", "--repeats", "2",
+                 "--text-cols", "留言主题", "--label-col", "一级标签", stdout=out)
+    lines = out.getvalue().splitlines()
+    means = re.search(r"平均 (0\.\d{4}|1\.0000)，", "\n".join(lines))
+    assert means and lines[-1] == f"macro_f1={means.group(1)}", lines

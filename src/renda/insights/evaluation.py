@@ -18,7 +18,7 @@ import os
 import resource
 import statistics
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import f1_score, precision_recall_fscore_support
-from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedShuffleSplit
 
 from renda.insights import terms as termslib
 from renda.insights import text as textlib
@@ -313,6 +313,52 @@ def _terms_note(model: TextClassifier) -> str:
     return f"分类细目：{model.learnt_terms} 个细目作为标注样本一同学习（两类共有的细目不计）"
 
 
+@dataclass
+class _Splits:
+    """Out-of-split probabilities of every split of a resampling, with what each split cost."""
+
+    classes: list[str]
+    order: list[np.ndarray] = field(default_factory=list)
+    proba: list[np.ndarray] = field(default_factory=list)
+    fits: list[_Timer] = field(default_factory=list)
+    runs: list[tuple[int, _Timer]] = field(default_factory=list)
+    f1: list[float] = field(default_factory=list)
+    n_train: list[int] = field(default_factory=list)
+    model: TextClassifier | None = None
+
+    def report(self, texts: Sequence[str], labels: np.ndarray, *, threshold: float, notes: list[str]) -> Report:
+        idx = np.concatenate(self.order)
+        assert self.model is not None
+        p50, p95 = _latency(self.model, [texts[i] for i in self.order[-1]], threshold)
+        scores = _score(labels[idx].tolist(), np.vstack(self.proba), self.classes, threshold)
+        return Report(**scores, n_train=int(np.mean(self.n_train)), n_test=len(idx),  # type: ignore[arg-type]
+                      train_seconds=float(np.mean([f.wall for f in self.fits])),
+                      train_cpu_seconds=float(np.mean([f.cpu for f in self.fits])),
+                      msgs_per_second=sum(n for n, _ in self.runs) / sum(r.wall for _, r in self.runs),
+                      msgs_per_cpu_second=sum(n for n, _ in self.runs) / sum(r.cpu for _, r in self.runs),
+                      suggest_ms_p50=p50, suggest_ms_p95=p95, threshold=threshold, peak_rss_mb=peak_rss_mb(),
+                      notes=notes, fold_f1=self.f1)
+
+
+def _run_splits(texts: Sequence[str], labels: np.ndarray, splits: Iterable[tuple[np.ndarray, np.ndarray]], *,
+                userdict: Sequence[str], terms: Terms | None) -> _Splits:
+    out = _Splits(classes=sorted(set(labels.tolist())))
+    for train_idx, test_idx in splits:
+        out.model, fit = _timed_train([texts[i] for i in train_idx], labels[train_idx].tolist(), userdict, terms)
+        out.fits.append(fit)
+        out.n_train.append(len(train_idx))
+        proba, run = _timed_proba(out.model, [texts[i] for i in test_idx])
+        out.runs.append((len(test_idx), run))
+        aligned = np.zeros((len(test_idx), len(out.classes)))
+        for k, c in enumerate(out.model.classes):
+            aligned[:, out.classes.index(c)] = proba[:, k]
+        out.proba.append(aligned)
+        out.order.append(test_idx)
+        pred = [out.classes[i] for i in aligned.argmax(axis=1)]
+        out.f1.append(float(f1_score(labels[test_idx], pred, average="macro")))
+    return out
+
+
 def cross_validate(data: Sequence[Labelled], *, threshold: float, folds: int = 5, seed: int = 0,
                    userdict: Sequence[str] = (), terms: Terms | None = None) -> Report:
     """Stratified k-fold cross-validation; the same message (identical texts and near-identical re-posts,
@@ -322,43 +368,58 @@ def cross_validate(data: Sequence[Labelled], *, threshold: float, folds: int = 5
     groups = duplicate_groups(texts)
     identical = len(texts) - len({textlib.compact(t) for t in texts})
     repeated = len(texts) - len(set(groups.tolist()))
-    proba_rows: list[np.ndarray] = []
-    order: list[np.ndarray] = []
-    fits: list[_Timer] = []
-    runs: list[tuple[int, _Timer]] = []
-    fold_f1: list[float] = []
-    classes: list[str] = sorted(set(labels.tolist()))
-    model: TextClassifier | None = None
-    for train_idx, test_idx in StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(
-            texts, labels, groups):
-        model, fit = _timed_train([texts[i] for i in train_idx], labels[train_idx].tolist(), userdict, terms)
-        fits.append(fit)
-        proba, run = _timed_proba(model, [texts[i] for i in test_idx])
-        runs.append((len(test_idx), run))
-        aligned = np.zeros((len(test_idx), len(classes)))
-        for k, c in enumerate(model.classes):
-            aligned[:, classes.index(c)] = proba[:, k]
-        proba_rows.append(aligned)
-        order.append(test_idx)
-        fold_pred = [classes[i] for i in aligned.argmax(axis=1)]
-        fold_f1.append(float(f1_score(labels[test_idx], fold_pred, average="macro")))
-    idx = np.concatenate(order)
-    proba_all = np.vstack(proba_rows)
-    assert model is not None
-    p50, p95 = _latency(model, [texts[i] for i in order[-1]], threshold)
-    scores = _score(labels[idx].tolist(), proba_all, classes, threshold)
+    splits = StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(texts, labels, groups)
+    run = _run_splits(texts, labels, splits, userdict=userdict, terms=terms)
     notes = [f"{folds} 折分层交叉验证，同一留言归入同一折（完全相同 {identical} 条，连同改动少许后重发的共 "
              f"{repeated} 条重复）；"
-             f"macro-F1 按全部折外预测计算，各折 {', '.join(f'{v:.4f}' for v in fold_f1)}"]
+             f"macro-F1 按全部折外预测计算，各折 {', '.join(f'{v:.4f}' for v in run.f1)}"]
     if terms:
-        notes.append(_terms_note(model))
-    return Report(**scores, n_train=int(np.mean([len(texts) - len(o) for o in order])),  # type: ignore[arg-type]
-                  n_test=len(texts), train_seconds=float(np.mean([f.wall for f in fits])),
-                  train_cpu_seconds=float(np.mean([f.cpu for f in fits])),
-                  msgs_per_second=sum(n for n, _ in runs) / sum(r.wall for _, r in runs),
-                  msgs_per_cpu_second=sum(n for n, _ in runs) / sum(r.cpu for _, r in runs),
-                  suggest_ms_p50=p50, suggest_ms_p95=p95,
-                  threshold=threshold, peak_rss_mb=peak_rss_mb(), notes=notes, fold_f1=fold_f1)
+        assert run.model is not None
+        notes.append(_terms_note(run.model))
+    return run.report(texts, labels, threshold=threshold, notes=notes)
+
+
+def random_holdouts(data: Sequence[Labelled], *, threshold: float, size: float, repeats: int = 5, seed: int = 0,
+                    userdict: Sequence[str] = (), terms: Terms | None = None, overlap: str = "keep") -> Report:
+    """Repeated stratified random hold-outs drawn from the labelled files (`size` a share below 1, else a number
+    of messages): the situation of a held-back set taken at random from the same collection of messages.
+
+    overlap "keep": a held-out message's earlier or later posts (duplicate_groups) stay in training, as they would
+    in a deployed model's history; "drop": they are removed from training, as the grouped folds do. The report's
+    macro-F1 is the mean over the repeats; each repeat's is listed."""
+    if overlap not in ("keep", "drop"):
+        raise ValueError(f"overlap must be keep or drop, not {overlap!r}")
+    texts = [t for s in data for t in s.texts]
+    labels = np.array([y for s in data for y in s.labels])
+    n_test = int(size) if size >= 1 else round(size * len(texts))
+    if not 0 < n_test < len(texts):
+        raise ValueError(f"留出的测试集大小 {size} 不在 0 与训练集的 {len(texts)} 条之间")
+    groups = duplicate_groups(texts)
+    dropped: list[int] = []
+
+    def splits() -> Iterable[tuple[np.ndarray, np.ndarray]]:
+        for train_idx, test_idx in StratifiedShuffleSplit(repeats, test_size=n_test, random_state=seed).split(
+                texts, labels):
+            if overlap == "drop":
+                held = set(groups[test_idx].tolist())
+                kept = np.array([i for i in train_idx if groups[i] not in held])
+                dropped.append(len(train_idx) - len(kept))
+                train_idx = kept
+            yield train_idx, test_idx
+
+    run = _run_splits(texts, labels, splits(), userdict=userdict, terms=terms)
+    spread = float(np.std(run.f1))
+    notes = [f"随机留出 {repeats} 次，每次分层随机留出 {n_test} 条作测试、其余训练；"
+             + (f"测试留言的重发已从训练集中剔除（平均 {np.mean(dropped):.0f} 条）" if overlap == "drop"
+                else "测试留言在训练集中的重发作为历史保留（--drop-overlap 可剔除）")
+             + f"；各次 macro-F1 {', '.join(f'{v:.4f}' for v in run.f1)}；平均 {np.mean(run.f1):.4f}，"
+             f"标准差 {spread:.4f}，最低 {min(run.f1):.4f}（末行为平均值）"]
+    if terms:
+        assert run.model is not None
+        notes.append(_terms_note(run.model))
+    report = run.report(texts, labels, threshold=threshold, notes=notes)
+    report.macro_f1 = float(np.mean(run.f1))
+    return report
 
 
 def format_report(report: Report) -> list[str]:

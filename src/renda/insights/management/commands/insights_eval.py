@@ -8,7 +8,9 @@ files (half or more of its messages are found there), the training rows that are
 are dropped first; when it is another collection of messages, training rows resembling its messages are earlier
 posts of the same complaint and are kept (evaluation.overlap_policy; --keep-overlap / --drop-overlap decide).
 Without: stratified 5-fold cross-validation with the same message (identical texts, and re-posts with small
-changes) kept in one fold. Prints per-class
+changes) kept in one fold; or, with --random-holdout SIZE [--repeats K], K stratified random hold-outs of SIZE
+messages (a share below 1) from the training files, the held-out messages' re-posts kept in training unless
+--drop-overlap, the last line then the mean macro-F1. Prints per-class
 precision/recall/F1, training time, throughput, latency and peak memory; the last line is always `macro_f1=<value>`.
 """
 
@@ -42,6 +44,10 @@ class Command(BaseCommand):
         parser.add_argument("--test", metavar="FILE", help="测试 CSV；省略时做分层 5 折交叉验证")
         parser.add_argument("--text-cols", required=True, help="文本列，逗号分隔；取文件中有的列拼接")
         parser.add_argument("--label-col", required=True, help="标签列")
+        parser.add_argument("--random-holdout", type=float, metavar="SIZE",
+                            help="不给 --test 时：从训练集中分层随机留出这一比例（小于 1）或这么多条作测试集，"
+                                 "重复 --repeats 次（如同从同一批留言中随机留出的测试集），报告各次与平均 macro-F1")
+        parser.add_argument("--repeats", type=int, default=5, help="随机留出的次数（默认 5）")
         parser.add_argument("--folds", type=int, default=5)
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument("--threshold", type=float, default=None,
@@ -82,6 +88,14 @@ class Command(BaseCommand):
             self.stdout.write(f"测试文件 {Path(test.source).name}：{len(test.texts)} 条")
             report = evaluation.holdout(train_sets, test, threshold=threshold, userdict=userdict,
                                         overlap=opts["overlap"], terms=terms)
+        elif opts["random_holdout"] is not None:
+            try:
+                report = evaluation.random_holdouts(
+                    train_sets, threshold=threshold, size=opts["random_holdout"], repeats=opts["repeats"],
+                    seed=opts["seed"], userdict=userdict, terms=terms,
+                    overlap="drop" if opts["overlap"] == "drop" else "keep")
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
         else:
             report = evaluation.cross_validate(train_sets, threshold=threshold, folds=opts["folds"],
                                                seed=opts["seed"], userdict=userdict, terms=terms)
