@@ -443,6 +443,29 @@ def test_opinions_are_in_several_states_each_with_a_tracking_code_and_one_answer
     assert AuditEntry.objects.filter(action="opinion.reply_from_suggestion").count() == 3
 
 
+def test_a_repeated_complaint_was_merged_and_answered_with_its_neighbours_opinion(demo):
+    merged = Opinion.objects.get(merged_into__isnull=False)
+    primary = merged.merged_into
+    assert merged.station_id == primary.station_id and merged.channel == "phone"
+    assert merged.content.startswith(primary.content) and merged.tracking_code != primary.tracking_code
+    assert AuditEntry.objects.filter(action="opinion.merge", object_id=str(merged.pk)).exists()
+    if primary.replied_at is not None:  # answered before the story stopped: the reply reached both
+        assert merged.status == "replied" and merged.reply_text == primary.reply_text
+    else:
+        assert merged.status == "merged"
+
+
+def test_an_absence_excused_on_paper_no_longer_counts(demo):
+    from renda.meetings import absences
+    from renda.meetings.models import ExcusedAbsence
+
+    excused = ExcusedAbsence.objects.select_related("session", "person").get()
+    assert excused.approved_on <= excused.session.ends_on and "主席团" in excused.approved_by
+    missed = absences.missed_sessions(term=excused.session.term, person_ids=[excused.person_id])
+    assert excused.session not in missed.get(excused.person_id, [])
+    assert AuditEntry.objects.filter(action="absence.excuse").count() == 1
+
+
 def test_the_printed_tracking_codes_open_on_the_public_portal(demo):
     from renda.liaison.codes import format_code
 

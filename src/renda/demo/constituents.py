@@ -43,6 +43,11 @@ def handle(story: Story, case: Case) -> None:
     chain = _Chain(story, case.received)
     if fate == "received":
         return
+    if fate == "duplicate":  # merged into the earlier opinion before that one is answered
+        primary = case.primary
+        assert primary is not None
+        chain.then(0, 1, lambda: opinions.opinion_merge(actor=staff, opinion=case.obj, into=primary.obj))
+        return
     if fate == "rejected":
         chain.then(1, 2, lambda: opinions.opinion_reject(actor=staff, opinion=case.obj, reason="litigation"))
         return

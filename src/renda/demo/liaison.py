@@ -3,8 +3,9 @@ assigned to one (编组进站), reception schedules as recurrence rules — 青�
 every month (seed 003), the others on other rules — with the holidays of the official calendar moved or cancelled,
 duty rotas, the reception days held, and the constituents' opinions raised there or online, each on its way through
 the opinion workflow (liaison/workflow.py): new, accepted, transferred, answered, judged, reopened, overdue, and
-three taken up in a deputy suggestion whose answer reaches them. Also a deliberation activity of the county
-congress (June) and a voter meeting of 青山镇 announced for December.
+three taken up in a deputy suggestion whose answer reaches them, one merged into a neighbour's earlier opinion of the
+same complaint (合并办理). Also a deliberation activity of the county congress (June) and a voter meeting of 青山镇
+announced for December.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Case:
     village: Region
     fate: str
     obj: Any = None
+    primary: Case | None = None  # fate "duplicate": the earlier opinion it is merged into
 
 
 def plan(story: Story) -> None:
@@ -74,6 +76,7 @@ def plan(story: Story) -> None:
         _setup(story, post)
     cases = _receptions(story, posts)
     cases += _other_channels(story, posts)
+    cases += _repeated(story, cases)
     for case in cases:
         constituents.handle(story, case)
     constituents.activities_of_the_year(story, posts)
@@ -272,6 +275,23 @@ def _other_channels(story: Story, posts: list[Post]) -> list[Case]:
         cases.append(case)
         day += timedelta(days=rng.randint(12, 30))
     return cases
+
+
+REPEAT_NOTE = "邻居在接待日已经反映过这个问题，我家也是一样的情况，请一并解决。"
+
+
+def _repeated(story: Story, cases: list[Case]) -> list[Case]:
+    """A constituent phones the day after a neighbour raised the same complaint at 青山镇's reception day: the clerk
+    merges the call into the earlier opinion (合并办理), and the earlier opinion's reply reaches both."""
+    first = next((c for c in cases if c.post.area.name == HOME and c.post.kind == "central" and c.fate == "closed"
+                  and c.channel == "reception" and date(2026, 8, 1) <= c.received.date() < date(2026, 10, 1)), None)
+    if first is None:
+        return []
+    case = Case(post=first.post, matter=first.matter, content=first.content + REPEAT_NOTE, channel="phone",
+                received=first.received + timedelta(hours=27, minutes=30), name="周桂兰", phone="13907316208",
+                village=first.village, fate="duplicate", primary=first)
+    story.add(case.received, lambda: _register(story, case))
+    return [case]
 
 
 def _register(story: Story, case: Case) -> None:

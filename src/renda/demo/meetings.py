@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from renda.deputies.models import Person
+from renda.deputies.models import Mandate, Person
 from renda.meetings import services
 from renda.meetings.models import Candidate, CandidateStatus, Vote
 from renda.organizations.models import Body, BodyKind, Congress, MemberPost
@@ -99,10 +99,28 @@ class Sitting:
 def plan(story: Story) -> None:
     _county_session(story)
     _home_sessions(story)
+    sittings = []
     for area, day in zip([a for a in story.org.townships if a.name != HOME], OTHER_TOWNSHIP_DAYS, strict=True):
-        _township_session(story, area, SESSION_NUMBER, day)
+        sittings.append(_township_session(story, area, SESSION_NUMBER, day))
         if area.name in SECOND_SESSIONS:
-            _township_session(story, area, SESSION_NUMBER + 1, SECOND_SESSIONS[area.name])
+            sittings.append(_township_session(story, area, SESSION_NUMBER + 1, SECOND_SESSIONS[area.name]))
+    _paper_leave(story, next(s for s in sittings if s.absent))
+
+
+def _paper_leave(story: Story, s: Sitting) -> None:
+    """A deputy who missed a township session had asked the presidium for leave on paper beforehand; the clerk
+    records it afterwards (补录请假), so the absence no longer counts towards admonition."""
+    person = s.absent[0]
+    first = s.start.date()
+
+    def run() -> None:
+        session = story.objects[s.session]
+        services.absence_excuse_record(
+            actor=s.staff, mandate=Mandate.objects.get(person=person, term=session.term), session=session,
+            approved_by=f"{s.congress.region.name}人大主席团", approved_on=first - timedelta(days=2),
+            reason="会前因外出务工向主席团书面请假，主席团同意；请假条原件已存档。")
+
+    story.add(at(first + timedelta(days=9), 10), run)
 
 
 def _session(story: Story, key: str, congress: Congress, staff: Any, number: int, title: str, first: date,
@@ -215,7 +233,7 @@ def _home_sessions(story: Story) -> None:
         _sit(story, closing)
 
 
-def _township_session(story: Story, area: Any, number: int, first: date) -> None:
+def _township_session(story: Story, area: Any, number: int, first: date) -> Sitting:
     c = area.congress
     staff = story.cast.staff_for(c)
     last = story.days.after(first, 1)
@@ -233,6 +251,7 @@ def _township_session(story: Story, area: Any, number: int, first: date) -> None
         documents=[(i, d, b) for i, (_, _, d, b) in enumerate(reports) if d])
     _absences(story, sitting, leave=1, absent=0.05)
     _sit(story, sitting)
+    return sitting
 
 
 def _absences(story: Story, s: Sitting, *, leave: int, absent: float) -> None:
