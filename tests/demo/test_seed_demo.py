@@ -377,6 +377,14 @@ def test_the_county_session_has_a_passed_named_vote_with_a_sealed_result_and_a_c
     assert plenary.agenda_items.count() >= 4 and plenary.documents.exists()
 
 
+def test_the_county_met_once_more_on_its_standing_committees_decision_after_the_floods(demo):
+    session = Session.objects.get(congress__region=county(), kind="extraordinary")
+    assert session.number == 7 and session.convened_by == "standing_committee" and "常委会" in session.basis
+    assert session.starts_on == session.ends_on == date(2026, 7, 16)
+    vote = Vote.objects.get(meeting__session=session)
+    assert vote.status == "closed" and VoteResult.objects.get(vote=vote).passed
+
+
 def test_the_election_elected_its_candidate_with_more_than_half_of_all_deputies_and_the_oath_is_recorded(demo):
     from renda.meetings.models import Candidate, Election
 

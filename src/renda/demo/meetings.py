@@ -1,5 +1,6 @@
 """The year's sessions: the county congress's 第六次会议 (13–15 January: reports, an election with its oath, named and
-secret votes, the bill on the agenda), two sessions of 青山镇's congress (January, and 19–20 November, still sitting
+secret votes, the bill on the agenda) and its 第七次会议, called by the standing committee after July's floods
+(临时会议, one day), two sessions of 青山镇's congress (January, and 19–20 November, still sitting
 when the story stops, its vote open for the `deputy` login), and each other township's sessions, so the county's
 compliance view has townships that met twice and townships that still owe their second session.
 
@@ -98,6 +99,7 @@ class Sitting:
 
 def plan(story: Story) -> None:
     _county_session(story)
+    _county_extraordinary_session(story)
     _home_sessions(story)
     sittings = []
     for area, day in zip([a for a in story.org.townships if a.name != HOME], OTHER_TOWNSHIP_DAYS, strict=True):
@@ -124,10 +126,10 @@ def _paper_leave(story: Story, s: Sitting) -> None:
 
 
 def _session(story: Story, key: str, congress: Congress, staff: Any, number: int, title: str, first: date,
-             last: date) -> None:
+             last: date, **extraordinary: str) -> None:
     def run() -> None:
         story.objects[key] = services.session_create(actor=staff, congress=congress, number=number, title=title,
-                                                     starts_on=first, ends_on=last)
+                                                     starts_on=first, ends_on=last, **extraordinary)
 
     story.add(at(first - timedelta(days=14), 10, 0), run)
 
@@ -171,6 +173,30 @@ def _county_session(story: Story) -> None:
     _absences(story, closing, leave=0, absent=0.02)
     for sitting in (opening, closing):
         _sit(story, sitting)
+
+
+FLOOD_DAY = date(2026, 7, 16)
+
+
+def _county_extraordinary_session(story: Story) -> None:
+    """After July's floods the county standing committee decides to call the congress (临时召集) for one day, to hear
+    the government's report and approve moving budget money to the rebuilding."""
+    c, staff = story.county, story.cast.county
+    title = "示范县第十九届人民代表大会第七次会议"
+    _session(story, "county_extraordinary", c, staff, 7, title, FLOOD_DAY, FLOOD_DAY, kind="extraordinary",
+             convened_by="standing_committee", basis="示范县人大常委会第三十一次会议决定（2026年7月2日）")
+    sitting = Sitting(
+        congress=c, staff=staff, kind="plenary", title=f"{title}全体会议", place="示范县会议中心大礼堂",
+        start=at(FLOOD_DAY, 9), prepared=at(FLOOD_DAY - timedelta(days=8), 10), members=story.deputies(c),
+        chair=_chair(c, BodyKind.STANDING_COMMITTEE), session="county_extraordinary",
+        agenda=[("special_report", "听取和审议县人民政府关于“7·08”洪涝灾害救灾和灾后重建工作情况的报告"),
+                ("decision", "表决关于批准调整2026年县级预算用于灾后重建的决议")],
+        documents=[(0, "关于“7·08”洪涝灾害救灾和灾后重建工作情况的报告",
+                    "7月8日以来，全县出现持续强降雨，12个村受灾，转移群众3260人，损毁农村公路41公里。县政府拟调整"
+                    "县级预算4800万元，用于水毁道路、堤防和农房修复。")],
+        votes=[VotePlan("关于批准调整2026年县级预算用于灾后重建的决议", 1, yes=0.95)])
+    _absences(story, sitting, leave=3, absent=0)
+    _sit(story, sitting)
 
 
 def _home_sessions(story: Story) -> None:
