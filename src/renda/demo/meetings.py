@@ -126,10 +126,11 @@ def _paper_leave(story: Story, s: Sitting) -> None:
 
 
 def _session(story: Story, key: str, congress: Congress, staff: Any, number: int, title: str, first: date,
-             last: date, **extraordinary: str) -> None:
+             last: date, *, kind: str = "regular", convened_by: str = "", basis: str = "") -> None:
     def run() -> None:
         story.objects[key] = services.session_create(actor=staff, congress=congress, number=number, title=title,
-                                                     starts_on=first, ends_on=last, **extraordinary)
+                                                     starts_on=first, ends_on=last, kind=kind,
+                                                     convened_by=convened_by, basis=basis)
 
     story.add(at(first - timedelta(days=14), 10, 0), run)
 
