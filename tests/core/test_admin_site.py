@@ -328,3 +328,20 @@ def test_the_back_office_password_change_goes_to_the_audited_platform_page(clien
     response = admin_site.password_change(None)
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:password_change")
+
+
+def test_a_units_duties_are_kept_audited_and_retrain_the_unit_models(client, tree, sysadmin, monkeypatch,
+                                                                      django_capture_on_commit_callbacks):
+    from renda.insights import services as insights_services
+
+    changed: list[int] = []
+    monkeypatch.setattr(insights_services, "units_changed", lambda unit: changed.append(unit.pk) or 1)
+    unit = tree.unit_county
+    data = form_data(client.get(url(HandlingUnit, "change", unit.pk)))
+    data["duties"] = "公路建设养护、道路运输、公交线路"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url(HandlingUnit, "change", unit.pk), data).status_code == 302
+    unit.refresh_from_db()
+    assert unit.duties == "公路建设养护、道路运输、公交线路" and changed == [unit.pk]
+    entry = AuditEntry.objects.get(action="unit.change")
+    assert entry.after == audit.canonical({"duties": "公路建设养护、道路运输、公交线路"})

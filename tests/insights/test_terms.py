@@ -66,3 +66,57 @@ def test_the_evaluation_reads_a_csv_taxonomy_or_the_settings_lines(tmp_path) -> 
     lines = tmp_path / "terms.txt"
     lines.write_text("卫生计生：食品安全、保健品\n", encoding="utf-8")
     assert evaluation.read_category_terms(lines) == {"卫生计生": ["食品安全", "保健品"]}
+
+
+def _unit_history(units: dict[str, object]) -> list[tuple[str, str]]:
+    """The synthetic history with each category's messages handled by one unit (the label is the unit's id)."""
+    return [(text, str(units[category].pk)) for text, category in history(per_class=20)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_a_units_duties_teach_the_unit_model_what_its_history_never_mentions(tree) -> None:
+    from renda.insights import services
+    from renda.organizations.services import unit_create
+
+    units = {c: unit_create(actor=None, name=f"县{c}局", kind="government_department", region=tree.county)
+             for c in ("城建交通", "教科文卫", "环境保护", "社会保障")}
+    plain = services.model_train(actor=None, congress=tree.congress_a, kind="unit", items=_unit_history(units))
+    health = units["教科文卫"]
+    health.duties = "保健品、药品，医疗机构\n食品安全"
+    health.save()
+    elsewhere = unit_create(actor=None, name="乙镇市场监管所", kind="township_station", region=tree.town_b,
+                            duties="保健品、药品")  # serves 乙镇, not 甲镇's congress
+    assert str(elsewhere.pk) not in services.unit_terms(tree.congress_a)
+    assert services.unit_terms(tree.congress_a)[str(health.pk)] == ["保健品", "药品", "医疗机构", "食品安全"]
+    model = services.model_train(actor=None, congress=tree.congress_a, kind="unit", items=_unit_history(units))
+    assert model.learnt_terms == 4 and plain.learnt_terms == 0 and model.counts == plain.counts
+    index = model.classes.index(str(health.pk))
+    assert model.predict_proba([SUPPLEMENT])[0][index] > plain.predict_proba([SUPPLEMENT])[0][index] + 0.1
+    assert model.predict([SUPPLEMENT]) == [str(health.pk)]
+
+
+@pytest.mark.django_db
+def test_changing_a_units_duties_retrains_the_unit_model_of_each_congress_it_serves(
+        tree, django_capture_on_commit_callbacks) -> None:
+    from renda.insights import services, sources, store
+    from renda.organizations.services import unit_create
+
+    units = {c: unit_create(actor=None, name=f"县{c}局", kind="government_department", region=tree.county)
+             for c in ("城建交通", "教科文卫", "环境保护", "社会保障")}
+
+    def source(congress):
+        return _unit_history(units) if congress == tree.congress_a else []
+
+    sources.register("unit", source)
+    try:
+        health = units["教科文卫"]
+        health.duties = "保健品、药品"
+        health.save()
+        with django_capture_on_commit_callbacks(execute=True):
+            served = services.units_changed(health)
+    finally:
+        sources.unregister("unit", source)
+    assert served == 3  # a county department serves the county's congress and both townships'
+    model = store.load(tree.congress_a.pk, "unit")
+    assert model is not None and model.learnt_terms == 2
+    assert store.load(tree.congress_b.pk, "unit") is None  # no history there: still no model, no suggestion

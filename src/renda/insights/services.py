@@ -4,6 +4,7 @@ similar cases. Every [setting] is read from the congress here; the engines below
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -15,8 +16,8 @@ from renda.insights import sources, store
 from renda.insights import terms as termslib
 from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train
 from renda.insights.similar import Case, Match, SimilarIndex
-from renda.organizations.models import Congress
-from renda.organizations.services import congress_categories, congress_setting
+from renda.organizations.models import Congress, HandlingUnit
+from renda.organizations.services import congress_categories, congress_setting, unit_serves
 
 
 def confidence_threshold(congress: Congress | None) -> float:
@@ -36,6 +37,24 @@ def category_terms(congress: Congress | None) -> dict[str, list[str]]:
     """The congress's category terms ("类别：细目、…" lines); training keeps those of the categories it learns,
     which are in the taxonomy (classifier.train)."""
     return termslib.parse(congress_setting(congress, "insights.category_terms"))
+
+
+def unit_terms(congress: Congress) -> dict[str, list[str]]:
+    """The duties (主要职责) of the active units that serve the congress, as terms of each unit's label (its id);
+    training keeps those of the units its history has enough of (classifier.train)."""
+    units = HandlingUnit.objects.filter(active=True).exclude(duties="").select_related("region")
+    return {str(u.pk): termslib.split(u.duties) for u in units if unit_serves(u, congress)}
+
+
+def units_changed(unit: HandlingUnit) -> int:
+    """A unit's duties changed: retrain, in the background after the commit, the unit model of every congress it
+    serves. The number of congresses."""
+    from renda.insights.jobs import retrain_congress
+
+    served = [c.pk for c in Congress.objects.select_related("region") if unit_serves(unit, c)]
+    for pk in served:
+        transaction.on_commit(functools.partial(retrain_congress.enqueue, pk, "unit"))
+    return len(served)
 
 
 def suggest(*, congress: Congress, kind: str, text: str) -> Suggestion | None:
@@ -67,6 +86,8 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
         allowed = set(taxonomy(congress))
         pairs = [(t, label) for t, label in pairs if label in allowed]
         terms = category_terms(congress)
+    else:
+        terms = unit_terms(congress)
     try:
         model = train([t for t, _ in pairs], [label for _, label in pairs],
                       min_history=congress_setting(congress, "insights.min_history"),

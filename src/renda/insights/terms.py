@@ -24,11 +24,16 @@ def parse(lines: Iterable[str]) -> dict[str, list[str]]:
         if match is None:
             raise ValueError(f"第 {number} 行“{line.strip()[:20]}”缺少类别：请写成“类别：细目、细目”")
         category, rest = match.group(1), match.group(2)
-        items = [t for t in _SPLIT.split(rest) if t]
+        items = split(rest)
         if not items:
             raise ValueError(f"第 {number} 行“{category}”没有细目：请在冒号后列出细目，以顿号分隔")
         add(terms, category, items)
     return terms
+
+
+def split(text: str) -> list[str]:
+    """The items of a list written with 顿号, commas, semicolons, slashes, spaces or line breaks."""
+    return [t for t in _SPLIT.split(text) if t]
 
 
 def add(terms: dict[str, list[str]], category: str, items: Iterable[str]) -> None:

@@ -162,10 +162,18 @@ class HandlingUnitAdmin(AuditedAdmin):
     list_filter = ("kind", "active")
     search_fields = ("name",)
     list_select_related = ("region",)
-    add_fields = ("name", "kind", "region", "contact")
-    change_fields = ("name", "kind", "region", "contact", "active")
+    add_fields = ("name", "kind", "region", "contact", "duties")
+    change_fields = ("name", "kind", "region", "contact", "duties", "active")
 
     def create(self, request: HttpRequest, obj: Any, form: forms.ModelForm) -> models.Model:
         data = form.cleaned_data
         return services.unit_create(actor=request.user, name=data["name"], kind=data["kind"],
-                                    region=data["region"], contact=data.get("contact", ""))
+                                    region=data["region"], contact=data.get("contact", ""),
+                                    duties=data.get("duties", ""))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if {"duties", "active", "region"} & set(form.changed_data) and obj.duties:
+            from renda.insights.services import units_changed  # the text engine learns the duties as terms
+
+            units_changed(obj)

@@ -167,6 +167,9 @@ class HandlingUnit(VersionedModel):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="units")
     active = models.BooleanField("在用", default=True)
     contact = models.CharField("联系人", max_length=50, blank=True)
+    duties = models.TextField("主要职责", blank=True,
+                              help_text="职责事项，以顿号、逗号或换行分隔，如“公路建设养护、道路运输、公交线路”；"
+                                        "智能分办把每一项作为本单位的标注样本一同学习")
 
     class Meta:
         ordering = ["region__path", "kind", "name"]

@@ -18,6 +18,7 @@ from renda.organizations.models import (
     CongressSetting,
     HandlingUnit,
     Region,
+    RegionLevel,
     Term,
 )
 
@@ -68,12 +69,21 @@ def body_create(*, actor: Any, kind: str, name: str, region: Region, congress: C
 
 
 @transaction.atomic
-def unit_create(*, actor: Any, name: str, kind: str, region: Region, contact: str = "") -> HandlingUnit:
-    unit = HandlingUnit(name=name, kind=kind, region=region, contact=contact)
+def unit_create(*, actor: Any, name: str, kind: str, region: Region, contact: str = "",
+                duties: str = "") -> HandlingUnit:
+    unit = HandlingUnit(name=name, kind=kind, region=region, contact=contact, duties=duties.strip())
     unit.full_clean()
     unit.save()
-    audit.record(actor=actor, action="unit.create", obj=unit, after={"name": name, "kind": kind})
+    audit.record(actor=actor, action="unit.create", obj=unit,
+                 after={"name": name, "kind": kind, "duties": unit.duties})
     return unit
+
+
+def unit_serves(unit: HandlingUnit, congress: Congress) -> bool:
+    """Whether suggestions and opinions of the congress may go to the unit: a unit of the congress's region or
+    below, or a county department for the county's congress and every township congress in it."""
+    upath, cpath = unit.region.path, congress.region.path
+    return upath.startswith(cpath) or (cpath.startswith(upath) and unit.region.level == RegionLevel.COUNTY)
 
 
 def congress_setting(congress: Congress | None, key: str) -> Any:

@@ -39,9 +39,9 @@ from renda.liaison.models import (
     Station,
 )
 from renda.notifications.services import notify
-from renda.organizations.models import HandlingUnit, Region, RegionLevel
+from renda.organizations.models import HandlingUnit, Region
 from renda.organizations.selectors import congress_for_region
-from renda.organizations.services import congress_categories, congress_setting
+from renda.organizations.services import congress_categories, congress_setting, unit_serves
 
 PUBLIC_ACTOR = SimpleNamespace(pk=None, username="public", role="")
 OPINION_FIELDS = ("status", "category", "responsible", "unit", "deadline", "not_accepted_reason", "status_note",
@@ -195,10 +195,7 @@ def opinion_assign(*, actor: Any, opinion: Opinion, unit: HandlingUnit, note: st
     opinion = _locked(opinion, version)
     before = _view(opinion)
     opinion.status = workflow.next_status(opinion.status, "assign")
-    cpath, upath = opinion.congress.region.path, unit.region.path
-    allowed = unit.active and (upath.startswith(cpath) or (cpath.startswith(upath)
-                                                           and unit.region.level == RegionLevel.COUNTY))
-    if not allowed:
+    if not (unit.active and unit_serves(unit, opinion.congress)):
         raise Invalid("承办单位须是本乡镇政府、站所或上级县的部门", fields={"unit": ["无效的承办单位"]})
     opinion.unit = unit
     opinion.status_note = clean_text(note)[:500]

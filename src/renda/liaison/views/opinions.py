@@ -23,8 +23,8 @@ from renda.liaison.forms import OpinionRegisterForm, RejectForm
 from renda.liaison.models import Channel, NotAcceptedReason, OpinionStatus
 from renda.liaison.services import opinions as services
 from renda.liaison.views.common import HANDLERS, STAFF, form_errors, run, version_of
-from renda.organizations.models import HandlingUnit, RegionLevel
-from renda.organizations.services import congress_categories
+from renda.organizations.models import HandlingUnit
+from renda.organizations.services import congress_categories, unit_serves
 
 
 @page(*HANDLERS)
@@ -54,10 +54,8 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
     user: Any = request.user
     opinion = selectors.access_opinion_by_id(user=user, opinion_id=opinion_id)
     events = _events(user, opinion)
-    cpath = opinion.congress.region.path
     units = [u for u in HandlingUnit.objects.filter(active=True).select_related("region")
-             if u.region.path.startswith(cpath) or (cpath.startswith(u.region.path)
-                                                    and u.region.level == RegionLevel.COUNTY)]
+             if unit_serves(u, opinion.congress)]
     staff = [u for u in User.objects.filter(is_active=True, role__in=STAFF, region__isnull=False)
              .select_related("region") if u.region and opinion.region.path.startswith(u.region.path)]
     return render(request, "liaison/opinion_detail.html", {
