@@ -32,6 +32,20 @@ COUNTY_UNITS: list[tuple[str, str]] = [
     ("县监察委员会", UnitKind.SUPERVISORY_COMMISSION),
 ]
 
+# 主要职责 (from each department's 三定 plan, abridged): the unit model learns them beside the history
+UNIT_DUTIES = {
+    "县教育局": "学校建设、校车、学前教育、义务教育、教师队伍、学生资助",
+    "县交通运输局": "农村公路建设养护、通组公路、道路运输、公交线路、客运班线、桥梁",
+    "县住建局": "城镇住房、老旧小区改造、物业管理、建筑施工、燃气、市政设施",
+    "县农业农村局": "种植养殖、农技推广、高标准农田、农村人居环境、农产品质量",
+    "县卫健局": "卫生院、村卫生室、医疗服务、疾病预防、家庭医生签约、计划生育",
+    "县人社局": "就业创业、养老保险、工伤保险、劳动保障监察、欠薪、技能培训",
+    "县生态环境分局": "环境污染防治、噪声、油烟、污水排放、扬尘、环境影响评价",
+    "县水利局": "饮水安全、河道治理、水库、山塘、灌溉渠道、防汛抗旱",
+    "县民政局": "低保、特困供养、养老服务、残疾人两项补贴、婚姻登记、殡葬",
+    "县市场监管局": "食品安全、药品、保健品、价格、计量、消费者权益",
+}
+
 
 @dataclass
 class Area:
@@ -86,7 +100,7 @@ def build(rng: random.Random) -> Org:
         result.areas.append(area)
     result.areas.sort(key=lambda a: (a.is_street, a.region.code))
     result.units = [org.unit_create(actor=None, name=n, kind=k, region=county, contact=names.person_name(
-        rng, rng.choice(("male", "female")))) for n, k in COUNTY_UNITS]
+        rng, rng.choice(("male", "female"))), duties=UNIT_DUTIES.get(n, "")) for n, k in COUNTY_UNITS]
     for area in result.areas:
         office = f"{area.name}办事处" if area.is_street else f"{area.name}人民政府"
         area.government = org.unit_create(actor=None, name=office, kind=UnitKind.TOWNSHIP_GOVERNMENT,
