@@ -48,6 +48,8 @@ FINAL = frozenset(s for s, events in TRANSITIONS.items() if not events)
 # gets its reply when the suggestion is answered (services/conversion.py); a merged one with its primary's reply,
 # whose deadline is the earlier of the two (services/opinions.py, opinion_merge).
 AWAITING_REPLY = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.REOPENED})
+# States an opinion can be merged from, and so also the open ones another opinion can be merged into (合并办理)
+MERGEABLE = frozenset(s for s, events in TRANSITIONS.items() if "merge" in events)
 
 
 # moves the platform makes by itself, never a person: a merged opinion is answered with its primary's reply

@@ -11,10 +11,8 @@ from renda.api.schemas import ERRORS, Error
 from renda.core.access import endpoint
 from renda.core.roles import Role
 from renda.core.scope import get_or_404
-from renda.deputies.models import Mandate
-from renda.meetings import absences, services
+from renda.meetings import absences, selectors, services
 from renda.meetings.models import Session
-from renda.organizations import selectors as org_selectors
 
 router = Router(tags=["meetings"])
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
@@ -70,8 +68,7 @@ class MandateOut(Schema):
 def absence_termination_confirm(request: HttpRequest, mandate_id: int, payload: ConfirmIn | None = None
                                 ) -> MandateOut:
     """Terminate the mandate (终止) for the two unexcused absences, dated `status_date` (default today)."""
-    mandate = get_or_404(Mandate.objects.filter(congress__in=org_selectors.congresses_visible(user=request.user)),
-                         pk=mandate_id)
+    mandate = selectors.access_mandate(user=request.user, mandate_id=mandate_id)
     m = services.absence_termination_confirm(actor=request.user, mandate=mandate,
                                              on=payload.status_date if payload else None,
                                              version=payload.version if payload else None)
@@ -100,8 +97,7 @@ class ExcuseOut(Schema):
 def absence_excuse_record(request: HttpRequest, mandate_id: int, payload: ExcuseIn) -> ExcuseOut:
     """Record a leave approved outside the platform (approved no later than the session's last day) for a session
     the deputy missed; the absence then no longer counts towards ending the mandate."""
-    mandate = get_or_404(Mandate.objects.filter(congress__in=org_selectors.congresses_visible(user=request.user)),
-                         pk=mandate_id)
+    mandate = selectors.access_mandate(user=request.user, mandate_id=mandate_id)
     session = get_or_404(Session.objects.filter(term_id=mandate.term_id), pk=payload.session)
     e = services.absence_excuse_record(actor=request.user, mandate=mandate, session=session,
                                        approved_by=payload.approved_by, approved_on=payload.approved_on,

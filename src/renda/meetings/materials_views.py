@@ -19,7 +19,6 @@ from renda.core.scope import get_or_404
 from renda.deputies.models import Mandate
 from renda.meetings import absences, selectors, services
 from renda.meetings.models import Session
-from renda.organizations import selectors as org_selectors
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 
@@ -45,8 +44,7 @@ def notice_receipts(request: HttpRequest, pk: int) -> HttpResponse:
 def absence_proposals(request: HttpRequest) -> HttpResponse:
     """The clerk's list of deputies whose mandate ends by law for two unexcused absences, with the confirmation."""
     if request.method == "POST":
-        mandate = get_or_404(Mandate.objects.filter(congress__in=org_selectors.congresses_visible(user=request.user)),
-                             pk=_int(request.POST.get("mandate")))
+        mandate = selectors.access_mandate(user=request.user, mandate_id=_int(request.POST.get("mandate")))
         if request.POST.get("action") == "excuse":
             return _excuse(request, mandate)
         try:

@@ -28,6 +28,7 @@ from renda.meetings.models import (
     Vote,
     VoteEligible,
 )
+from renda.organizations import selectors as org_selectors
 from renda.organizations.models import BodyMember
 
 
@@ -42,6 +43,12 @@ def members(meeting: Meeting) -> QuerySet[Any]:
         return BodyMember.objects.filter(body_id=meeting.body_id, until__isnull=True).values_list(
             "person_id", flat=True)
     return serving_deputies(congress_id=meeting.congress_id, term_id=meeting.term_id)
+
+
+def access_mandate(*, user: Any, mandate_id: Any) -> Mandate:
+    """A mandate of one of the congresses the user sees (absence proposals, recorded leave); 404 otherwise."""
+    return scope.get_or_404(Mandate.objects.filter(congress__in=org_selectors.congresses_visible(user=user)),
+                            pk=mandate_id)
 
 
 def serving_deputies(*, congress_id: int, term_id: int) -> QuerySet[Any]:

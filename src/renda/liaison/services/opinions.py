@@ -253,9 +253,6 @@ def reply_merged(*, primary: Opinion, actor: Any) -> int:
     return count
 
 
-MERGEABLE = (OpinionStatus.RECEIVED, OpinionStatus.ACCEPTED, OpinionStatus.ASSIGNED, OpinionStatus.REOPENED)
-
-
 @transaction.atomic
 def opinion_merge(*, actor: Any, opinion: Opinion, into: Opinion, version: int | None = None) -> Opinion:
     """合并办理: `opinion` is the same complaint as `into` (e.g. flagged 疑似重复 by the text engine). It stops being
@@ -279,7 +276,7 @@ def opinion_merge(*, actor: Any, opinion: Opinion, into: Opinion, version: int |
     if into.status == OpinionStatus.TO_SUGGESTION:
         raise Invalid(f"意见 {format_code(into.tracking_code)} 已转为代表建议：请把本条也转为同一代表建议",
                       fields={"into": ["已转为代表建议"]})
-    if into.status not in MERGEABLE:
+    if into.status not in workflow.MERGEABLE:
         raise Invalid(f"意见 {format_code(into.tracking_code)} 当前为“{into.get_status_display()}”，不能再并入其他意见",
                       fields={"into": ["该意见已答复、办结或不予受理"]})
     before = _view(opinion)

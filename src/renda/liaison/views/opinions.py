@@ -96,7 +96,7 @@ def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
                                           exclude=[("opinion", opinion.pk)])
            if c.match.near_duplicate and c.source == "opinion"]
     open_ones = {o.pk: o for o in selectors.opinions_visible(user=user).filter(
-        pk__in=ids, congress=opinion.congress, status__in=services.MERGEABLE)}
+        pk__in=ids, congress=opinion.congress, status__in=workflow.MERGEABLE)}
     return [{"opinion": open_ones[i], "code": services.format_code(open_ones[i].tracking_code)}
             for i in ids if i in open_ones]
 
