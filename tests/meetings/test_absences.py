@@ -224,3 +224,14 @@ def test_the_clerk_records_the_leave_on_the_page_and_by_the_api(town):
     assert client.get("/api/v1/absence_proposals").json() == []
     other = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b)
     assert api_client(other).post(url, json.dumps(body), content_type="application/json").status_code == 404
+
+
+def test_a_leave_approved_on_the_sessions_last_day_is_still_in_time(town):
+    """The boundary of "approved no later than the session's last day": that day itself is in time."""
+    tree, clerk, people = town
+    session = sitting(town, 1, absent=[people[3]])
+    excuse = services.absence_excuse_record(actor=clerk, mandate=mandate_of(people[3]), session=session,
+                                            approved_by="镇人大主席团", approved_on=session.ends_on,
+                                            reason="闭幕当日主席团书面同意")
+    assert excuse.approved_on == session.ends_on
+    assert absences.missed_sessions(term=tree.term_a) == {}
