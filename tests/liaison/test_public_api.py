@@ -5,7 +5,8 @@ anti-abuse rules: per-IP and per-phone throttles (429 with a clear message), the
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +18,8 @@ from renda.liaison.models import Opinion, OpinionStatus
 from renda.liaison.services import opinions as opinion_services
 from renda.organizations.services import congress_setting_set
 from tests.liaison.portal_data import build_portal_data
+
+BEIJING_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC).timestamp()  # 10:00 at UTC+8
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +163,9 @@ def test_per_ip_throttle_answers_429_with_a_clear_message(liaison):
     assert Opinion.objects.count() == 4
 
 
-def test_per_phone_throttle_counts_across_addresses(liaison):
+def test_per_phone_throttle_counts_across_addresses(liaison, monkeypatch):
+    # 10:00 in Beijing: the day's window has 14 hours left whenever the suite runs
+    monkeypatch.setattr(throttle, "time", SimpleNamespace(time=lambda: BEIJING_10AM))
     PlatformSetting.objects.create(key="liaison.throttle_per_phone_day", value=2)
     client = Client()
     for i in range(2):
@@ -169,6 +174,17 @@ def test_per_phone_throttle_counts_across_addresses(liaison):
     assert refused.status_code == 429 and "手机号" in refused.json()["message"]
     assert int(refused["Retry-After"]) > 3600, "a daily window: the header says how long, in seconds"
     assert post(client, submission(liaison, phone="13900000000"), ip="10.1.0.9").status_code == 200
+
+
+def test_a_day_window_is_the_local_calendar_day():
+    """The per-phone limit says "today … try tomorrow": its day turns at midnight in Beijing, not at 08:00 (UTC)."""
+    kw = {"limit": 1, "window": 86400, "message": "今天已达上限"}
+    before_midnight = BEIJING_10AM + 13.5 * 3600  # 23:30 in Beijing
+    assert throttle.hit("d", "k", now=before_midnight, **kw) == 1
+    with pytest.raises(Exception) as err:
+        throttle.hit("d", "k", now=before_midnight + 60, **kw)
+    assert err.value.extra["retry_after"] == 1800 - 60 + 1
+    assert throttle.hit("d", "k", now=before_midnight + 1800, **kw) == 1, "a new day at 00:00 Beijing time"
 
 
 def test_throttle_window_resets():

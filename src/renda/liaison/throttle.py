@@ -5,15 +5,24 @@ never the number itself)."""
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from renda.core.errors import Throttled
 
 
+def _local(now: float) -> float:
+    """Seconds since the epoch on the local clock (settings.TIME_ZONE): windows follow it, so a day window is the
+    visitor's calendar day ("today" in the message), not the UTC day that turns at 08:00 in China."""
+    offset = timezone.localtime(datetime.fromtimestamp(now, tz=UTC)).utcoffset()
+    return now + (offset.total_seconds() if offset else 0.0)
+
+
 def hit(scope: str, key: str, *, limit: int, window: int, message: str, now: float | None = None) -> int:
     """Count one attempt in the current window; Throttled (429) once the count passes `limit`."""
-    now = time.time() if now is None else now
+    now = _local(time.time() if now is None else now)
     bucket = int(now // window)
     cache_key = f"liaison:throttle:{scope}:{key}:{bucket}"
     if cache.add(cache_key, 1, timeout=window + 5):

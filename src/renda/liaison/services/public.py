@@ -49,7 +49,8 @@ def public_opinion_submit(*, ip: str | None, station: Station, content: str, nam
     phone = normalize_phone(phone)
     if phone:
         throttle.hit("phone", crypto.keyed_hash(phone), limit=int(platform_setting("liaison.throttle_per_phone_day")),
-                     window=DAY, message="这个手机号今天的留言已达上限，请明天再试。如有急事，请直接拨打联络站电话。")
+                     window=DAY, message="这个手机号今天的留言已达上限，请明天再试。如有急事，请直接拨打联络站电话。",
+                     now=now.timestamp() if now else None)
     opinion = opinion_register(actor=PUBLIC_ACTOR, channel="online", station=station, region=region,
                                content=content, name=name, phone=phone, category=category, now=now)
     return Submitted(opinion.tracking_code, stored=True)
