@@ -235,3 +235,22 @@ def test_a_leave_approved_on_the_sessions_last_day_is_still_in_time(town):
                                             reason="闭幕当日主席团书面同意")
     assert excuse.approved_on == session.ends_on
     assert absences.missed_sessions(term=tree.term_a) == {}
+
+
+def test_the_page_lists_the_recorded_leaves_of_the_users_congresses_only(town):
+    """The absence that no longer counts keeps its evidence in view: who approved it, when, why, who recorded it."""
+    tree, clerk, people = town
+    session = sitting(town, 1, absent=[people[3]])
+    services.absence_excuse_record(actor=clerk, mandate=mandate_of(people[3]), session=session,
+                                   approved_by="镇人大主席团", approved_on=session.starts_on, reason="住院，有诊断书")
+    page = Client()
+    page.force_login(clerk)
+    text = page.get("/meetings/absences/").content.decode()
+    listed = text.split('data-testid="excused-absences"', 1)[1]
+    assert people[3].name in listed and "住院，有诊断书" in listed and session.starts_on.isoformat() in listed
+    county = UserFactory(role=Role.COUNTY_STAFF, region=tree.county)
+    assert list(selectors.excused_absences_visible(user=county).values_list("person", flat=True)) == [people[3].pk]
+    other = Client()
+    other.force_login(UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b))
+    text = other.get("/meetings/absences/").content.decode()
+    assert 'data-testid="excused-absences"' not in text and "没有补录的请假" in text

@@ -21,6 +21,7 @@ from renda.meetings import absences, selectors, services
 from renda.meetings.models import Session
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+EXCUSED_SHOWN = 100  # the recorded leaves listed under the proposals, newest session first
 
 
 @page(*STAFF, Role.DEPUTY)
@@ -59,7 +60,7 @@ def absence_proposals(request: HttpRequest) -> HttpResponse:
         return redirect("meetings:absences")
     return render(request, "meetings/absences.html", {
         "proposals": absences.termination_proposals(user=request.user), "today": timezone.localdate(),
-        "law": absences.LAW})
+        "law": absences.LAW, "excused": selectors.excused_absences_visible(user=request.user)[:EXCUSED_SHOWN]})
 
 
 def _excuse(request: HttpRequest, mandate: Mandate) -> HttpResponse:

@@ -22,6 +22,7 @@ from renda.meetings.models import (
     AttendanceStatus,
     Document,
     Election,
+    ExcusedAbsence,
     Meeting,
     Notice,
     Participation,
@@ -49,6 +50,14 @@ def access_mandate(*, user: Any, mandate_id: Any) -> Mandate:
     """A mandate of one of the congresses the user sees (absence proposals, recorded leave); 404 otherwise."""
     return scope.get_or_404(Mandate.objects.filter(congress__in=org_selectors.congresses_visible(user=user)),
                             pk=mandate_id)
+
+
+def excused_absences_visible(*, user: Any) -> QuerySet[ExcusedAbsence]:
+    """Leaves approved on paper and recorded afterwards, for the sessions of the congresses the user sees, newest
+    session first: the evidence behind an absence that no longer counts."""
+    return (ExcusedAbsence.objects.filter(session__congress__in=org_selectors.congresses_visible(user=user))
+            .select_related("session__congress", "person", "recorded_by")
+            .order_by("-session__starts_on", "person__name", "id"))
 
 
 def serving_deputies(*, congress_id: int, term_id: int) -> QuerySet[Any]:
