@@ -131,3 +131,46 @@ def test_the_command_runs_random_holdouts_and_ends_with_the_mean(tmp_path) -> No
     lines = out.getvalue().splitlines()
     means = re.search(r"平均 (0\.\d{4}|1\.0000)，", "\n".join(lines))
     assert means and lines[-1] == f"macro_f1={means.group(1)}", lines
+
+
+def test_another_collections_copies_of_training_messages_borrow_their_labels() -> None:
+    pre_cut = [" ".join(textlib.words(t)) for t in TRAIN]
+    train = _labelled([(pre_cut[0], "环境保护"), (pre_cut[1], "交通运输"), (pre_cut[2], "教育文体"),
+                       (pre_cut[3], "劳动和社会保障"),
+                       (pre_cut[2] + " 食堂", "卫生计生")])  # TRAIN[2] twice, with labels that differ
+    others = [TRAIN[0] + "再次反映。", TRAIN[0] + "再次反映。", TRAIN[2], TRAIN[3],
+              "南街社区的路灯坏了半年没人修，晚上走路很危险。"]
+    test, note = evaluation.borrowed_labels([train], others, source="附件")
+    assert test.texts == [TRAIN[0] + "再次反映。", TRAIN[3]]  # once each; TRAIN[2]'s rows disagree; one not found
+    assert test.labels == ["环境保护", "劳动和社会保障"]
+    assert "4 条不重复的留言中 3 条在训练集中有同一留言" in note and "测试集 2 条" in note and "不一致的 1 条" in note
+
+
+def test_the_command_scores_borrowed_labels_with_the_matching_training_rows_dropped(tmp_path) -> None:
+    import csv
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from tests.insights.synthetic import history
+
+    rows = history(per_class=15)
+    train, other, empty = tmp_path / "train.csv", tmp_path / "other.csv", tmp_path / "none.csv"
+    with train.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["分词文本", "一级标签"], *[(" ".join(textlib.words(t)), y) for t, y in rows]])
+    with other.open("w", encoding="utf-8", newline="") as f:  # raw copies of eight messages, no label column
+        csv.writer(f).writerows([["留言主题", "留言详情"], *[(t[:10], t[10:]) for t, _ in rows[:8]]])
+    with empty.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["留言主题"], ["今年的稻谷收购价格比去年低，希望粮站按保护价收购。"]])
+    out = io.StringIO()
+    call_command("insights_eval", "--train", str(train), "--borrow-labels", str(other),
+                 "--text-cols", "留言主题,留言详情,分词文本", "--label-col", "一级标签", stdout=out)
+    text = out.getvalue()
+    borrowed = re.search(r"中 (\d+) 条在训练集中有同一留言，取其标签作测试集 (\d+) 条", text)
+    assert borrowed and int(borrowed.group(2)) == 8, text
+    dropped = re.search(r"训练集中与之是同一留言的 (\d+) 条已剔除", text)
+    assert dropped and int(dropped.group(1)) >= 8, text
+    assert text.splitlines()[-1].startswith("macro_f1=")
+    with pytest.raises(CommandError, match="没有一条留言在训练集中有同一留言"):
+        call_command("insights_eval", "--train", str(train), "--borrow-labels", str(empty),
+                     "--text-cols", "留言主题,分词文本", "--label-col", "一级标签", stdout=io.StringIO())

@@ -288,6 +288,38 @@ def holdout(train_sets: Sequence[Labelled], test: Labelled, *, threshold: float,
                   notes=notes)
 
 
+def read_texts(path: str | Path, *, text_cols: Sequence[str]) -> list[str]:
+    """The texts of a file with or without labels (whichever of `text_cols` it has); rows without text skipped."""
+    rows = read_csv_rows(path)
+    if rows and not any(c in rows[0] for c in text_cols):
+        raise ValueError(f"{path}: none of the text columns {', '.join(text_cols)}")
+    return [t for t in (textlib.join_fields(row, text_cols) for row in rows) if t]
+
+
+def borrowed_labels(train_sets: Sequence[Labelled], texts: Sequence[str], *, source: str) -> tuple[Labelled, str]:
+    """Messages of another collection that are the same message as a training row (same_message_pairs), each with
+    that row's label: a raw-text test set labelled without labelling anything. A message whose matching rows
+    disagree is left out, and so is a text seen before (the same message in two files). Scored with holdout(),
+    whose leak guard then drops the matching training rows (all the test messages are found there)."""
+    train_texts = [t for s in train_sets for t in s.texts]
+    train_labels = [y for s in train_sets for y in s.labels]
+    seen: set[str] = set()
+    unique = []
+    for t in texts:
+        key = textlib.compact(t)
+        if key and key not in seen:
+            seen.add(key)
+            unique.append(t)
+    found: dict[int, set[str]] = {}
+    for i, j in same_message_pairs(train_texts, unique):
+        found.setdefault(i, set()).add(train_labels[j])
+    agreed = sorted(i for i, labels in found.items() if len(labels) == 1)
+    test = Labelled(texts=[unique[i] for i in agreed], labels=[next(iter(found[i])) for i in agreed], source=source)
+    note = (f"借用标签：{len(unique)} 条不重复的留言中 {len(found)} 条在训练集中有同一留言，"
+            f"取其标签作测试集 {len(agreed)} 条（标签不一致的 {len(found) - len(agreed)} 条不用）")
+    return test, note
+
+
 def duplicate_groups(texts: Sequence[str]) -> np.ndarray:
     """A group number per text: identical texts (after normalisation) and the same message posted again with
     small changes (same_message_pairs of the texts with themselves) share one, transitively."""

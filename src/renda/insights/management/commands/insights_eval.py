@@ -10,7 +10,9 @@ posts of the same complaint and are kept (evaluation.overlap_policy; --keep-over
 Without: stratified 5-fold cross-validation with the same message (identical texts, and re-posts with small
 changes) kept in one fold; or, with --random-holdout SIZE [--repeats K], K stratified random hold-outs of SIZE
 messages (a share below 1) from the training files, the held-out messages' re-posts kept in training unless
---drop-overlap, the last line then the mean macro-F1. Prints per-class
+--drop-overlap, the last line then the mean macro-F1. With --borrow-labels FILE [...] instead of --test: the raw
+messages of those files (labels not needed) that are the same message as a training row are the test set, each with
+that row's label, and the matching training rows are dropped (evaluation.borrowed_labels). Prints per-class
 precision/recall/F1, training time, throughput, latency and peak memory; the last line is always `macro_f1=<value>`.
 """
 
@@ -41,7 +43,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--train", action="append", required=True, metavar="FILE", help="训练 CSV，可重复")
-        parser.add_argument("--test", metavar="FILE", help="测试 CSV；省略时做分层 5 折交叉验证")
+        tests = parser.add_mutually_exclusive_group()
+        tests.add_argument("--test", metavar="FILE", help="测试 CSV；省略时做分层 5 折交叉验证")
+        tests.add_argument("--borrow-labels", action="append", metavar="FILE",
+                           help="不带标签的留言 CSV，可重复：其中与训练集某条是同一留言的，借用那条的标签作测试集，"
+                                "训练集中的那些留言剔除")
         parser.add_argument("--text-cols", required=True, help="文本列，逗号分隔；取文件中有的列拼接")
         parser.add_argument("--label-col", required=True, help="标签列")
         parser.add_argument("--random-holdout", type=float, metavar="SIZE",
@@ -75,6 +81,7 @@ class Command(BaseCommand):
             test = (evaluation.read_labelled(opts["test"], text_cols=cols, label_col=opts["label_col"])
                     if opts["test"] else None)
             terms = evaluation.read_category_terms(opts["terms"]) if opts["terms"] else None
+            others = [(f, evaluation.read_texts(f, text_cols=cols)) for f in opts["borrow_labels"] or ()]
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         for s in train_sets:
@@ -84,6 +91,12 @@ class Command(BaseCommand):
         if terms:
             self.stdout.write(f"分类细目 {Path(opts['terms']).name}：{len(terms)} 个类别，"
                               f"{sum(len(v) for v in terms.values())} 个细目")
+        if others:
+            test, note = evaluation.borrowed_labels(train_sets, [t for _, ts in others for t in ts],
+                                                    source=", ".join(Path(f).name for f, _ in others))
+            self.stdout.write(note)
+            if not test.texts:
+                raise CommandError("借用标签：这些文件中没有一条留言在训练集中有同一留言，无从评估")
         if test is not None:
             self.stdout.write(f"测试文件 {Path(test.source).name}：{len(test.texts)} 条")
             report = evaluation.holdout(train_sets, test, threshold=threshold, userdict=userdict,
