@@ -92,3 +92,23 @@ def test_messages_with_nothing_in_common_give_no_issue_instead_of_an_error() -> 
                 msg(1, "中学门口校车超载", "早上接学生的校车坐了二十多人。", "b", 1),
                 msg(2, "菜市场物价太高", "猪肉价格比邻镇贵一倍。", "c", 2)]
     assert hot.hot_issues(messages, now=T0 + timedelta(days=3)) == []
+
+
+def test_the_similar_pairs_computed_block_by_block_are_those_of_the_whole_product(monkeypatch) -> None:
+    """The product is cut into blocks of rows to bound memory; blocks that end mid-matrix must lose no pair and
+    add none (each pair once, i < j, within the window and above the threshold)."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    x = normalize(sparse.random(23, 40, density=0.15, random_state=3, format="csr"))
+    days = np.arange(23, dtype=float) * 10
+    whole = (x @ x.T).tocoo()
+    keep = (whole.row < whole.col) & (whole.data >= 0.1) & (np.abs(days[whole.row] - days[whole.col]) <= 60)
+    expected = sorted(zip(whole.row[keep].tolist(), whole.col[keep].tolist(), strict=True))
+    assert expected and len(expected) < keep.size  # the threshold and the window both remove pairs
+    for block in (1, 4, 7, 100):
+        monkeypatch.setattr(hot, "PAIR_BLOCK", block)
+        rows, cols, sims = hot._candidate_pairs(x, days, 0.1, 60)
+        assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == expected, block
+        assert np.all(sims >= 0.1)

@@ -47,3 +47,12 @@ def test_the_segmenter_cuts_as_jieba_does() -> None:
             assert textlib.cut(prepared, userdict) == reference.lcut(prepared, HMM=False), message
     assert "魅力之城" in textlib.cut("魅力之城小区", ("魅力之城",))
     assert "魅力之城" not in textlib.cut("魅力之城小区")
+
+
+def test_common_words_are_the_words_jieba_knows_at_that_frequency() -> None:
+    """The hot-issue place finder reads the common words from jieba's dictionary file, not from a tokenizer (about
+    50 MB less per process); they must be exactly the words whose frequency in jieba reaches the threshold."""
+    freq = textlib.jieba_tokenizer().FREQ
+    for threshold in (1, 100, 10_000):
+        assert textlib.common_words(threshold) == {w for w, n in freq.items() if n >= threshold}
+    assert "幸福" in textlib.common_words(100) and "魅力之城" not in textlib.common_words(1)

@@ -9,9 +9,10 @@ features, so:
 
 Words are cut by rjieba (jieba's algorithm and dictionary in Rust, the same cuts about 20 times faster; measured
 identical on the 13,000 TipDM messages, docs/insights.md), without the HMM, one segmenter per process and user
-dictionary. jieba itself is kept for its word-frequency dictionary (word_frequencies, read by the hot-issue place
-finder), loaded lazily; both dictionaries ship inside their packages, so nothing is downloaded, and jieba's cache
-file goes to a writable directory of ours instead of the working directory.
+dictionary. jieba's package supplies the dictionary file read for common words (common_words, for the hot-issue
+place finder) and the reference the segmenter is tested against; both dictionaries ship inside their packages, so
+nothing is downloaded, and jieba's cache file goes to a writable directory of ours instead of the working
+directory.
 """
 
 from __future__ import annotations
@@ -103,8 +104,8 @@ def cut(text: str, userdict: tuple[str, ...] = ()) -> list[str]:
 
 
 def jieba_tokenizer(userdict: tuple[str, ...] = ()) -> Any:
-    """A new jieba tokenizer (Python) with the user dictionary's words: the source of word frequencies, and the
-    reference the segmenter is tested against."""
+    """A new jieba tokenizer (Python) with the user dictionary's words: the reference the segmenter is tested
+    against."""
     import jieba
 
     with _lock:
@@ -117,10 +118,20 @@ def jieba_tokenizer(userdict: tuple[str, ...] = ()) -> Any:
     return tok
 
 
-@lru_cache(maxsize=1)
-def word_frequencies() -> dict[str, int]:
-    """jieba's dictionary: word → frequency (0 or absent for words it does not know)."""
-    return jieba_tokenizer().FREQ
+@lru_cache(maxsize=4)
+def common_words(min_freq: int) -> frozenset[str]:
+    """The words of jieba's dictionary with a frequency of at least `min_freq` (the last line of a word wins, as in
+    jieba). Read from the dictionary file instead of a jieba tokenizer: the tokenizer's table of every word and
+    prefix held about 50 MB per process; the 36,000 words with frequency ≥ 100 take a few."""
+    from importlib.resources import files
+
+    freq: dict[str, int] = {}
+    with (files("jieba") / "dict.txt").open(encoding="utf-8") as f:
+        for line in f:
+            parts = line.split(" ", 2)
+            if len(parts) >= 2 and parts[1].strip().isdigit():
+                freq[parts[0]] = int(parts[1])
+    return frozenset(w for w, n in freq.items() if n >= min_freq)
 
 
 def warm_up(userdict: Iterable[str] = ()) -> None:
