@@ -37,3 +37,48 @@ def test_an_id_handed_out_again_does_not_bring_back_the_old_index(tree) -> None:
                                                                                 near_duplicate_threshold=0.8)
     assert [m.text for m in matches] == ["幸福村村口道路破损严重，雨天积水，群众出行不便。"]
     history.clear_caches()
+
+
+@pytest.mark.django_db
+def test_the_index_follows_an_edit_and_a_case_leaving_the_scope(tree) -> None:
+    """The index is keyed by a fingerprint the database computes; an edited text and a case moved out of the
+    scope (even by a bulk update that leaves its version and write time alone) must both be seen at once."""
+    from renda.insights.services import similar_in_scope
+    from renda.liaison.models import Opinion
+
+    history.clear_caches()
+    liaison = build_liaison(tree)
+    first = svc.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                                 content="东湖社区垃圾站臭气熏天，夏天蚊蝇成群，请尽快整改。")
+    svc.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                         content="幸福村村口道路破损严重，雨天积水，群众出行不便。")
+
+    def found(text: str) -> list[str]:
+        return [c.match.text for c in similar_in_scope(user=liaison.clerk, congress=tree.congress_a, text=text)]
+
+    assert found("垃圾站臭气")[0].startswith("东湖社区垃圾站")
+    first.content = "东湖社区公厕长期无人打扫，臭气熏天，请环卫所处理。"
+    first.save()
+    assert found("公厕无人打扫")[0].startswith("东湖社区公厕")
+    Opinion.objects.filter(pk=first.pk).update(region=tree.town_b)
+    assert all("东湖社区" not in text for text in found("公厕无人打扫 臭气"))
+    history.clear_caches()
+
+
+@pytest.mark.django_db
+def test_a_scope_sharing_another_scopes_index_still_sees_only_its_own_cases(tree, monkeypatch) -> None:
+    """Defence in depth: were two scopes' fingerprints ever equal, the second would be served the first's index;
+    the matches are checked against the caller's scope before they are shown."""
+    from renda.insights.services import similar_in_scope
+
+    history.clear_caches()
+    liaison = build_liaison(tree)
+    svc.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                         content="东湖社区垃圾站臭气熏天，夏天蚊蝇成群，请尽快整改。")
+    monkeypatch.setattr(history, "_fingerprint", lambda cases: ("the same",))
+    own = similar_in_scope(user=liaison.clerk, congress=tree.congress_a, text="垃圾站臭气")
+    assert [c.match.text[:7] for c in own] == ["东湖社区垃圾站"]
+    index = history.scoped_index(user=liaison.clerk_b, congress=tree.congress_a)
+    assert len(index.query("垃圾站臭气", k=5, near_duplicate_threshold=0.8)) == 1  # the shared index holds it
+    assert similar_in_scope(user=liaison.clerk_b, congress=tree.congress_a, text="垃圾站臭气") == []
+    history.clear_caches()

@@ -11,8 +11,12 @@ township's opinions or suggestions, a deputy sees the suggestions they lead or c
 
 Cutting text into words is the slow part of building a similarity index, so each process keeps the prepared
 words of every case it has seen (keyed by source, id, version and time of the last write: an edited case is
-prepared again) and the last
-indexes it built (keyed by what went into them).
+prepared again) and the last indexes it built, keyed by a fingerprint of what went into them that the database
+computes (count, sum of ids, sum of versions, latest write of each source's cases in scope): any case added,
+removed, moved out of scope or saved changes it. A call then costs two one-row queries instead of reading the
+stamps of up to 6,000 cases (about 30 ms of a 40 ms call at 3,000 + 3,000). Two different scopes would have to
+agree on all four figures of both sources to share an index, and even then similar_in_scope shows only cases the
+caller may see: the matches are checked against the caller's scope.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery, Sum
 
 from renda.insights import sources
 from renda.insights import text as textlib
@@ -87,18 +91,24 @@ def _prepare(key: tuple[Any, ...], text: str) -> tuple[list[str], str]:
     return doc
 
 
-def _suggestions(user: Any, congress: Congress) -> Any:
+def _suggestions_in_scope(user: Any, congress: Congress) -> Any:
     from renda.suggestions import selectors
 
-    return (selectors.visible(user=user).filter(selectors.in_region(congress.region.path))
-            .order_by("-id")[:HISTORY_LIMIT])
+    return selectors.visible(user=user).filter(selectors.in_region(congress.region.path))
+
+
+def _opinions_in_scope(user: Any, congress: Congress) -> Any:
+    from renda.liaison import selectors
+
+    return selectors.opinions_visible(user=user).filter(region__path__startswith=congress.region.path)
+
+
+def _suggestions(user: Any, congress: Congress) -> Any:
+    return _suggestions_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
 
 
 def _opinions(user: Any, congress: Congress) -> Any:
-    from renda.liaison import selectors
-
-    return (selectors.opinions_visible(user=user).filter(region__path__startswith=congress.region.path)
-            .order_by("-id")[:HISTORY_LIMIT])
+    return _opinions_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
 
 
 def _texts(user: Any, congress: Congress) -> list[tuple[str, int, tuple[Any, ...], str, str]]:
@@ -124,13 +134,31 @@ def case_of(case: str | int) -> tuple[str, int]:
     return source, int(pk)
 
 
+def _fingerprint(cases: Any) -> tuple[Any, ...]:
+    """What tells one state of a scope's cases from another, computed by the database in one row."""
+    agg = cases.aggregate(n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("updated_at"))
+    return agg["n"], agg["ids"], agg["versions"], agg["last"]
+
+
+def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
+    """The case ids (case_id) among `cases` that are in the user's scope now."""
+    by_source: dict[str, list[int]] = {"suggestion": [], "opinion": []}
+    for case in cases:
+        source, pk = case_of(case)
+        by_source[source].append(pk)
+    found = set()
+    for source, scope in (("suggestion", _suggestions_in_scope), ("opinion", _opinions_in_scope)):
+        if by_source[source]:
+            ids = scope(user, congress).filter(pk__in=by_source[source]).values_list("id", flat=True)
+            found |= {case_id(source, pk) for pk in ids}
+    return found
+
+
 def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
     """A similarity index of the past suggestions and opinions this user may see, of the congress's region and
     below. Two small queries (ids, versions, write times) decide whether the index built last time still holds;
     the texts are read only when it does not."""
-    key = (congress.pk,
-           tuple(_suggestions(user, congress).values_list("id", *STAMP)),
-           tuple(_opinions(user, congress).values_list("id", *STAMP)))
+    key = (congress.pk, _fingerprint(_suggestions(user, congress)), _fingerprint(_opinions(user, congress)))
     with _lock:
         index = _indexes.get(key)
         if index is not None:

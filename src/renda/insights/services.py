@@ -124,7 +124,8 @@ def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
     matches = history.scoped_index(user=user, congress=congress).query(
         text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress),
         exclude={history.case_id(source, pk) for source, pk in exclude})
-    return [PastCase(*history.case_of(m.id), match=m) for m in matches]
+    shown = history.visible(user=user, congress=congress, cases=[str(m.id) for m in matches]) if matches else set()
+    return [PastCase(*history.case_of(m.id), match=m) for m in matches if str(m.id) in shown]
 
 
 def similar_cases(*, congress: Congress, text: str, history: Sequence[Case], k: int = 5,
