@@ -1,6 +1,6 @@
 """Speed and memory of the category classifier on raw text, and of the form assistant's endpoint (docs/insights.md).
 
-    bin/bench insights_bench [--data ../shared/datasets/tipdm2020] [--n 10000] [--part engine|endpoint|all]
+    bin/bench insights_bench [--data ../shared/datasets/tipdm2020] [--n 10000] [--part engine|endpoint|browser|all]
         [--db sqlite|postgres://postgres@127.0.0.1:5432/bench_insights] [--opinions 3000] [--requests 100]
 
 engine:
@@ -16,6 +16,12 @@ and their categories; the category model is trained from them through services.m
 history sources), then the clerk's assistant (POST /insights/assist/) is called --requests times in one process
 with new texts (附件4, not in the history), as htmx does while the clerk types. Printed: the first call (cold:
 the similar-case index of the clerk's scope is built), then p50/p95 of the warm calls and the queries per call.
+
+browser: the same database behind gunicorn (production settings, one worker), and Debian's Chromium (headless,
+driven by Playwright) on the clerk's 登记群众意见 form. Each of --requests new texts is put in the 意见内容 box and
+its last characters are typed one by one, as a clerk finishes a sentence; the page's own htmx then waits for the
+pause (the form's 400 ms) and asks for the assistant. Printed, from the browser's clock: from the request leaving
+(the pause recognised) to the proposal shown on the page, and from the last keystroke to the proposal shown.
 """
 
 from __future__ import annotations
@@ -222,11 +228,112 @@ def _opinion_page(client: object, congress: object) -> None:
     print(f"  its 疑似重复 fragment: first call {cold * 1000:.0f} ms (builds the index), then {summary_ms(warm)}")
 
 
+_TIMING = """() => {
+  const box = document.querySelector('[data-testid=insights-assist]');
+  window.__assist = {key: 0, sent: 0, shown: 0, n: 0};
+  document.addEventListener('input', () => { window.__assist.key = performance.now(); }, true);
+  box.addEventListener('htmx:beforeRequest', () => { window.__assist.sent = performance.now(); });
+  box.addEventListener('htmx:afterSettle', () => {
+    window.__assist.shown = performance.now(); window.__assist.n += 1; });
+}"""
+
+
+def browser(args: argparse.Namespace) -> None:
+    """The proposal as the clerk sees it: a real Chromium on the form, the server in its own process."""
+    import secrets
+    import signal
+    import urllib.request
+
+    from tests.browser_support import CHROMIUM, FLAGS
+
+    from bench.common import drop_database, fresh_database, machine, server_env, start_server, summary_ms
+
+    if CHROMIUM is None:
+        print("browser: skipped, Debian's chromium is not installed")
+        return
+    data_dir = OUT / "insights-browser"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{data_dir / 'db.sqlite3'}" if args.db == "sqlite" else args.db
+    fresh_database(url)
+    env = server_env(url, data_dir)
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "RENDA_DATA_DIR", "RENDA_SECRET_KEY", "RENDA_FIELD_KEY",
+                                           "RENDA_HASH_KEY", "RENDA_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")})
+    os.environ.pop("RENDA_TESTING", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from renda.insights import services
+    from renda.liaison.models import Station
+
+    server = None
+    try:
+        call_command("migrate", verbosity=0)
+        call_command("collectstatic", "--noinput", verbosity=0)
+        congress, clerk, typed = _seed(Path(args.data), args.opinions)
+        password = secrets.token_urlsafe(12)
+        clerk.set_password(password)  # type: ignore[attr-defined]
+        clerk.save()  # type: ignore[attr-defined]
+        services.model_train(actor=None, congress=congress, kind="category")
+        station = Station.objects.get(congress=congress)
+        vendor = connection.vendor
+        connection.close()
+        server = start_server(env, args.port, workers=1, threads=4)
+        base = f"http://127.0.0.1:{args.port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        print(f"browser · {machine()} · {vendor} · {args.opinions} opinions · load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+            page = chromium.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
+            page.goto(f"{base}/accounts/login/")
+            page.fill("#id_username", "bench_clerk")
+            page.fill("#id_password", password)
+            page.click("button[type=submit]")
+            page.wait_for_selector("[data-testid=who]")
+            page.goto(f"{base}/liaison/stations/{station.pk}/opinions/new/")
+            page.evaluate(_TIMING)
+            box = page.get_by_label("意见内容")
+            after_pause, after_key = [], []
+            for k, text in enumerate(typed[:args.requests + 1]):
+                box.fill(text[:-4])
+                box.press_sequentially(text[-4:], delay=60)
+                page.wait_for_function(f"window.__assist.n > {k} && window.__assist.shown > window.__assist.key")
+                t = page.evaluate("window.__assist")
+                if k:  # the first one builds the scope's similar-case index in the server
+                    after_pause.append((t["shown"] - t["sent"]) / 1000)
+                    after_key.append((t["shown"] - t["key"]) / 1000)
+                else:
+                    print(f"  first proposal (cold: the server builds the scope's index): "
+                          f"{t['shown'] - t['sent']:.0f} ms after the request")
+                assert page.locator("[data-testid=insights-proposal]").count() == 1
+            chromium.close()
+        print(f"  request sent (pause recognised) → proposal shown: {summary_ms(after_pause)}")
+        print(f"  last keystroke → proposal shown (includes the form's 400 ms pause): {summary_ms(after_key)}")
+        print(f"  load average {os.getloadavg()[0]:.1f} at end", flush=True)
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        connection.close()
+        drop_database(url)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench insights_bench")
     parser.add_argument("--data", default=DEFAULT_DATA)
     parser.add_argument("--n", type=int, default=10000, help="engine: training messages")
-    parser.add_argument("--part", choices=["engine", "endpoint", "all"], default="all")
+    parser.add_argument("--part", choices=["engine", "endpoint", "browser", "all"], default="all")
+    parser.add_argument("--port", type=int, default=8769, help="browser: the server's port on 127.0.0.1")
     parser.add_argument("--db", default="sqlite", help="endpoint: sqlite, or a PostgreSQL URL of a bench_ database")
     parser.add_argument("--opinions", type=int, default=3000, help="endpoint: opinions in the history")
     parser.add_argument("--requests", type=int, default=100, help="endpoint: calls measured")
@@ -236,6 +343,8 @@ def main(argv: list[str]) -> int:
         engine(args)
     if args.part in ("endpoint", "all"):
         endpoint(args)
+    if args.part in ("browser", "all"):
+        browser(args)
     return 0
 
 
