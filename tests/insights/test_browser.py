@@ -33,3 +33,8 @@ def test_typing_an_opinion_shows_the_proposed_category_and_the_same_complaint_be
     page.wait_for_selector("[data-testid=insights-category]", timeout=20_000)
     assert "建议分类：环境保护" in page.inner_text("[data-testid=insights-category]")
     assert page.locator("[data-testid=insights-similar] li").count() >= 1
+    category = page.locator("form select[name=category]")
+    assert category.input_value() == ""
+    page.click("[data-testid=insights-apply-category]")  # one tap takes the proposal into the form
+    assert category.input_value() == "环境保护"
+    assert page.inner_text("[data-testid=insights-apply-category]") == "已采用"
