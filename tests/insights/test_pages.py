@@ -203,6 +203,35 @@ def test_hot_issues_show_per_township_and_month_and_a_group_becomes_one_suggesti
 
 
 @pytest.mark.django_db
+def test_a_hot_issue_can_be_taken_up_by_a_deputy_as_a_new_suggestion(world) -> None:
+    """The other way to turn a group into one suggestion: the group's opinions arrive ticked on the liaison app's
+    形成代表建议 page, with a title and content drafted from them, and a deputy of the congress takes them up."""
+    import re
+
+    from renda.suggestions.models import Suggestion
+
+    group = _complaints(world, 3, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+    for o in group:
+        opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护")
+    clerk = client_for(world.clerk)
+    page = clerk.get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    link = re.search(r'data-testid="hot-new-suggestion" href="([^"]+)"', page)
+    assert link, page
+    draft = clerk.get(link.group(1).replace("&amp;", "&")).content.decode()
+    for o in group:
+        assert f'value="{o.pk}" checked' in draft
+    assert "3 条群众意见反映" in draft
+    mandate = re.search(r'name="mandate" value="(\d+)"', draft) or re.search(r'<option value="(\d+)"', draft)
+    assert mandate, draft
+    response = clerk.post(reverse("liaison:opinions_to_suggestion"), {
+        "opinions": [o.pk for o in group], "mandate": mandate.group(1), "title": "关于整治幸福花园烧烤摊油烟的建议",
+        "content": "3 条群众意见反映烧烤摊油烟噪音扰民。建议：依法整治。"})
+    assert response.status_code == 302
+    made = Suggestion.objects.get(title="关于整治幸福花园烧烤摊油烟的建议")
+    assert set(Opinion.objects.filter(suggestion=made).values_list("pk", flat=True)) == {o.pk for o in group}
+
+
+@pytest.mark.django_db
 def test_a_clerk_cannot_convert_another_townships_opinions(world) -> None:
     group = _complaints(world, 3, timezone.now())
     response = client_for(world.clerk_b).post(reverse("insights:hot_to_suggestion"), {
