@@ -266,3 +266,29 @@ def test_the_handling_unit_is_proposed_from_the_units_opinions_were_assigned_to(
     assert jobs.retrain_congress.call(tree.congress_a.pk, "unit") is True
     html = assist(world.clerk, content="石桥村道路坑洼，路灯不亮，晚上出行很危险", insights_congress=tree.congress_a.pk)
     assert "建议承办单位：县交通运输局" in html
+
+
+# --- reply advice on an opinion ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_reply_to_an_opinion_gets_advice_in_its_form_and_late_replies_are_told(world) -> None:
+    opinion = opinion_services.opinion_register(
+        actor=world.clerk, station=world.central, channel="phone",
+        content="东湖社区门口的路灯坏了半个月，晚上老人出门很危险，请尽快修好。")
+    opinion_services.opinion_accept(actor=world.clerk, opinion=opinion, category="城建交通")
+    clerk = client_for(world.clerk)
+    page = clerk.get(reverse("liaison:opinion_detail", args=[opinion.pk])).content.decode()
+    url = reverse("insights:opinion_reply_advice", args=[opinion.pk])
+    assert 'data-testid="insights-reply-advice"' in page and url in page
+    vague = clerk.post(url, {"text": "您好，您反映的问题已收到，我们会认真研究。"}).content.decode()
+    assert 'data-testid="reply-advice"' in vague and "仅供参考，不影响提交" in vague
+    done = clerk.post(url, {"text": "关于东湖社区门口路灯损坏的问题，经核实，镇城建办已安排电工，"
+                                   "将于本周五前修复路灯。"}).content.decode()
+    assert 'data-testid="reply-ok"' in done
+    Opinion.objects.filter(pk=opinion.pk).update(received_at=timezone.now() - dt.timedelta(days=60),
+                                                 deadline=timezone.localdate() - dt.timedelta(days=30))
+    late = clerk.post(url, {"text": "关于东湖社区门口路灯损坏的问题，经核实，镇城建办已安排电工，"
+                                   "将于本周五前修复路灯。"}).content.decode()
+    assert "超过 30 天的办理期限" in late
+    assert client_for(world.clerk_b).post(url, {"text": "已安排电工，本周五前修好。"}).status_code == 404

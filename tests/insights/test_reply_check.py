@@ -58,3 +58,15 @@ def test_a_late_reply_is_flagged_with_its_delay() -> None:
     r = review(GOOD, asked_at=datetime(2026, 5, 1), replied_at=datetime(2026, 6, 15))
     check = r.get("on_time")
     assert not check.ok and "45 天" in check.advice and "30 天" in check.advice
+
+
+def test_a_short_reply_with_the_work_and_its_date_is_more_than_an_acknowledgement() -> None:
+    """A township's replies are short. 30 characters that say what will be done and by when explain the handling;
+    the same length saying it was passed on, with the date the reply was signed, does not."""
+    short = "经核实，镇城建办已安排电工，将于本周五前修复路灯。"
+    done = reply_check.check_interpretability(reply_check._content(short))
+    assert done.ok, done
+    for ack in ("帖文中反映的问题已转交有关单位进行调查处理。敬请留意近期回复。2018年11月30日",
+                "您所反映的问题已交办到相关部门调查处理。2019年9月17日"):
+        check = reply_check.check_interpretability(reply_check._content(ack))
+        assert not check.ok and "受理或转办告知" in check.advice, ack

@@ -59,6 +59,17 @@ _TIME = _any(
     r"\d+\s*(?:个)?(?:工作)?(?:日|天|周|个月|月)(?:内|之内)",
     r"[一二三四五六七八九十两]+(?:个)?(?:工作日|日|天|周|个月)(?:内|之内)",
 )
+# a short reply counts as more than an acknowledgement only with a piece of work and a date for it ("近期将答复" is
+# neither: "将", "尽快" and "近期" are what acknowledgements say)
+_WORK = _any("维修|修复|更换|检修|清理|清运|拆除|取缔|整改|处罚|关停|约谈|发放|补发|退还|安装|施工|铺设",
+             "硬化|疏通|修缮|改造|补种|恢复|封堵|加装|设置")  # not 查处: it is inside 调查处理
+# a date by which it will be done, not the date a reply is signed with ("2019年9月17日" at its end)
+_BY_WHEN = _any(
+    r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:前|之前|以前|底|中旬|上旬|下旬|初|末)",
+    "年底前|月底前|春节前|本周[一二三四五六日天]?(?:前|内)|下周[一二三四五六日天]|本月(?:内|底)",
+    r"\d+\s*(?:个)?(?:工作)?(?:日|天|周|个月)(?:内|之内)",
+    r"[一二三四五六七八九十两]+(?:个)?(?:工作日|日|天|周|个月)(?:内|之内)",
+)
 _SETTLED = re.compile(
     r"已(?:经)?(?:全部|基本)?(?:解决|完成|修复|处理完毕|办结|整改到位|整改完毕|清理完毕|拆除|恢复|发放|到位|落实)"
 )
@@ -152,9 +163,12 @@ def check_completeness(content: str) -> Check:
 
 
 def check_interpretability(content: str) -> Check:
+    """A reply that declines must give reasons. A short reply is an acknowledgement only unless it says what was
+    done or will be done and when ("镇城建办已安排电工，将于本周五前修复路灯" is 30 characters and complete)."""
     declines = _DECLINE.search(content)
     reason = _REASON.search(content)
-    if len(textlib.compact(content)) < SUBSTANTIVE_MIN_CHARS:
+    concrete = bool(_SETTLED.search(content)) or bool(_WORK.search(content) and _BY_WHEN.search(content))
+    if len(textlib.compact(content)) < SUBSTANTIVE_MIN_CHARS and not concrete:
         return Check("interpretability", False, "答复仅为受理或转办告知，未说明办理情况和理由，建议补充",
                      {"declines": bool(declines), "reason": bool(reason), "substantive": False})
     ok = not declines or bool(reason)

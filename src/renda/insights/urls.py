@@ -6,6 +6,7 @@ app_name = "insights"
 urlpatterns = [
     path("assist/", views.assist, name="assist"),
     path("reply-advice/<int:suggestion_id>/", views.reply_advice, name="reply_advice"),
+    path("reply-advice/opinion/<int:opinion_id>/", views.opinion_reply_advice, name="opinion_reply_advice"),
     path("hot/", views.hot_issues, name="hot"),
     path("hot/to-suggestion/", views.hot_to_suggestion, name="hot_to_suggestion"),
 ]

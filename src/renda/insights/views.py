@@ -83,21 +83,35 @@ def assist(request: HttpRequest) -> HttpResponse:
 @page(Role.UNIT_USER, *STAFF)
 @require_POST
 def reply_advice(request: HttpRequest, suggestion_id: int) -> HttpResponse:
-    """htmx: advice on a draft reply (relevance, completeness, reasons, on time) — shown, never blocking."""
+    """htmx: advice on a draft reply to a suggestion (relevance, completeness, reasons, on time) — shown, never
+    blocking."""
     from renda.suggestions import selectors
 
-    user: Any = request.user
-    s = selectors.access_suggestion_by_id(user=user, suggestion_id=suggestion_id)
+    s = selectors.access_suggestion_by_id(user=request.user, suggestion_id=suggestion_id)
+    asked = s.assigned_on or (s.submitted_at.date() if s.submitted_at else timezone.localdate())
+    return _advice(request, title=s.title, question=s.content, asked=asked, deadline=s.deadline)
+
+
+@page(Role.UNIT_USER, *STAFF)
+@require_POST
+def opinion_reply_advice(request: HttpRequest, opinion_id: int) -> HttpResponse:
+    """htmx: the same advice on a draft reply to a constituent's opinion, timed against its 有诉必复 deadline."""
+    from renda.liaison import selectors
+
+    o = selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id)
+    return _advice(request, title="", question=o.content, asked=timezone.localdate(o.received_at),
+                   deadline=o.deadline)
+
+
+def _advice(request: HttpRequest, *, title: str, question: str, asked: date, deadline: date | None) -> HttpResponse:
     draft = request.POST.get("text", "")
     if len(draft.strip()) < MIN_CHARS:
         return render(request, "insights/_reply_advice.html", {"review": None})
-    asked = s.assigned_on or (s.submitted_at.date() if s.submitted_at else timezone.localdate())
     # no deadline known: the on-time check has nothing to measure against and passes
-    deadline_days = (s.deadline - asked).days if s.deadline else 0
-    review = reply_check.review(question_title=s.title, question=s.content, reply=draft,
-                                asked_at=datetime.combine(asked, time()) if s.deadline else None,
+    review = reply_check.review(question_title=title, question=question, reply=draft,
+                                asked_at=datetime.combine(asked, time()) if deadline else None,
                                 replied_at=datetime.combine(timezone.localdate(), time()),
-                                deadline_days=deadline_days)
+                                deadline_days=(deadline - asked).days if deadline else 0)
     return render(request, "insights/_reply_advice.html", {"review": review})
 
 
