@@ -206,8 +206,6 @@ def test_hot_issues_show_per_township_and_month_and_a_group_becomes_one_suggesti
 def test_a_hot_issue_can_be_taken_up_by_a_deputy_as_a_new_suggestion(world) -> None:
     """The other way to turn a group into one suggestion: the group's opinions arrive ticked on the liaison app's
     形成代表建议 page, with a title and content drafted from them, and a deputy of the congress takes them up."""
-    import re
-
     from renda.suggestions.models import Suggestion
 
     group = _complaints(world, 3, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
@@ -292,3 +290,32 @@ def test_the_reply_to_an_opinion_gets_advice_in_its_form_and_late_replies_are_to
                                    "将于本周五前修复路灯。"}).content.decode()
     assert "超过 30 天的办理期限" in late
     assert client_for(world.clerk_b).post(url, {"text": "已安排电工，本周五前修好。"}).status_code == 404
+
+
+# --- proposals on the opinion's own page -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_accepting_and_transferring_an_opinion_preselect_the_proposed_category_and_unit(world) -> None:
+    """An opinion registered without a category (the constituent did not know) is accepted later and transferred:
+    both forms on its page start at the engine's proposal when it is confident, with the confidence shown."""
+    tree = world.tree
+    Opinion.objects.filter(category="城建交通").update(unit=tree.unit_county)  # 县交通运输局
+    Opinion.objects.exclude(category="城建交通").update(unit=tree.unit_other)  # 县教育局
+    assert jobs.retrain_congress.call(tree.congress_a.pk, "category") is True
+    assert jobs.retrain_congress.call(tree.congress_a.pk, "unit") is True
+    opinion = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone",
+                                                content="石桥村道路坑洼，路灯不亮，晚上出行很危险")
+    clerk = client_for(world.clerk)
+    page = clerk.get(reverse("liaison:opinion_detail", args=[opinion.pk])).content.decode()
+    assert re.search(r'<option selected>城建交通</option>', page), page
+    assert "智能建议分类：城建交通" in page and "已预选" in page
+    opinion_services.opinion_accept(actor=world.clerk, opinion=opinion, category="城建交通")
+    page = clerk.get(reverse("liaison:opinion_detail", args=[opinion.pk])).content.decode()
+    assert f'<option value="{tree.unit_county.pk}" selected>' in page
+    assert 'data-testid="assign-unit-proposal"' in page and "智能建议承办单位：" in page
+
+    without = opinion_services.opinion_register(actor=world.clerk_b, region=tree.town_b, channel="phone",
+                                                content="石桥村道路坑洼，路灯不亮，晚上出行很危险")
+    page = client_for(world.clerk_b).get(reverse("liaison:opinion_detail", args=[without.pk])).content.decode()
+    assert "智能建议" not in page and " selected>" not in page.split('id="acc-cat"', 1)[1].split("</select>")[0]

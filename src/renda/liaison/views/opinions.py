@@ -67,7 +67,25 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
         and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
         "code": services.format_code(opinion.tracking_code),
-        "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else []})
+        "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
+        **_proposals(opinion, events, units)})
+
+
+def _proposals(opinion: Any, events: list[str], units: list[HandlingUnit]) -> dict[str, Any]:
+    """The text engine's category (when accepting) and handling unit (when transferring) for the opinion, to
+    preselect in those forms when confident and to show with their confidence; nothing without a model."""
+    from renda.insights.services import suggest
+
+    out: dict[str, Any] = {}
+    if "accept" in events:
+        out["category_proposal"] = suggest(congress=opinion.congress, kind="category", text=opinion.content)
+    if "assign" in events:
+        proposal = suggest(congress=opinion.congress, kind="unit", text=opinion.content)
+        by_id = {str(u.pk): u for u in units}
+        if proposal is not None and (proposal.label or proposal.best) in by_id:
+            out["unit_proposal"] = proposal
+            out["unit_proposed"] = by_id[proposal.label or proposal.best]
+    return out
 
 
 def _events(user: Any, opinion: Any) -> list[str]:
