@@ -112,3 +112,12 @@ def test_the_similar_pairs_computed_block_by_block_are_those_of_the_whole_produc
         rows, cols, sims = hot._candidate_pairs(x, days, 0.1, 60)
         assert sorted(zip(rows.tolist(), cols.tolist(), strict=True)) == expected, block
         assert np.all(sims >= 0.1)
+
+
+def test_a_townships_own_school_is_a_place_and_crossing_a_road_is_not() -> None:
+    """"青山镇中学" is named by its township (the prefix cut for "A市经济学院" must not leave nothing);
+    "过马路" is no road called 马."""
+    assert hot.places("青山镇中学门口放学时车辆乱停") == {"青山镇中学"}
+    assert hot.places("反映柳河乡卫生院看病排队太久") == {"柳河乡卫生院"}
+    assert hot.places("A市经济学院强制实习") == {"经济学院"}
+    assert hot.places("学生过马路很危险，希望修路") == set()

@@ -55,6 +55,8 @@ _PLACE = re.compile(r"((?:(?![" + _NOT_IN_NAME + r"])[\u4e00-\u9fa5a-z0-9·]){2,
 _HOME = re.compile(HOME_SUFFIXES)
 _ADMIN_UNIT = re.compile(r"[a-z]\d{0,2}(?:市|区|县)|西地省")  # the masked administrative units of the data
 _ADMIN_PREFIX = re.compile(r"^.*(?:[a-z]\d{0,2}(?:市|区|县)|西地省|省|市|区|县|镇|乡|路|街)")
+_NOT_A_ROAD = "马走修出让带问半"  # 过马路, 走路, 修路 … are no road's name
+_TOWN_NAMED = re.compile(r"[\u4e00-\u9fa5]{2,4}(?:镇|乡)$")
 _GENERIC = re.compile(r"^(?:关于|反映|投诉|举报|咨询|建议|希望|要求|强烈|我们|我|该|本|这个|这|那|此|各|所在"
                       r"|附近|周边|一个|个|某)+")
 # words that describe rather than name an institution: "配套幼儿园", "公办小学" are no particular place
@@ -106,7 +108,7 @@ def _place_matches(text: str) -> list[tuple[Place, str]]:
         name, suffix = m.group(1), m.group(2)
         core = _GENERIC.sub("", _ADMIN_PREFIX.sub("", name))
         if _HOME.fullmatch(suffix) or suffix == "路":
-            if len(core) < 2 or core.isascii():
+            if len(core) < 2 or core.isascii() or (suffix == "路" and core[-1] in _NOT_A_ROAD):
                 continue
             if core not in common:
                 out.append((Place(core), m.group(0)))
@@ -114,13 +116,16 @@ def _place_matches(text: str) -> list[tuple[Place, str]]:
                 out.append((Place(core + suffix, len(suffix)), m.group(0)))
         else:
             core = _DESCRIPTIVE.sub("", core)
+            if len(core) < 2 and (town := _TOWN_NAMED.search(_GENERIC.sub("", name))):
+                core = town.group(0)  # "青山镇中学": a township's own school or clinic is named by the township
             if len(core) >= 2 and not core.isascii():
                 out.append((Place(core + suffix, len(suffix)), m.group(0)))
     return out
 
 
 def places(text: str) -> set[str]:
-    """The named places of a text: "A5区劳动东路魅力之城小区" → {"劳动东", "魅力之城"}, "A市经济学院" → {"经济学院"}."""
+    """The named places of a text: "A5区劳动东路魅力之城小区" → {"劳动东", "魅力之城"}, "A市经济学院" → {"经济学院"},
+    "青山镇中学门口" → {"青山镇中学"}."""
     return {place.name for place, _ in _place_matches(text)}
 
 
