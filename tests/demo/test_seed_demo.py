@@ -485,3 +485,18 @@ def test_the_printed_tracking_codes_open_on_the_public_portal(demo):
         response = Client().get(f"/portal/track/{code.replace('-', '')}/")
         assert response.status_code == 200
         assert opinion.get_status_display() in response.content.decode()
+
+
+def test_the_county_finds_this_months_hot_issue_at_the_middle_school_gate(demo):
+    """The story's last month has a hot issue: five parents of 青山镇 about the traffic at the middle school's gate.
+    The county sees it on the 热点问题 page of November, ready to be handed to a deputy as one suggestion."""
+    county = User.objects.get(username="county")
+    page = Client()
+    page.force_login(county)
+    html = page.get("/insights/hot/", {"month": "2026-11"}).content.decode()
+    issues = html.split('data-testid="hot-issue"')[1:]
+    school = [i for i in issues if "青山镇中学" in i.split("</h3>")[0]]
+    assert school, html
+    assert "5 人反映，共 5 条" in school[0] and 'data-testid="hot-new-suggestion"' in school[0]
+    gate = Opinion.objects.filter(content__startswith="青山镇中学门口")
+    assert gate.count() >= 3 and set(gate.values_list("status", flat=True)) == {"accepted"}

@@ -77,6 +77,7 @@ def plan(story: Story) -> None:
     cases = _receptions(story, posts)
     cases += _other_channels(story, posts)
     cases += _repeated(story, cases)
+    cases += _school_gate(story, posts)
     for case in cases:
         constituents.handle(story, case)
     constituents.activities_of_the_year(story, posts)
@@ -292,6 +293,40 @@ def _repeated(story: Story, cases: list[Case]) -> list[Case]:
                 village=first.village, fate="duplicate", primary=first)
     story.add(case.received, lambda: _register(story, case))
     return [case]
+
+
+SCHOOL_GATE = Matter(
+    "城建交通", "", "镇政府已协调县交通运输局在青山镇中学门口施划斑马线、设置减速带，上下学时段由派出所安排警力值守。",
+    unit=TRANSPORT)
+SCHOOL_GATE_VOICES = [
+    "青山镇中学门口早晚放学时车辆乱停乱放，学生过马路很危险，希望设置减速带和交通标志。",
+    "青山镇中学校门口上下学高峰接送车辆乱停，堵得水泄不通，孩子过马路险象环生，请尽快整治。",
+    "反映青山镇中学门口没有斑马线和减速带，放学时车辆车速快，学生过马路太危险。",
+    "青山镇中学门口放学时段车辆乱停，交通秩序混乱，建议安排志愿者维护秩序，设置减速带。",
+    "青山镇中学门口路段车辆乱停、车速快，学生上下学安全隐患大，请有关部门增设减速带、斑马线。",
+]
+
+
+def _school_gate(story: Story, posts: list[Post]) -> list[Case]:
+    """A hot issue of the story's last month: five parents of 青山镇 write about the traffic at the middle school's
+    gate within two weeks. The clerk accepts them; the county finds them together on the 热点问题 page (this
+    month's) and can hand them to a deputy as one suggestion. Drawn from a random source of its own, so the rest of
+    the story is the same with or without it."""
+    import random
+
+    rng = random.Random(20261102)
+    post = next(p for p in posts if p.area.name == HOME and p.kind == "central")
+    villages = post.villages or [post.region]
+    cases = []
+    for k, text in enumerate(SCHOOL_GATE_VOICES):
+        received = at(date(2026, 11, 2) + timedelta(days=2 * k + rng.randint(0, 1)), rng.randint(8, 20),
+                      rng.randint(0, 59))
+        case = Case(post=post, matter=SCHOOL_GATE, content=text, channel=("online", "phone", "letter")[k % 3],
+                    received=received, name=names.person_name(rng, rng.choice(("male", "female"))),
+                    phone=identity.phone_number(rng), village=rng.choice(villages), fate="accepted")
+        story.add(case.received, lambda c=case: _register(story, c))
+        cases.append(case)
+    return cases
 
 
 def _register(story: Story, case: Case) -> None:
