@@ -244,7 +244,7 @@ def browser(args: argparse.Namespace) -> None:
     import signal
     import urllib.request
 
-    from tests.browser_support import CHROMIUM, FLAGS
+    from tests.browser_support import CHROMIUM, FLAGS, log_in
 
     from bench.common import drop_database, fresh_database, machine, server_env, start_server, summary_ms
 
@@ -295,11 +295,7 @@ def browser(args: argparse.Namespace) -> None:
         with sync_playwright() as pw:
             chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             page = chromium.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
-            page.goto(f"{base}/accounts/login/")
-            page.fill("#id_username", "bench_clerk")
-            page.fill("#id_password", password)
-            page.click("button[type=submit]")
-            page.wait_for_selector("[data-testid=who]")
+            log_in(page, base, "bench_clerk", password)
             page.goto(f"{base}/liaison/stations/{station.pk}/opinions/new/")
             page.evaluate(_TIMING)
             box = page.get_by_label("意见内容")

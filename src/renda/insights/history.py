@@ -156,8 +156,8 @@ def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
 
 def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
     """A similarity index of the past suggestions and opinions this user may see, of the congress's region and
-    below. Two small queries (ids, versions, write times) decide whether the index built last time still holds;
-    the texts are read only when it does not."""
+    below. Two one-row queries (_fingerprint of each source) decide whether the index built last time still
+    holds; the texts are read only when it does not."""
     key = (congress.pk, _fingerprint(_suggestions(user, congress)), _fingerprint(_opinions(user, congress)))
     with _lock:
         index = _indexes.get(key)

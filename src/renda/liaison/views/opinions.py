@@ -79,12 +79,13 @@ def _proposals(opinion: Any, events: list[str], units: list[HandlingUnit]) -> di
     out: dict[str, Any] = {}
     if "accept" in events:
         out["category_proposal"] = suggest(congress=opinion.congress, kind="category", text=opinion.content)
+        out["category_preselected"] = not opinion.category  # the clerk's category at registration stays chosen
     if "assign" in events:
         proposal = suggest(congress=opinion.congress, kind="unit", text=opinion.content)
         by_id = {str(u.pk): u for u in units}
-        if proposal is not None and (proposal.label or proposal.best) in by_id:
+        if proposal is not None and proposal.best in by_id:  # label is best, or None when uncertain
             out["unit_proposal"] = proposal
-            out["unit_proposed"] = by_id[proposal.label or proposal.best]
+            out["unit_proposed"] = by_id[proposal.best]
     return out
 
 
