@@ -345,3 +345,22 @@ def test_a_units_duties_are_kept_audited_and_retrain_the_unit_models(client, tre
     assert unit.duties == "公路建设养护、道路运输、公交线路" and changed == [unit.pk]
     entry = AuditEntry.objects.get(action="unit.change")
     assert entry.after == audit.canonical({"duties": "公路建设养护、道路运输、公交线路"})
+
+
+def test_clearing_a_units_duties_retrains_the_unit_models_too(client, tree, sysadmin, monkeypatch) -> None:
+    """The models learnt the old duties as terms: removing them must retrain as well, or the terms stay learnt.
+    A unit without duties whose region or state changes has no terms to move and is left to the nightly job."""
+    from renda.insights import services as insights_services
+
+    changed: list[int] = []
+    monkeypatch.setattr(insights_services, "units_changed", lambda unit: changed.append(unit.pk) or 1)
+    unit = tree.unit_county
+    HandlingUnit.objects.filter(pk=unit.pk).update(duties="公路建设养护、道路运输")
+    data = form_data(client.get(url(HandlingUnit, "change", unit.pk)))
+    data["duties"] = ""
+    assert client.post(url(HandlingUnit, "change", unit.pk), data).status_code == 302
+    assert changed == [unit.pk]
+    data = form_data(client.get(url(HandlingUnit, "change", unit.pk)))
+    data["contact"] = "0571-88881234"
+    assert client.post(url(HandlingUnit, "change", unit.pk), data).status_code == 302
+    assert changed == [unit.pk]

@@ -173,7 +173,8 @@ class HandlingUnitAdmin(AuditedAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        if {"duties", "active", "region"} & set(form.changed_data) and obj.duties:
+        changed = set(form.changed_data)  # duties learnt or unlearnt; a unit with duties moved or (de)activated
+        if "duties" in changed or ({"active", "region"} & changed and obj.duties):
             from renda.insights.services import units_changed  # the text engine learns the duties as terms
 
             units_changed(obj)
