@@ -335,7 +335,7 @@ def test_a_units_duties_are_kept_audited_and_retrain_the_unit_models(client, tre
     from renda.insights import services as insights_services
 
     changed: list[int] = []
-    monkeypatch.setattr(insights_services, "units_changed", lambda unit: changed.append(unit.pk) or 1)
+    monkeypatch.setattr(insights_services, "units_changed", lambda unit, left=None: changed.append(unit.pk) or 1)
     unit = tree.unit_county
     data = form_data(client.get(url(HandlingUnit, "change", unit.pk)))
     data["duties"] = "公路建设养护、道路运输、公交线路"
@@ -353,7 +353,7 @@ def test_clearing_a_units_duties_retrains_the_unit_models_too(client, tree, sysa
     from renda.insights import services as insights_services
 
     changed: list[int] = []
-    monkeypatch.setattr(insights_services, "units_changed", lambda unit: changed.append(unit.pk) or 1)
+    monkeypatch.setattr(insights_services, "units_changed", lambda unit, left=None: changed.append(unit.pk) or 1)
     unit = tree.unit_county
     HandlingUnit.objects.filter(pk=unit.pk).update(duties="公路建设养护、道路运输")
     data = form_data(client.get(url(HandlingUnit, "change", unit.pk)))
@@ -364,3 +364,18 @@ def test_clearing_a_units_duties_retrains_the_unit_models_too(client, tree, sysa
     data["contact"] = "0571-88881234"
     assert client.post(url(HandlingUnit, "change", unit.pk), data).status_code == 302
     assert changed == [unit.pk]
+
+
+def test_moving_a_unit_with_duties_retrains_where_it_left_too(client, tree, sysadmin, monkeypatch) -> None:
+    """The congresses of the region a unit left learnt its duties as terms: they are retrained with the new ones."""
+    from renda.insights import services as insights_services
+
+    calls: list[tuple[int, int | None]] = []
+    monkeypatch.setattr(insights_services, "units_changed",
+                        lambda unit, left=None: calls.append((unit.region_id, left and left.pk)) or 1)
+    unit = tree.unit_county
+    HandlingUnit.objects.filter(pk=unit.pk).update(region=tree.town_a, duties="公路建设养护、道路运输")
+    data = form_data(client.get(url(HandlingUnit, "change", unit.pk)))
+    data["region"] = str(tree.town_b.pk)
+    assert client.post(url(HandlingUnit, "change", unit.pk), data).status_code == 302
+    assert calls == [(tree.town_b.pk, tree.town_a.pk)]

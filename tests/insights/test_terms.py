@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from renda.insights import evaluation, terms
@@ -120,3 +122,28 @@ def test_changing_a_units_duties_retrains_the_unit_model_of_each_congress_it_ser
     model = store.load(tree.congress_a.pk, "unit")
     assert model is not None and model.learnt_terms == 2
     assert store.load(tree.congress_b.pk, "unit") is None  # no history there: still no model, no suggestion
+
+
+@pytest.mark.django_db
+def test_a_unit_that_moves_retrains_the_congresses_it_left_and_those_it_joins(
+        tree, django_capture_on_commit_callbacks, monkeypatch) -> None:
+    from renda.insights import jobs, services
+    from renda.organizations.services import unit_create
+
+    retrained: list[int] = []
+    monkeypatch.setattr(jobs, "retrain_congress", SimpleNamespace(enqueue=lambda pk, kind: retrained.append(pk)))
+    unit = unit_create(actor=None, name="甲镇城建办", kind="government_department", region=tree.town_a,
+                       duties="村镇道路、路灯")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.units_changed(unit) == 2  # a township's office serves its congress and the county's
+    assert sorted(retrained) == sorted([tree.county_congress.pk, tree.congress_a.pk])
+    retrained.clear()
+    unit.region = tree.town_b
+    unit.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.units_changed(unit, left=tree.town_a) == 3
+    assert sorted(retrained) == sorted([tree.county_congress.pk, tree.congress_a.pk, tree.congress_b.pk])
+    retrained.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.units_changed(unit, left=tree.town_b) == 2  # "left" its own region: nothing more
+    assert sorted(retrained) == sorted([tree.county_congress.pk, tree.congress_b.pk])

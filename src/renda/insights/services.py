@@ -16,7 +16,7 @@ from renda.insights import sources, store
 from renda.insights import terms as termslib
 from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train
 from renda.insights.similar import Case, Match, SimilarIndex
-from renda.organizations.models import Congress, HandlingUnit
+from renda.organizations.models import Congress, HandlingUnit, Region
 from renda.organizations.services import congress_categories, congress_setting, unit_serves
 
 
@@ -46,12 +46,15 @@ def unit_terms(congress: Congress) -> dict[str, list[str]]:
     return {str(u.pk): termslib.split(u.duties) for u in units if unit_serves(u, congress)}
 
 
-def units_changed(unit: HandlingUnit) -> int:
+def units_changed(unit: HandlingUnit, *, left: Region | None = None) -> int:
     """A unit's duties changed: retrain, in the background after the commit, the unit model of every congress it
-    serves. The number of congresses."""
+    serves — and, when it moved away from region `left`, of every congress it served there, whose models still
+    know its duties. The number of congresses."""
     from renda.insights.jobs import retrain_congress
 
-    served = [c.pk for c in Congress.objects.select_related("region") if unit_serves(unit, c)]
+    before = HandlingUnit(region=left) if left is not None and left.pk != unit.region_id else None
+    served = [c.pk for c in Congress.objects.select_related("region")
+              if unit_serves(unit, c) or (before is not None and unit_serves(before, c))]
     for pk in served:
         transaction.on_commit(functools.partial(retrain_congress.enqueue, pk, "unit"))
     return len(served)

@@ -172,9 +172,10 @@ class HandlingUnitAdmin(AuditedAdmin):
                                     duties=data.get("duties", ""))
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
-        super().save_model(request, obj, form, change)
         changed = set(form.changed_data)  # duties learnt or unlearnt; a unit with duties moved or (de)activated
+        left = HandlingUnit.objects.get(pk=obj.pk).region if change and "region" in changed else None
+        super().save_model(request, obj, form, change)
         if "duties" in changed or ({"active", "region"} & changed and obj.duties):
             from renda.insights.services import units_changed  # the text engine learns the duties as terms
 
-            units_changed(obj)
+            units_changed(obj, left=left)  # the congresses it left unlearn its duties too
