@@ -121,3 +121,28 @@ def test_a_townships_own_school_is_a_place_and_crossing_a_road_is_not() -> None:
     assert hot.places("反映柳河乡卫生院看病排队太久") == {"柳河乡卫生院"}
     assert hot.places("A市经济学院强制实习") == {"经济学院"}
     assert hot.places("学生过马路很危险，希望修路") == set()
+
+
+def test_a_kind_of_company_is_no_place_and_names_are_not_alike_by_their_suffix() -> None:
+    """"物业公司" is what every estate has, not a place: complaints about different estates' property companies
+    must not be chained through it. Two names are not the same place for sharing one character and the suffix:
+    南托岭社区 and 杉仙岭社区, 鑫天鑫城物业 and 泉塘长城物业 are different places."""
+    assert hot.places("小区物业公司乱收费") == set()
+    assert hot.places("投诉房地产开发公司延期交房") == set()
+    assert hot.places("投诉A市金科物业公司无故辞退员工") == {"金科物业"}
+    assert hot.Place("南托岭社区", 2).grams().isdisjoint(hot.Place("杉仙岭社区", 2).grams())
+    assert hot.Place("鑫天鑫城物业", 2).grams().isdisjoint(hot.Place("泉塘长城物业", 2).grams())
+    assert hot.Place("经济学院", 2).grams() <= hot.Place("涉外经济学院", 2).grams()
+    companies = [msg(50 + k, f"{estate}小区物业公司乱收费", "物业公司乱收停车费，不给发票。", f"c{k}", k)
+                 for k, estate in enumerate(("枫林", "桂花", "金桥", "湘江"))]
+    groups = [{companies[i].id for i in g} for g in hot.group(companies)]
+    assert all(len(g) == 1 for g in groups), groups
+
+
+def test_the_gazetteer_finds_the_same_place_whatever_order_it_learnt_the_names_in() -> None:
+    """One name may be known with its suffix (from a title) and without (from the congress): the form that knows
+    its suffix is found, whichever came first. Before, the order of a set decided, so two processes grouped 附件3
+    differently."""
+    with_suffix, bare = hot.Place("经济学院", 2), hot.Place("经济学院")
+    for known in ([with_suffix, bare], [bare, with_suffix]):
+        assert hot.Gazetteer(known).find("A市经济学院强制实习") == {with_suffix}

@@ -62,6 +62,10 @@ _GENERIC = re.compile(r"^(?:关于|反映|投诉|举报|咨询|建议|希望|要
 # words that describe rather than name an institution: "配套幼儿园", "公办小学" are no particular place
 _DESCRIPTIVE = re.compile(r"^(?:配套|公立|公办|民办|私立|普惠性?|新建|相关|全部|所有|一所|这所|该所"
                           r"|全市|全省|全区|全县)+")
+# kinds of business or service: "物业公司", "房地产开发公司", "供电公司" name what a place is, not which one
+_KIND = re.compile(r"(?:物业|房地产|地产|开发商?|建筑|建设|施工|装修|装饰|保安|运营|管理|服务|电力|供电|燃气|天然气"
+                   r"|自来水|供水|水务|公交|客运|出租车|快递|物流|通信|保险|担保|投资|科技|实业|劳务|中介|培训|教育)+")
+_SUFFIX = re.compile(HOME_SUFFIXES + "|" + OTHER_SUFFIXES)
 COMMON_WORD_FREQ = 100  # a home "name" that is an ordinary word (幸福, 建设) is a place only with its suffix
 BODY_WEIGHT = 0.5
 
@@ -72,8 +76,9 @@ class Place:
     suffix: int = 0  # length of the institutional suffix kept at the end of the name ("学院": 2)
 
     def grams(self) -> set[str]:
-        """Three-character pieces of the name, leaving out those inside its suffix (all 幼儿园 share "幼儿园")."""
-        return {self.name[k:k + 3] for k in range(len(self.name) - 2) if k < len(self.name) - self.suffix}
+        """Three-character pieces of the name with at least two characters before its suffix: all 幼儿园 share
+        "幼儿园", and "鑫天鑫城物业" and "泉塘长城物业" share "城物业" but are different estates' companies."""
+        return {self.name[k:k + 3] for k in range(len(self.name) - 2) if k < len(self.name) - self.suffix - 1}
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,8 @@ def _place_matches(text: str) -> list[tuple[Place, str]]:
             core = _DESCRIPTIVE.sub("", core)
             if len(core) < 2 and (town := _TOWN_NAMED.search(_GENERIC.sub("", name))):
                 core = town.group(0)  # "青山镇中学": a township's own school or clinic is named by the township
+            if _KIND.fullmatch(core) or _SUFFIX.fullmatch(core):
+                continue  # "物业公司", "集团公司": a kind of company, which every estate and town has
             if len(core) >= 2 and not core.isascii():
                 out.append((Place(core + suffix, len(suffix)), m.group(0)))
     return out
@@ -133,9 +140,10 @@ class Gazetteer:
     """Place names learnt from the titles of the messages themselves (plus any the congress knows), found again
     wherever they occur: "A市万科魅力之城商铺无排烟管道" names 魅力之城 although it has no 小区 after it."""
 
-    def __init__(self, known: set[Place]) -> None:
+    def __init__(self, known: Iterable[Place]) -> None:
         self.by_first: dict[str, list[Place]] = defaultdict(list)
-        for place in sorted((p for p in known if len(p.name) >= 3), key=lambda p: -len(p.name)):
+        # longest first; of one name, the form that knows its suffix first: the same order in every process
+        for place in sorted((p for p in known if len(p.name) >= 3), key=lambda p: (-len(p.name), -p.suffix, p.name)):
             self.by_first[place.name[0]].append(place)
 
     def find(self, text: str) -> set[Place]:
