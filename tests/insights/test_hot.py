@@ -146,3 +146,23 @@ def test_the_gazetteer_finds_the_same_place_whatever_order_it_learnt_the_names_i
     with_suffix, bare = hot.Place("经济学院", 2), hot.Place("经济学院")
     for known in ([with_suffix, bare], [bare, with_suffix]):
         assert hot.Gazetteer(known).find("A市经济学院强制实习") == {with_suffix}
+
+
+def test_hot_issues_are_described_alike_in_every_process() -> None:
+    """Places and key words that are named equally often are listed by name, not in the order of a set, which
+    changes with the process's hash seed: two workers must show the county the same page."""
+    import subprocess
+    import sys
+
+    script = (
+        "from datetime import datetime, timedelta\n"
+        "from renda.insights import hot\n"
+        "ms = [hot.Message(id=str(k), title='东湖村西湖村南湖村北湖村中湖村上湖村 垃圾清运 污水直排 噪音扰民',"
+        " body='', author=f'u{k}', at=datetime(2026, 5, 1) + timedelta(days=k)) for k in range(4)]\n"
+        "issue = hot.hot_issues(ms)[0]\n"
+        "print(issue.places, issue.keywords)\n")
+    outputs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": str(seed), "PYTHONPATH": ":".join(sys.path)}).stdout
+               for seed in (1, 2, 3, 4)}
+    assert len(outputs) == 1, outputs
+    assert outputs.pop().startswith("['上湖村', '东湖村', '中湖村']")  # by code point

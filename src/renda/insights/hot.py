@@ -304,6 +304,11 @@ def heat(msgs: Sequence[Message], *, now: datetime, p: Params = Params()) -> tup
     return base * 2 ** (-age / p.half_life_days), people, support
 
 
+def _most_common(counts: Counter[str], n: int) -> list[str]:
+    """The n most frequent, ties by name: the same in every process (a set's order changes with the hash seed)."""
+    return [key for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+
+
 def hot_issues(messages: Sequence[Message], *, now: datetime | None = None, p: Params = Params(),
                known_places: Iterable[str] = (), top: int | None = None) -> list[HotIssue]:
     """Groups of messages about one problem, hottest first. `now` defaults to the latest message's time;
@@ -325,8 +330,8 @@ def hot_issues(messages: Sequence[Message], *, now: datetime | None = None, p: P
         word_count = Counter(w for i in idx for w in set(titles[i]) if len(w) >= 2)
         issues.append(HotIssue(
             messages=sorted(msgs, key=lambda m: m.at), heat=round(h, 3), people=people, support=support,
-            places=[n for n, _ in place_count.most_common(3)], first_at=min(m.at for m in msgs),
+            places=_most_common(place_count, 3), first_at=min(m.at for m in msgs),
             last_at=max(m.at for m in msgs), title=messages[idx[int(centre.argmax())]].title,
-            keywords=[w for w, _ in word_count.most_common(5)]))
+            keywords=_most_common(word_count, 5)))
     issues.sort(key=lambda g: -g.heat)
     return issues[:top] if top else issues
