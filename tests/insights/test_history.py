@@ -82,3 +82,41 @@ def test_a_scope_sharing_another_scopes_index_still_sees_only_its_own_cases(tree
     assert len(index.query("垃圾站臭气", k=5, near_duplicate_threshold=0.8)) == 1  # the shared index holds it
     assert similar_in_scope(user=liaison.clerk_b, congress=tree.congress_a, text="垃圾站臭气") == []
     history.clear_caches()
+
+
+def test_requests_arriving_while_an_index_is_built_wait_for_that_build(monkeypatch) -> None:
+    """The form asks on every keystroke, so a scope's first requests come together: one builds its index, the
+    others wait and use it, instead of each building its own."""
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    from renda.insights.similar import SimilarIndex
+
+    history.clear_caches()
+    from tests.insights.synthetic import history as synthetic_history
+
+    rows = [("opinion", k, (1, "t"), text, "") for k, (text, _) in enumerate(synthetic_history(per_class=3), 1)]
+    monkeypatch.setattr(history, "_suggestions", lambda user, congress: None)
+    monkeypatch.setattr(history, "_opinions", lambda user, congress: None)
+    monkeypatch.setattr(history, "_fingerprint", lambda cases: ("one state",))
+    monkeypatch.setattr(history, "_texts", lambda user, congress: rows)
+    builds: list[int] = []
+
+    def slow_index(*args, **kwargs):  # type: ignore[no-untyped-def]
+        builds.append(1)
+        time.sleep(0.3)
+        return SimilarIndex(*args, **kwargs)
+
+    monkeypatch.setattr(history, "SimilarIndex", slow_index)
+    congress = SimpleNamespace(pk=1)
+    got: list[object] = []
+    threads = [threading.Thread(target=lambda: got.append(history.scoped_index(user=None, congress=congress)))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(builds) == 1 and len(got) == 4 and all(index is got[0] for index in got)
+    assert history.scoped_index(user=None, congress=congress) is got[0] and len(builds) == 1
+    history.clear_caches()

@@ -30,6 +30,7 @@ from django.db.models import Count, Max, OuterRef, Subquery, Sum
 
 from renda.insights import sources
 from renda.insights import text as textlib
+from renda.insights.flight import KeyedLocks
 from renda.insights.similar import Case, SimilarIndex
 from renda.organizations.models import Congress
 
@@ -71,6 +72,7 @@ def register_sources() -> None:
 _prepared: OrderedDict[tuple[Any, ...], tuple[list[str], str]] = OrderedDict()
 _indexes: OrderedDict[tuple[Any, ...], SimilarIndex] = OrderedDict()
 _lock = threading.Lock()
+_building = KeyedLocks()  # one build of a scope's index at a time; requests that come meanwhile wait for it
 PREPARED_LIMIT = 50_000
 # what tells a case's state: its version, and the time of its last write — SQLite hands out the id of a deleted
 # (or rolled back) last row again, with version 1, so id and version alone could name a case that no longer exists
@@ -160,18 +162,30 @@ def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
     holds; the texts are read only when it does not."""
     key = (congress.pk, _fingerprint(_suggestions(user, congress)), _fingerprint(_opinions(user, congress)))
     with _lock:
-        index = _indexes.get(key)
+        index = _cached(key)
+    if index is not None:
+        return index
+    with _building.hold(key):  # requests of the scope that come while it is built wait for it (flight.py)
+        with _lock:
+            index = _cached(key)
         if index is not None:
-            _indexes.move_to_end(key)
             return index
-    rows = _texts(user, congress)
-    cases = [Case(id=case_id(src, pk), text=text, reply=reply) for src, pk, _, text, reply in rows]
-    docs = [_prepare((src, pk, stamp), text) for src, pk, stamp, text, _ in rows]
-    index = SimilarIndex(cases, prepared=docs)
-    with _lock:
-        _indexes[key] = index
-        while len(_indexes) > INDEX_LIMIT:
-            _indexes.popitem(last=False)
+        rows = _texts(user, congress)
+        cases = [Case(id=case_id(src, pk), text=text, reply=reply) for src, pk, _, text, reply in rows]
+        docs = [_prepare((src, pk, stamp), text) for src, pk, stamp, text, _ in rows]
+        index = SimilarIndex(cases, prepared=docs)
+        with _lock:
+            _indexes[key] = index
+            while len(_indexes) > INDEX_LIMIT:
+                _indexes.popitem(last=False)
+    return index
+
+
+def _cached(key: tuple[Any, ...]) -> SimilarIndex | None:
+    """The index of this key if it was built, made the most recently used (call with _lock held)."""
+    index = _indexes.get(key)
+    if index is not None:
+        _indexes.move_to_end(key)
     return index
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from django.conf import settings
 
 from renda.insights.classifier import TextClassifier
+from renda.insights.flight import KeyedLocks
 
 _cache: dict[Path, tuple[int, TextClassifier]] = {}
 _lock = threading.Lock()
+_loading = KeyedLocks()
 
 
 def model_path(congress_id: int, kind: str) -> Path:
@@ -40,15 +42,20 @@ def load(congress_id: int, kind: str) -> TextClassifier | None:
         return None
     with _lock:
         hit = _cache.get(path)
+    if hit and hit[0] == stamp:
+        return hit[1]
+    with _loading.hold(path):  # requests that come while it loads wait for this load (flight.py)
+        with _lock:
+            hit = _cache.get(path)
         if hit and hit[0] == stamp:
             return hit[1]
-    try:
-        model = TextClassifier.load(path)
-    except ValueError:  # a model of an older format: no suggestion until the next retraining replaces it
-        return None
-    model.features.names()  # build the feature names now, not during the first suggestion
-    with _lock:
-        _cache[path] = (stamp, model)
+        try:
+            model = TextClassifier.load(path)
+        except ValueError:  # a model of an older format: no suggestion until the next retraining replaces it
+            return None
+        model.features.names()  # build the feature names now, not during the first suggestion
+        with _lock:
+            _cache[path] = (stamp, model)
     return model
 
 
