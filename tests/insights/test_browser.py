@@ -38,3 +38,63 @@ def test_typing_an_opinion_shows_the_proposed_category_and_the_same_complaint_be
     page.click("[data-testid=insights-apply-category]")  # one tap takes the proposal into the form
     assert category.input_value() == "环境保护"
     assert page.inner_text("[data-testid=insights-apply-category]") == "已采用"
+
+
+def test_the_proposal_is_asked_for_at_once_when_a_word_is_committed_and_not_while_composing(live_server, page):
+    """No pause to wait for: the form asks as soon as the input method commits a word, and never with the pinyin
+    still being composed (CDP's IME commands drive Chromium's composition events as an input method does), nor
+    for a keystroke in a field that is not the text."""
+    history.clear_caches()
+    w = build_liaison(org_tree())
+    congress = w.tree.congress_a
+    congress_setting_set(actor=None, congress=congress, key="insights.min_history", raw="20")
+    for text, category in synthetic_history(per_class=8):
+        opinion_services.opinion_register(actor=w.clerk, station=w.central, channel="reception", content=text,
+                                          category=category)
+    assert jobs.retrain_congress.call(congress.pk, "category") is True
+
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
+    page.evaluate("""() => { window.__sent = [];
+      document.querySelector('[data-testid=insights-assist]').addEventListener('htmx:beforeRequest', (e) => {
+        window.__sent.push(new URLSearchParams(e.detail.requestConfig.parameters).get('content')
+                           ?? e.detail.requestConfig.formData.get('content')); }); }""")
+    box = page.get_by_label("意见内容")
+    box.fill("东湖社区油烟扰民，晚上噪音也很大")
+    page.wait_for_selector("[data-testid=insights-category]", timeout=20_000)
+    page.wait_for_function("window.__sent.length === 1")
+    page.get_by_label("联系电话").press_sequentially("13800001234")  # not the text: nothing to ask about
+    box.focus()
+    box.press("End")
+    cdp = page.context.new_cdp_session(page)
+    for pinyin in ("x", "xi", "xiwang", "xiwangchuli"):
+        cdp.send("Input.imeSetComposition", {"text": pinyin, "selectionStart": len(pinyin),
+                                             "selectionEnd": len(pinyin)})
+    page.wait_for_timeout(600)  # longer than any pause a form might wait for
+    assert page.evaluate("window.__sent") == ["东湖社区油烟扰民，晚上噪音也很大"]  # nothing asked while composing
+    cdp.send("Input.insertText", {"text": "，希望处理"})  # the input method commits the words
+    # asked while the commit was handled, with no timer in between: already sent when the command returns
+    assert page.evaluate("window.__sent")[1:] == ["东湖社区油烟扰民，晚上噪音也很大，希望处理"]
+
+
+def test_a_deputy_writing_a_suggestion_sees_the_proposal_for_the_congress_chosen(live_server, page):
+    """The deputy's form (title, text, the congress chosen in its own field): the proposal appears as they type."""
+    from renda.core.roles import Role
+    from tests.factories import UserFactory
+
+    history.clear_caches()
+    w = build_liaison(org_tree())
+    congress = w.tree.congress_a
+    congress_setting_set(actor=None, congress=congress, key="insights.min_history", raw="20")
+    for text, category in synthetic_history(per_class=8):
+        opinion_services.opinion_register(actor=w.clerk, station=w.central, channel="reception", content=text,
+                                          category=category)
+    assert jobs.retrain_congress.call(congress.pk, "category") is True
+    deputy = UserFactory(role=Role.DEPUTY, region=w.tree.town_a, person=w.deputies[0])
+
+    log_in(page, live_server.url, deputy.username, PASSWORD)
+    page.goto(f"{live_server.url}/suggestions/new/")
+    page.get_by_label("标题").press_sequentially("油烟扰民")
+    page.get_by_label("内容", exact=True).press_sequentially("东湖社区油烟扰民，晚上噪音也很大，希望处理", delay=5)
+    page.wait_for_selector("[data-testid=insights-category]", timeout=20_000)
+    assert "建议分类：环境保护" in page.inner_text("[data-testid=insights-category]")
