@@ -66,6 +66,11 @@ def test_a_short_reply_with_the_work_and_its_date_is_more_than_an_acknowledgemen
     short = "经核实，镇城建办已安排电工，将于本周五前修复路灯。"
     done = reply_check.check_interpretability(reply_check._content(short))
     assert done.ok, done
+    # and it is complete: what (修复路灯), who (镇城建办), by when (本周五前) — short is not "no content"
+    complete = reply_check.check_completeness(reply_check._content("您好，您反映的问题已收到，" + short))
+    assert complete.ok, complete
+    vague = reply_check.check_completeness(reply_check._content("您好，已转镇城建办，将尽快处理。"))
+    assert not vague.ok, vague
     for ack in ("帖文中反映的问题已转交有关单位进行调查处理。敬请留意近期回复。2018年11月30日",
                 "您所反映的问题已交办到相关部门调查处理。2019年9月17日"):
         check = reply_check.check_interpretability(reply_check._content(ack))

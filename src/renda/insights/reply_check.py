@@ -144,6 +144,11 @@ def check_relevance(question_title: str, question: str, reply: str) -> Check:
                  {"score": round(score, 3), "key_words": title_keys or body_keys[:8]})
 
 
+def _concrete(content: str) -> bool:
+    """Settled, or a piece of work with a date for it: what makes a short reply more than an acknowledgement."""
+    return bool(_SETTLED.search(content)) or bool(_WORK.search(content) and _BY_WHEN.search(content))
+
+
 def check_completeness(content: str) -> Check:
     action = _ACTION.search(content)
     unit = _UNIT.search(content)
@@ -156,7 +161,7 @@ def check_completeness(content: str) -> Check:
         missing.append("责任单位（由谁办）")
     if not (when or settled):
         missing.append("办理时限（何时办结）")
-    ok = not missing and len(content) >= SUBSTANTIVE_MIN_CHARS
+    ok = not missing and (len(content) >= SUBSTANTIVE_MIN_CHARS or _concrete(content))
     if not ok and not missing:
         missing.append("具体内容")
     return Check("completeness", ok, "" if ok else f"答复未写明{'、'.join(missing)}，建议补充",
@@ -169,8 +174,7 @@ def check_interpretability(content: str) -> Check:
     done or will be done and when ("镇城建办已安排电工，将于本周五前修复路灯" is 30 characters and complete)."""
     declines = _DECLINE.search(content)
     reason = _REASON.search(content)
-    concrete = bool(_SETTLED.search(content)) or bool(_WORK.search(content) and _BY_WHEN.search(content))
-    if len(textlib.compact(content)) < SUBSTANTIVE_MIN_CHARS and not concrete:
+    if len(textlib.compact(content)) < SUBSTANTIVE_MIN_CHARS and not _concrete(content):
         return Check("interpretability", False, "答复仅为受理或转办告知，未说明办理情况和理由，建议补充",
                      {"declines": bool(declines), "reason": bool(reason), "substantive": False})
     ok = not declines or bool(reason)
