@@ -98,3 +98,31 @@ def test_a_deputy_writing_a_suggestion_sees_the_proposal_for_the_congress_chosen
     page.get_by_label("内容", exact=True).press_sequentially("东湖社区油烟扰民，晚上噪音也很大，希望处理", delay=5)
     page.wait_for_selector("[data-testid=insights-category]", timeout=20_000)
     assert "建议分类：环境保护" in page.inner_text("[data-testid=insights-category]")
+
+
+def test_the_reply_advice_comes_after_a_pause_in_the_reply_and_never_with_pinyin_in_it(live_server, page):
+    """The advice on a reply waits for a pause (it is advice on a finished thought, not a running proposal), and
+    a pause in the middle of composing pinyin asks nothing."""
+    w = build_liaison(org_tree())
+    opinion = opinion_services.opinion_register(
+        actor=w.clerk, station=w.central, channel="phone",
+        content="东湖社区门口的路灯坏了半个月，晚上老人出门很危险，请尽快修好。")
+    opinion_services.opinion_accept(actor=w.clerk, opinion=opinion, category="城建交通")
+
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/liaison/opinions/{opinion.pk}/")
+    page.evaluate("""() => { window.__sent = [];
+      document.querySelector('[data-testid=insights-reply-advice]').addEventListener('htmx:beforeRequest', (e) => {
+        window.__sent.push(e.detail.requestConfig.formData.get('text')); }); }""")
+    box = page.locator("#rep-text")
+    box.fill("您好，您反映的问题已收到")
+    page.wait_for_selector("[data-testid=reply-advice]", timeout=20_000)
+    assert "仅供参考，不影响提交" in page.inner_text("[data-testid=insights-reply-advice]")
+    box.press("End")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.imeSetComposition", {"text": "womenhui", "selectionStart": 8, "selectionEnd": 8})
+    page.wait_for_timeout(1_000)  # longer than the pause
+    assert page.evaluate("window.__sent") == ["您好，您反映的问题已收到"]
+    cdp.send("Input.insertText", {"text": "，镇城建办已安排电工，将于本周五前修复路灯。"})
+    page.wait_for_selector("[data-testid=reply-ok]", timeout=20_000)
+    assert page.evaluate("window.__sent")[-1] == "您好，您反映的问题已收到，镇城建办已安排电工，将于本周五前修复路灯。"
