@@ -78,3 +78,41 @@ def test_deputy_submits_unit_replies_deputy_evaluates(live_server, page, world, 
     s.refresh_from_db()
     assert (s.status, s.satisfaction, s.result_class, s.met_in_person) == (Status.EVALUATED, "satisfied", "A", True)
     assert s.replies.get().letter.name.endswith(".pdf")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_clerk_reviews_and_assigns_with_the_engines_proposals_preselected(live_server, page, world, settings,
+                                                                              tmp_path):
+    """立案 with the proposed category (the deputy gave none), then 交办 to the proposed unit, by tapping only the
+    buttons: the proposals were preselected and are what is saved."""
+    from renda.insights import history
+    from renda.insights import services as insights
+    from renda.organizations.services import congress_setting_set
+    from tests.insights.synthetic import history as synthetic_history
+
+    settings.DATA_DIR = tmp_path
+    history.clear_caches()
+    t = world.tree
+    congress_setting_set(actor=None, congress=t.congress_a, key="insights.min_history", raw="20")
+    items = synthetic_history(per_class=8)
+    insights.model_train(actor=None, congress=t.congress_a, kind="category", items=items)
+    unit_of = {"城建交通": t.unit_county, "教科文卫": t.unit_other}
+    insights.model_train(actor=None, congress=t.congress_a, kind="unit",
+                         items=[(text, str(unit_of.get(c, world.third_unit).pk)) for text, c in items])
+    s = services.suggestion_create(actor=world.lead, congress=t.congress_a, kind="suggestion", channel="recess",
+                                   title="修缮甲村道路", content="甲村至镇道路坑洼，路灯不亮，桥梁破损，请予修缮。",
+                                   category="", co_signers=[])
+    services.suggestion_submit(actor=world.lead, suggestion=s)
+
+    _login(page, live_server.url, "clerk_a")
+    page.goto(f"{live_server.url}/suggestions/{s.pk}/")
+    assert "已预选" in page.inner_text("[data-testid=review-category-proposal]")
+    assert page.input_value("[data-testid=form-review] select[name=category]") == "城建交通"
+    page.check("[data-testid=form-review] input[value=accept]")
+    page.click("[data-testid=do-review]")
+    page.wait_for_selector("[data-testid=form-assign]")
+    assert page.input_value("[data-testid=form-assign] select[name=lead_unit]") == str(t.unit_county.pk)
+    page.click("[data-testid=do-assign]")
+    page.wait_for_selector("text=已交办")
+    s.refresh_from_db()
+    assert s.status == Status.ASSIGNED and s.category == "城建交通" and s.lead_unit_id == t.unit_county.pk

@@ -274,6 +274,7 @@ class ReviewIn(VersionIn):
     decision: Literal["accept", "return"]
     reason: str = ""
     note: str = ""
+    category: str | None = None  # on accept: the domain category set or corrected; absent keeps the deputy's
 
 
 class DecideIn(VersionIn):

@@ -99,6 +99,13 @@ class ReviewForm(VersionForm):
                                  widget=forms.RadioSelect)
     reason = forms.ChoiceField(label="退回理由", required=False, choices=[("", "—"), *ReturnReason.choices])
     note = forms.CharField(label="审查意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    category = forms.ChoiceField(label="领域分类（立案时确认或更正）", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = congress_categories(self.suggestion.congress)
+        self.fields["category"].choices = [("", "暂不分类"), *[(c, c) for c in categories]]  # type: ignore[attr-defined]
+        self.fields["category"].initial = self.suggestion.category
 
 
 class DecideForm(VersionForm):

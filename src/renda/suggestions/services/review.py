@@ -10,6 +10,7 @@ from django.db import transaction
 
 from renda.core.errors import Invalid
 from renda.organizations.models import HandlingUnit
+from renda.organizations.services import congress_categories
 from renda.suggestions.models import (
     Assignment,
     BillDecision,
@@ -27,10 +28,16 @@ from renda.workdays.calendar import add_months, days_deadline
 
 @transaction.atomic
 def suggestion_review(*, actor: Any, suggestion: Suggestion, decision: str, reason: str = "", note: str = "",
-                      version: int | None = None) -> Suggestion:
-    """立案 (accept), or return as not admissible with one of the reasons of DOMAIN.md §3."""
+                      category: str | None = None, version: int | None = None) -> Suggestion:
+    """立案 (accept), or return as not admissible with one of the reasons of DOMAIN.md §3. On 立案 the clerk may set
+    or correct the domain category (领域分类; None leaves the deputy's): the correction is audited and becomes a
+    label the category model learns from."""
     s, before = begin(actor=actor, suggestion=suggestion, event="review", version=version)
     if decision == "accept":
+        if category is not None and category != s.category:
+            if category and category not in congress_categories(s.congress):
+                raise Invalid("领域分类不在本级人大设定的分类中", fields={"category": ["请选择本级人大设定的分类"]})
+            s.category = category
         day = today()
         s.accepted_on = day
         s.review_note = note

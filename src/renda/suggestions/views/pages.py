@@ -139,7 +139,7 @@ def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
              if event in ACTION_FORMS}
     show_units = user.role in STAFF_ROLES or user.role == Role.UNIT_USER
     replies = list(s.replies.select_related("evaluation").order_by("round"))
-    return {
+    return {**_proposals(s, forms),
         "s": s, "today": services.today(), "overdue": selectors.is_overdue(s, services.today()),
         "forms": forms, "labels": workflow.EVENT_LABELS, "replies": replies,
         "events": s.events.select_related("actor"), "contacts": s.contacts.all() if show_units else [],
@@ -149,6 +149,31 @@ def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
         "is_staff": user.role in STAFF_ROLES,
         "merged_members": list(s.merged_members.only("pk", "number", "title", "status")),
     }
+
+
+def _proposals(s: Suggestion, forms: dict[str, Any]) -> dict[str, Any]:
+    """The text engine's category (at review, 立案) and lead unit (at assignment, 交办) for the suggestion: shown
+    with their confidence and words, and preselected when confident and the field has nothing yet (the deputy's
+    category stays chosen); nothing without a model. As on an opinion's page (liaison.views.opinions)."""
+    from renda.insights.services import suggest
+
+    out: dict[str, Any] = {}
+    text = f"{s.title} {s.content}"
+    if "review" in forms:
+        proposal = suggest(congress=s.congress, kind="category", text=text)
+        out["category_proposal"] = proposal
+        out["category_preselected"] = bool(not s.category and proposal and proposal.label)
+        if out["category_preselected"]:
+            forms["review"].initial["category"] = proposal.label  # type: ignore[union-attr]
+    if "assign" in forms:
+        proposal = suggest(congress=s.congress, kind="unit", text=text)
+        units = {str(u.pk): u for u in forms["assign"].fields["lead_unit"].queryset}
+        if proposal is not None and proposal.best in units:  # only a unit this suggestion may go to
+            out["unit_proposal"], out["unit_proposed"] = proposal, units[proposal.best]
+            out["unit_preselected"] = bool(s.lead_unit_id is None and proposal.label)
+            if out["unit_preselected"]:
+                forms["assign"].initial["lead_unit"] = units[proposal.best].pk
+    return out
 
 
 @page(*READERS)
