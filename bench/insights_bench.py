@@ -35,7 +35,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -242,20 +245,17 @@ _TIMING = """() => {
 }"""
 
 
-def browser(args: argparse.Namespace) -> None:
-    """The proposal as the clerk sees it: a real Chromium on the form, the server in its own process."""
+@contextmanager
+def _served(args: argparse.Namespace, name: str) -> Iterator[dict[str, Any]]:
+    """The endpoint bench's database (--opinions opinions, a trained category model) behind gunicorn with
+    production settings on --port; dropped afterwards. Yields base, station, clerk, password, typed, vendor."""
     import secrets
     import signal
     import urllib.request
 
-    from tests.browser_support import CHROMIUM, FLAGS, log_in
+    from bench.common import drop_database, fresh_database, server_env, start_server
 
-    from bench.common import drop_database, fresh_database, machine, server_env, start_server, summary_ms
-
-    if CHROMIUM is None:
-        print("browser: skipped, Debian's chromium is not installed")
-        return
-    data_dir = OUT / "insights-browser"
+    data_dir = OUT / name
     data_dir.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{data_dir / 'db.sqlite3'}" if args.db == "sqlite" else args.db
     fresh_database(url)
@@ -284,7 +284,7 @@ def browser(args: argparse.Namespace) -> None:
         station = Station.objects.get(congress=congress)
         vendor = connection.vendor
         connection.close()
-        server = start_server(env, args.port, workers=1, threads=4)
+        server = start_server(env, args.port, workers=args.workers, threads=4)
         base = f"http://127.0.0.1:{args.port}"
         for _ in range(100):
             try:
@@ -292,15 +292,36 @@ def browser(args: argparse.Namespace) -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        print(f"browser · {machine()} · {vendor} · {args.opinions} opinions · load average "
+        yield {"base": base, "station": station, "congress": congress, "username": clerk.username,
+               "password": password, "typed": typed, "vendor": vendor}
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        connection.close()
+        drop_database(url)
+
+
+def browser(args: argparse.Namespace) -> None:
+    """The proposal as the clerk sees it: a real Chromium on the form, the server in its own process."""
+    from tests.browser_support import CHROMIUM, FLAGS, log_in
+
+    from bench.common import machine, summary_ms
+
+    if CHROMIUM is None:
+        print("browser: skipped, Debian's chromium is not installed")
+        return
+    with _served(args, "insights-browser") as run:
+        base, typed = run["base"], run["typed"]
+        print(f"browser · {machine()} · {run['vendor']} · {args.opinions} opinions · load average "
               f"{os.getloadavg()[0]:.1f}", flush=True)
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
             chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             page = chromium.new_page(locale="zh-CN", viewport={"width": 390, "height": 844})
-            log_in(page, base, "bench_clerk", password)
-            page.goto(f"{base}/liaison/stations/{station.pk}/opinions/new/")
+            log_in(page, base, run["username"], run["password"])
+            page.goto(f"{base}/liaison/stations/{run['station'].pk}/opinions/new/")
             page.evaluate(_TIMING)
             box = page.get_by_label("意见内容")
             after_sent, after_key = [], []
@@ -324,24 +345,121 @@ def browser(args: argparse.Namespace) -> None:
         print(f"  requests sent by the form: {requests} for {args.requests + 1} texts "
               f"({requests / (args.requests + 1):.1f} per text: the filled text, then one per keystroke)")
         print(f"  load average {os.getloadavg()[0]:.1f} at end", flush=True)
-    finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        connection.close()
-        drop_database(url)
+
+
+class _Typist:
+    """One clerk's browser session, as the form's htmx speaks to the server: a session cookie, the CSRF token,
+    the form posted whole to the assistant."""
+
+    def __init__(self, base: str, username: str, password: str, station_id: int, congress_id: int) -> None:
+        import http.cookiejar
+        import re
+        import urllib.parse
+        import urllib.request
+
+        self.base, self.congress_id = base, congress_id
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+        self.opener.open(f"{base}/accounts/login/", body.encode(), timeout=30).read()
+        page = self.opener.open(f"{base}/liaison/stations/{station_id}/opinions/new/", timeout=30).read().decode()
+        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        self.encode = urllib.parse.urlencode
+
+    def ask(self, text: str) -> float:
+        """POST the form to the assistant as htmx does; the seconds until the whole answer is read."""
+        import urllib.request
+
+        body = self.encode({"csrfmiddlewaretoken": self.token, "content": text, "channel": "reception",
+                            "insights_congress": self.congress_id}).encode()
+        request = urllib.request.Request(f"{self.base}/insights/assist/", body, headers={
+            "HX-Request": "true", "X-CSRFToken": self.token, "Referer": f"{self.base}/"})
+        start = time.perf_counter()
+        with self.opener.open(request, timeout=60) as response:
+            response.read()
+            assert response.status == 200, response.status
+        return time.perf_counter() - start
+
+
+def _type_at_once(run: dict[str, Any], count: int, args: argparse.Namespace) -> tuple[list[float], list[float], float]:
+    """`count` typists for --seconds: the time of every request, of each text's last commit, and the wall time."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = run["typed"]
+    clerks = [_Typist(run["base"], run["username"], run["password"], run["station"].pk, run["congress"].pk)
+              for _ in range(count)]
+    every: list[float] = []
+    last: list[float] = []
+    lock = threading.Lock()
+    step = 1 / args.rate
+
+    def commit(clerk: _Typist, text: str, final: bool) -> None:
+        took = clerk.ask(text)
+        with lock:
+            every.append(took)
+            if final:
+                last.append(took)
+
+    def type_texts(k: int, clerk: _Typist, until: float) -> None:
+        n, tick = k, time.perf_counter() + step * k / count  # the typists do not start in step
+        while tick < until:
+            text = texts[n % len(texts)]
+            for end in range(max(20, len(text) - 20) + 2, len(text) + 2, 2):  # its last 20 characters typed
+                time.sleep(max(0.0, tick - time.perf_counter()))
+                pool.submit(commit, clerk, text[:end], end >= len(text))
+                tick += step
+            n += count
+            tick += 2 * step  # a breath between two opinions
+
+    with ThreadPoolExecutor(max_workers=256) as pool:
+        began = time.perf_counter()
+        threads = [threading.Thread(target=type_texts, args=(k, clerk, began + args.seconds))
+                   for k, clerk in enumerate(clerks)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    return every, last, time.perf_counter() - began
+
+
+def typists(args: argparse.Namespace) -> None:
+    """Several clerks typing at once, each input method committing a word (two characters) --rate times a second,
+    each commit a request as the form sends it (a request still in flight is not waited for: the browser drops it,
+    the server still answers it). Per number of typists: requests a second, and the time to the answer of each
+    text's last commit — what the clerk waits for after the last key."""
+    from bench.common import machine, summary_ms
+
+    with _served(args, "insights-typists") as run:
+        print(f"typists · {machine()} · {run['vendor']} · {args.opinions} opinions · gunicorn {args.workers} "
+              f"workers × 4 threads · a commit every {1 / args.rate:.2f} s per typist · load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
+        warm = _Typist(run["base"], run["username"], run["password"], run["station"].pk, run["congress"].pk)
+        for text in run["typed"][:4 * args.workers]:  # each worker process loads the model and builds the index
+            warm.ask(text)
+        for count in args.typists:
+            every, last, elapsed = _type_at_once(run, count, args)
+            print(f"  {count:>2} typists: {len(every) / elapsed:.1f} requests/s; every request "
+                  f"{summary_ms(every)}; last commit of a text → answer {summary_ms(last)}; load average "
+                  f"{os.getloadavg()[0]:.1f}", flush=True)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench insights_bench")
     parser.add_argument("--data", default=DEFAULT_DATA)
     parser.add_argument("--n", type=int, default=10000, help="engine: training messages")
-    parser.add_argument("--part", choices=["engine", "endpoint", "browser", "all"], default="all")
+    parser.add_argument("--part", choices=["engine", "endpoint", "browser", "typists", "all"], default="all")
     parser.add_argument("--port", type=int, default=8769, help="browser: the server's port on 127.0.0.1")
     parser.add_argument("--db", default="sqlite", help="endpoint: sqlite, or a PostgreSQL URL of a bench_ database")
     parser.add_argument("--opinions", type=int, default=3000, help="endpoint: opinions in the history")
     parser.add_argument("--requests", type=int, default=100, help="endpoint: calls measured")
     parser.add_argument("--profile", action="store_true", help="endpoint: print a profile of 20 warm calls")
+    parser.add_argument("--workers", type=int, default=1, help="browser, typists: gunicorn worker processes")
+    parser.add_argument("--typists", type=int, nargs="+", default=[1, 4, 8, 16], help="typists: clerks at once")
+    parser.add_argument("--rate", type=float, default=2.0, help="typists: words committed a second per typist")
+    parser.add_argument("--seconds", type=float, default=20.0, help="typists: how long each number types")
     args = parser.parse_args(argv)
     if args.part in ("engine", "all"):
         engine(args)
@@ -349,6 +467,8 @@ def main(argv: list[str]) -> int:
         endpoint(args)
     if args.part in ("browser", "all"):
         browser(args)
+    if args.part in ("typists", "all"):
+        typists(args)
     return 0
 
 
