@@ -38,6 +38,13 @@ def test_typing_an_opinion_shows_the_proposed_category_and_the_same_complaint_be
     page.click("[data-testid=insights-apply-category]")  # one tap takes the proposal into the form
     assert category.input_value() == "环境保护"
     assert page.inner_text("[data-testid=insights-apply-category]") == "已采用"
+    # typing on asks again; the new answer still shows the proposal as taken, and the field keeps it
+    taken = page.query_selector("[data-testid=insights-apply-category]")
+    page.get_by_label("意见内容").press_sequentially("，谢谢")
+    page.wait_for_function("b => !b.isConnected", arg=taken)  # the panel was answered anew
+    page.wait_for_selector("[data-testid=insights-apply-category]")
+    assert page.inner_text("[data-testid=insights-apply-category]") == "已采用"
+    assert category.input_value() == "环境保护"
 
 
 def test_the_proposal_is_asked_for_at_once_when_a_word_is_committed_and_not_while_composing(live_server, page):
