@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(CHROMIUM is None, reason="browser test skipped: Debian's chromium is not installed")]
 
 
-def test_typing_an_opinion_shows_the_proposed_category_and_the_same_complaint_before(live_server, page):
+def _township_with_a_model():  # type: ignore[no-untyped-def]
+    """Town A's liaison world whose clerk registered a labelled history, and its category model trained on it."""
     history.clear_caches()
     w = build_liaison(org_tree())
     congress = w.tree.congress_a
@@ -26,6 +27,11 @@ def test_typing_an_opinion_shows_the_proposed_category_and_the_same_complaint_be
         opinion_services.opinion_register(actor=w.clerk, station=w.central, channel="reception", content=text,
                                           category=category)
     assert jobs.retrain_congress.call(congress.pk, "category") is True
+    return w
+
+
+def test_typing_an_opinion_shows_the_proposed_category_and_the_same_complaint_before(live_server, page):
+    w = _township_with_a_model()
 
     log_in(page, live_server.url, w.clerk.username, PASSWORD)
     page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
@@ -51,14 +57,7 @@ def test_the_proposal_is_asked_for_at_once_when_a_word_is_committed_and_not_whil
     """No pause to wait for: the form asks as soon as the input method commits a word, and never with the pinyin
     still being composed (CDP's IME commands drive Chromium's composition events as an input method does), nor
     for a keystroke in a field that is not the text."""
-    history.clear_caches()
-    w = build_liaison(org_tree())
-    congress = w.tree.congress_a
-    congress_setting_set(actor=None, congress=congress, key="insights.min_history", raw="20")
-    for text, category in synthetic_history(per_class=8):
-        opinion_services.opinion_register(actor=w.clerk, station=w.central, channel="reception", content=text,
-                                          category=category)
-    assert jobs.retrain_congress.call(congress.pk, "category") is True
+    w = _township_with_a_model()
 
     log_in(page, live_server.url, w.clerk.username, PASSWORD)
     page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
@@ -89,14 +88,7 @@ def test_a_deputy_writing_a_suggestion_sees_the_proposal_for_the_congress_chosen
     from renda.core.roles import Role
     from tests.factories import UserFactory
 
-    history.clear_caches()
-    w = build_liaison(org_tree())
-    congress = w.tree.congress_a
-    congress_setting_set(actor=None, congress=congress, key="insights.min_history", raw="20")
-    for text, category in synthetic_history(per_class=8):
-        opinion_services.opinion_register(actor=w.clerk, station=w.central, channel="reception", content=text,
-                                          category=category)
-    assert jobs.retrain_congress.call(congress.pk, "category") is True
+    w = _township_with_a_model()
     deputy = UserFactory(role=Role.DEPUTY, region=w.tree.town_a, person=w.deputies[0])
 
     log_in(page, live_server.url, deputy.username, PASSWORD)

@@ -85,20 +85,11 @@ def test_the_clerk_reviews_and_assigns_with_the_engines_proposals_preselected(li
                                                                               tmp_path):
     """立案 with the proposed category (the deputy gave none), then 交办 to the proposed unit, by tapping only the
     buttons: the proposals were preselected and are what is saved."""
-    from renda.insights import history
-    from renda.insights import services as insights
-    from renda.organizations.services import congress_setting_set
-    from tests.insights.synthetic import history as synthetic_history
+    from tests.suggestions.test_proposals import train_models
 
     settings.DATA_DIR = tmp_path
-    history.clear_caches()
+    train_models(world)
     t = world.tree
-    congress_setting_set(actor=None, congress=t.congress_a, key="insights.min_history", raw="20")
-    items = synthetic_history(per_class=8)
-    insights.model_train(actor=None, congress=t.congress_a, kind="category", items=items)
-    unit_of = {"城建交通": t.unit_county, "教科文卫": t.unit_other}
-    insights.model_train(actor=None, congress=t.congress_a, kind="unit",
-                         items=[(text, str(unit_of.get(c, world.third_unit).pk)) for text, c in items])
     s = services.suggestion_create(actor=world.lead, congress=t.congress_a, kind="suggestion", channel="recess",
                                    title="修缮甲村道路", content="甲村至镇道路坑洼，路灯不亮，桥梁破损，请予修缮。",
                                    category="", co_signers=[])

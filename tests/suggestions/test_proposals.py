@@ -39,10 +39,9 @@ def page(user: Any, s: Any) -> str:
     return response.content.decode()
 
 
-@pytest.fixture
-def trained(world: Any) -> Any:
+def train_models(world: Any) -> Any:
     """Category and unit models for town A's congress from a labelled history (roads → 县交通运输局, schools and
-    clinics → 县教育局, the rest → 县水利局)."""
+    clinics → 县教育局, the rest → 县水利局). Models are files under DATA_DIR: set it per test first."""
     history.clear_caches()
     t = world.tree
     congress_setting_set(actor=None, congress=t.congress_a, key="insights.min_history", raw="20")
@@ -52,6 +51,11 @@ def trained(world: Any) -> Any:
     insights.model_train(actor=None, congress=t.congress_a, kind="unit",
                          items=[(text, str(unit_of.get(c, world.third_unit).pk)) for text, c in items])
     return world
+
+
+@pytest.fixture
+def trained(world: Any) -> Any:
+    return train_models(world)
 
 
 def draft(world: Any, title: str, content: str, category: str = "") -> Any:
