@@ -166,3 +166,23 @@ def test_hot_issues_are_described_alike_in_every_process() -> None:
                for seed in (1, 2, 3, 4)}
     assert len(outputs) == 1, outputs
     assert outputs.pop().startswith("['上湖村', '东湖村', '中湖村']")  # by code point
+
+
+def test_a_message_naming_no_place_does_not_join_complaints_about_different_places() -> None:
+    """"麻将馆扰民" with no place is like each estate's 麻将馆 complaint; it must not make the four estates one issue
+    (on 附件3 such a message gathered eight 麻将馆 complaints of eight places into the 5th hottest issue). It joins
+    the one it is closest to."""
+    estates = [msg(60 + k, f"{estate}小区麻将馆扰民", "楼下麻将馆通宵营业，噪音很大。", f"m{k}", k)
+               for k, estate in enumerate(("枫林", "桂花", "金桥", "湘江"))]
+    hub = msg(70, "麻将馆扰民严重", "楼下麻将馆通宵营业，噪音很大，严重扰民。", "h", 2)
+    messages = [*estates, hub]
+    groups = [{messages[i].id for i in g} for g in hot.group(messages)]
+    assert all(len(g) <= 2 for g in groups), groups
+    assert any(g == {"70", e.id} for g in groups for e in estates)
+
+
+def test_a_county_towns_estate_phase_is_no_place() -> None:
+    """"M9县城三期小区" is the third phase of an estate in M9's county town: "城三期" is no place's name, and would
+    be found inside "珠江花城三期" of another district."""
+    assert hot.places("A7县M9县城三期小区麻将馆扰民") == set()
+    assert hot.places("A市丽发新城三期违建") == {"丽发"}

@@ -12,8 +12,10 @@
     address;
   * time — two messages further apart than `window_days` are not linked directly.
 Two messages are linked when they name the same place and their topic similarity is ≥ `same_place_threshold`
-(0.15), or when they do not name different places and it is ≥ `threshold` (0.5). Groups are the connected
-components of the links, so a group can span longer than the window through a chain of messages.
+(0.15), or when they do not name different places and it is ≥ `threshold` (0.5). A message that names no place
+keeps only its links to the places of its closest named match (`_hub_links`), so that it cannot join complaints
+about different places. Groups are the connected components of the links, so a group can span longer than the
+window through a chain of messages.
 
 Heat index (docs/insights.md):
     heat = (P + r·(N − P) + ln(1 + S)) · 2^(−age / H)     for groups with P ≥ min_people (3), else not hot
@@ -54,7 +56,8 @@ _PLACE = re.compile(r"((?:(?![" + _NOT_IN_NAME + r"])[\u4e00-\u9fa5a-z0-9·]){2,
                     + OTHER_SUFFIXES + ")")
 _HOME = re.compile(HOME_SUFFIXES)
 _ADMIN_UNIT = re.compile(r"[a-z]\d{0,2}(?:市|区|县)|西地省")  # the masked administrative units of the data
-_ADMIN_PREFIX = re.compile(r"^.*(?:[a-z]\d{0,2}(?:市|区|县)|西地省|省|市|区|县|镇|乡|路|街)")
+_ADMIN_PREFIX = re.compile(r"^.*(?:[a-z]\d{0,2}(?:市|区|县)|西地省|县城|城区|市区|省|市|区|县|镇|乡|路|街)")
+_PHASE = re.compile(r"[一二三四五六七八九十\d]+期")  # "三期小区" (of 县城三期小区): a phase of an estate, no name
 _NOT_A_ROAD = "马走修出让带问半"  # 过马路, 走路, 修路 … are no road's name
 _TOWN_NAMED = re.compile(r"[\u4e00-\u9fa5]{2,4}(?:镇|乡)$")
 _GENERIC = re.compile(r"^(?:关于|反映|投诉|举报|咨询|建议|希望|要求|强烈|我们|我|该|本|这个|这|那|此|各|所在"
@@ -113,7 +116,8 @@ def _place_matches(text: str) -> list[tuple[Place, str]]:
         name, suffix = m.group(1), m.group(2)
         core = _GENERIC.sub("", _ADMIN_PREFIX.sub("", name))
         if _HOME.fullmatch(suffix) or suffix == "路":
-            if len(core) < 2 or core.isascii() or (suffix == "路" and core[-1] in _NOT_A_ROAD):
+            if (len(core) < 2 or core.isascii() or (suffix == "路" and core[-1] in _NOT_A_ROAD)
+                    or _PHASE.fullmatch(core)):
                 continue
             if core not in common:
                 out.append((Place(core), m.group(0)))
@@ -268,12 +272,33 @@ def _links(x: sparse.csr_matrix, located: _Located, days: np.ndarray, p: Params)
     n = len(days)
     if not len(rows):  # no candidate pair (scipy cannot index a sparse matrix with empty arrays)
         return sparse.coo_matrix((n, n))
+    same_any = _place_matrix(located.any)
     shared = np.asarray(_place_matrix(located.title)[rows, cols]).ravel() > 0
-    apart = np.asarray(_place_matrix(located.any)[rows, cols]).ravel() == 0
+    apart = np.asarray(same_any[rows, cols]).ravel() == 0
     named = np.array([bool(found) for found in located.any])
     conflict = named[rows] & named[cols] & apart
     ok = np.where(shared, sims >= p.same_place_threshold, (sims >= p.threshold) & ~conflict)
+    ok &= ~_hub_links(rows, cols, sims, ok, named, same_any)
     return sparse.coo_matrix((np.ones(int(ok.sum())), (rows[ok], cols[ok])), shape=(n, n))
+
+
+def _hub_links(rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, ok: np.ndarray, named: np.ndarray,
+               same_any: sparse.csr_matrix) -> np.ndarray:
+    """The links of a message that names no place to messages at another place than its closest named match: a
+    message "麻将馆扰民" with no place must not join 麻将馆 complaints of five different estates into one issue."""
+    drop = np.zeros(len(rows), dtype=bool)
+    by_hub: dict[int, list[tuple[float, int, int]]] = defaultdict(list)  # hub → (similarity, neighbour, link)
+    for link in np.flatnonzero(ok & (named[rows] != named[cols])).tolist():
+        hub, other = (int(rows[link]), int(cols[link])) if not named[rows[link]] else (int(cols[link]), int(rows[link]))
+        by_hub[hub].append((float(sims[link]), other, link))
+    for links in by_hub.values():
+        if len(links) < 2:
+            continue
+        _, closest, _ = max(links)
+        for _, other, link in links:
+            if other != closest and same_any[closest, other] == 0:
+                drop[link] = True
+    return drop
 
 
 def _group(messages: Sequence[Message], p: Params, located: _Located, x: sparse.csr_matrix) -> list[list[int]]:
