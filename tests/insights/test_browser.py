@@ -125,3 +125,26 @@ def test_the_reply_advice_comes_after_a_pause_in_the_reply_and_never_with_pinyin
     cdp.send("Input.insertText", {"text": "，镇城建办已安排电工，将于本周五前修复路灯。"})
     page.wait_for_selector("[data-testid=reply-ok]", timeout=20_000)
     assert page.evaluate("window.__sent")[-1] == "您好，您反映的问题已收到，镇城建办已安排电工，将于本周五前修复路灯。"
+
+
+def test_fast_typing_keeps_one_request_in_flight_and_asks_the_latest_text_last(live_server, page):
+    """One request at a time, the latest change queued (`hx-sync="this:queue last"`): twelve keys typed as fast as
+    the browser takes them send a few requests, not twelve the server would all have to answer, and the last one
+    asked is the text as it finally stands."""
+    w = _township_with_a_model()
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
+    page.evaluate("""() => { window.__sent = []; window.__open = 0; window.__most = 0;
+      const box = document.querySelector('[data-testid=insights-assist]');
+      box.addEventListener('htmx:beforeRequest', (e) => {
+        window.__sent.push(e.detail.requestConfig.formData.get('content'));
+        window.__open += 1; window.__most = Math.max(window.__most, window.__open); });
+      box.addEventListener('htmx:afterRequest', () => { window.__open -= 1; }); }""")
+    box = page.get_by_label("意见内容")
+    box.fill("东湖社区油烟扰民")
+    box.press_sequentially("，晚上噪音也很大希望处理")
+    final = "东湖社区油烟扰民，晚上噪音也很大希望处理"
+    page.wait_for_function("t => window.__sent.at(-1) === t && window.__open === 0", arg=final)
+    sent = page.evaluate("window.__sent")
+    assert page.evaluate("window.__most") == 1
+    assert len(sent) < 12, sent
