@@ -352,13 +352,21 @@ def browser(args: argparse.Namespace) -> None:
         print(f"  load average {os.getloadavg()[0]:.1f} at end", flush=True)
 
 
+def _csrf_token(page: str) -> str:
+    """The CSRF token of a page's form."""
+    import re
+
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert found is not None, "no form on the page"
+    return found.group(1)
+
+
 class _Typist:
     """One clerk's browser session, as the form's htmx speaks to the server: a session cookie, the CSRF token,
     the form posted whole to the assistant."""
 
     def __init__(self, base: str, username: str, password: str, station_id: int, congress_id: int) -> None:
         import http.cookiejar
-        import re
         import threading
         import urllib.parse
         import urllib.request
@@ -369,11 +377,11 @@ class _Typist:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         page = self.opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-        body = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": username, "password": password})
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": _csrf_token(page), "username": username,
+                                       "password": password})
         self.opener.open(f"{base}/accounts/login/", body.encode(), timeout=30).read()
         page = self.opener.open(f"{base}/liaison/stations/{station_id}/opinions/new/", timeout=30).read().decode()
-        self.token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        self.token = _csrf_token(page)
         self.encode = urllib.parse.urlencode
 
     def ask(self, text: str) -> float:

@@ -74,6 +74,17 @@ def suggest(*, congress: Congress, kind: str, text: str) -> Suggestion | None:
     return suggestion
 
 
+def unit_proposal(*, congress: Congress, text: str, units: Iterable[HandlingUnit]
+                  ) -> tuple[Suggestion, HandlingUnit] | None:
+    """The unit model's proposal for the text and its unit, when that unit is one of `units` (those the item may go
+    to); None otherwise or without a model. The proposal's label is None when it is uncertain."""
+    proposal = suggest(congress=congress, kind="unit", text=text)
+    by_id = {str(u.pk): u for u in units}
+    if proposal is None or proposal.best not in by_id:
+        return None
+    return proposal, by_id[proposal.best]
+
+
 def model_train(*, actor: Any, congress: Congress, kind: str,
                 items: Iterable[tuple[str, str]] | None = None) -> TextClassifier:
     """Retrain the congress's model of this kind from its labelled history (from the registered sources unless

@@ -74,18 +74,14 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
 def _proposals(opinion: Any, events: list[str], units: list[HandlingUnit]) -> dict[str, Any]:
     """The text engine's category (when accepting) and handling unit (when transferring) for the opinion, to
     preselect in those forms when confident and to show with their confidence; nothing without a model."""
-    from renda.insights.services import suggest
+    from renda.insights.services import suggest, unit_proposal
 
     out: dict[str, Any] = {}
     if "accept" in events:
         out["category_proposal"] = suggest(congress=opinion.congress, kind="category", text=opinion.content)
         out["category_preselected"] = not opinion.category  # the clerk's category at registration stays chosen
-    if "assign" in events:
-        proposal = suggest(congress=opinion.congress, kind="unit", text=opinion.content)
-        by_id = {str(u.pk): u for u in units}
-        if proposal is not None and proposal.best in by_id:  # label is best, or None when uncertain
-            out["unit_proposal"] = proposal
-            out["unit_proposed"] = by_id[proposal.best]
+    if "assign" in events and (found := unit_proposal(congress=opinion.congress, text=opinion.content, units=units)):
+        out["unit_proposal"], out["unit_proposed"] = found
     return out
 
 

@@ -49,9 +49,15 @@ def _check_fields(*, congress: Congress, kind: str, channel: str, title: str, co
         errors["title"] = ["标题不能超过 200 字"]
     if not content.strip():
         errors["content"] = ["请填写建议内容"]
-    if category and category not in congress_categories(congress):
-        errors["category"] = ["领域分类不在本级人大设定的分类中"]
+    if messages := category_errors(congress, category):
+        errors["category"] = messages
     return errors
+
+
+def category_errors(congress: Congress, category: str) -> list[str]:
+    """What is wrong with a suggestion's domain category: it must be one of the congress's [setting] org.categories
+    (or none)."""
+    return ["领域分类不在本级人大设定的分类中"] if category and category not in congress_categories(congress) else []
 
 
 def _co_signer_people(congress: Congress, lead: Person, people: Iterable[Person]) -> list[Person]:

@@ -10,7 +10,6 @@ from django.db import transaction
 
 from renda.core.errors import Invalid
 from renda.organizations.models import HandlingUnit
-from renda.organizations.services import congress_categories
 from renda.suggestions.models import (
     Assignment,
     BillDecision,
@@ -23,6 +22,7 @@ from renda.suggestions.models import (
     UnitRole,
 )
 from renda.suggestions.services._base import begin, finish, setting, signers_of, tell, today, unit_users
+from renda.suggestions.services.drafting import category_errors
 from renda.workdays.calendar import add_months, days_deadline
 
 
@@ -35,8 +35,8 @@ def suggestion_review(*, actor: Any, suggestion: Suggestion, decision: str, reas
     s, before = begin(actor=actor, suggestion=suggestion, event="review", version=version)
     if decision == "accept":
         if category is not None and category != s.category:
-            if category and category not in congress_categories(s.congress):
-                raise Invalid("领域分类不在本级人大设定的分类中", fields={"category": ["请选择本级人大设定的分类"]})
+            if messages := category_errors(s.congress, category):
+                raise Invalid(messages[0], fields={"category": messages})
             s.category = category
         day = today()
         s.accepted_on = day

@@ -155,7 +155,7 @@ def _proposals(s: Suggestion, forms: dict[str, Any]) -> dict[str, Any]:
     """The text engine's category (at review, 立案) and lead unit (at assignment, 交办) for the suggestion: shown
     with their confidence and words, and preselected when confident and the field has nothing yet (the deputy's
     category stays chosen); nothing without a model. As on an opinion's page (liaison.views.opinions)."""
-    from renda.insights.services import suggest
+    from renda.insights.services import suggest, unit_proposal
 
     out: dict[str, Any] = {}
     text = f"{s.title} {s.content}"
@@ -165,14 +165,13 @@ def _proposals(s: Suggestion, forms: dict[str, Any]) -> dict[str, Any]:
         out["category_preselected"] = bool(not s.category and proposal and proposal.label)
         if out["category_preselected"]:
             forms["review"].initial["category"] = proposal.label  # type: ignore[union-attr]
-    if "assign" in forms:
-        proposal = suggest(congress=s.congress, kind="unit", text=text)
-        units = {str(u.pk): u for u in forms["assign"].fields["lead_unit"].queryset}
-        if proposal is not None and proposal.best in units:  # only a unit this suggestion may go to
-            out["unit_proposal"], out["unit_proposed"] = proposal, units[proposal.best]
-            out["unit_preselected"] = bool(s.lead_unit_id is None and proposal.label)
-            if out["unit_preselected"]:
-                forms["assign"].initial["lead_unit"] = units[proposal.best].pk
+    if "assign" in forms and (found := unit_proposal(congress=s.congress, text=text,
+                                                     units=forms["assign"].fields["lead_unit"].queryset)):
+        proposal, unit = found  # only a unit this suggestion may go to
+        out["unit_proposal"], out["unit_proposed"] = proposal, unit
+        out["unit_preselected"] = bool(s.lead_unit_id is None and proposal.label)
+        if out["unit_preselected"]:
+            forms["assign"].initial["lead_unit"] = unit.pk
     return out
 
 
