@@ -174,3 +174,64 @@ def test_the_command_scores_borrowed_labels_with_the_matching_training_rows_drop
     with pytest.raises(CommandError, match="没有一条留言在训练集中有同一留言"):
         call_command("insights_eval", "--train", str(train), "--borrow-labels", str(empty),
                      "--text-cols", "留言主题,分词文本", "--label-col", "一级标签", stdout=io.StringIO())
+
+
+def test_a_table_reads_the_same_from_csv_tab_separated_gb18030_and_xlsx(tmp_path) -> None:
+    import csv
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    header = ["留言编号", "留言主题", "留言时间", "一级标签"]
+    rows = [["1", "油烟扰民", "2019-01-02 08:30:00", "环境保护"],
+            ["2", "公交班次少", "2019-01-03 09:00:00", "交通运输"]]
+    plain = tmp_path / "a.csv"
+    with plain.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    tabbed = tmp_path / "b.csv"
+    tabbed.write_bytes("\n".join("\t".join(r) for r in [header, *rows]).encode("gb18030"))
+    book = Workbook()
+    sheet = book.active
+    sheet.append([])  # a blank line above the header is skipped
+    sheet.append([f" {h} " for h in header])  # names are trimmed
+    for number, title, at, label in rows:
+        sheet.append([int(number), title, datetime.strptime(at, "%Y-%m-%d %H:%M:%S"), label])
+    workbook = tmp_path / "c.xlsx"
+    book.save(workbook)
+    expected = [dict(zip(header, r, strict=True)) for r in rows]
+    for path in (plain, tabbed, workbook):
+        assert evaluation.read_table_rows(path) == expected, path
+    labelled = evaluation.read_labelled(workbook, text_cols=["留言主题"], label_col="一级标签")
+    assert labelled.texts == ["油烟扰民", "公交班次少"] and labelled.labels == ["环境保护", "交通运输"]
+
+
+def test_a_file_that_is_neither_text_nor_a_workbook_is_refused_by_name(tmp_path) -> None:
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+    with pytest.raises(ValueError, match=r"broken\.xlsx: not a readable \.xlsx workbook"):
+        evaluation.read_table_rows(broken)
+
+
+def test_the_command_reads_xlsx_files(tmp_path) -> None:
+    import io
+
+    from django.core.management import call_command
+    from openpyxl import Workbook
+
+    from tests.insights.synthetic import history
+
+    rows = history(per_class=15)
+    paths = []
+    for name, part in (("train.xlsx", rows[::2]), ("test.xlsx", rows[1::2])):
+        book = Workbook()
+        book.active.append(["留言主题", "一级标签"])
+        for text, label in part:
+            book.active.append([text, label])
+        book.save(tmp_path / name)
+        paths.append(str(tmp_path / name))
+    out = io.StringIO()
+    call_command("insights_eval", "--train", paths[0], "--test", paths[1], "--text-cols", "留言主题",
+                 "--label-col", "一级标签", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert f"测试 {len(rows[1::2])} 条" in out.getvalue(), out.getvalue()
+    assert re.fullmatch(r"macro_f1=(0\.\d{4}|1\.0000)", lines[-1]), lines[-1]

@@ -1,4 +1,4 @@
-"""Honest evaluation of the classifier on labelled CSV files (used by `manage.py insights_eval` and the tests).
+"""Honest evaluation of the classifier on labelled CSV or .xlsx files (used by `manage.py insights_eval` and the tests).
 
 Two protections against figures that look better than what users will meet:
   * the leak guard: with a separate test file drawn from the training files (at least half of its messages are
@@ -18,6 +18,7 @@ import os
 import resource
 import statistics
 import time
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,8 +45,13 @@ class Labelled:
     source: str
 
 
-def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
+def read_table_rows(path: str | Path) -> list[dict[str, str]]:
+    """The rows of a CSV file (UTF-8, with or without BOM, or GB18030; comma- or tab-separated) or of the first
+    sheet of an .xlsx workbook (the form the contest's and most clerks' files come in), as dicts keyed by the
+    header row's names (trimmed). Values are text; a date-time cell is written "YYYY-MM-DD HH:MM:SS"."""
     raw = Path(path).read_bytes()
+    if raw[:4] == b"PK\x03\x04":
+        return _xlsx_rows(path, raw)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             content = raw.decode(encoding)
@@ -54,7 +60,49 @@ def read_csv_rows(path: str | Path) -> list[dict[str, str]]:
             continue
     else:
         raise ValueError(f"{path}: neither UTF-8 nor GB18030")
-    return list(csv.DictReader(io.StringIO(content)))
+    first_line = content.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
+    return _as_dicts(reader)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_rows(path: str | Path, raw: bytes) -> list[dict[str, str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        raise ValueError(f"{path}: not a readable .xlsx workbook ({e})") from e
+    try:
+        sheet = book.worksheets[0]
+        return _as_dicts([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def _as_dicts(rows: Iterable[Sequence[str]]) -> list[dict[str, str]]:
+    """Rows after the first non-empty one, keyed by its names; empty rows are skipped."""
+    header: list[str] | None = None
+    out = []
+    for row in rows:
+        if not any(str(v).strip() for v in row):
+            continue
+        if header is None:
+            header = [str(v).strip() for v in row]
+            continue
+        out.append({name: value for name, value in zip(header, row, strict=False) if name})
+    return out
 
 
 Terms = Mapping[str, Sequence[str]]
@@ -64,9 +112,9 @@ def read_category_terms(path: str | Path) -> dict[str, list[str]]:
     """Category terms from a file: a CSV taxonomy (header row; the first column is the category, every other
     non-empty cell a term of it, e.g. TipDM's 附件1 一级分类,二级分类,三级分类), or text in the setting's own form,
     one "类别：细目、细目" line per category."""
-    if Path(path).suffix.lower() == ".csv":
+    if Path(path).suffix.lower() in (".csv", ".xlsx"):
         terms: dict[str, list[str]] = {}
-        for row in read_csv_rows(path):
+        for row in read_table_rows(path):
             values = [str(v or "").strip() for v in row.values() if isinstance(v, str)]
             if len(values) >= 2 and values[0]:
                 termslib.add(terms, values[0], values[1:])
@@ -87,7 +135,7 @@ def parse_time(value: str | None) -> datetime | None:
 def read_labelled(path: str | Path, *, text_cols: Sequence[str], label_col: str) -> Labelled:
     """A file's text is the concatenation of whichever of `text_cols` it has; rows without text or label are
     skipped."""
-    rows = read_csv_rows(path)
+    rows = read_table_rows(path)
     if rows and label_col not in rows[0]:
         raise ValueError(f"{path}: no column {label_col}")
     if rows and not any(c in rows[0] for c in text_cols):
@@ -290,7 +338,7 @@ def holdout(train_sets: Sequence[Labelled], test: Labelled, *, threshold: float,
 
 def read_texts(path: str | Path, *, text_cols: Sequence[str]) -> list[str]:
     """The texts of a file with or without labels (whichever of `text_cols` it has); rows without text skipped."""
-    rows = read_csv_rows(path)
+    rows = read_table_rows(path)
     if rows and not any(c in rows[0] for c in text_cols):
         raise ValueError(f"{path}: none of the text columns {', '.join(text_cols)}")
     return [t for t in (textlib.join_fields(row, text_cols) for row in rows) if t]

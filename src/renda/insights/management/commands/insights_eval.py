@@ -1,4 +1,4 @@
-"""Evaluate the category classifier on labelled CSV files.
+"""Evaluate the category classifier on labelled CSV (or .xlsx) files.
 
     python manage.py insights_eval --train FILE [--train FILE ...] [--test FILE] [--terms FILE] \
         --text-cols 留言主题,留言详情,分词文本 --label-col 一级标签
@@ -42,12 +42,13 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []  # an offline evaluation: needs no URL map or database
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--train", action="append", required=True, metavar="FILE", help="训练 CSV，可重复")
+        parser.add_argument("--train", action="append", required=True, metavar="FILE",
+                            help="训练文件（CSV 或 .xlsx），可重复")
         tests = parser.add_mutually_exclusive_group()
-        tests.add_argument("--test", metavar="FILE", help="测试 CSV；省略时做分层 5 折交叉验证")
+        tests.add_argument("--test", metavar="FILE", help="测试文件（CSV 或 .xlsx）；省略时做分层 5 折交叉验证")
         tests.add_argument("--borrow-labels", action="append", metavar="FILE",
-                           help="不带标签的留言 CSV，可重复：其中与训练集某条是同一留言的，借用那条的标签作测试集，"
-                                "训练集中的那些留言剔除")
+                           help="不带标签的留言文件（CSV 或 .xlsx），可重复：其中与训练集某条是同一留言的，"
+                                "借用那条的标签作测试集，训练集中的那些留言剔除")
         parser.add_argument("--text-cols", required=True, help="文本列，逗号分隔；取文件中有的列拼接")
         parser.add_argument("--label-col", required=True, help="标签列")
         parser.add_argument("--random-holdout", type=float, metavar="SIZE",

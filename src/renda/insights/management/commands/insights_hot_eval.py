@@ -15,12 +15,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from renda.insights import hot
-from renda.insights.evaluation import parse_time, peak_rss_mb, read_csv_rows
+from renda.insights.evaluation import parse_time, peak_rss_mb, read_table_rows
 
 
 def read_messages(path: str) -> list[hot.Message]:
     out = []
-    for row in read_csv_rows(path):
+    for row in read_table_rows(path):
         at = parse_time(row.get("留言时间", ""))
         if at is None:
             continue

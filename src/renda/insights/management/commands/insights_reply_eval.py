@@ -18,7 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from renda.insights import reply_check
-from renda.insights.evaluation import parse_time, read_csv_rows
+from renda.insights.evaluation import parse_time, read_table_rows
 
 # label column in the third-party files → our check
 LABEL_COLUMNS = {"可解释性": "interpretability", "可解释性指标": "interpretability", "完整性指标": "completeness"}
@@ -47,8 +47,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            rows = read_csv_rows(opts["replies"])
-            label_files = [(Path(f).name, read_csv_rows(f)) for f in opts["labels"]]
+            rows = read_table_rows(opts["replies"])
+            label_files = [(Path(f).name, read_table_rows(f)) for f in opts["labels"]]
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         reviews = {}
