@@ -99,7 +99,9 @@ def test_requests_arriving_while_an_index_is_built_wait_for_that_build(monkeypat
     rows = [("opinion", k, (1, "t"), text, "") for k, (text, _) in enumerate(synthetic_history(per_class=3), 1)]
     monkeypatch.setattr(history, "_suggestions", lambda user, congress: None)
     monkeypatch.setattr(history, "_opinions", lambda user, congress: None)
+    monkeypatch.setattr(history, "_archive", lambda user, congress: None)
     monkeypatch.setattr(history, "_fingerprint", lambda cases: ("one state",))
+    monkeypatch.setattr(history, "_archive_fingerprint", lambda cases: ("one state",))
     monkeypatch.setattr(history, "_texts", lambda user, congress: rows)
     builds: list[int] = []
 

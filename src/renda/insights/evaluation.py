@@ -12,13 +12,10 @@ Two protections against figures that look better than what users will meet:
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import resource
 import statistics
 import time
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,6 +26,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedShuffleSplit
 
+from renda.insights import tables
 from renda.insights import terms as termslib
 from renda.insights import text as textlib
 from renda.insights.classifier import TextClassifier, train
@@ -46,63 +44,8 @@ class Labelled:
 
 
 def read_table_rows(path: str | Path) -> list[dict[str, str]]:
-    """The rows of a CSV file (UTF-8, with or without BOM, or GB18030; comma- or tab-separated) or of the first
-    sheet of an .xlsx workbook (the form the contest's and most clerks' files come in), as dicts keyed by the
-    header row's names (trimmed). Values are text; a date-time cell is written "YYYY-MM-DD HH:MM:SS"."""
-    raw = Path(path).read_bytes()
-    if raw[:4] == b"PK\x03\x04":
-        return _xlsx_rows(path, raw)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            content = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError(f"{path}: neither UTF-8 nor GB18030")
-    first_line = content.split("\n", 1)[0]
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(content), delimiter=delimiter)
-    return _as_dicts(reader)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _xlsx_rows(path: str | Path, raw: bytes) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise ValueError(f"{path}: not a readable .xlsx workbook ({e})") from e
-    try:
-        sheet = book.worksheets[0]
-        return _as_dicts([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
-
-
-def _as_dicts(rows: Iterable[Sequence[str]]) -> list[dict[str, str]]:
-    """Rows after the first non-empty one, keyed by its names; empty rows are skipped."""
-    header: list[str] | None = None
-    out = []
-    for row in rows:
-        if not any(str(v).strip() for v in row):
-            continue
-        if header is None:
-            header = [str(v).strip() for v in row]
-            continue
-        out.append({name: value for name, value in zip(header, row, strict=False) if name})
-    return out
+    """The rows of a CSV or .xlsx file (tables.read_path); an unreadable file is a ValueError naming it."""
+    return tables.read_path(path)
 
 
 Terms = Mapping[str, Sequence[str]]

@@ -3,19 +3,21 @@
 
 Labels: every submitted suggestion and every opinion whose category (or handling unit) is set is a label — the
 deputy or clerk set it and the clerks correct it on review, so the latest value is what is learnt. Drafts are left
-out (nobody has checked them yet).
+out (nobody has checked them yet). So is every past case imported from the congress's ledgers (insights.archive).
 
 Past cases are read through the apps' own selectors (`suggestions.selectors.visible`,
 `liaison.selectors.opinions_visible`), so the scope rules are theirs: a township clerk never sees another
-township's opinions or suggestions, a deputy sees the suggestions they lead or co-signed.
+township's opinions or suggestions, a deputy sees the suggestions they lead or co-signed. Imported past cases
+(archive) are seen by staff whose region holds the congress's (`archive.visible_to`).
 
 Cutting text into words is the slow part of building a similarity index, so each process keeps the prepared
 words of every case it has seen (keyed by source, id, version and time of the last write: an edited case is
 prepared again) and the last indexes it built, keyed by a fingerprint of what went into them that the database
-computes (count, sum of ids, sum of versions, latest write of each source's cases in scope): any case added,
-removed, moved out of scope or saved changes it. A call then costs two one-row queries instead of reading the
-stamps of up to 6,000 cases (about 30 ms of a 40 ms call at 3,000 + 3,000). Two different scopes would have to
-agree on all four figures of both sources to share an index, and even then similar_in_scope shows only cases the
+computes (count, sum of ids, sum of versions, latest write of each source's cases in scope; imported cases are
+never edited, so count, sum and largest id): any case added, removed, moved out of scope or saved changes it. A
+call then costs three one-row queries instead of reading the stamps of up to 9,000 cases (about 30 ms of a 40 ms
+call at 3,000 + 3,000). Two different scopes would have to agree on every figure of every source to share an
+index, and even then similar_in_scope shows only cases the
 caller may see: the matches are checked against the caller's scope.
 """
 
@@ -31,6 +33,7 @@ from django.db.models import Count, Max, OuterRef, Subquery, Sum
 from renda.insights import sources
 from renda.insights import text as textlib
 from renda.insights.flight import KeyedLocks
+from renda.insights.models import ArchivedCase
 from renda.insights.similar import Case, SimilarIndex
 from renda.organizations.models import Congress
 
@@ -48,6 +51,9 @@ def category_labels(congress: Congress) -> Iterable[tuple[str, str]]:
                                      .exclude(status=Status.DRAFT).values_list("title", "content", "category")):
         yield f"{title} {content}", category
     yield from Opinion.objects.filter(congress=congress).exclude(category="").values_list("content", "category")
+    for title, content, category in (ArchivedCase.objects.filter(congress=congress).exclude(category="")
+                                     .values_list("title", "content", "category")):
+        yield f"{title} {content}".strip(), category
 
 
 def unit_labels(congress: Congress) -> Iterable[tuple[str, str]]:
@@ -60,6 +66,9 @@ def unit_labels(congress: Congress) -> Iterable[tuple[str, str]]:
     for content, unit_id in Opinion.objects.filter(congress=congress, unit__isnull=False).values_list(
             "content", "unit_id"):
         yield content, str(unit_id)
+    for title, content, unit_id in (ArchivedCase.objects.filter(congress=congress, unit__isnull=False)
+                                    .values_list("title", "content", "unit_id")):
+        yield f"{title} {content}".strip(), str(unit_id)
 
 
 def register_sources() -> None:
@@ -113,20 +122,36 @@ def _opinions(user: Any, congress: Congress) -> Any:
     return _opinions_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
 
 
+def _archive_in_scope(user: Any, congress: Congress) -> Any:
+    from renda.insights import archive
+
+    cases = ArchivedCase.objects.filter(congress=congress)
+    return cases if archive.visible_to(user=user, congress=congress) else cases.none()
+
+
+def _archive(user: Any, congress: Congress) -> Any:
+    return _archive_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
+
+
 def _texts(user: Any, congress: Congress) -> list[tuple[str, int, tuple[Any, ...], str, str]]:
     from renda.suggestions.models import Reply
 
     latest = Reply.objects.filter(suggestion=OuterRef("pk")).order_by("-round").values("text")[:1]
-    rows = [("suggestion", pk, (version, at), f"{title} {content}", reply or "")
+    rows: list[tuple[str, int, tuple[Any, ...], str, str]] = [
+        ("suggestion", pk, (version, at), f"{title} {content}", reply or "")
             for pk, version, at, title, content, reply in _suggestions(user, congress).annotate(
                 reply=Subquery(latest)).values_list("id", *STAMP, "title", "content", "reply")]
     rows += [("opinion", pk, (version, at), content, reply or "") for pk, version, at, content, reply
              in _opinions(user, congress).values_list("id", *STAMP, "content", "reply_text")]
+    # an imported case is never edited (an import is deleted as a whole): its id says which it is
+    rows += [("archive", pk, (), f"{title} {content}".strip(), reply) for pk, title, content, reply
+             in _archive(user, congress).values_list("id", "title", "content", "reply")]
     return rows
 
 
 def case_id(source: str, pk: int) -> str:
-    """The id of a past case in a scoped index: its source ("suggestion" or "opinion") and primary key."""
+    """The id of a past case in a scoped index: its source ("suggestion", "opinion" or "archive") and primary
+    key."""
     return f"{source}:{pk}"
 
 
@@ -142,14 +167,20 @@ def _fingerprint(cases: Any) -> tuple[Any, ...]:
     return agg["n"], agg["ids"], agg["versions"], agg["last"]
 
 
+def _archive_fingerprint(cases: Any) -> tuple[Any, ...]:
+    agg = cases.aggregate(n=Count("id"), ids=Sum("id"), last=Max("id"))
+    return agg["n"], agg["ids"], agg["last"]
+
+
 def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
     """The case ids (case_id) among `cases` that are in the user's scope now."""
-    by_source: dict[str, list[int]] = {"suggestion": [], "opinion": []}
+    by_source: dict[str, list[int]] = {"suggestion": [], "opinion": [], "archive": []}
     for case in cases:
         source, pk = case_of(case)
         by_source[source].append(pk)
     found = set()
-    for source, scope in (("suggestion", _suggestions_in_scope), ("opinion", _opinions_in_scope)):
+    for source, scope in (("suggestion", _suggestions_in_scope), ("opinion", _opinions_in_scope),
+                          ("archive", _archive_in_scope)):
         if by_source[source]:
             ids = scope(user, congress).filter(pk__in=by_source[source]).values_list("id", flat=True)
             found |= {case_id(source, pk) for pk in ids}
@@ -157,10 +188,11 @@ def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
 
 
 def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
-    """A similarity index of the past suggestions and opinions this user may see, of the congress's region and
-    below. Two one-row queries (_fingerprint of each source) decide whether the index built last time still
-    holds; the texts are read only when it does not."""
-    key = (congress.pk, _fingerprint(_suggestions(user, congress)), _fingerprint(_opinions(user, congress)))
+    """A similarity index of the past suggestions, opinions and imported past cases this user may see, of the
+    congress's region and below. Three one-row queries (a fingerprint of each source) decide whether the index
+    built last time still holds; the texts are read only when it does not."""
+    key = (congress.pk, _fingerprint(_suggestions(user, congress)), _fingerprint(_opinions(user, congress)),
+           _archive_fingerprint(_archive(user, congress)))
     with _lock:
         index = _cached(key)
     if index is not None:

@@ -122,11 +122,12 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
 
 @dataclass(frozen=True)
 class PastCase:
-    """A past suggestion or opinion of the caller's scope similar to a text."""
+    """A past suggestion, opinion or imported past case of the caller's scope similar to a text."""
 
-    source: str  # "suggestion" or "opinion"
+    source: str  # "suggestion", "opinion" or "archive"
     pk: int
     match: Match
+    archived: Any = None  # the ArchivedCase, for an imported past case (its kind and year are shown)
 
 
 def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
@@ -139,7 +140,14 @@ def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
         text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress),
         exclude={history.case_id(source, pk) for source, pk in exclude})
     shown = history.visible(user=user, congress=congress, cases=[str(m.id) for m in matches]) if matches else set()
-    return [PastCase(*history.case_of(m.id), match=m) for m in matches if str(m.id) in shown]
+    found = [PastCase(*history.case_of(m.id), match=m) for m in matches if str(m.id) in shown]
+    archived = [c.pk for c in found if c.source == "archive"]
+    if archived:
+        from renda.insights.models import ArchivedCase
+
+        by_pk = ArchivedCase.objects.select_related("unit").in_bulk(archived)
+        found = [replace(c, archived=by_pk.get(c.pk)) for c in found]
+    return found
 
 
 def similar_cases(*, congress: Congress, text: str, history: Sequence[Case], k: int = 5,

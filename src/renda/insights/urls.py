@@ -9,4 +9,6 @@ urlpatterns = [
     path("reply-advice/opinion/<int:opinion_id>/", views.opinion_reply_advice, name="opinion_reply_advice"),
     path("hot/", views.hot_issues, name="hot"),
     path("hot/to-suggestion/", views.hot_to_suggestion, name="hot_to_suggestion"),
+    path("archive/", views.archive_page, name="archive"),
+    path("archive/<int:batch_id>/delete/", views.archive_delete, name="archive_delete"),
 ]

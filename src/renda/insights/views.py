@@ -1,11 +1,13 @@
 """Pages and htmx partials of the text engine: the assistant beside the suggestion and opinion forms, the reply
-advice beside a unit's reply form, and the hot-issue page of the county and of each township."""
+advice beside a unit's reply form, the hot-issue page of the county and of each township, and the import of past
+cases (往年案例) from a congress's ledgers."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +19,8 @@ from django.views.decorators.http import require_POST
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
 from renda.core.roles import Role
-from renda.insights import hot, reply_check, services
+from renda.insights import archive, hot, reply_check, services
+from renda.insights.models import ArchiveKind
 from renda.organizations.models import Congress, HandlingUnit, Region, RegionLevel
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
@@ -191,3 +194,68 @@ def hot_to_suggestion(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     messages.success(request, f"已将 {len(opinions)} 条群众意见并入代表建议 {suggestion.number or suggestion.pk}。")
     return redirect("suggestions:detail", suggestion.pk)
+
+
+# --- 往年案例: past cases imported from the congress's ledgers (archive.py) ----------------------------------------
+class ArchiveForm(forms.Form):
+    congress = forms.TypedChoiceField(label="人民代表大会", coerce=int)
+    kind = forms.ChoiceField(label="案例类型", choices=ArchiveKind.choices, initial=ArchiveKind.SUGGESTION)
+    year = forms.IntegerField(label="年度", required=False, min_value=archive.FIRST_YEAR,
+                              help_text="表中没有“年度”列或日期列时，所有案例记为这一年")
+    file = forms.FileField(label="台账文件（.xlsx 或 CSV）")
+    all_or_nothing = forms.BooleanField(label="有错误的行时一条也不导入（不勾选则导入正确的行）", required=False)
+
+    def __init__(self, *args: Any, congresses: list[Congress], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["congress"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(c.pk, c.name) for c in congresses]
+
+
+def _archive_congresses(user: Any) -> list[Congress]:
+    from renda.organizations import selectors as org_selectors
+    from renda.organizations.services import may_change_settings
+
+    return [c for c in org_selectors.congresses_visible(user=user) if may_change_settings(user=user, congress=c)]
+
+
+@page(*STAFF)
+def archive_page(request: HttpRequest) -> HttpResponse:
+    """Import a ledger of past suggestions or opinions, see what was imported, delete an import."""
+    user: Any = request.user
+    congresses = _archive_congresses(user)
+    imports = archive.imports_visible(user=user)[:50]
+    ctx: dict[str, Any] = {"imports": imports, "columns": archive.COLUMNS, "max_rows": archive.MAX_ROWS}
+    if request.method != "POST":
+        form = ArchiveForm(congresses=congresses, initial={"year": timezone.localdate().year - 1})
+        return render(request, "insights/archive.html", {**ctx, "form": form})
+    form = ArchiveForm(request.POST, request.FILES, congresses=congresses)
+    if form.is_valid():
+        data = form.cleaned_data
+        congress = next(c for c in congresses if c.pk == data["congress"])
+        upload = data["file"]
+        try:
+            if upload.size > archive.MAX_BYTES:
+                raise DomainError(f"文件超过 {archive.MAX_BYTES // 1024 // 1024} MB，请分成几个文件导入")
+            result = archive.archive_import(actor=user, congress=congress, kind=data["kind"], data=upload.read(),
+                                            file_name=upload.name or "", default_year=data["year"],
+                                            all_or_nothing=data["all_or_nothing"])
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return render(request, "insights/archive_result.html", {
+                "result": result, "congress": congress, "file_name": upload.name,
+                "errors": result.errors[:archive.MAX_ERRORS_SHOWN], "kind": ArchiveKind(data["kind"]).label,
+                "all_or_nothing": data["all_or_nothing"]}, status=200 if result.imported else 422)
+    return render(request, "insights/archive.html", {**ctx, "form": form}, status=422)
+
+
+@page(*STAFF)
+@require_POST
+def archive_delete(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = archive.imports_visible(user=request.user).filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound()
+    count = archive.archive_delete(actor=request.user, batch=batch)
+    messages.success(request, f"已删除导入的 {count} 条往年案例（{batch.file_name}），智能辅助将据此重新学习。")
+    return redirect("insights:archive")

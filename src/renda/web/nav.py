@@ -36,6 +36,7 @@ NAV: list[NavItem] = [
     NavItem("代表建议", "suggestions:list", STAFF | {Role.UNIT_USER, Role.DEPUTY}),
     NavItem("建议统计", "suggestions:stats", STAFF),
     NavItem("热点问题", "insights:hot", STAFF),
+    NavItem("往年案例", "insights:archive", STAFF),
 ]
 
 

@@ -1,0 +1,285 @@
+"""往年案例导入: a congress's suggestions or opinions of the years before the platform, from its ledger (台账, an
+.xlsx workbook or a CSV file), so that a congress that starts using the platform has its own labelled history from
+the first day — the category and unit models learn from it (history.category_labels / unit_labels) and staff of
+the congress's region see the cases, with their replies, among the similar cases.
+
+Columns are found by their names (COLUMNS; the platform's own 台账 export is one such file): a title or a
+content, and a 领域分类 or a 主办单位 — a row with neither cannot teach anything. Each row is checked:
+
+  * the category must be one of the congress's categories (org.categories [setting]);
+  * the unit must be a handling unit that serves the congress (organizations.services.unit_serves), by its name;
+  * the year comes from a 年度 column, else from a date column (立案日期 …), else from the year chosen on import;
+  * a row that repeats an earlier row, or a case imported before, is not imported twice.
+
+Bad rows are reported by line and reason. The clerk chooses: import the good rows (the default) or none while any
+row is bad. One import is one audit entry (who, when, the file, how many rows, which lines were refused), and can be
+deleted as a whole (audited too). Either retrains the congress's models after the commit.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from renda.core import audit
+from renda.core.errors import Forbidden, Invalid
+from renda.insights import tables
+from renda.insights.models import ArchivedCase, ArchiveImport, ArchiveKind
+from renda.organizations.models import Congress, HandlingUnit
+from renda.organizations.services import congress_categories, may_change_settings, unit_serves
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "number": ("编号", "原编号", "建议编号", "意见编号", "留言编号", "案号"),
+    "title": ("标题", "建议标题", "意见标题", "案由", "留言主题", "主题"),
+    "content": ("内容", "建议内容", "意见内容", "正文", "具体内容", "留言详情", "详情"),
+    "category": ("领域分类", "分类", "一级分类", "一级标签"),
+    "unit": ("主办单位", "承办单位", "办理单位", "交办单位"),
+    "reply": ("办理结果", "答复", "答复内容", "答复意见", "办理情况", "答复情况"),
+    "year": ("年度", "年份"),
+    "date": ("立案日期", "提出日期", "提交日期", "交办日期", "留言时间", "受理日期", "日期"),
+}
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_CONTENT = 20_000
+FIRST_YEAR = 1979  # the local congresses' standing committees were set up under the 1979 law
+MAX_ERRORS_SHOWN = 500
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reason: str
+
+
+@dataclass
+class ArchiveResult:
+    batch: ArchiveImport | None  # None when nothing was imported
+    imported: int
+    rows: int  # data rows in the file
+    errors: list[RowError] = field(default_factory=list)
+    years: dict[int, int] = field(default_factory=dict)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s*＊:：]", "", name)
+
+
+def _columns(header: Any) -> dict[str, str]:
+    """field → the file's column name, the first alias found of each field."""
+    by_norm = {_norm(h): h for h in header}
+    found = {}
+    for name, aliases in COLUMNS.items():
+        for alias in aliases:
+            if alias in by_norm:
+                found[name] = by_norm[alias]
+                break
+    return found
+
+
+def digest(kind: str, title: str, content: str) -> str:
+    compact = re.sub(r"\s+", "", f"{title}\x00{content}")
+    return hashlib.sha256(f"{kind}\x00{compact}".encode()).hexdigest()
+
+
+def serving_units(congress: Congress) -> dict[str, list[HandlingUnit]]:
+    """The congress's handling units by name (spaces removed): those of its region, below it, and the county's
+    departments for a township congress."""
+    path = congress.region.path
+    ids = [int(p) for p in path.strip("/").split("/") if p]
+    candidates = (HandlingUnit.objects.select_related("region").filter(region_id__in=ids)
+                  | HandlingUnit.objects.select_related("region").filter(region__path__startswith=path))
+    units: dict[str, list[HandlingUnit]] = {}
+    for unit in candidates.order_by("-active", "pk"):
+        if unit_serves(unit, congress):
+            units.setdefault(_norm(unit.name), []).append(unit)
+    return units
+
+
+def _year(value: str) -> int | None:
+    m = re.match(r"\s*(\d{4})", value or "")
+    return int(m.group(1)) if m else None
+
+
+@dataclass
+class _Checker:
+    congress: Congress
+    kind: str
+    columns: dict[str, str]
+    default_year: int | None
+    categories: set[str]
+    units: dict[str, list[HandlingUnit]]
+    existing: set[str]
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def get(self, row: dict[str, str], name: str) -> str:
+        column = self.columns.get(name)
+        return (row.get(column) or "").strip() if column else ""
+
+    def check(self, line: int, row: dict[str, str]) -> tuple[ArchivedCase | None, list[str]]:
+        title, content = self.get(row, "title"), self.get(row, "content")
+        category, unit_name, number = self.get(row, "category"), self.get(row, "unit"), self.get(row, "number")
+        reasons = []
+        if not title and not content:
+            reasons.append("标题和内容都是空的")
+        if len(title) > 300:
+            reasons.append(f"标题有 {len(title)} 字，超过 300 字")
+        if len(content) > MAX_CONTENT:
+            reasons.append(f"内容有 {len(content)} 字，超过 {MAX_CONTENT} 字")
+        if len(number) > 50:
+            reasons.append("编号超过 50 字")
+        year = self.year(row, reasons)
+        if category and category not in self.categories:
+            reasons.append(f"领域分类“{category}”不在本级人大设定的分类中（{'、'.join(sorted(self.categories))}）")
+        unit = None
+        if unit_name:
+            same = self.units.get(_norm(unit_name), [])
+            if not same:
+                reasons.append(f"主办单位“{unit_name}”不是本级人大的承办单位：请先在承办单位中添加，或改成现在的单位名称")
+            elif len(same) > 1:
+                reasons.append(f"主办单位“{unit_name}”有 {len(same)} 个同名单位，无法确定是哪一个")
+            else:
+                unit = same[0]
+        if not category and not unit_name:
+            reasons.append("领域分类和主办单位都是空的，这一条无法用于学习")
+        key = digest(self.kind, title, content)
+        if not reasons:
+            if key in self.seen:
+                reasons.append(f"与第 {self.seen[key]} 行重复")
+            elif key in self.existing:
+                reasons.append("这一条以前已经导入过")
+        if reasons:
+            return None, reasons
+        self.seen[key] = line
+        assert year is not None
+        return ArchivedCase(congress=self.congress, kind=self.kind, year=year, number=number, title=title,
+                            content=content, category=category, unit=unit, reply=self.get(row, "reply"),
+                            digest=key), []
+
+    def year(self, row: dict[str, str], reasons: list[str]) -> int | None:
+        this_year = timezone.localdate().year
+        if raw := self.get(row, "year"):
+            year = _year(raw)
+            where = f"年度“{raw}”"
+        elif raw := self.get(row, "date"):
+            year = _year(raw)
+            where = f"日期“{raw}”"
+        else:
+            year, where = self.default_year, "导入时选择的年度"
+        if year is None and where == "导入时选择的年度":
+            reasons.append("没有年度：请填写“年度”或日期列，或在导入时选择年度")
+        elif year is None or not FIRST_YEAR <= year <= this_year:
+            reasons.append(f"{where}不是 {FIRST_YEAR} 至 {this_year} 年之间的年份")
+            return None
+        return year
+
+
+def _retrain_after_commit(congress: Congress) -> None:
+    from renda.insights.jobs import retrain_congress
+
+    for kind in ("category", "unit"):
+        transaction.on_commit(functools.partial(retrain_congress.enqueue, congress.pk, kind))
+
+
+def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, file_name: str,
+                   default_year: int | None = None, all_or_nothing: bool = False) -> ArchiveResult:
+    """Import the ledger in `data` as the congress's past cases of `kind` (see the module's text). Raises Invalid
+    when the file as a whole cannot be used; bad rows are in the result, not raised."""
+    if not may_change_settings(user=actor, congress=congress):
+        raise Forbidden("只有本级人大的工作人员可以导入往年案例")
+    if kind not in ArchiveKind.values:
+        raise Invalid("未知的案例类型", fields={"kind": ["请选择代表建议或群众意见"]})
+    if not data:
+        raise Invalid("文件是空的，请选择台账文件", fields={"file": ["文件是空的"]})
+    if len(data) > MAX_BYTES:
+        raise Invalid(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请分成几个文件导入", fields={"file": ["文件太大"]})
+    try:
+        rows = tables.numbered_rows(data)
+    except tables.TableError:
+        message = "文件无法读取：请上传 Excel .xlsx 文件或 CSV 文件（UTF-8 或 GBK 编码）；.xls 请先另存为 .xlsx"
+        raise Invalid(message, fields={"file": [message]}) from None
+    if not rows:
+        raise Invalid("文件中只有表头或什么也没有，没有可导入的行", fields={"file": ["没有数据行"]})
+    if len(rows) > MAX_ROWS:
+        raise Invalid(f"文件有 {len(rows)} 行，一次最多导入 {MAX_ROWS} 行，请分成几个文件",
+                      fields={"file": ["行数太多"]})
+    columns = _columns(rows[0][1].keys())
+    missing = []
+    if "title" not in columns and "content" not in columns:
+        missing.append(f"标题或内容（列名如：{'、'.join(COLUMNS['title'][:3] + COLUMNS['content'][:3])}）")
+    if "category" not in columns and "unit" not in columns:
+        missing.append(f"领域分类或主办单位（列名如：{'、'.join(COLUMNS['category'][:2] + COLUMNS['unit'][:2])}）")
+    if missing:
+        message = "找不到这些列：" + "；".join(missing)
+        raise Invalid(message, fields={"file": [message]})
+    checker = _Checker(congress=congress, kind=kind, columns=columns, default_year=default_year,
+                       categories=set(congress_categories(congress)), units=serving_units(congress),
+                       existing=set(ArchivedCase.objects.filter(congress=congress, kind=kind)
+                                    .values_list("digest", flat=True)))
+    good: list[ArchivedCase] = []
+    errors: list[RowError] = []
+    for line, row in rows:
+        case, reasons = checker.check(line, row)
+        if case is None:
+            errors.append(RowError(line, "；".join(reasons)))
+        else:
+            good.append(case)
+    years = dict(sorted(Counter(c.year for c in good).items()))
+    result = ArchiveResult(batch=None, imported=0, rows=len(rows), errors=errors, years=years)
+    if not good or (errors and all_or_nothing):
+        return result
+    with transaction.atomic():
+        batch = ArchiveImport.objects.create(congress=congress, kind=kind, file_name=file_name[:200],
+                                             imported_by=actor if getattr(actor, "pk", None) else None,
+                                             rows=len(good), skipped=len(errors))
+        for case in good:
+            case.batch = batch
+        ArchivedCase.objects.bulk_create(good, batch_size=1000)
+        audit.record(actor=actor, action="insights.archive_import", obj=batch, after={
+            "congress": congress.pk, "kind": kind, "file": batch.file_name, "rows": len(good),
+            "years": {str(y): n for y, n in years.items()}, "skipped": len(errors),
+            "skipped_lines": [e.line for e in errors[:MAX_ERRORS_SHOWN]]})
+        _retrain_after_commit(congress)
+    result.batch, result.imported = batch, len(good)
+    return result
+
+
+def archive_delete(*, actor: Any, batch: ArchiveImport) -> int:
+    """Delete one import with its cases; the number of cases deleted."""
+    congress = batch.congress
+    if not may_change_settings(user=actor, congress=congress):
+        raise Forbidden("只有本级人大的工作人员可以删除导入的往年案例")
+    with transaction.atomic():
+        count = batch.cases.count()
+        audit.record(actor=actor, action="insights.archive_delete", obj=batch, before={
+            "congress": congress.pk, "kind": batch.kind, "file": batch.file_name, "rows": count,
+            "imported_at": batch.imported_at.isoformat()})
+        batch.delete()
+        _retrain_after_commit(congress)
+    return count
+
+
+def imports_visible(*, user: Any) -> Any:
+    """The imports of the congresses whose archive the user may change (the settings rule)."""
+    from renda.organizations import selectors
+
+    ids = [c.pk for c in selectors.congresses_visible(user=user).select_related("region")
+           if may_change_settings(user=user, congress=c)]
+    return ArchiveImport.objects.filter(congress_id__in=ids).select_related("congress", "imported_by")
+
+
+def visible_to(*, user: Any, congress: Congress) -> bool:
+    """Whether the user sees the congress's past cases among similar cases: staff whose region holds the
+    congress's region (a township clerk does not see the county's archive, which covers every township; deputies
+    and units see their own work only)."""
+    from renda.core.roles import Role
+
+    region = getattr(user, "region", None)
+    return (getattr(user, "role", None) in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF) and region is not None
+            and congress.region.is_within(region))

@@ -1,0 +1,201 @@
+"""往年案例: a congress imports its past suggestions or opinions from a ledger; bad rows are named by line and
+reason and lose nothing else; the models learn from the imported cases, staff see them among similar cases."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook
+
+from renda.core.errors import Forbidden, Invalid
+from renda.core.models import AuditEntry
+from renda.core.roles import Role
+from renda.insights import archive, history, services, store
+from renda.insights.models import ArchivedCase, ArchiveImport
+from tests.factories import UserFactory
+from tests.insights.synthetic import history as synthetic_history
+
+HEADER = ["编号", "标题", "内容", "领域分类", "主办单位", "办理结果", "立案日期"]
+ROAD = ["2023001", "关于修复幸福村道路的建议", "幸福村村道坑洼严重，雨天积水，群众出行不便。", "城建交通",
+        "县交通运输局", "已列入年度农村公路养护计划，九月底前完成修复。", "2023-01-12"]
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def clerk(tree):
+    history.clear_caches()
+    return UserFactory(role=Role.COUNTY_STAFF, region=tree.county)
+
+
+def do_import(clerk, congress, rows, **kwargs):
+    return archive.archive_import(actor=clerk, congress=congress, kind="suggestion", data=xlsx(rows),
+                                  file_name="2023年建议台账.xlsx", **kwargs)
+
+
+@pytest.mark.django_db
+def test_a_ledger_with_bad_rows_imports_the_good_ones_and_names_each_bad_line(tree, clerk) -> None:
+    rows = [HEADER, ROAD,
+            ["2023002", "关于加强学校食堂管理的建议", "北关村小学食堂卫生条件差。", "教科文卫", "县教育局", "已整改。",
+             "2023-02-01"],
+            ["2023003", "关于修建便民桥的建议", "河口社区群众出行绕远。", "城建交通", "县水务局", "", "2023-02-03"],
+            ["2023004", "关于油烟扰民的建议", "东湖社区烧烤摊油烟扰民。", "生态文明", "", "", "2023-03-01"],
+            ["2023005", "", "", "城建交通", "县交通运输局", "", "2023-03-02"],
+            ROAD,
+            ["2023007", "关于增设路灯的建议", "南街社区路灯太少。", "", "", "", "2023-03-05"],
+            ["2023008", "关于增加公交班次的建议", "石桥村公交太少。", "城建交通", "", "", "去年"]]
+    result = do_import(clerk, tree.county_congress, rows)
+    assert result.imported == 2 and result.rows == 8 and result.years == {2023: 2}
+    reasons = {e.line: e.reason for e in result.errors}
+    assert set(reasons) == {4, 5, 6, 7, 8, 9}
+    assert "主办单位“县水务局”不是本级人大的承办单位" in reasons[4]
+    assert "领域分类“生态文明”不在本级人大设定的分类中" in reasons[5]
+    assert reasons[6].startswith("标题和内容都是空的")
+    assert reasons[7] == "与第 2 行重复"
+    assert reasons[8] == "领域分类和主办单位都是空的，这一条无法用于学习"
+    assert reasons[9].startswith("日期“去年”不是 1979 至")
+    saved = ArchivedCase.objects.get(number="2023001")
+    assert (saved.unit, saved.category, saved.year, saved.congress) == (
+        tree.unit_county, "城建交通", 2023, tree.county_congress)
+    assert saved.reply.startswith("已列入年度农村公路养护计划")
+    entry = AuditEntry.objects.get(action="insights.archive_import")
+    after = json.loads(entry.after)
+    assert entry.actor_id == clerk.pk and after["rows"] == 2 and after["skipped_lines"] == [4, 5, 6, 7, 8, 9]
+
+
+@pytest.mark.django_db
+def test_all_or_nothing_imports_none_and_a_second_import_of_the_same_file_adds_nothing(tree, clerk) -> None:
+    bad = ["2023009", "关于整治噪音的建议", "工地夜间施工噪音扰民。", "城建交通", "县城管局", "", "2023-04-01"]
+    result = do_import(clerk, tree.county_congress, [HEADER, ROAD, bad], all_or_nothing=True)
+    assert result.imported == 0 and result.batch is None and [e.line for e in result.errors] == [3]
+    assert not ArchivedCase.objects.exists() and not AuditEntry.objects.filter(action="insights.archive_import")
+    assert do_import(clerk, tree.county_congress, [HEADER, ROAD]).imported == 1
+    again = do_import(clerk, tree.county_congress, [HEADER, ROAD])
+    assert again.imported == 0 and [e.reason for e in again.errors] == ["这一条以前已经导入过"]
+    assert ArchivedCase.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_year_comes_from_the_year_column_a_date_or_the_one_chosen_and_gbk_csv_is_read(tree, clerk) -> None:
+    text = ("标题,内容,领域分类,年度\n关于修复道路的建议,村道坑洼。,城建交通,2022\n"
+            "关于食堂卫生的建议,食堂太脏。,教科文卫,\n")
+    result = archive.archive_import(actor=clerk, congress=tree.county_congress, kind="opinion",
+                                    data=text.encode("gbk"), file_name="意见.csv", default_year=2021)
+    assert result.imported == 2 and result.years == {2021: 1, 2022: 1}
+    no_year = archive.archive_import(actor=clerk, congress=tree.county_congress, kind="opinion",
+                                     data="标题,领域分类\n关于路灯的建议,城建交通\n".encode(), file_name="x.csv")
+    assert [e.reason for e in no_year.errors] == ["没有年度：请填写“年度”或日期列，或在导入时选择年度"]
+
+
+@pytest.mark.django_db
+def test_a_file_that_cannot_be_used_gets_one_clear_error(tree, clerk) -> None:
+    county = tree.county_congress
+    for data, message in ((b"", "文件是空的"), (b"PK\x03\x04broken", "文件无法读取"),
+                          ("标题\n".encode(), "没有可导入的行"),
+                          ("标题,办理结果\n关于路灯的建议,已修复\n".encode(), "找不到这些列：领域分类或主办单位"),
+                          ("领域分类,主办单位\n城建交通,县交通运输局\n".encode(), "找不到这些列：标题或内容")):
+        with pytest.raises(Invalid, match=message):
+            archive.archive_import(actor=clerk, congress=county, kind="suggestion", data=data, file_name="x")
+    assert not ArchiveImport.objects.exists()
+
+
+@pytest.mark.django_db
+def test_only_staff_of_the_congress_import_and_a_township_clerk_not_into_the_county(tree, clerk) -> None:
+    township = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a)
+    with pytest.raises(Forbidden):
+        do_import(township, tree.county_congress, [HEADER, ROAD])
+    assert do_import(township, tree.congress_a, [HEADER, ROAD]).imported == 1  # the county's unit serves it
+    assert do_import(clerk, tree.congress_b, [HEADER, ROAD]).imported == 1  # the county's clerk, a township's
+    with pytest.raises(Forbidden):
+        archive.archive_delete(actor=township, batch=ArchiveImport.objects.get(congress=tree.congress_b))
+
+
+def ledger(per_class: int = 15) -> list[list[object]]:
+    """Synthetic cases: roads and lights went to 县交通运输局, everything else to 县教育局."""
+    rows: list[list[object]] = [["内容", "主办单位", "年度"]]
+    for text, category in synthetic_history(per_class=per_class):
+        rows.append([text, "县交通运输局" if category == "城建交通" else "县教育局", 2024])
+    return rows
+
+
+@pytest.mark.django_db
+def test_an_imported_ledger_gives_a_fresh_congress_unit_proposals_and_deleting_it_takes_them_away(
+        tree, clerk, django_capture_on_commit_callbacks) -> None:
+    congress = tree.county_congress
+    road = "石桥村道路坑洼，路灯不亮，晚上出行很危险"
+    assert services.suggest(congress=congress, kind="unit", text=road) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        result = do_import(clerk, congress, ledger())
+    distinct = len({row[0] for row in ledger()[1:]})  # the synthetic history repeats a message: imported once
+    assert result.imported == distinct >= 55 and all(e.reason.startswith("与第") for e in result.errors)
+    proposal = services.suggest(congress=congress, kind="unit", text=road)
+    assert proposal is not None and proposal.label == str(tree.unit_county.pk)
+    assert AuditEntry.objects.filter(action="insights.model_train").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert archive.archive_delete(actor=clerk, batch=result.batch) == distinct
+    assert services.suggest(congress=congress, kind="unit", text=road) is None
+    assert store.load(congress.pk, "unit") is None
+    deleted = AuditEntry.objects.get(action="insights.archive_delete")
+    assert json.loads(deleted.before)["rows"] == distinct and deleted.actor_id == clerk.pk
+
+
+@pytest.mark.django_db
+def test_county_staff_see_imported_cases_with_their_reply_among_similar_cases_and_others_do_not(tree, clerk) -> None:
+    from tests.factories import MandateFactory, PersonFactory
+
+    do_import(clerk, tree.county_congress, [HEADER, ROAD])
+    text = "幸福村村道坑洼，下雨积水，出行不便"
+    found = services.similar_in_scope(user=clerk, congress=tree.county_congress, text=text)
+    assert [(c.source, c.archived.number) for c in found] == [("archive", "2023001")]
+    assert found[0].match.reply.startswith("已列入年度农村公路养护计划")
+    township = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a)  # the county's archive covers every township
+    assert services.similar_in_scope(user=township, congress=tree.county_congress, text=text) == []
+    person = PersonFactory()
+    MandateFactory(person=person, congress=tree.county_congress, term=tree.county_term)
+    deputy = UserFactory(role=Role.DEPUTY, region=tree.county, person=person)
+    assert services.similar_in_scope(user=deputy, congress=tree.county_congress, text=text) == []
+    c = Client()
+    c.force_login(clerk)
+    html = c.post(reverse("insights:assist"), {"content": text, "insights_congress": tree.county_congress.pk}
+                  ).content.decode()
+    assert "2023 年代表建议 2023001" in html and "（县交通运输局主办）" in html and "已列入年度农村公路养护计划" in html
+
+
+@pytest.mark.django_db
+def test_the_page_imports_a_ledger_lists_the_bad_lines_and_deletes_an_import(tree, clerk) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    c = Client()
+    c.force_login(clerk)
+    page = c.get(reverse("insights:archive")).content.decode()
+    assert 'data-testid="archive-form"' in page and tree.county_congress.name in page
+    bad = ["2023002", "关于修建便民桥的建议", "河口社区群众出行绕远。", "城建交通", "县水务局", "", "2023-02-03"]
+    upload = SimpleUploadedFile("台账.xlsx", xlsx([HEADER, ROAD, bad]))
+    response = c.post(reverse("insights:archive"), {"congress": tree.county_congress.pk, "kind": "suggestion",
+                                                    "year": "", "file": upload})
+    html = response.content.decode()
+    assert response.status_code == 200 and "导入 1 条" in html and "1 行未导入" in html
+    assert "<td>3</td><td>主办单位“县水务局”不是本级人大的承办单位" in html
+    batch = ArchiveImport.objects.get()
+    listing = c.get(reverse("insights:archive")).content.decode()
+    assert "台账.xlsx" in listing and reverse("insights:archive_delete", args=[batch.pk]) in listing
+    none = c.post(reverse("insights:archive"), {"congress": tree.county_congress.pk, "kind": "suggestion",
+                                                "file": SimpleUploadedFile("b.csv", "标题\n路灯\n".encode())})
+    assert none.status_code == 422 and "找不到这些列" in none.content.decode()
+    other = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b)
+    c2 = Client()
+    c2.force_login(other)
+    assert c2.post(reverse("insights:archive_delete", args=[batch.pk])).status_code == 404
+    assert c.post(reverse("insights:archive_delete", args=[batch.pk])).status_code == 302
+    assert not ArchivedCase.objects.exists()
