@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -500,3 +501,29 @@ def test_the_county_finds_this_months_hot_issue_at_the_middle_school_gate(demo):
     assert "5 人反映，共 5 条" in school[0] and 'data-testid="hot-new-suggestion"' in school[0]
     gate = Opinion.objects.filter(content__startswith="青山镇中学门口")
     assert gate.count() >= 3 and set(gate.values_list("status", flat=True)) == {"accepted"}
+
+
+def test_the_ledgers_of_past_years_give_the_county_and_qingshan_unit_proposals(demo, settings, tmp_path):
+    """On the first working day the clerks import the 2022–2025 ledgers: enough unit history for the unit models,
+    which propose 县交通运输局 for a bus route; the county's clerk sees the past cases with their replies."""
+    from renda.insights import history, jobs, services
+    from renda.insights.models import ArchivedCase, ArchiveImport
+
+    settings.DATA_DIR = tmp_path
+    history.clear_caches()
+    imports = ArchiveImport.objects.select_related("congress", "imported_by").order_by("pk")
+    assert [(b.congress.name, b.imported_by.username, b.skipped) for b in imports] == [
+        ("示范县人民代表大会", "county", 0), ("青山镇人民代表大会", "township", 0)]
+    assert all(timezone.localdate(b.imported_at) == date(2026, 1, 5) for b in imports)
+    county_congress = imports[0].congress
+    assert 120 <= ArchivedCase.objects.filter(congress=county_congress).count() <= 180
+    assert set(ArchivedCase.objects.values_list("year", flat=True)) == {2022, 2023, 2024, 2025}
+    bus = "关于增开城乡公交班次的建议：偏远村组每天只有两班城乡客车，学生上学、老人就医很不方便"
+    transport = HandlingUnit.objects.get(name="县交通运输局")
+    for b in imports:
+        assert jobs.retrain_congress.call(b.congress.pk, "unit") is True
+        proposal = services.suggest(congress=b.congress, kind="unit", text=bus)
+        assert proposal is not None and proposal.label == str(transport.pk), b.congress.name
+    found = services.similar_in_scope(user=User.objects.get(username="county"), congress=county_congress, text=bus)
+    assert any(c.source == "archive" and c.match.reply for c in found)
+    history.clear_caches()

@@ -93,7 +93,7 @@ def seed_demo(*, seed: int = SEED) -> SeedReport:
         hashed = make_password(DEMO_PASSWORD)
         _write_deputy_accounts(people, plan, skip=deputy, hashed=hashed)
         assert deputy.person is not None
-        seed_story(rng=rng, org=org, deputy=deputy.person, hashed=hashed)
+        seed_story(rng=rng, org=org, deputy=deputy.person, hashed=hashed, seed=seed)
         counts = _counts(org.county)
         audit.record(actor=None, action="demo.seed", object_type="organizations.region",
                      object_id=org.county.pk, object_repr=org.county.name, after={"seed": seed, **counts})
@@ -198,6 +198,7 @@ def _counts(county: Region) -> dict[str, int]:
 
 
 def _story_counts(path: str) -> dict[str, int]:
+    from renda.insights.models import ArchivedCase
     from renda.liaison.models import Opinion, Reception, Station
     from renda.meetings.models import Meeting, Session, Vote
     from renda.suggestions.models import Suggestion
@@ -210,6 +211,7 @@ def _story_counts(path: str) -> dict[str, int]:
         "stations": Station.objects.filter(region__path__startswith=path).count(),
         "receptions": Reception.objects.filter(station__region__path__startswith=path).count(),
         "opinions": Opinion.objects.filter(region__path__startswith=path).count(),
+        "archived_cases": ArchivedCase.objects.filter(congress__region__path__startswith=path).count(),
     }
 
 

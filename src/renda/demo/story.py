@@ -149,13 +149,14 @@ def daily_jobs(story: Story) -> None:
         day += timedelta(days=1)
 
 
-def seed_story(*, rng: random.Random, org: Org, deputy: Person, hashed: str) -> None:
-    from . import liaison, meetings, suggestions
+def seed_story(*, rng: random.Random, org: Org, deputy: Person, hashed: str, seed: int) -> None:
+    from . import archive, liaison, meetings, suggestions
 
     calendar_seed_from_package(actor=None)  # the years the package knows and the table lacks (none after migrate)
     story = Story(rng=rng, org=org, cast=build_cast(org, hashed), days=Days(), timeline=Timeline(), deputy=deputy)
     liaison.plan(story)
     meetings.plan(story)
     suggestions.plan(story)
+    archive.plan(story, random.Random(f"{seed}:archive"))  # its own generator: the rest of the story is unchanged
     daily_jobs(story)
     story.timeline.play()
