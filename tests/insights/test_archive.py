@@ -199,3 +199,63 @@ def test_the_page_imports_a_ledger_lists_the_bad_lines_and_deletes_an_import(tre
     assert c2.post(reverse("insights:archive_delete", args=[batch.pk])).status_code == 404
     assert c.post(reverse("insights:archive_delete", args=[batch.pk])).status_code == 302
     assert not ArchivedCase.objects.exists()
+
+
+# --- the API -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_imports_lists_and_deletes_and_reports_bad_lines(tree, clerk) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.helpers import api_client
+
+    api = api_client(clerk)
+    bad = ["2023002", "关于修建便民桥的建议", "河口社区群众出行绕远。", "城建交通", "县水务局", "", "2023-02-03"]
+    response = api.post(f"/api/v1/insights/archive?congress={tree.county_congress.pk}&kind=suggestion",
+                        {"file": SimpleUploadedFile("台账.xlsx", xlsx([HEADER, ROAD, bad]))})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["imported"] == 1 and body["rows"] == 2 and body["years"] == {"2023": 1}
+    assert body["errors"] == [{"line": 3, "reason": body["errors"][0]["reason"]}]
+    assert body["errors"][0]["reason"].startswith("主办单位“县水务局”不是本级人大的承办单位")
+    batch = body["batch"]["id"]
+    listed = api.get("/api/v1/insights/archive").json()
+    assert [(b["id"], b["rows"], b["skipped"], b["imported_by"]) for b in listed] == [(batch, 1, 1, clerk.username)]
+    unusable = api.post(f"/api/v1/insights/archive?congress={tree.county_congress.pk}",
+                        {"file": SimpleUploadedFile("x.csv", "标题\n路灯\n".encode())})
+    assert unusable.status_code == 422 and "找不到这些列" in unusable.json()["message"]
+    township = api_client(UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a))
+    assert township.post(f"/api/v1/insights/archive?congress={tree.county_congress.pk}",  # not in their scope
+                         {"file": SimpleUploadedFile("台账.xlsx", xlsx([HEADER, ROAD]))}).status_code == 404
+    own_township = api_client(UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a))
+    assert own_township.post(f"/api/v1/insights/archive?congress={tree.congress_a.pk}",
+                                           {"file": SimpleUploadedFile("台账.xlsx", xlsx([HEADER, ROAD]))}
+                                           ).json()["imported"] == 1
+    assert township.delete(f"/api/v1/insights/archive/{batch}").status_code == 404
+    assert api.delete(f"/api/v1/insights/archive/{batch}").json() == {"deleted": 1}
+
+
+@pytest.mark.django_db
+def test_the_api_proposes_a_unit_and_shows_similar_cases_in_the_callers_scope(
+        tree, clerk, django_capture_on_commit_callbacks) -> None:
+    from tests.helpers import api_client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        do_import(clerk, tree.county_congress, [*ledger(), [ROAD[1] + ROAD[2], "县交通运输局", 2023]])
+    api = api_client(clerk)
+    text = "幸福村村道坑洼严重，雨天积水，出行不便"
+    body = api.post("/api/v1/insights/propose", {"congress": tree.county_congress.pk, "text": text},
+                    content_type="application/json").json()
+    assert body["unit"]["label"] == str(tree.unit_county.pk) and body["unit"]["unit_name"] == "县交通运输局"
+    assert body["unit"]["terms"] and 0 < body["unit"]["confidence"] <= 1
+    assert body["category"] is None and body["no_history"] is False  # the ledger had units, not categories
+    first = body["similar"][0]
+    assert (first["source"], first["year"], first["kind"]) == ("archive", 2023, "suggestion")
+    assert first["text"].startswith("关于修复幸福村道路的建议")
+    short = api.post("/api/v1/insights/propose", {"congress": tree.county_congress.pk, "text": "路灯"},
+                     content_type="application/json").json()
+    assert short == {"category": None, "unit": None, "similar": [], "no_history": False}
+    outsider = api_client(UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a))
+    assert outsider.post("/api/v1/insights/propose", {"congress": tree.congress_b.pk, "text": text},
+                         content_type="application/json").status_code == 404

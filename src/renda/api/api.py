@@ -113,6 +113,8 @@ def routers() -> None:
     api.add_router("", liaison_router)
     from renda.meetings.api import router as meetings_router
     api.add_router("", meetings_router)
+    from renda.insights.api import router as insights_router
+    api.add_router("", insights_router)
 
 
 routers()

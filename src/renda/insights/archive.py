@@ -187,6 +187,12 @@ def _retrain_after_commit(congress: Congress) -> None:
         transaction.on_commit(functools.partial(retrain_congress.enqueue, congress.pk, kind))
 
 
+def refuse_large(size: int | None) -> None:
+    """Before an upload is read: a file over MAX_BYTES is refused (Invalid)."""
+    if size and size > MAX_BYTES:
+        raise Invalid(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请分成几个文件导入", fields={"file": ["文件太大"]})
+
+
 def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, file_name: str,
                    default_year: int | None = None, all_or_nothing: bool = False) -> ArchiveResult:
     """Import the ledger in `data` as the congress's past cases of `kind` (see the module's text). Raises Invalid
@@ -197,8 +203,7 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
         raise Invalid("未知的案例类型", fields={"kind": ["请选择代表建议或群众意见"]})
     if not data:
         raise Invalid("文件是空的，请选择台账文件", fields={"file": ["文件是空的"]})
-    if len(data) > MAX_BYTES:
-        raise Invalid(f"文件超过 {MAX_BYTES // 1024 // 1024} MB，请分成几个文件导入", fields={"file": ["文件太大"]})
+    refuse_large(len(data))
     try:
         rows = tables.numbered_rows(data)
     except tables.TableError:

@@ -235,8 +235,7 @@ def archive_page(request: HttpRequest) -> HttpResponse:
         congress = next(c for c in congresses if c.pk == data["congress"])
         upload = data["file"]
         try:
-            if upload.size > archive.MAX_BYTES:
-                raise DomainError(f"文件超过 {archive.MAX_BYTES // 1024 // 1024} MB，请分成几个文件导入")
+            archive.refuse_large(upload.size)
             result = archive.archive_import(actor=user, congress=congress, kind=data["kind"], data=upload.read(),
                                             file_name=upload.name or "", default_year=data["year"],
                                             all_or_nothing=data["all_or_nothing"])

@@ -1,0 +1,164 @@
+"""/api/v1/insights — the text engine for other clients: what it proposes for a text (category, handling unit,
+similar past cases of the caller's scope), and the import of past cases from a congress's ledger (往年案例)."""
+
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from renda.api.schemas import ERRORS
+from renda.core.access import endpoint
+from renda.core.errors import NotFound
+from renda.core.roles import Role
+from renda.insights import archive, services
+from renda.insights.classifier import Suggestion
+from renda.insights.models import ArchiveImport, ArchiveKind
+from renda.insights.views import MIN_CHARS, SIMILAR_K, access_congress_for_assist
+from renda.organizations import selectors as org_selectors
+from renda.organizations.models import HandlingUnit
+
+router = Router(tags=["insights"])
+STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+
+
+class ProposeIn(Schema):
+    congress: int
+    text: str
+    exclude_suggestion: int | None = None  # the suggestion being edited: not its own similar case
+
+
+class ProposalOut(Schema):
+    label: str | None  # None: uncertain (below the congress's confidence threshold)
+    best: str
+    confidence: float
+    terms: list[str]
+    unit_name: str = ""  # for a unit proposal, the unit's name (label and best are unit ids)
+
+
+class SimilarOut(Schema):
+    source: str  # suggestion, opinion or archive
+    id: int
+    score: float
+    near_duplicate: bool
+    text: str
+    reply: str
+    year: int | None = None  # for archive: the year of the past case
+    kind: str = ""  # for archive: suggestion or opinion
+
+
+class ProposeOut(Schema):
+    category: ProposalOut | None
+    unit: ProposalOut | None
+    similar: list[SimilarOut]
+    no_history: bool  # neither model exists yet: the congress has too little labelled history
+
+
+def _proposal(s: Suggestion | None, names: dict[str, str] | None = None) -> ProposalOut | None:
+    if s is None:
+        return None
+    return ProposalOut(label=s.label, best=s.best, confidence=round(s.confidence, 4), terms=list(s.terms),
+                       unit_name=(names or {}).get(s.best, ""))
+
+
+@router.post("/insights/propose", response={200: ProposeOut, **ERRORS},
+             summary="What the engine proposes for a text",
+             description="The category and handling unit the congress's models propose, with confidence and the "
+                         "words behind them (`label` null: uncertain), and the most similar past suggestions, "
+                         "opinions and imported past cases the caller may see, with their replies. A deputy asks "
+                         "about a congress of an active mandate, staff about one of their region, above or below "
+                         "it; any other congress is 404. A text under 8 characters gets nothing.")
+@endpoint(Role.DEPUTY, *STAFF)
+def propose(request: HttpRequest, body: ProposeIn) -> ProposeOut:
+    user: Any = request.user
+    congress = access_congress_for_assist(user=user, congress_id=body.congress)
+    text = body.text.strip()
+    if len(text) < MIN_CHARS:
+        return ProposeOut(category=None, unit=None, similar=[], no_history=False)
+    category = services.suggest(congress=congress, kind="category", text=text)
+    unit = services.suggest(congress=congress, kind="unit", text=text)
+    ids = [int(label) for label, _ in unit.alternatives if label.isdigit()] if unit else []
+    names = {str(pk): name for pk, name in HandlingUnit.objects.filter(pk__in=ids).values_list("pk", "name")}
+    exclude = [("suggestion", body.exclude_suggestion)] if body.exclude_suggestion else []
+    similar = [SimilarOut(source=c.source, id=c.pk, score=round(c.match.score, 4),
+                          near_duplicate=c.match.near_duplicate, text=c.match.text, reply=c.match.reply,
+                          year=c.archived.year if c.archived else None, kind=c.archived.kind if c.archived else "")
+               for c in services.similar_in_scope(user=user, congress=congress, text=text, k=SIMILAR_K,
+                                                  exclude=exclude)]
+    return ProposeOut(category=_proposal(category), unit=_proposal(unit, names), similar=similar,
+                      no_history=category is None and unit is None)
+
+
+class ArchiveImportOut(Schema):
+    id: int
+    congress: int
+    congress_name: str
+    kind: str
+    file_name: str
+    rows: int
+    skipped: int
+    imported_by: str
+    imported_at: datetime
+
+
+def _import_out(b: ArchiveImport) -> ArchiveImportOut:
+    return ArchiveImportOut(id=b.pk, congress=b.congress_id, congress_name=b.congress.name, kind=b.kind,
+                            file_name=b.file_name, rows=b.rows, skipped=b.skipped,
+                            imported_by=b.imported_by.username if b.imported_by else "", imported_at=b.imported_at)
+
+
+class RowErrorOut(Schema):
+    line: int
+    reason: str
+
+
+class ArchiveResultOut(Schema):
+    imported: int
+    rows: int
+    years: dict[int, int]
+    errors: list[RowErrorOut]
+    batch: ArchiveImportOut | None
+
+
+@router.get("/insights/archive", response={200: list[ArchiveImportOut], **ERRORS},
+            summary="Imports of past cases (往年案例) the caller may manage")
+@endpoint(*STAFF)
+def archive_list(request: HttpRequest) -> list[ArchiveImportOut]:
+    return [_import_out(b) for b in archive.imports_visible(user=request.user)[:200]]
+
+
+@router.post("/insights/archive", response={200: ArchiveResultOut, **ERRORS},
+             summary="Import a ledger of past suggestions or opinions (.xlsx or CSV)",
+             description="Multipart `file`; `?congress=` (required), `kind` (`suggestion` or `opinion`), `year` (for "
+                         "rows without a 年度 or date column), `all_or_nothing` (import nothing if any row is bad). "
+                         "Bad rows come back as `errors: [{line, reason}]` with the good ones imported (`imported`), "
+                         "or none with `all_or_nothing`. 404 for a congress outside the caller's region; 403 for one "
+                         "whose settings the caller may not change; 422 for a file that cannot be used at all "
+                         "(empty, unreadable, no usable columns, too large).")
+@endpoint(*STAFF)
+def archive_import(request: HttpRequest, file: File[UploadedFile], congress: int,
+                   kind: str = ArchiveKind.SUGGESTION, year: int | None = None,
+                   all_or_nothing: bool = False) -> ArchiveResultOut:
+    target = org_selectors.access_congress_by_id(user=request.user, congress_id=congress)
+    archive.refuse_large(file.size)
+    result = archive.archive_import(actor=request.user, congress=target, kind=kind, data=file.read(),
+                                    file_name=file.name or "", default_year=year, all_or_nothing=all_or_nothing)
+    return ArchiveResultOut(imported=result.imported, rows=result.rows, years=result.years,
+                            errors=[RowErrorOut(line=e.line, reason=e.reason) for e in result.errors],
+                            batch=_import_out(result.batch) if result.batch else None)
+
+
+class DeletedOut(Schema):
+    deleted: int
+
+
+@router.delete("/insights/archive/{batch_id}", response={200: DeletedOut, **ERRORS},
+               summary="Delete one import of past cases with its cases")
+@endpoint(*STAFF)
+def archive_remove(request: HttpRequest, batch_id: int) -> DeletedOut:
+    batch = archive.imports_visible(user=request.user).filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound()
+    return DeletedOut(deleted=archive.archive_delete(actor=request.user, batch=batch))
