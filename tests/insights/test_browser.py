@@ -152,3 +152,31 @@ def test_fast_typing_keeps_one_request_in_flight_and_asks_the_latest_text_last(l
     # the first key's request, then only the text as it finally stands (with "replace", twelve requests)
     assert page.evaluate("window.__sent")[1:] == ["东湖社区油烟扰民，", final]
     assert page.evaluate("window.__most") == 1
+
+
+def test_a_clerk_imports_last_years_ledger_and_the_form_then_proposes_units_and_shows_past_cases(live_server, page):
+    """往年案例 in Chromium: the township clerk uploads the ledger on the page, sees the refused line with its
+    reason, and the opinion form then proposes the handling unit learnt from it and shows a past case with what was
+    done."""
+    from tests.insights.test_archive import ROAD, ledger, xlsx
+
+    history.clear_caches()
+    w = build_liaison(org_tree())
+    rows = [*ledger(), [ROAD[1] + ROAD[2], "县交通运输局", 2023], ["关于修建便民桥的建议", "县水务局", 2023]]
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/insights/archive/")
+    page.set_input_files("input[type=file]", files=[{
+        "name": "2023年台账.xlsx", "buffer": xlsx(rows),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.click("[data-testid=archive-form] button[type=submit]")
+    result = page.inner_text("[data-testid=archive-result]", timeout=60_000)
+    assert "导入 60 条" in result and "2 行未导入" in result  # the synthetic history repeats one message
+    refused = page.inner_text("[data-testid=archive-errors] tbody").splitlines()
+    assert refused[-1].startswith(f"{len(rows)}\t主办单位“县水务局”不是本级人大的承办单位")  # the sheet's last line
+    assert refused[0].split("\t")[1].startswith("与第")
+    page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
+    page.get_by_label("意见内容").press_sequentially("幸福村村道坑洼严重，雨天积水，出行不便", delay=5)
+    page.wait_for_selector("[data-testid=insights-unit]", timeout=20_000)
+    assert "建议承办单位：县交通运输局" in page.inner_text("[data-testid=insights-unit]")
+    past = page.inner_text("[data-testid=insights-similar]")
+    assert "2023 年代表建议" in past and "（县交通运输局主办）" in past
