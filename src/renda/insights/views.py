@@ -79,6 +79,7 @@ def assist(request: HttpRequest) -> HttpResponse:
         "category": category, "unit": unit, "unit_name": names.get(unit.best, "") if unit else "",
         "similar": services.similar_in_scope(user=user, congress=congress, text=text, k=SIMILAR_K, exclude=exclude),
         "no_history": category is None and unit is None,
+        "may_import": getattr(user, "role", None) in STAFF,  # staff can give the congress its past years' history
     })
     return render(request, "insights/_assist.html", context)
 
