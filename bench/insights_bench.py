@@ -156,23 +156,37 @@ def _seed(data: Path, n: int) -> tuple[object, object, list[str]]:
     return congress, clerk, typed
 
 
-def endpoint(args: argparse.Namespace) -> None:
-    from bench.common import count_queries, drop_database, fresh_database, machine, setup_django, summary_ms
+@contextmanager
+def _bench_database(args: argparse.Namespace, name: str, title: str) -> Iterator[None]:
+    """A fresh benchmark database, migrated (an SQLite file under bench/out, or the PostgreSQL database of --db),
+    with the settings pointed at it; dropped afterwards."""
+    from bench.common import drop_database, fresh_database, machine, setup_django
 
     OUT.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{OUT / 'insights.sqlite3'}" if args.db == "sqlite" else args.db
+    url = f"sqlite:///{OUT / f'{name}.sqlite3'}" if args.db == "sqlite" else args.db
     fresh_database(url)
-    setup_django(url, str(OUT / "insights-data"))
+    setup_django(url, str(OUT / f"{name}-data"))
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
-    from django.urls import reverse
-
-    from renda.insights import services
 
     try:
         call_command("migrate", verbosity=0)
-        print(f"endpoint · {machine()} · {connection.vendor} · load average {os.getloadavg()[0]:.1f}", flush=True)
+        print(f"{title} · {machine()} · {connection.vendor} · load average {os.getloadavg()[0]:.1f}", flush=True)
+        yield
+    finally:
+        connection.close()
+        drop_database(url)
+
+
+def endpoint(args: argparse.Namespace) -> None:
+    from bench.common import count_queries, summary_ms
+
+    with _bench_database(args, "insights", "endpoint"):
+        from django.test import Client
+        from django.urls import reverse
+
+        from renda.insights import services
+
         congress, clerk, typed = _seed(Path(args.data), args.opinions)
         _, w, c = timed(services.model_train, actor=None, congress=congress, kind="category")
         print(f"  model_train from {args.opinions} opinions (history sources): wall {w:.1f} s, CPU {c:.1f} s")
@@ -208,36 +222,22 @@ def endpoint(args: argparse.Namespace) -> None:
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
         print(f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
               f"load average {os.getloadavg()[0]:.1f} at end", flush=True)
-    finally:
-        connection.close()
-        drop_database(url)
 
 
 def archive(args: argparse.Namespace) -> None:
-    """往年案例: importing a ledger of --archive-rows rows (.xlsx built from 附件4's raw messages and replies, with
-    the labelled files' categories and eight county units in turn) into a township congress, then training its
-    unit model from it."""
+    """往年案例: importing a ledger of --archive-rows rows (.xlsx of the labelled messages with their categories, each
+    category's cases under one of eight county units, and 附件4's replies) into a township congress, then training
+    its unit model from it."""
     import io
 
     from openpyxl import Workbook
 
-    from bench.common import drop_database, fresh_database, machine, setup_django
+    with _bench_database(args, "archive", "archive"):
+        from renda.core.roles import Role
+        from renda.insights import archive as archive_svc
+        from renda.insights import services
+        from renda.organizations.models import HandlingUnit, Region
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{OUT / 'archive.sqlite3'}" if args.db == "sqlite" else args.db
-    fresh_database(url)
-    setup_django(url, str(OUT / "archive-data"))
-    from django.core.management import call_command
-    from django.db import connection
-
-    from renda.core.roles import Role
-    from renda.insights import archive as archive_svc
-    from renda.insights import services
-    from renda.organizations.models import HandlingUnit, Region
-
-    try:
-        call_command("migrate", verbosity=0)
-        print(f"archive · {machine()} · {connection.vendor} · load average {os.getloadavg()[0]:.1f}", flush=True)
         congress, clerk, _ = _seed(Path(args.data), 0)
         clerk.role = Role.COUNTY_STAFF  # the county's clerk imports a township congress's ledger
         clerk.region = Region.objects.get(name="基准县")
@@ -282,9 +282,6 @@ def archive(args: argparse.Namespace) -> None:
             archive_svc.archive_delete(actor=clerk, batch=result.batch)
         print(f"  peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB; "
               f"load average {os.getloadavg()[0]:.1f} at end", flush=True)
-    finally:
-        connection.close()
-        drop_database(url)
 
 
 def _opinion_page(client: object, congress: object) -> None:

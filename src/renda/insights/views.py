@@ -203,7 +203,8 @@ class ArchiveForm(forms.Form):
     kind = forms.ChoiceField(label="案例类型", choices=ArchiveKind.choices, initial=ArchiveKind.SUGGESTION)
     year = forms.IntegerField(label="年度", required=False, min_value=archive.FIRST_YEAR,
                               help_text="表中没有“年度”列或日期列时，所有案例记为这一年")
-    file = forms.FileField(label="台账文件（.xlsx 或 CSV）")
+    file = forms.FileField(label="台账文件（.xlsx 或 CSV）",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}))
     all_or_nothing = forms.BooleanField(label="有错误的行时一条也不导入（不勾选则导入正确的行）", required=False)
 
     def __init__(self, *args: Any, congresses: list[Congress], **kwargs: Any) -> None:
