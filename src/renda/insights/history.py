@@ -10,15 +10,14 @@ Past cases are read through the apps' own selectors (`suggestions.selectors.visi
 township's opinions or suggestions, a deputy sees the suggestions they lead or co-signed. Imported past cases
 (archive) are seen by staff whose region holds the congress's (`archive.visible_to`).
 
-Cutting text into words is the slow part of building a similarity index, so each process keeps the prepared
-words of every case it has seen (keyed by source, id, version and time of the last write: an edited case is
-prepared again) and the last indexes it built, keyed by a fingerprint of what went into them that the database
-computes (count, sum of ids, sum of versions, latest write of each source's cases in scope; imported cases are
-never edited, so count, sum and largest id): any case added, removed, moved out of scope or saved changes it. A
-call then costs three one-row queries instead of reading the stamps of up to 9,000 cases (about 30 ms of a 40 ms
-call at 3,000 + 3,000). Two different scopes would have to agree on every figure of every source to share an
-index, and even then similar_in_scope shows only cases the
-caller may see: the matches are checked against the caller's scope.
+Cutting text into words is the slow part of building a similarity index, so each process keeps the prepared words of
+every case it has seen (keyed by source, id, version and time of the last write: an edited case is prepared again)
+and the last indexes it built, keyed by a fingerprint of what went into them that the database computes (count, sum
+of ids, sum of versions, latest write of each source's cases in scope; imported cases are never edited, so count,
+sum and largest id): any case added, removed, moved out of scope or saved changes it. A call then costs three
+one-row queries instead of reading the stamps of up to 9,000 cases (about 30 ms of a 40 ms call at 3,000 + 3,000).
+Two different scopes would have to agree on every figure of every source to share an index, and even then
+similar_in_scope shows only cases the caller may see: the matches are checked against the caller's scope.
 """
 
 from __future__ import annotations
