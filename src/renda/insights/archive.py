@@ -113,7 +113,7 @@ class _Checker:
     kind: str
     columns: dict[str, str]
     default_year: int | None
-    categories: set[str]
+    categories: list[str]  # the congress's own order, for the message
     units: dict[str, list[HandlingUnit]]
     existing: set[str]
     seen: dict[str, int] = field(default_factory=dict)
@@ -136,7 +136,7 @@ class _Checker:
             reasons.append("编号超过 50 字")
         year = self.year(row, reasons)
         if category and category not in self.categories:
-            reasons.append(f"领域分类“{category}”不在本级人大设定的分类中（{'、'.join(sorted(self.categories))}）")
+            reasons.append(f"领域分类“{category}”不在本级人大设定的分类中（{'、'.join(self.categories)}）")
         unit = None
         if unit_name:
             same = self.units.get(_norm(unit_name), [])
@@ -224,7 +224,7 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
         message = "找不到这些列：" + "；".join(missing)
         raise Invalid(message, fields={"file": [message]})
     checker = _Checker(congress=congress, kind=kind, columns=columns, default_year=default_year,
-                       categories=set(congress_categories(congress)), units=serving_units(congress),
+                       categories=congress_categories(congress), units=serving_units(congress),
                        existing=set(ArchivedCase.objects.filter(congress=congress, kind=kind)
                                     .values_list("digest", flat=True)))
     good: list[ArchivedCase] = []
