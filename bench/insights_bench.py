@@ -260,7 +260,7 @@ def archive(args: argparse.Namespace) -> None:
         for count in args.archive_rows:
             book = Workbook(write_only=True)
             sheet = book.create_sheet()
-            sheet.append(["编号", "年度", "标题", "内容", "领域分类", "主办单位", "办理结果"])
+            sheet.append(["编号", "年度", "标题", "内容", "领域分类", "主办单位", "答复内容"])
             for i in range(count):
                 title, content, category = labelled[i % len(labelled)]
                 again = f"（第 {i // len(labelled) + 1} 次反映）" if i >= len(labelled) else ""

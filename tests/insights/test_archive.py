@@ -19,7 +19,7 @@ from renda.insights.models import ArchivedCase, ArchiveImport
 from tests.factories import UserFactory
 from tests.insights.synthetic import history as synthetic_history
 
-HEADER = ["编号", "标题", "内容", "领域分类", "主办单位", "办理结果", "立案日期"]
+HEADER = ["编号", "标题", "内容", "领域分类", "主办单位", "答复内容", "立案日期"]
 ROAD = ["2023001", "关于修复幸福村道路的建议", "幸福村村道坑洼严重，雨天积水，群众出行不便。", "城建交通",
         "县交通运输局", "已列入年度农村公路养护计划，九月底前完成修复。", "2023-01-12"]
 
@@ -259,3 +259,18 @@ def test_the_api_proposes_a_unit_and_shows_similar_cases_in_the_callers_scope(
     outsider = api_client(UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a))
     assert outsider.post("/api/v1/insights/propose", {"congress": tree.congress_b.pk, "text": text},
                          content_type="application/json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_platforms_own_ledger_export_imports_as_it_is(tree, clerk) -> None:
+    """The 台账 export has a title line above its header and 办理结果 holds the outcome's class, not a reply."""
+    from renda.suggestions.ledger import COLUMNS
+
+    values = {"编号": "2026001", "标题": "关于修复幸福村道路的建议", "领域分类": "城建交通", "主办单位": "县交通运输局",
+              "办理结果": "A", "立案日期": "2026-01-15", "领衔代表": "王芳"}
+    rows: list[list[object]] = [["测试县 2026年代表建议办理台账（导出日期 2026-11-24）"], COLUMNS,
+                                [values.get(c, "") for c in COLUMNS]]
+    result = do_import(clerk, tree.county_congress, rows)
+    assert (result.imported, result.errors, result.years) == (1, [], {2026: 1})
+    case = ArchivedCase.objects.get()
+    assert (case.number, case.title, case.unit, case.reply) == ("2026001", values["标题"], tree.unit_county, "")

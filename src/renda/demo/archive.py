@@ -25,7 +25,7 @@ from .story import HOME, Story
 
 YEARS = (2022, 2023, 2024, 2025)
 PER_YEAR = {"county": 45, "township": 16}
-HEADER = ["编号", "年度", "标题", "内容", "领域分类", "主办单位", "办理结果"]
+HEADER = ["编号", "年度", "标题", "内容", "领域分类", "主办单位", "答复内容"]
 IMPORT_DAY = date(2026, 1, 5)  # the first working day of the year
 CROPS = ["茶叶", "油茶", "蔬菜", "中药材", "食用菌", "水果"]
 GRADES = "AAAABBCD"

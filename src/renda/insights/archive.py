@@ -3,8 +3,9 @@
 the first day — the category and unit models learn from it (history.category_labels / unit_labels) and staff of
 the congress's region see the cases, with their replies, among the similar cases.
 
-Columns are found by their names (COLUMNS; the platform's own 台账 export is one such file): a title or a
-content, and a 领域分类 or a 主办单位 — a row with neither cannot teach anything. Each row is checked:
+Columns are found by their names (COLUMNS), in a header that may have a title line above it (the platform's own
+台账 export imports as it is): a title or a content, and a 领域分类 or a 主办单位 — a row with neither cannot
+teach anything. Each row is checked:
 
   * the category must be one of the congress's categories (org.categories [setting]);
   * the unit must be a handling unit that serves the congress (organizations.services.unit_serves), by its name;
@@ -41,7 +42,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "content": ("内容", "建议内容", "意见内容", "正文", "具体内容", "留言详情", "详情"),
     "category": ("领域分类", "分类", "一级分类", "一级标签"),
     "unit": ("主办单位", "承办单位", "办理单位", "交办单位"),
-    "reply": ("办理结果", "答复", "答复内容", "答复意见", "办理情况", "答复情况"),
+    # not 办理结果: in most ledgers, the platform's export too, it holds the class of the outcome (A/B/C/D), not
+    # what was done
+    "reply": ("答复内容", "答复意见", "答复", "办理情况", "答复情况", "办理答复"),
     "year": ("年度", "年份"),
     "date": ("立案日期", "提出日期", "提交日期", "交办日期", "留言时间", "受理日期", "日期"),
 }
@@ -205,7 +208,7 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
         raise Invalid("文件是空的，请选择台账文件", fields={"file": ["文件是空的"]})
     refuse_large(len(data))
     try:
-        rows = tables.numbered_rows(data)
+        rows = tables.numbered_rows(data, known={a for aliases in COLUMNS.values() for a in aliases})
     except tables.TableError:
         message = "文件无法读取：请上传 Excel .xlsx 文件或 CSV 文件（UTF-8 或 GBK 编码）；.xls 请先另存为 .xlsx"
         raise Invalid(message, fields={"file": [message]}) from None

@@ -44,7 +44,7 @@ class ArchivedCase(models.Model):
     category = models.CharField("领域分类", max_length=50, blank=True)
     unit = models.ForeignKey(HandlingUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                              verbose_name="主办单位")
-    reply = models.TextField("办理结果", blank=True)
+    reply = models.TextField("答复内容", blank=True)
     digest = models.CharField(max_length=64, db_index=True)  # of kind, title and content: the same case twice
 
     class Meta:

@@ -1,6 +1,8 @@
 """Reading a table a clerk or a contest hands over: a CSV file (UTF-8 with or without BOM, or GB18030 as Excel and
-WPS save it in Chinese Windows; comma- or tab-separated) or the first sheet of an .xlsx workbook. The first
-non-empty row is the header (names trimmed); empty rows are skipped; values are text, a date-time cell written
+WPS save it in Chinese Windows; comma- or tab-separated) or the first sheet of an .xlsx workbook. The header is the
+first non-empty row — or, when the caller names the columns it knows, the row among the first HEADER_SCAN non-empty
+ones that has the most of them (a ledger often has a title line above its header, as the platform's own 台账
+export does). Names are trimmed; empty rows are skipped; values are text, a date-time cell written
 "YYYY-MM-DD HH:MM:SS". Each row keeps its line number in the file (the Excel row, or the CSV line it starts on), so
 an error can name it."""
 
@@ -8,10 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+
+HEADER_SCAN = 10
 
 
 class TableError(ValueError):
@@ -27,10 +32,10 @@ def read_path(path: str | Path) -> list[dict[str, str]]:
         raise TableError(f"{path}: {e}") from e
 
 
-def numbered_rows(raw: bytes) -> list[tuple[int, dict[str, str]]]:
-    """(line, row) of every non-empty row after the header."""
+def numbered_rows(raw: bytes, *, known: Collection[str] = ()) -> list[tuple[int, dict[str, str]]]:
+    """(line, row) of every non-empty row after the header; `known`: column names that tell the header row."""
     if raw[:4] == b"PK\x03\x04":
-        return _xlsx_rows(raw)
+        return _xlsx_rows(raw, known)
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             content = raw.decode(encoding)
@@ -50,7 +55,7 @@ def numbered_rows(raw: bytes) -> list[tuple[int, dict[str, str]]]:
             start = reader.line_num + 1
 
     try:
-        return _as_dicts(lines())
+        return _as_dicts(lines(), known)
     except csv.Error as e:
         raise TableError(f"line {reader.line_num}: {e}") from e
 
@@ -65,7 +70,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(raw: bytes) -> list[tuple[int, dict[str, str]]]:
+def _xlsx_rows(raw: bytes, known: Collection[str]) -> list[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -75,20 +80,23 @@ def _xlsx_rows(raw: bytes) -> list[tuple[int, dict[str, str]]]:
         raise TableError(f"not a readable .xlsx workbook ({e})") from e
     try:
         sheet = book.worksheets[0]
-        return _as_dicts((line, [_cell_text(v) for v in row])
-                         for line, row in enumerate(sheet.iter_rows(values_only=True), start=1))
+        return _as_dicts(((line, [_cell_text(v) for v in row])
+                          for line, row in enumerate(sheet.iter_rows(values_only=True), start=1)), known)
     finally:
         book.close()
 
 
-def _as_dicts(rows: Iterable[tuple[int, Sequence[str]]]) -> list[tuple[int, dict[str, str]]]:
-    header: list[str] | None = None
-    out = []
-    for line, row in rows:
-        if not any(str(v).strip() for v in row):
-            continue
-        if header is None:
-            header = [str(v).strip() for v in row]
-            continue
-        out.append((line, {name: value for name, value in zip(header, row, strict=False) if name}))
-    return out
+def _as_dicts(rows: Iterable[tuple[int, Sequence[str]]], known: Collection[str]) -> list[tuple[int, dict[str, str]]]:
+    filled = [(line, row) for line, row in rows if any(str(v).strip() for v in row)]
+    if not filled:
+        return []
+    at = 0
+    if known:
+        def hits(row: Sequence[str]) -> int:  # "* 标题：" counts as 标题 (required marks, spaces, colons)
+            return sum(re.sub(r"[\s*＊:：]", "", str(v)) in known for v in row)
+
+        best = max(range(min(HEADER_SCAN, len(filled))), key=lambda k: (hits(filled[k][1]), -k))
+        at = best if hits(filled[best][1]) else 0
+    header = [str(v).strip() for v in filled[at][1]]
+    return [(line, {name: value for name, value in zip(header, row, strict=False) if name})
+            for line, row in filled[at + 1:]]

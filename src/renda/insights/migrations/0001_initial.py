@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(blank=True, max_length=300, verbose_name='标题')),
                 ('content', models.TextField(blank=True, verbose_name='内容')),
                 ('category', models.CharField(blank=True, max_length=50, verbose_name='领域分类')),
-                ('reply', models.TextField(blank=True, verbose_name='办理结果')),
+                ('reply', models.TextField(blank=True, verbose_name='答复内容')),
                 ('digest', models.CharField(db_index=True, max_length=64)),
                 ('congress', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='archived_cases', to='organizations.congress')),
                 ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organizations.handlingunit', verbose_name='主办单位')),
