@@ -97,6 +97,32 @@ def test_merge_from_the_page(client, world):
     assert 'data-testid="merged-members"' in client.get(f"/suggestions/{primary.pk}/").content.decode()
 
 
+def test_the_merge_form_flags_the_same_suggestion_sent_twice_among_those_it_offers(client, world):
+    """The text engine's near duplicates (insights.near_duplicate_threshold) among the suggestions the merge form
+    offers, loaded by htmx after the page; an unrelated one is not flagged, a merged one is no longer offered."""
+    from renda.insights import history
+
+    history.clear_caches()
+    primary, twin = world.build(Status.ACCEPTED), world.build(Status.ACCEPTED)  # the same text, sent twice
+    other = services.suggestion_create(actor=world.lead, congress=world.tree.congress_a, kind="suggestion",
+                                       channel="recess", title="关于增开乙村公交班次的建议",
+                                       content="乙村每天只有两班公交车，学生上学很不方便，请增开班次。",
+                                       category="城建交通", co_signers=[])
+    for step in ("submit", "review_accept"):
+        other = world.step(other, step)
+    client.force_login(world.clerk_a)
+    page = client.get(f"/suggestions/{primary.pk}/").content.decode()
+    assert f"/suggestions/{primary.pk}/near-duplicates/" in page and other.number in page  # offered, not flagged
+    fragment = client.get(f"/suggestions/{primary.pk}/near-duplicates/").content.decode()
+    assert twin.number in fragment and other.number not in fragment and "相似度" in fragment
+    client.post(f"/suggestions/{primary.pk}/merge/", {"version": primary.version, "members": [twin.pk]})
+    after = client.get(f"/suggestions/{primary.pk}/near-duplicates/").content.decode()
+    assert twin.number not in after and "未发现与本件疑似重复的待交办建议" in after
+    client.force_login(world.lead)
+    assert client.get(f"/suggestions/{primary.pk}/near-duplicates/").status_code == 403
+    history.clear_caches()
+
+
 # --- paper entry (代录) -------------------------------------------------------------------------------------
 
 def _paper(world, **kw):

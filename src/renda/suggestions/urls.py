@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:pk>/publication/<int:round_no>/", publication.publication_edit, name="publication"),
     path("<int:pk>/edit/", pages.suggestion_edit, name="edit"),
     path("<int:pk>/letter/<int:round_no>/", pages.reply_letter, name="letter"),
+    path("<int:pk>/near-duplicates/", pages.near_duplicates, name="near_duplicates"),
     path("<int:pk>/<str:event>/", actions.act, name="act"),
 ]

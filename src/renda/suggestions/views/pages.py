@@ -181,6 +181,26 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "suggestions/detail.html", _detail_context(request.user, s))
 
 
+@page(Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+def near_duplicates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The merge form's 疑似重复 list, loaded by htmx after the page (the first look-up of a process builds the
+    scope's similar-case index): the suggestions the merge form offers that the text engine finds to be the same
+    suggestion (`insights.near_duplicate_threshold` [setting]), most similar first."""
+    from renda.insights.services import similar_in_scope
+
+    user: Any = request.user
+    s = selectors.access_suggestion_by_id(user=user, suggestion_id=pk)
+    found: list[dict[str, Any]] = []
+    if "merge" in selectors.actions_for(user, s) and not s.merged_into_id:
+        offered = ACTION_FORMS["merge"](suggestion=s).fields["members"].queryset  # type: ignore[attr-defined]
+        matches = [c for c in similar_in_scope(user=user, congress=s.congress, text=f"{s.title} {s.content}",
+                                               exclude=[("suggestion", s.pk)])
+                   if c.source == "suggestion" and c.match.near_duplicate]
+        by_pk = offered.select_related("lead_deputy").in_bulk([c.pk for c in matches])
+        found = [{"suggestion": by_pk[c.pk], "score": c.match.score} for c in matches if c.pk in by_pk]
+    return render(request, "suggestions/_near_duplicates.html", {"near_duplicates": found})
+
+
 @page(*READERS)
 def reply_letter(request: HttpRequest, pk: int, round_no: int) -> FileResponse:
     """The reply letter, to whoever may see the suggestion."""
