@@ -102,6 +102,8 @@ def test_requests_arriving_while_an_index_is_built_wait_for_that_build(monkeypat
     monkeypatch.setattr(history, "_archive", lambda user, congress: None)
     monkeypatch.setattr(history, "_fingerprint", lambda cases: ("one state",))
     monkeypatch.setattr(history, "_archive_fingerprint", lambda cases: ("one state",))
+    monkeypatch.setattr(history, "_published", lambda user, congress: None)
+    monkeypatch.setattr(history, "_published_fingerprint", lambda cases: ("one state",))
     monkeypatch.setattr(history, "_texts", lambda user, congress: rows)
     builds: list[int] = []
 

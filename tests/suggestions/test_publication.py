@@ -98,3 +98,34 @@ def test_staff_publish_from_the_page(client, world, reply):
     assert reply.publication.status == PublicationStatus.PUBLISHED
     client.force_login(world.unit_lead)
     assert client.get(url).status_code == 403
+
+
+def test_a_deputy_writing_a_suggestion_sees_published_replies_of_other_deputies_as_similar_cases(world, reply):
+    """Deputies see their own suggestions only; a reply published on the portal is for anyone, so the deputy's
+    form shows it (with a link to the portal page) — not before publication, not after withdrawal, and staff, who
+    see the suggestion itself, do not get it twice."""
+    from renda.insights import history
+    from renda.insights.services import similar_in_scope
+
+    history.clear_caches()
+    congress, text = world.tree.congress_a, "修缮甲村道路：甲村至镇道路破损严重，请予修缮"
+
+    def sources(user) -> list[str]:
+        return [c.source for c in similar_in_scope(user=user, congress=congress, text=text)]
+
+    assert "published" not in sources(world.other_deputy)
+    p = pub.publication_prepare(actor=world.clerk_a, reply=reply)
+    assert "published" not in sources(world.other_deputy)  # a draft is not public
+    p = pub.publication_publish(actor=world.clerk_a, publication=p, title=p.title, text=p.text, checked=True)
+    found = similar_in_scope(user=world.other_deputy, congress=congress, text=text)
+    assert [(c.source, c.pk) for c in found] == [("published", p.pk)]
+    assert found[0].match.reply == p.text and "13812345678" not in found[0].match.reply
+    html = Client()
+    html.force_login(world.other_deputy)
+    panel = html.post("/insights/assist/", {"title": "修缮甲村道路", "content": text, "congress": congress.pk})
+    assert f"/suggestions/public/{p.pk}/" in panel.content.decode()
+    assert sources(world.lead) == ["suggestion"]  # the lead sees the suggestion itself, once
+    assert "published" not in sources(world.clerk_a)
+    pub.publication_withdraw(actor=world.clerk_a, publication=p, reason="内容有误")
+    assert "published" not in sources(world.other_deputy)
+    history.clear_caches()

@@ -39,7 +39,7 @@ class ProposalOut(Schema):
 
 
 class SimilarOut(Schema):
-    source: str  # suggestion, opinion or archive
+    source: str  # suggestion, opinion, archive (an imported past case) or published (a reply on the portal)
     id: int
     score: float
     near_duplicate: bool

@@ -8,7 +8,9 @@ out (nobody has checked them yet). So is every past case imported from the congr
 Past cases are read through the apps' own selectors (`suggestions.selectors.visible`,
 `liaison.selectors.opinions_visible`), so the scope rules are theirs: a township clerk never sees another
 township's opinions or suggestions, a deputy sees the suggestions they lead or co-signed. Imported past cases
-(archive) are seen by staff whose region holds the congress's (`archive.visible_to`).
+(archive) are seen by staff whose region holds the congress's (`archive.visible_to`). Replies published on the
+portal (`suggestions.selectors.published_in_region`: checked, personal data removed, readable by anyone) are past
+cases for deputies and units, who do not see the suggestions themselves; staff see the suggestions.
 
 Cutting text into words is the slow part of building a similarity index, so each process keeps the prepared words of
 every case it has seen (keyed by source, id, version and time of the last write: an edited case is prepared again)
@@ -132,6 +134,22 @@ def _archive(user: Any, congress: Congress) -> Any:
     return _archive_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
 
 
+def _published_in_scope(user: Any, congress: Congress) -> Any:
+    """Replies published on the portal, for those who do not see the suggestions themselves (deputies and units):
+    what anyone may read, less the suggestions the user sees anyway."""
+    from renda.core.roles import STAFF_ROLES
+    from renda.suggestions import selectors
+
+    published = selectors.published_in_region(congress.region.path)
+    if getattr(user, "role", None) in STAFF_ROLES:
+        return published.none()
+    return published.exclude(reply__suggestion__in=selectors.visible(user=user))
+
+
+def _published(user: Any, congress: Congress) -> Any:
+    return _published_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
+
+
 def _texts(user: Any, congress: Congress) -> list[tuple[str, int, tuple[Any, ...], str, str]]:
     from renda.suggestions.models import Reply
 
@@ -145,12 +163,15 @@ def _texts(user: Any, congress: Congress) -> list[tuple[str, int, tuple[Any, ...
     # an imported case is never edited (an import is deleted as a whole): its id says which it is
     rows += [("archive", pk, (), f"{title} {content}".strip(), reply) for pk, title, content, reply
              in _archive(user, congress).values_list("id", "title", "content", "reply")]
+    # a published reply is edited only while unpublished: its id and publication time say which it is
+    rows += [("published", pk, (at,), title, text) for pk, at, title, text
+             in _published(user, congress).values_list("id", "published_at", "title", "text")]
     return rows
 
 
 def case_id(source: str, pk: int) -> str:
-    """The id of a past case in a scoped index: its source ("suggestion", "opinion" or "archive") and primary
-    key."""
+    """The id of a past case in a scoped index: its source ("suggestion", "opinion", "archive" or "published") and
+    primary key."""
     return f"{source}:{pk}"
 
 
@@ -171,15 +192,20 @@ def _archive_fingerprint(cases: Any) -> tuple[Any, ...]:
     return agg["n"], agg["ids"], agg["last"]
 
 
+def _published_fingerprint(cases: Any) -> tuple[Any, ...]:
+    agg = cases.aggregate(n=Count("id"), ids=Sum("id"), last=Max("published_at"))
+    return agg["n"], agg["ids"], agg["last"]
+
+
 def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
     """The case ids (case_id) among `cases` that are in the user's scope now."""
-    by_source: dict[str, list[int]] = {"suggestion": [], "opinion": [], "archive": []}
+    by_source: dict[str, list[int]] = {"suggestion": [], "opinion": [], "archive": [], "published": []}
     for case in cases:
         source, pk = case_of(case)
         by_source[source].append(pk)
     found = set()
     for source, scope in (("suggestion", _suggestions_in_scope), ("opinion", _opinions_in_scope),
-                          ("archive", _archive_in_scope)):
+                          ("archive", _archive_in_scope), ("published", _published_in_scope)):
         if by_source[source]:
             ids = scope(user, congress).filter(pk__in=by_source[source]).values_list("id", flat=True)
             found |= {case_id(source, pk) for pk in ids}
@@ -191,7 +217,7 @@ def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
     congress's region and below. Three one-row queries (a fingerprint of each source) decide whether the index
     built last time still holds; the texts are read only when it does not."""
     key = (congress.pk, _fingerprint(_suggestions(user, congress)), _fingerprint(_opinions(user, congress)),
-           _archive_fingerprint(_archive(user, congress)))
+           _archive_fingerprint(_archive(user, congress)), _published_fingerprint(_published(user, congress)))
     with _lock:
         index = _cached(key)
     if index is not None:

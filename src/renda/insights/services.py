@@ -124,7 +124,7 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
 class PastCase:
     """A past suggestion, opinion or imported past case of the caller's scope similar to a text."""
 
-    source: str  # "suggestion", "opinion" or "archive"
+    source: str  # "suggestion", "opinion", "archive" (imported past case) or "published" (a reply on the portal)
     pk: int
     match: Match
     archived: Any = None  # the ArchivedCase, for an imported past case (its kind and year are shown)

@@ -17,7 +17,15 @@ from django.db.models import Prefetch, Q, QuerySet
 from renda.core import scope
 from renda.core.roles import STAFF_ROLES, Role
 from renda.suggestions import workflow
-from renda.suggestions.models import Assignment, CoSigner, Status, Suggestion, UnitRole
+from renda.suggestions.models import (
+    Assignment,
+    CoSigner,
+    Publication,
+    PublicationStatus,
+    Status,
+    Suggestion,
+    UnitRole,
+)
 
 
 def in_region(path: str) -> Q:
@@ -44,6 +52,13 @@ def visible(*, user: Any) -> QuerySet[Suggestion]:
         return qs.filter(Q(lead_deputy_id=user.person_id)
                          | Q(pk__in=CoSigner.objects.filter(person_id=user.person_id).values("suggestion_id")))
     return qs.none()
+
+
+def published_in_region(path: str) -> Any:
+    """Replies published on the portal (checked, personal data removed) of suggestions of congresses at `path` or
+    below: what anyone may read."""
+    return Publication.objects.filter(status=PublicationStatus.PUBLISHED,
+                                      reply__suggestion__in=Suggestion.objects.filter(in_region(path)))
 
 
 # Encrypted fields a list never shows: not loaded, so not decrypted row by row.
