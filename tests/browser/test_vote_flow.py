@@ -64,8 +64,8 @@ def test_sign_in_open_vote_deputies_vote_close_and_the_screen_shows_the_result(l
         page.goto(f"{base}/meetings/{meeting.pk}/")
         page.click(f"[data-testid=staff-sign-in-{people[1].pk}]")
         page.wait_for_selector("text=已签到")
-        screen.wait_for_function("document.querySelector('[data-testid=live-present]').textContent.trim() === '3'",
-                                 timeout=3000)
+        screen.wait_for_function(
+            "() => document.querySelector('[data-testid=live-present]').textContent.trim() === '3'", timeout=3000)
 
         # The clerk starts the meeting, creates a secret vote and opens it.
         page.get_by_role("button", name="开始会议").click()
@@ -90,7 +90,7 @@ def test_sign_in_open_vote_deputies_vote_close_and_the_screen_shows_the_result(l
         assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", code)
         _logout(page)
         assert _post(api_client(users[1]), f"/api/v1/votes/{vote.pk}/ballots", {"choice": "yes"}).status_code == 200
-        screen.wait_for_function("document.querySelector('[data-testid=live-voted]').textContent.trim() === '2'",
+        screen.wait_for_function("() => document.querySelector('[data-testid=live-voted]').textContent.trim() === '2'",
                                  timeout=3000)
         assert "赞成" not in screen.inner_text("[data-testid=live-vote]"), "a secret round shows only the count"
         assert _post(api_client(users[2]), f"/api/v1/votes/{vote.pk}/ballots", {"choice": "no"}).status_code == 200

@@ -68,7 +68,7 @@ def test_the_proposal_is_asked_for_at_once_when_a_word_is_committed_and_not_whil
     box = page.get_by_label("意见内容")
     box.fill("东湖社区油烟扰民，晚上噪音也很大")
     page.wait_for_selector("[data-testid=insights-category]", timeout=20_000)
-    page.wait_for_function("window.__sent.length === 1")
+    page.wait_for_function("() => window.__sent.length === 1")
     page.get_by_label("联系电话").press_sequentially("13800001234")  # not the text: nothing to ask about
     box.focus()
     box.press("End")
@@ -141,7 +141,7 @@ def test_fast_typing_keeps_one_request_in_flight_and_asks_the_latest_text_last(l
         window.__open += 1; window.__most = Math.max(window.__most, window.__open); });
       box.addEventListener('htmx:afterRequest', () => { window.__open -= 1; }); }""")
     page.get_by_label("意见内容").fill("东湖社区油烟扰民")
-    page.wait_for_function("window.__sent.length === 1 && window.__open === 0")
+    page.wait_for_function("() => window.__sent.length === 1 && window.__open === 0")
     # twelve keys in one go: every input event is handled before any answer can come back
     page.evaluate("""(keys) => { const box = document.querySelector('textarea[name=content]');
       for (const key of keys) { box.value += key;
