@@ -313,7 +313,8 @@ def _opinion_page(client: object, congress: object) -> None:
 _TIMING = """() => {
   const box = document.querySelector('[data-testid=insights-assist]');
   window.__assist = {key: 0, sent: 0, shown: 0, requests: 0, first: 0};
-  document.addEventListener('input', () => { window.__assist.key = performance.now(); }, true);
+  // on window, capturing: before renda.js (on document) turns the key into the form's request
+  window.addEventListener('input', () => { window.__assist.key = performance.now(); }, true);
   box.addEventListener('htmx:beforeRequest', (e) => {
     e.detail.xhr.__sent = performance.now(); window.__assist.requests += 1;
     window.__assist.first = window.__assist.first || e.detail.xhr.__sent; });
@@ -407,7 +408,7 @@ def browser(args: argparse.Namespace) -> None:
             for k, text in enumerate(typed[:args.requests + 1]):
                 box.fill(text[:-4])
                 box.press_sequentially(text[-4:], delay=60)
-                page.wait_for_function("window.__assist.sent >= window.__assist.key"
+                page.wait_for_function("() => window.__assist.sent >= window.__assist.key"
                                        " && window.__assist.shown > window.__assist.key")
                 t = page.evaluate("window.__assist")
                 if k:  # the first one builds the scope's similar-case index in the server
