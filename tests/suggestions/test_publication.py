@@ -120,6 +120,7 @@ def test_a_deputy_writing_a_suggestion_sees_published_replies_of_other_deputies_
     found = similar_in_scope(user=world.other_deputy, congress=congress, text=text)
     assert [(c.source, c.pk) for c in found] == [("published", p.pk)]
     assert found[0].match.reply == p.text and "13812345678" not in found[0].match.reply
+    assert found[0].match.text == "修缮甲村道路"  # the suggestion's title, without 关于《…》的答复 round it
     html = Client()
     html.force_login(world.other_deputy)
     panel = html.post("/insights/assist/", {"title": "修缮甲村道路", "content": text, "congress": congress.pk})

@@ -24,6 +24,7 @@ similar_in_scope shows only cases the caller may see: the matches are checked ag
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -164,9 +165,16 @@ def _texts(user: Any, congress: Congress) -> list[tuple[str, int, tuple[Any, ...
     rows += [("archive", pk, (), f"{title} {content}".strip(), reply) for pk, title, content, reply
              in _archive(user, congress).values_list("id", "title", "content", "reply")]
     # a published reply is edited only while unpublished: its id and publication time say which it is
-    rows += [("published", pk, (at,), title, text) for pk, at, title, text
+    rows += [("published", pk, (at,), public_subject(title), text) for pk, at, title, text
              in _published(user, congress).values_list("id", "published_at", "title", "text")]
     return rows
+
+
+def public_subject(title: str) -> str:
+    """What a published reply is about: its title without the wrapper the platform writes round the suggestion's
+    title (关于《…》的答复), which every published reply shares and which would make them all alike."""
+    m = re.fullmatch(r"\s*关于《(.+)》的答复\s*", title)
+    return m.group(1) if m else title
 
 
 def case_id(source: str, pk: int) -> str:
