@@ -291,6 +291,13 @@ def test_the_reply_to_an_opinion_gets_advice_in_its_form_and_late_replies_are_to
                                    "将于本周五前修复路灯。"}).content.decode()
     assert "超过 30 天的办理期限" in late
     assert client_for(world.clerk_b).post(url, {"text": "已安排电工，本周五前修好。"}).status_code == 404
+    from tests.helpers import api_client
+
+    api = api_client(world.clerk).post("/api/v1/insights/reply-check", {"opinion": opinion.pk, "text": (
+        "关于东湖社区门口路灯损坏的问题，经核实，镇城建办已安排电工，将于本周五前修复路灯。")},
+        content_type="application/json").json()  # the API gives the same checks
+    on_time = next(c for c in api["checks"] if c["code"] == "on_time")
+    assert api["ok"] is False and on_time["ok"] is False and "超过 30 天的办理期限" in on_time["advice"]
 
 
 # --- proposals on the opinion's own page -------------------------------------------------------------------------

@@ -47,3 +47,27 @@ def test_only_those_who_see_the_suggestion_get_advice(world) -> None:  # noqa: F
     s = world.build(Status.HANDLING)
     assert post_advice(world.unit_third, s, "已安排施工队，月底前修好。").status_code == 404
     assert post_advice(world.clerk_b, s, "已安排施工队，月底前修好。").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_api_checks_a_draft_reply_as_the_form_does_for_those_who_see_the_item(world) -> None:  # noqa: F811
+    from tests.helpers import api_client
+
+    s = world.build(Status.HANDLING)
+
+    def check(user, **body):
+        return api_client(user).post("/api/v1/insights/reply-check", body, content_type="application/json")
+
+    vague = check(world.unit_lead, suggestion=s.pk, text="您好，您的建议已收到，我们会认真研究。").json()
+    assert vague["ok"] is False and [c["code"] for c in vague["checks"]] == [
+        "relevance", "completeness", "interpretability", "on_time"]
+    completeness = next(c for c in vague["checks"] if c["code"] == "completeness")
+    assert completeness["ok"] is False and completeness["advice"]
+    complete = check(world.unit_lead, suggestion=s.pk, text="关于甲村至镇道路破损的问题，经核实，县交通运输局已安排"
+                                                           "施工队，将于2026年6月30日前完成道路修缮。").json()
+    assert complete["ok"] is True and all(c["advice"] == "" for c in complete["checks"])
+    assert check(world.unit_third, suggestion=s.pk, text="已安排施工队，月底前修好。").status_code == 404
+    assert check(world.unit_lead, text="已安排施工队，月底前修好。").status_code == 422
+    assert check(world.unit_lead, suggestion=s.pk, opinion=1, text="已安排施工队").status_code == 422
+    assert check(world.unit_lead, suggestion=s.pk, text="  ").status_code == 422
+    assert check(world.lead, suggestion=s.pk, text="已安排施工队，月底前修好。").status_code == 403  # a deputy

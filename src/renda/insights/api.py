@@ -11,12 +11,19 @@ from ninja.files import UploadedFile
 
 from renda.api.schemas import ERRORS
 from renda.core.access import endpoint
-from renda.core.errors import NotFound
+from renda.core.errors import Invalid, NotFound
 from renda.core.roles import Role
 from renda.insights import archive, services
 from renda.insights.classifier import Suggestion
 from renda.insights.models import ArchiveImport, ArchiveKind
-from renda.insights.views import MIN_CHARS, SIMILAR_K, access_congress_for_assist
+from renda.insights.views import (
+    MIN_CHARS,
+    SIMILAR_K,
+    access_congress_for_assist,
+    check_draft,
+    opinion_question,
+    suggestion_question,
+)
 from renda.organizations import selectors as org_selectors
 from renda.organizations.models import HandlingUnit
 
@@ -162,3 +169,49 @@ def archive_remove(request: HttpRequest, batch_id: int) -> DeletedOut:
     if batch is None:
         raise NotFound()
     return DeletedOut(deleted=archive.archive_delete(actor=request.user, batch=batch))
+
+
+class ReplyCheckIn(Schema):
+    text: str
+    suggestion: int | None = None  # the suggestion answered, or
+    opinion: int | None = None  # the constituent's opinion answered
+
+
+class CheckOut(Schema):
+    code: str  # relevance | completeness | interpretability | on_time
+    ok: bool
+    advice: str  # Chinese, empty when ok
+
+
+class ReplyCheckOut(Schema):
+    ok: bool
+    checks: list[CheckOut]
+
+
+@router.post("/insights/reply-check", response={200: ReplyCheckOut, **ERRORS},
+             summary="Check a draft reply before it is sent",
+             description="Give `text` and one of `suggestion` or `opinion` (an item the caller may see; else 404). "
+                         "The four checks of the reply advice: does it address the question (relevance), say what "
+                         "will be done, by whom and by when (completeness), give reasons when it declines "
+                         "(interpretability), and is it on time against the item's deadline (on_time). Advice "
+                         "only: nothing is blocked.")
+@endpoint(Role.UNIT_USER, *STAFF)
+def reply_check(request: HttpRequest, body: ReplyCheckIn) -> ReplyCheckOut:
+    if (body.suggestion is None) == (body.opinion is None):
+        raise Invalid("请给出所答复的代表建议或群众意见（二者之一）", fields={"suggestion": ["二者给一个"]})
+    if not body.text.strip():
+        raise Invalid("答复内容是空的", fields={"text": ["请填写答复内容"]})
+    if body.suggestion is not None:
+        from renda.suggestions import selectors as suggestion_selectors
+
+        question = suggestion_question(suggestion_selectors.access_suggestion_by_id(
+            user=request.user, suggestion_id=body.suggestion))
+    else:
+        from renda.liaison import selectors as liaison_selectors
+
+        assert body.opinion is not None
+        question = opinion_question(liaison_selectors.access_opinion_by_id(user=request.user,
+                                                                            opinion_id=body.opinion))
+    review = check_draft(body.text, **question)
+    return ReplyCheckOut(ok=review.ok, checks=[CheckOut(code=c.code, ok=c.ok, advice=c.advice)
+                                               for c in review.checks])

@@ -92,8 +92,7 @@ def reply_advice(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     from renda.suggestions import selectors
 
     s = selectors.access_suggestion_by_id(user=request.user, suggestion_id=suggestion_id)
-    asked = s.assigned_on or (s.submitted_at.date() if s.submitted_at else timezone.localdate())
-    return _advice(request, title=s.title, question=s.content, asked=asked, deadline=s.deadline)
+    return _advice(request, **suggestion_question(s))
 
 
 @page(Role.UNIT_USER, *STAFF)
@@ -103,20 +102,34 @@ def opinion_reply_advice(request: HttpRequest, opinion_id: int) -> HttpResponse:
     from renda.liaison import selectors
 
     o = selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id)
-    return _advice(request, title="", question=o.content, asked=timezone.localdate(o.received_at),
-                   deadline=o.deadline)
+    return _advice(request, **opinion_question(o))
 
 
-def _advice(request: HttpRequest, *, title: str, question: str, asked: date, deadline: date | None) -> HttpResponse:
+def suggestion_question(s: Any) -> dict[str, Any]:
+    """What a reply to the suggestion answers, and when it was asked (assigned) and is due."""
+    asked = s.assigned_on or (s.submitted_at.date() if s.submitted_at else timezone.localdate())
+    return {"title": s.title, "question": s.content, "asked": asked, "deadline": s.deadline}
+
+
+def opinion_question(o: Any) -> dict[str, Any]:
+    """What a reply to the constituent's opinion answers, timed against its 有诉必复 deadline."""
+    return {"title": "", "question": o.content, "asked": timezone.localdate(o.received_at), "deadline": o.deadline}
+
+
+def check_draft(draft: str, *, title: str, question: str, asked: date,
+                deadline: date | None) -> reply_check.ReplyReview:
+    """The four checks of a draft reply sent today. No deadline known: the on-time check passes."""
+    return reply_check.review(question_title=title, question=question, reply=draft,
+                              asked_at=datetime.combine(asked, time()) if deadline else None,
+                              replied_at=datetime.combine(timezone.localdate(), time()),
+                              deadline_days=(deadline - asked).days if deadline else 0)
+
+
+def _advice(request: HttpRequest, **question: Any) -> HttpResponse:
     draft = request.POST.get("text", "")
     if len(draft.strip()) < MIN_CHARS:
         return render(request, "insights/_reply_advice.html", {"review": None})
-    # no deadline known: the on-time check has nothing to measure against and passes
-    review = reply_check.review(question_title=title, question=question, reply=draft,
-                                asked_at=datetime.combine(asked, time()) if deadline else None,
-                                replied_at=datetime.combine(timezone.localdate(), time()),
-                                deadline_days=(deadline - asked).days if deadline else 0)
-    return render(request, "insights/_reply_advice.html", {"review": review})
+    return render(request, "insights/_reply_advice.html", {"review": check_draft(draft, **question)})
 
 
 # --- hot issues -------------------------------------------------------------------------------------------------
