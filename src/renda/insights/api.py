@@ -13,22 +13,13 @@ from renda.api.schemas import ERRORS
 from renda.core.access import endpoint
 from renda.core.errors import Invalid, NotFound
 from renda.core.roles import Role
-from renda.insights import archive, services
+from renda.insights import archive, assistant
 from renda.insights.classifier import Suggestion
 from renda.insights.models import ArchiveImport, ArchiveKind
-from renda.insights.views import (
-    MIN_CHARS,
-    SIMILAR_K,
-    access_congress_for_assist,
-    check_draft,
-    opinion_question,
-    suggestion_question,
-)
 from renda.organizations import selectors as org_selectors
-from renda.organizations.models import HandlingUnit
 
 router = Router(tags=["insights"])
-STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+STAFF = assistant.STAFF
 
 
 class ProposeIn(Schema):
@@ -63,11 +54,11 @@ class ProposeOut(Schema):
     no_history: bool  # neither model exists yet: the congress has too little labelled history
 
 
-def _proposal(s: Suggestion | None, names: dict[str, str] | None = None) -> ProposalOut | None:
+def _proposal(s: Suggestion | None, unit_name: str = "") -> ProposalOut | None:
     if s is None:
         return None
     return ProposalOut(label=s.label, best=s.best, confidence=round(s.confidence, 4), terms=list(s.terms),
-                       unit_name=(names or {}).get(s.best, ""))
+                       unit_name=unit_name)
 
 
 @router.post("/insights/propose", response={200: ProposeOut, **ERRORS},
@@ -80,22 +71,17 @@ def _proposal(s: Suggestion | None, names: dict[str, str] | None = None) -> Prop
 @endpoint(Role.DEPUTY, *STAFF)
 def propose(request: HttpRequest, body: ProposeIn) -> ProposeOut:
     user: Any = request.user
-    congress = access_congress_for_assist(user=user, congress_id=body.congress)
+    congress = assistant.access_congress(user=user, congress_id=body.congress)
     text = body.text.strip()
-    if len(text) < MIN_CHARS:
+    if len(text) < assistant.MIN_CHARS:
         return ProposeOut(category=None, unit=None, similar=[], no_history=False)
-    category = services.suggest(congress=congress, kind="category", text=text)
-    unit = services.suggest(congress=congress, kind="unit", text=text)
-    ids = [int(label) for label, _ in unit.alternatives if label.isdigit()] if unit else []
-    names = {str(pk): name for pk, name in HandlingUnit.objects.filter(pk__in=ids).values_list("pk", "name")}
-    exclude = [("suggestion", body.exclude_suggestion)] if body.exclude_suggestion else []
+    answer = assistant.propose(user=user, congress=congress, text=text, exclude_suggestion=body.exclude_suggestion)
     similar = [SimilarOut(source=c.source, id=c.pk, score=round(c.match.score, 4),
                           near_duplicate=c.match.near_duplicate, text=c.match.text, reply=c.match.reply,
                           year=c.archived.year if c.archived else None, kind=c.archived.kind if c.archived else "")
-               for c in services.similar_in_scope(user=user, congress=congress, text=text, k=SIMILAR_K,
-                                                  exclude=exclude)]
-    return ProposeOut(category=_proposal(category), unit=_proposal(unit, names), similar=similar,
-                      no_history=category is None and unit is None)
+               for c in answer.similar]
+    return ProposeOut(category=_proposal(answer.category), unit=_proposal(answer.unit, answer.unit_name),
+                      similar=similar, no_history=answer.no_history)
 
 
 class ArchiveImportOut(Schema):
@@ -204,14 +190,14 @@ def reply_check(request: HttpRequest, body: ReplyCheckIn) -> ReplyCheckOut:
     if body.suggestion is not None:
         from renda.suggestions import selectors as suggestion_selectors
 
-        question = suggestion_question(suggestion_selectors.access_suggestion_by_id(
+        question = assistant.suggestion_question(suggestion_selectors.access_suggestion_by_id(
             user=request.user, suggestion_id=body.suggestion))
     else:
         from renda.liaison import selectors as liaison_selectors
 
         assert body.opinion is not None
-        question = opinion_question(liaison_selectors.access_opinion_by_id(user=request.user,
-                                                                            opinion_id=body.opinion))
-    review = check_draft(body.text, **question)
+        question = assistant.opinion_question(liaison_selectors.access_opinion_by_id(
+            user=request.user, opinion_id=body.opinion))
+    review = assistant.check_draft(body.text, **question)
     return ReplyCheckOut(ok=review.ok, checks=[CheckOut(code=c.code, ok=c.ok, advice=c.advice)
                                                for c in review.checks])

@@ -19,43 +19,11 @@ from django.views.decorators.http import require_POST
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
 from renda.core.roles import Role
-from renda.insights import archive, hot, reply_check, services
+from renda.insights import archive, assistant, hot
 from renda.insights.models import ArchiveKind
-from renda.organizations.models import Congress, HandlingUnit, Region, RegionLevel
+from renda.organizations.models import Congress, Region, RegionLevel
 
-STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
-MIN_CHARS = 8  # fewer characters say too little to suggest anything
-SIMILAR_K = 5
-
-
-def access_congress_for_assist(*, user: Any, congress_id: Any) -> Congress:
-    """The congress whose model and history a form may ask about: a deputy's congress of an active mandate; for
-    staff, a congress of their region, above it (a county station in a township) or below it. Anything else is
-    "not found"."""
-    try:
-        congress = Congress.objects.select_related("region").get(pk=int(congress_id))
-    except (Congress.DoesNotExist, TypeError, ValueError, OverflowError):
-        raise NotFound() from None
-    role = getattr(user, "role", None)
-    if role == Role.DEPUTY:
-        from renda.deputies.models import Mandate, MandateStatus
-
-        if user.person_id and Mandate.objects.filter(person_id=user.person_id, congress=congress,
-                                                     status=MandateStatus.ACTIVE).exists():
-            return congress
-        raise NotFound()
-    region = getattr(user, "region", None)
-    if role in STAFF and region is not None and (
-            congress.region.path.startswith(region.path) or region.path.startswith(congress.region.path)):
-        return congress
-    raise NotFound()
-
-
-def _unit_names(suggestion: services.Suggestion | None) -> dict[str, str]:
-    if suggestion is None:
-        return {}
-    ids = [int(label) for label, _ in suggestion.alternatives if label.isdigit()]
-    return {str(pk): name for pk, name in HandlingUnit.objects.filter(pk__in=ids).values_list("pk", "name")}
+STAFF = assistant.STAFF
 
 
 @page(Role.DEPUTY, *STAFF)
@@ -66,19 +34,16 @@ def assist(request: HttpRequest) -> HttpResponse:
     data = request.POST
     text = " ".join(v.strip() for v in (data.get("title", ""), data.get("content", "")) if v and v.strip())
     congress_id = data.get("insights_congress") or data.get("congress")
-    context: dict[str, Any] = {"text_too_short": len(text) < MIN_CHARS}
+    context: dict[str, Any] = {"text_too_short": len(text) < assistant.MIN_CHARS}
     if not congress_id or context["text_too_short"]:
         return render(request, "insights/_assist.html", context)
-    congress = access_congress_for_assist(user=user, congress_id=congress_id)
-    category = services.suggest(congress=congress, kind="category", text=text)
-    unit = services.suggest(congress=congress, kind="unit", text=text)
-    names = _unit_names(unit)
+    congress = assistant.access_congress(user=user, congress_id=congress_id)
     editing = data.get("insights_exclude", "")
-    exclude = [("suggestion", int(editing))] if editing.isdigit() else []
+    answer = assistant.propose(user=user, congress=congress, text=text,
+                               exclude_suggestion=int(editing) if editing.isdigit() else None)
     context.update({
-        "category": category, "unit": unit, "unit_name": names.get(unit.best, "") if unit else "",
-        "similar": services.similar_in_scope(user=user, congress=congress, text=text, k=SIMILAR_K, exclude=exclude),
-        "no_history": category is None and unit is None,
+        "category": answer.category, "unit": answer.unit, "unit_name": answer.unit_name, "similar": answer.similar,
+        "no_history": answer.no_history,
         "may_import": getattr(user, "role", None) in STAFF,  # staff can give the congress its past years' history
     })
     return render(request, "insights/_assist.html", context)
@@ -92,7 +57,7 @@ def reply_advice(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     from renda.suggestions import selectors
 
     s = selectors.access_suggestion_by_id(user=request.user, suggestion_id=suggestion_id)
-    return _advice(request, **suggestion_question(s))
+    return _advice(request, **assistant.suggestion_question(s))
 
 
 @page(Role.UNIT_USER, *STAFF)
@@ -102,34 +67,14 @@ def opinion_reply_advice(request: HttpRequest, opinion_id: int) -> HttpResponse:
     from renda.liaison import selectors
 
     o = selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id)
-    return _advice(request, **opinion_question(o))
-
-
-def suggestion_question(s: Any) -> dict[str, Any]:
-    """What a reply to the suggestion answers, and when it was asked (assigned) and is due."""
-    asked = s.assigned_on or (s.submitted_at.date() if s.submitted_at else timezone.localdate())
-    return {"title": s.title, "question": s.content, "asked": asked, "deadline": s.deadline}
-
-
-def opinion_question(o: Any) -> dict[str, Any]:
-    """What a reply to the constituent's opinion answers, timed against its 有诉必复 deadline."""
-    return {"title": "", "question": o.content, "asked": timezone.localdate(o.received_at), "deadline": o.deadline}
-
-
-def check_draft(draft: str, *, title: str, question: str, asked: date,
-                deadline: date | None) -> reply_check.ReplyReview:
-    """The four checks of a draft reply sent today. No deadline known: the on-time check passes."""
-    return reply_check.review(question_title=title, question=question, reply=draft,
-                              asked_at=datetime.combine(asked, time()) if deadline else None,
-                              replied_at=datetime.combine(timezone.localdate(), time()),
-                              deadline_days=(deadline - asked).days if deadline else 0)
+    return _advice(request, **assistant.opinion_question(o))
 
 
 def _advice(request: HttpRequest, **question: Any) -> HttpResponse:
     draft = request.POST.get("text", "")
-    if len(draft.strip()) < MIN_CHARS:
+    if len(draft.strip()) < assistant.MIN_CHARS:
         return render(request, "insights/_reply_advice.html", {"review": None})
-    return render(request, "insights/_reply_advice.html", {"review": check_draft(draft, **question)})
+    return render(request, "insights/_reply_advice.html", {"review": assistant.check_draft(draft, **question)})
 
 
 # --- hot issues -------------------------------------------------------------------------------------------------

@@ -1,0 +1,90 @@
+"""What the text engine answers a form or an API client: the proposals for a text being typed (category, handling
+unit, similar past cases of the caller's scope), and the checks of a draft reply. The pages (views.py) and the JSON
+API (api.py) both call these; they differ only in how they show the answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.utils import timezone
+
+from renda.core.errors import NotFound
+from renda.core.roles import Role
+from renda.insights import reply_check, services
+from renda.insights.classifier import Suggestion
+from renda.organizations.models import Congress, HandlingUnit
+
+STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
+MIN_CHARS = 8  # fewer characters say too little to suggest anything
+SIMILAR_K = 5
+
+
+def access_congress(*, user: Any, congress_id: Any) -> Congress:
+    """The congress whose model and history a form may ask about: a deputy's congress of an active mandate; for
+    staff, a congress of their region, above it (a county station in a township) or below it. Anything else is
+    "not found"."""
+    try:
+        congress = Congress.objects.select_related("region").get(pk=int(congress_id))
+    except (Congress.DoesNotExist, TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+    role = getattr(user, "role", None)
+    if role == Role.DEPUTY:
+        from renda.deputies.models import Mandate, MandateStatus
+
+        if user.person_id and Mandate.objects.filter(person_id=user.person_id, congress=congress,
+                                                     status=MandateStatus.ACTIVE).exists():
+            return congress
+        raise NotFound()
+    region = getattr(user, "region", None)
+    if role in STAFF and region is not None and (
+            congress.region.path.startswith(region.path) or region.path.startswith(congress.region.path)):
+        return congress
+    raise NotFound()
+
+
+@dataclass(frozen=True)
+class Proposals:
+    category: Suggestion | None
+    unit: Suggestion | None
+    unit_name: str  # the name of the unit proposed (or, when uncertain, the likeliest)
+    similar: list[services.PastCase] = field(default_factory=list)
+
+    @property
+    def no_history(self) -> bool:
+        """Neither model exists yet: the congress has too little labelled history."""
+        return self.category is None and self.unit is None
+
+
+def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int | None = None) -> Proposals:
+    """The category and unit the congress's models propose for the text, and its most similar past cases the user
+    may see (the suggestion being edited left out)."""
+    category = services.suggest(congress=congress, kind="category", text=text)
+    unit = services.suggest(congress=congress, kind="unit", text=text)
+    name = ""
+    if unit is not None and unit.best.isdigit():
+        name = HandlingUnit.objects.filter(pk=int(unit.best)).values_list("name", flat=True).first() or ""
+    exclude = [("suggestion", exclude_suggestion)] if exclude_suggestion else []
+    return Proposals(category=category, unit=unit, unit_name=name, similar=services.similar_in_scope(
+        user=user, congress=congress, text=text, k=SIMILAR_K, exclude=exclude))
+
+
+def suggestion_question(s: Any) -> dict[str, Any]:
+    """What a reply to the suggestion answers, and when it was asked (assigned) and is due."""
+    asked = s.assigned_on or (s.submitted_at.date() if s.submitted_at else timezone.localdate())
+    return {"title": s.title, "question": s.content, "asked": asked, "deadline": s.deadline}
+
+
+def opinion_question(o: Any) -> dict[str, Any]:
+    """What a reply to the constituent's opinion answers, timed against its 有诉必复 deadline."""
+    return {"title": "", "question": o.content, "asked": timezone.localdate(o.received_at), "deadline": o.deadline}
+
+
+def check_draft(draft: str, *, title: str, question: str, asked: date,
+                deadline: date | None) -> reply_check.ReplyReview:
+    """The four checks of a draft reply sent today. No deadline known: the on-time check passes."""
+    return reply_check.review(question_title=title, question=question, reply=draft,
+                              asked_at=datetime.combine(asked, time()) if deadline else None,
+                              replied_at=datetime.combine(timezone.localdate(), time()),
+                              deadline_days=(deadline - asked).days if deadline else 0)
