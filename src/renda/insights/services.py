@@ -150,6 +150,17 @@ def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
     return found
 
 
+def near_duplicates_among(*, user: Any, congress: Congress, text: str, source: str, pk: int,
+                          among: Any) -> list[tuple[Any, float]]:
+    """The items of `among` (a queryset of the source's items: those one may merge with) that the similar-case
+    index finds to be the same as item `pk`'s text (`insights.near_duplicate_threshold` [setting]), most similar
+    first, each with its similarity."""
+    matches = [c for c in similar_in_scope(user=user, congress=congress, text=text, exclude=[(source, pk)])
+               if c.source == source and c.match.near_duplicate]
+    by_pk = among.in_bulk([c.pk for c in matches])
+    return [(by_pk[c.pk], c.match.score) for c in matches if c.pk in by_pk]
+
+
 def similar_cases(*, congress: Congress, text: str, history: Sequence[Case], k: int = 5,
                   exclude: set[str | int] | frozenset[str | int] = frozenset()) -> list[Match]:
     """The past cases most similar to the text, with their replies; near duplicates flagged by the congress's

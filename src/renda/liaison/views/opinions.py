@@ -105,15 +105,12 @@ def opinion_near_duplicates(request: HttpRequest, opinion_id: int) -> HttpRespon
 
 def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
     """Open opinions of the same congress the text engine finds to be the same complaint (疑似重复), to merge with."""
-    from renda.insights.services import similar_in_scope
+    from renda.insights.services import near_duplicates_among
 
-    ids = [c.pk for c in similar_in_scope(user=user, congress=opinion.congress, text=opinion.content,
-                                          exclude=[("opinion", opinion.pk)])
-           if c.match.near_duplicate and c.source == "opinion"]
-    open_ones = {o.pk: o for o in selectors.opinions_visible(user=user).filter(
-        pk__in=ids, congress=opinion.congress, status__in=workflow.MERGEABLE)}
-    return [{"opinion": open_ones[i], "code": services.format_code(open_ones[i].tracking_code)}
-            for i in ids if i in open_ones]
+    found = near_duplicates_among(user=user, congress=opinion.congress, text=opinion.content, source="opinion",
+                                  pk=opinion.pk, among=selectors.opinions_visible(user=user).filter(
+                                      congress=opinion.congress, status__in=workflow.MERGEABLE))
+    return [{"opinion": o, "code": services.format_code(o.tracking_code)} for o, _ in found]
 
 
 DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不予受理，原因将告知群众。", "assign": "已转办。",

@@ -130,11 +130,17 @@ def suggestion_paper(request: HttpRequest) -> HttpResponse:
                   status=422 if form.errors else 200)
 
 
-def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
+def _page_actions(user: Any, s: Suggestion) -> list[str]:
+    """The events the user may take on the suggestion's page."""
     actions = selectors.actions_for(user, s)
-    # one form per event on the page: ids carry the event so that they stay unique
     if s.merged_into_id:  # a member handled with its primary cannot itself take others in
         actions = [a for a in actions if a != "merge"]
+    return actions
+
+
+def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
+    actions = _page_actions(user, s)
+    # one form per event on the page: ids carry the event so that they stay unique
     forms = {event: ACTION_FORMS[event](suggestion=s, auto_id=f"{event}_%s") for event in actions
              if event in ACTION_FORMS}
     show_units = user.role in STAFF_ROLES or user.role == Role.UNIT_USER
@@ -186,18 +192,16 @@ def near_duplicates(request: HttpRequest, pk: int) -> HttpResponse:
     """The merge form's 疑似重复 list, loaded by htmx after the page (the first look-up of a process builds the
     scope's similar-case index): the suggestions the merge form offers that the text engine finds to be the same
     suggestion (`insights.near_duplicate_threshold` [setting]), most similar first."""
-    from renda.insights.services import similar_in_scope
+    from renda.insights.services import near_duplicates_among
 
     user: Any = request.user
     s = selectors.access_suggestion_by_id(user=user, suggestion_id=pk)
     found: list[dict[str, Any]] = []
-    if "merge" in selectors.actions_for(user, s) and not s.merged_into_id:
+    if "merge" in _page_actions(user, s):
         offered = ACTION_FORMS["merge"](suggestion=s).fields["members"].queryset  # type: ignore[attr-defined]
-        matches = [c for c in similar_in_scope(user=user, congress=s.congress, text=f"{s.title} {s.content}",
-                                               exclude=[("suggestion", s.pk)])
-                   if c.source == "suggestion" and c.match.near_duplicate]
-        by_pk = offered.select_related("lead_deputy").in_bulk([c.pk for c in matches])
-        found = [{"suggestion": by_pk[c.pk], "score": c.match.score} for c in matches if c.pk in by_pk]
+        found = [{"suggestion": m, "score": score} for m, score in near_duplicates_among(
+            user=user, congress=s.congress, text=f"{s.title} {s.content}", source="suggestion", pk=s.pk,
+            among=offered.select_related("lead_deputy"))]
     return render(request, "suggestions/_near_duplicates.html", {"near_duplicates": found})
 
 
