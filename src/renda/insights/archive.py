@@ -34,7 +34,7 @@ from renda.core.errors import Forbidden, Invalid
 from renda.insights import tables
 from renda.insights.models import ArchivedCase, ArchiveImport, ArchiveKind
 from renda.organizations.models import Congress, HandlingUnit
-from renda.organizations.services import congress_categories, may_change_settings, unit_serves
+from renda.organizations.services import congress_categories, may_change_settings, units_serving
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "number": ("编号", "原编号", "建议编号", "意见编号", "留言编号", "案号"),
@@ -92,16 +92,10 @@ def digest(kind: str, title: str, content: str) -> str:
 
 
 def serving_units(congress: Congress) -> dict[str, list[HandlingUnit]]:
-    """The congress's handling units by name (spaces removed): those of its region, below it, and the county's
-    departments for a township congress."""
-    path = congress.region.path
-    ids = [int(p) for p in path.strip("/").split("/") if p]
-    candidates = (HandlingUnit.objects.select_related("region").filter(region_id__in=ids)
-                  | HandlingUnit.objects.select_related("region").filter(region__path__startswith=path))
+    """The congress's handling units (organizations.services.units_serving) by name, spaces removed."""
     units: dict[str, list[HandlingUnit]] = {}
-    for unit in candidates.order_by("-active", "pk"):
-        if unit_serves(unit, congress):
-            units.setdefault(_norm(unit.name), []).append(unit)
+    for unit in units_serving(congress):
+        units.setdefault(_norm(unit.name), []).append(unit)
     return units
 
 
@@ -166,18 +160,17 @@ class _Checker:
                             digest=key), []
 
     def year(self, row: dict[str, str], reasons: list[str]) -> int | None:
-        this_year = timezone.localdate().year
         if raw := self.get(row, "year"):
-            year = _year(raw)
             where = f"年度“{raw}”"
         elif raw := self.get(row, "date"):
-            year = _year(raw)
             where = f"日期“{raw}”"
+        elif self.default_year is not None:
+            raw, where = str(self.default_year), "导入时选择的年度"
         else:
-            year, where = self.default_year, "导入时选择的年度"
-        if year is None and where == "导入时选择的年度":
             reasons.append("没有年度：请填写“年度”或日期列，或在导入时选择年度")
-        elif year is None or not FIRST_YEAR <= year <= this_year:
+            return None
+        year, this_year = _year(raw), timezone.localdate().year
+        if year is None or not FIRST_YEAR <= year <= this_year:
             reasons.append(f"{where}不是 {FIRST_YEAR} 至 {this_year} 年之间的年份")
             return None
         return year
@@ -273,13 +266,17 @@ def archive_delete(*, actor: Any, batch: ArchiveImport) -> int:
     return count
 
 
-def imports_visible(*, user: Any) -> Any:
-    """The imports of the congresses whose archive the user may change (the settings rule)."""
+def congresses_managed(*, user: Any) -> list[Congress]:
+    """The congresses whose archive the user may change (the settings rule, may_change_settings)."""
     from renda.organizations import selectors
 
-    ids = [c.pk for c in selectors.congresses_visible(user=user).select_related("region")
-           if may_change_settings(user=user, congress=c)]
-    return ArchiveImport.objects.filter(congress_id__in=ids).select_related("congress", "imported_by")
+    return [c for c in selectors.congresses_visible(user=user) if may_change_settings(user=user, congress=c)]
+
+
+def imports_visible(*, user: Any) -> Any:
+    """The imports of the congresses whose archive the user may change."""
+    return ArchiveImport.objects.filter(congress__in=[c.pk for c in congresses_managed(user=user)]).select_related(
+        "congress", "imported_by")
 
 
 def visible_to(*, user: Any, congress: Congress) -> bool:

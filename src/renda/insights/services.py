@@ -17,7 +17,7 @@ from renda.insights import terms as termslib
 from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train
 from renda.insights.similar import Case, Match, SimilarIndex
 from renda.organizations.models import Congress, HandlingUnit, Region
-from renda.organizations.services import congress_categories, congress_setting, unit_serves
+from renda.organizations.services import congress_categories, congress_setting, unit_serves, units_serving
 
 
 def confidence_threshold(congress: Congress | None) -> float:
@@ -42,8 +42,7 @@ def category_terms(congress: Congress | None) -> dict[str, list[str]]:
 def unit_terms(congress: Congress) -> dict[str, list[str]]:
     """The duties (主要职责) of the active units that serve the congress, as terms of each unit's label (its id);
     training keeps those of the units its history has enough of (classifier.train)."""
-    units = HandlingUnit.objects.filter(active=True).exclude(duties="").select_related("region")
-    return {str(u.pk): termslib.split(u.duties) for u in units if unit_serves(u, congress)}
+    return {str(u.pk): termslib.split(u.duties) for u in units_serving(congress) if u.active and u.duties}
 
 
 def units_changed(unit: HandlingUnit, *, left: Region | None = None) -> int:

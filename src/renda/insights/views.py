@@ -172,18 +172,11 @@ class ArchiveForm(forms.Form):
         field.choices = [(c.pk, c.name) for c in congresses]
 
 
-def _archive_congresses(user: Any) -> list[Congress]:
-    from renda.organizations import selectors as org_selectors
-    from renda.organizations.services import may_change_settings
-
-    return [c for c in org_selectors.congresses_visible(user=user) if may_change_settings(user=user, congress=c)]
-
-
 @page(*STAFF)
 def archive_page(request: HttpRequest) -> HttpResponse:
     """Import a ledger of past suggestions or opinions, see what was imported, delete an import."""
     user: Any = request.user
-    congresses = _archive_congresses(user)
+    congresses = archive.congresses_managed(user=user)
     imports = archive.imports_visible(user=user)[:50]
     ctx: dict[str, Any] = {"imports": imports, "columns": archive.COLUMNS, "max_rows": archive.MAX_ROWS}
     if request.method != "POST":

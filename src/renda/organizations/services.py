@@ -86,6 +86,16 @@ def unit_serves(unit: HandlingUnit, congress: Congress) -> bool:
     return upath.startswith(cpath) or (cpath.startswith(upath) and unit.region.level == RegionLevel.COUNTY)
 
 
+def units_serving(congress: Congress) -> list[HandlingUnit]:
+    """The handling units, in use or not, that serve the congress (unit_serves): read from its region's ancestors
+    and its region and below only."""
+    path = congress.region.path
+    ids = [int(p) for p in path.strip("/").split("/") if p]
+    candidates = (HandlingUnit.objects.select_related("region").filter(region_id__in=ids)
+                  | HandlingUnit.objects.select_related("region").filter(region__path__startswith=path))
+    return [u for u in candidates.order_by("-active", "pk") if unit_serves(u, congress)]
+
+
 def congress_setting(congress: Congress | None, key: str) -> Any:
     """The congress's value of a [setting], or its documented default."""
     s = spec(key)
