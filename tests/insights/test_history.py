@@ -75,7 +75,7 @@ def test_a_scope_sharing_another_scopes_index_still_sees_only_its_own_cases(tree
     liaison = build_liaison(tree)
     svc.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
                          content="东湖社区垃圾站臭气熏天，夏天蚊蝇成群，请尽快整改。")
-    monkeypatch.setattr(history, "_fingerprint", lambda cases: ("the same",))
+    monkeypatch.setattr(history, "_fingerprint", lambda cases, source: ("the same",))
     own = similar_in_scope(user=liaison.clerk, congress=tree.congress_a, text="垃圾站臭气")
     assert [c.match.text[:7] for c in own] == ["东湖社区垃圾站"]
     index = history.scoped_index(user=liaison.clerk_b, congress=tree.congress_a)
@@ -97,13 +97,8 @@ def test_requests_arriving_while_an_index_is_built_wait_for_that_build(monkeypat
     from tests.insights.synthetic import history as synthetic_history
 
     rows = [("opinion", k, (1, "t"), text, "") for k, (text, _) in enumerate(synthetic_history(per_class=3), 1)]
-    monkeypatch.setattr(history, "_suggestions", lambda user, congress: None)
-    monkeypatch.setattr(history, "_opinions", lambda user, congress: None)
-    monkeypatch.setattr(history, "_archive", lambda user, congress: None)
-    monkeypatch.setattr(history, "_fingerprint", lambda cases: ("one state",))
-    monkeypatch.setattr(history, "_archive_fingerprint", lambda cases: ("one state",))
-    monkeypatch.setattr(history, "_published", lambda user, congress: None)
-    monkeypatch.setattr(history, "_published_fingerprint", lambda cases: ("one state",))
+    monkeypatch.setattr(history, "_recent", lambda user, congress, source: None)
+    monkeypatch.setattr(history, "_fingerprint", lambda cases, source: ("one state",))
     monkeypatch.setattr(history, "_texts", lambda user, congress: rows)
     builds: list[int] = []
 

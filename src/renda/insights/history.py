@@ -116,23 +116,11 @@ def _opinions_in_scope(user: Any, congress: Congress) -> Any:
     return selectors.opinions_visible(user=user).filter(region__path__startswith=congress.region.path)
 
 
-def _suggestions(user: Any, congress: Congress) -> Any:
-    return _suggestions_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
-
-
-def _opinions(user: Any, congress: Congress) -> Any:
-    return _opinions_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
-
-
 def _archive_in_scope(user: Any, congress: Congress) -> Any:
     from renda.insights import archive
 
     cases = ArchivedCase.objects.filter(congress=congress)
     return cases if archive.visible_to(user=user, congress=congress) else cases.none()
-
-
-def _archive(user: Any, congress: Congress) -> Any:
-    return _archive_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
 
 
 def _published_in_scope(user: Any, congress: Congress) -> Any:
@@ -147,8 +135,19 @@ def _published_in_scope(user: Any, congress: Congress) -> Any:
     return published.exclude(reply__suggestion__in=selectors.visible(user=user))
 
 
-def _published(user: Any, congress: Congress) -> Any:
-    return _published_in_scope(user, congress).order_by("-id")[:HISTORY_LIMIT]
+# each source of past cases: the cases of the congress the user may see, and what changes when one of them changes
+# besides its id (a fingerprint field): the sum of versions and the latest write; an imported case is never edited
+# (an import is deleted whole); a published reply is edited only while unpublished
+SCOPES = {"suggestion": _suggestions_in_scope, "opinion": _opinions_in_scope, "archive": _archive_in_scope,
+          "published": _published_in_scope}
+_CHANGES: dict[str, tuple[str | None, str]] = {
+    "suggestion": ("version", "updated_at"), "opinion": ("version", "updated_at"), "archive": (None, "id"),
+    "published": (None, "published_at")}
+
+
+def _recent(user: Any, congress: Congress, source: str) -> Any:
+    """The most recent cases of the source in the user's scope, as many as an index holds."""
+    return SCOPES[source](user, congress).order_by("-id")[:HISTORY_LIMIT]
 
 
 def _texts(user: Any, congress: Congress) -> list[tuple[str, int, tuple[Any, ...], str, str]]:
@@ -157,16 +156,14 @@ def _texts(user: Any, congress: Congress) -> list[tuple[str, int, tuple[Any, ...
     latest = Reply.objects.filter(suggestion=OuterRef("pk")).order_by("-round").values("text")[:1]
     rows: list[tuple[str, int, tuple[Any, ...], str, str]] = [
         ("suggestion", pk, (version, at), f"{title} {content}", reply or "")
-            for pk, version, at, title, content, reply in _suggestions(user, congress).annotate(
+            for pk, version, at, title, content, reply in _recent(user, congress, "suggestion").annotate(
                 reply=Subquery(latest)).values_list("id", *STAMP, "title", "content", "reply")]
     rows += [("opinion", pk, (version, at), content, reply or "") for pk, version, at, content, reply
-             in _opinions(user, congress).values_list("id", *STAMP, "content", "reply_text")]
-    # an imported case is never edited (an import is deleted as a whole): its id says which it is
+             in _recent(user, congress, "opinion").values_list("id", *STAMP, "content", "reply_text")]
     rows += [("archive", pk, (), f"{title} {content}".strip(), reply) for pk, title, content, reply
-             in _archive(user, congress).values_list("id", "title", "content", "reply")]
-    # a published reply is edited only while unpublished: its id and publication time say which it is
+             in _recent(user, congress, "archive").values_list("id", "title", "content", "reply")]
     rows += [("published", pk, (at,), public_subject(title), text) for pk, at, title, text
-             in _published(user, congress).values_list("id", "published_at", "title", "text")]
+             in _recent(user, congress, "published").values_list("id", "published_at", "title", "text")]
     return rows
 
 
@@ -189,31 +186,24 @@ def case_of(case: str | int) -> tuple[str, int]:
     return source, int(pk)
 
 
-def _fingerprint(cases: Any) -> tuple[Any, ...]:
-    """What tells one state of a scope's cases from another, computed by the database in one row."""
-    agg = cases.aggregate(n=Count("id"), ids=Sum("id"), versions=Sum("version"), last=Max("updated_at"))
-    return agg["n"], agg["ids"], agg["versions"], agg["last"]
-
-
-def _archive_fingerprint(cases: Any) -> tuple[Any, ...]:
-    agg = cases.aggregate(n=Count("id"), ids=Sum("id"), last=Max("id"))
-    return agg["n"], agg["ids"], agg["last"]
-
-
-def _published_fingerprint(cases: Any) -> tuple[Any, ...]:
-    agg = cases.aggregate(n=Count("id"), ids=Sum("id"), last=Max("published_at"))
-    return agg["n"], agg["ids"], agg["last"]
+def _fingerprint(cases: Any, source: str) -> tuple[Any, ...]:
+    """What tells one state of a scope's cases of the source from another, computed by the database in one row."""
+    versions, last = _CHANGES[source]
+    fields = {"n": Count("id"), "ids": Sum("id"), "last": Max(last)}
+    if versions:
+        fields["versions"] = Sum(versions)
+    agg = cases.aggregate(**fields)
+    return tuple(agg[name] for name in sorted(agg))
 
 
 def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
     """The case ids (case_id) among `cases` that are in the user's scope now."""
-    by_source: dict[str, list[int]] = {"suggestion": [], "opinion": [], "archive": [], "published": []}
+    by_source: dict[str, list[int]] = {source: [] for source in SCOPES}
     for case in cases:
         source, pk = case_of(case)
         by_source[source].append(pk)
     found = set()
-    for source, scope in (("suggestion", _suggestions_in_scope), ("opinion", _opinions_in_scope),
-                          ("archive", _archive_in_scope), ("published", _published_in_scope)):
+    for source, scope in SCOPES.items():
         if by_source[source]:
             ids = scope(user, congress).filter(pk__in=by_source[source]).values_list("id", flat=True)
             found |= {case_id(source, pk) for pk in ids}
@@ -221,11 +211,11 @@ def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
 
 
 def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
-    """A similarity index of the past suggestions, opinions and imported past cases this user may see, of the
-    congress's region and below. Three one-row queries (a fingerprint of each source) decide whether the index
-    built last time still holds; the texts are read only when it does not."""
-    key = (congress.pk, _fingerprint(_suggestions(user, congress)), _fingerprint(_opinions(user, congress)),
-           _archive_fingerprint(_archive(user, congress)), _published_fingerprint(_published(user, congress)))
+    """A similarity index of the past suggestions, opinions, imported past cases and published replies this user may
+    see, of the congress's region and below. One one-row query per source (its fingerprint; none for a source the
+    user has no part of) decides whether the index built last time still holds; the texts are read only when it
+    does not."""
+    key = (congress.pk, *(_fingerprint(_recent(user, congress, source), source) for source in SCOPES))
     with _lock:
         index = _cached(key)
     if index is not None:
