@@ -173,9 +173,28 @@ def test_a_change_writes_an_audit_entry_with_before_and_after(client, tree, sysa
     entry = AuditEntry.objects.get(action="unit.change")
     assert (entry.actor_id, entry.actor_role, entry.object_type, entry.object_id) == (
         sysadmin.pk, Role.SYSTEM_ADMIN, "organizations.handlingunit", str(unit.pk))
-    assert entry.before == audit.canonical({"contact": "", "name": "县交通运输局"})
-    assert entry.after == audit.canonical({"contact": "王科长", "name": "县交通运输和物流局"})
+    # the old name is kept as a 曾用名, so that ledgers of before the rename still find the unit
+    assert entry.before == audit.canonical({"contact": "", "name": "县交通运输局", "other_names": ""})
+    assert entry.after == audit.canonical({"contact": "王科长", "name": "县交通运输和物流局",
+                                           "other_names": "县交通运输局"})
+    assert unit.names() == ["县交通运输和物流局", "县交通运输局"]
     assert audit.verify_chain().ok
+
+
+def test_renaming_a_unit_back_keeps_each_name_once(client, tree, sysadmin):
+    unit = tree.unit_county
+    unit.other_names = "县交通局、县交通运输和物流局"
+    unit.save()
+    data = form_data(client.get(url(HandlingUnit, "change", unit.pk)))
+    data.update(name="县交通运输和物流局")
+    assert client.post(url(HandlingUnit, "change", unit.pk), data).status_code == 302
+    unit.refresh_from_db()
+    assert unit.other_names == "县交通运输局、县交通局"  # the name it took is no longer an "other" name
+    data = form_data(client.get(url(HandlingUnit, "change", unit.pk)))
+    data.update(name="县交通运输局", other_names=data["other_names"] + "、县交通运输和物流局")  # typed, and renamed
+    assert client.post(url(HandlingUnit, "change", unit.pk), data).status_code == 302
+    unit.refresh_from_db()
+    assert unit.names() == ["县交通运输局", "县交通运输和物流局", "县交通局"]
 
 
 def test_saving_without_a_change_writes_nothing(client, tree, sysadmin):

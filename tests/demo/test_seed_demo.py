@@ -3,6 +3,7 @@ organisation, then its year 2026 (suggestions, sessions and votes, stations and 
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from datetime import date
@@ -506,6 +507,7 @@ def test_the_county_finds_this_months_hot_issue_at_the_middle_school_gate(demo):
 def test_the_ledgers_of_past_years_give_the_county_and_qingshan_unit_proposals(demo, settings, tmp_path):
     """On the first working day the clerks import the 2022–2025 ledgers: enough unit history for the unit models,
     which propose 县交通运输局 for a bus route; the county's clerk sees the past cases with their replies."""
+    from renda.demo.org import UNIT_OTHER_NAMES
     from renda.insights import history, jobs, services
     from renda.insights.models import ArchivedCase, ArchiveImport
 
@@ -518,6 +520,10 @@ def test_the_ledgers_of_past_years_give_the_county_and_qingshan_unit_proposals(d
     county_congress = imports[0].congress
     assert 120 <= ArchivedCase.objects.filter(congress=county_congress).count() <= 180
     assert set(ArchivedCase.objects.values_list("year", flat=True)) == {2022, 2023, 2024, 2025}
+    # the 2022 ledger names units by their full or former names, which the import finds by the units' 曾用名、简称
+    entry = AuditEntry.objects.get(action="insights.archive_import", object_id=str(imports[0].pk))
+    mapped = json.loads(entry.after)["other_names"]
+    assert len(mapped) >= 3 and all(UNIT_OTHER_NAMES[unit].split("、")[0] == name for name, unit in mapped.items())
     bus = "关于增开城乡公交班次的建议：偏远村组每天只有两班城乡客车，学生上学、老人就医很不方便"
     transport = HandlingUnit.objects.get(name="县交通运输局")
     for b in imports:

@@ -75,6 +75,36 @@ def test_a_ledger_with_bad_rows_imports_the_good_ones_and_names_each_bad_line(tr
 
 
 @pytest.mark.django_db
+def test_a_unit_named_by_a_former_or_short_name_is_found_and_the_result_and_the_audit_say_so(tree, clerk) -> None:
+    from tests.factories import UnitFactory
+
+    tree.unit_county.other_names = "县交通局\n县交通运输管理局"
+    tree.unit_county.save()
+    UnitFactory(region=tree.county, name="县自然资源局", other_names="县国土资源局、县规划局")
+    UnitFactory(region=tree.county, name="县住建局", other_names="县规划局，县建设局")
+    UnitFactory(region=tree.county, name="县文旅局")
+    UnitFactory(region=tree.county, name="县文广旅体局", other_names="县文旅局")  # another's current name
+
+    def row(number: str, unit: str) -> list[object]:
+        return [number, f"关于{number}号事项的建议", f"第{number}号事项的内容。", "城建交通", unit, "", "2018-03-01"]
+
+    rows = [HEADER, row("1", "县交通局"), row("2", "县 交通局"), row("3", "县交通运输管理局"), row("4", "县国土资源局"),
+            row("5", "县规划局"), row("6", "县文旅局"), row("7", "县交通运输局")]
+    result = do_import(clerk, tree.county_congress, rows)
+    assert result.imported == 6
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (6, "主办单位“县规划局”是 2 个单位的曾用名或简称（县自然资源局、县住建局），无法确定是哪一个")]
+    units = dict(ArchivedCase.objects.values_list("number", "unit__name"))
+    assert units == {"1": "县交通运输局", "2": "县交通运输局", "3": "县交通运输局", "4": "县自然资源局",
+                     "6": "县文旅局", "7": "县交通运输局"}  # a current name wins over another unit's former name
+    assert result.other_names == {"县 交通局": ("县交通运输局", 1), "县交通局": ("县交通运输局", 1),
+                                  "县交通运输管理局": ("县交通运输局", 1), "县国土资源局": ("县自然资源局", 1)}
+    after = json.loads(AuditEntry.objects.get(action="insights.archive_import").after)
+    assert after["other_names"] == {"县 交通局": "县交通运输局", "县交通局": "县交通运输局",
+                                    "县交通运输管理局": "县交通运输局", "县国土资源局": "县自然资源局"}
+
+
+@pytest.mark.django_db
 def test_all_or_nothing_imports_none_and_a_second_import_of_the_same_file_adds_nothing(tree, clerk) -> None:
     bad = ["2023009", "关于整治噪音的建议", "工地夜间施工噪音扰民。", "城建交通", "县城管局", "", "2023-04-01"]
     result = do_import(clerk, tree.county_congress, [HEADER, ROAD, bad], all_or_nothing=True)
@@ -187,6 +217,7 @@ def test_the_page_imports_a_ledger_lists_the_bad_lines_and_deletes_an_import(tre
     html = response.content.decode()
     assert response.status_code == 200 and "导入 1 条" in html and "1 行未导入" in html
     assert "<td>3</td><td>主办单位“县水务局”不是本级人大的承办单位" in html
+    assert 'data-testid="archive-other-names"' not in html  # every unit by its current name
     batch = ArchiveImport.objects.get()
     listing = c.get(reverse("insights:archive")).content.decode()
     assert "台账.xlsx" in listing and reverse("insights:archive_delete", args=[batch.pk]) in listing
@@ -216,7 +247,7 @@ def test_the_api_imports_lists_and_deletes_and_reports_bad_lines(tree, clerk) ->
                         {"file": SimpleUploadedFile("台账.xlsx", xlsx([HEADER, ROAD, bad]))})
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["imported"] == 1 and body["rows"] == 2 and body["years"] == {"2023": 1}
+    assert body["imported"] == 1 and body["rows"] == 2 and body["years"] == {"2023": 1} and body["other_names"] == []
     assert body["errors"] == [{"line": 3, "reason": body["errors"][0]["reason"]}]
     assert body["errors"][0]["reason"].startswith("主办单位“县水务局”不是本级人大的承办单位")
     batch = body["batch"]["id"]

@@ -2,7 +2,8 @@
 imports the county congress's 台账 of past suggestions, and 青山镇's clerk their own, through the import page's
 service (insights.archive) — the way a congress that starts using the platform brings its history. They give the
 text engine enough labelled history to propose handling units in the demo, and staff see them among similar
-cases with what was done.
+cases with what was done. The 2022 ledger was kept by the clerk before, who wrote some units by other names (the
+full name, or the name before the reorganisation): the import finds them by the units' 曾用名、简称.
 
 Drawn from a generator of its own (seeded from the demo's seed), so the rest of the story is the same with or
 without them."""
@@ -21,6 +22,7 @@ from renda.insights import archive
 
 from . import topics as tx
 from .clock import at
+from .org import UNIT_OTHER_NAMES
 from .story import HOME, Story
 
 YEARS = (2022, 2023, 2024, 2025)
@@ -29,6 +31,7 @@ HEADER = ["编号", "年度", "标题", "内容", "领域分类", "主办单位"
 IMPORT_DAY = date(2026, 1, 5)  # the first working day of the year
 CROPS = ["茶叶", "油茶", "蔬菜", "中药材", "食用菌", "水果"]
 GRADES = "AAAABBCD"
+OTHER_NAMES_UNTIL = 2022  # the years whose ledger names units by their other names
 
 
 def ledger(rng: random.Random, pool: list[tx.Topic], per_year: int, towns: list[Any], prefix: str) -> bytes:
@@ -55,7 +58,10 @@ def ledger(rng: random.Random, pool: list[tx.Topic], per_year: int, towns: list[
             reply = (rng.choice(tx.REPLY_OPENINGS).format(title=title)
                      + tx.REPLIES[rng.choice(GRADES)].format(action=topic.action.format(**fill),
                                                             category=topic.category))
-            sheet.append([f"{prefix}{year}{n:03d}", year, title, content, topic.category, topic.unit, reply])
+            unit = topic.unit
+            if year <= OTHER_NAMES_UNTIL and unit in UNIT_OTHER_NAMES:
+                unit = UNIT_OTHER_NAMES[unit].split("、")[0]
+            sheet.append([f"{prefix}{year}{n:03d}", year, title, content, topic.category, unit, reply])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

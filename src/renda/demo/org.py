@@ -46,6 +46,17 @@ UNIT_DUTIES = {
     "县市场监管局": "食品安全、药品、保健品、价格、计量、消费者权益",
 }
 
+# 曾用名、简称: the names before the 2019 reorganisation and the full names older ledgers write (demo.archive)
+UNIT_OTHER_NAMES = {
+    "县卫健局": "县卫生健康局、县卫生和计划生育局",
+    "县人社局": "县人力资源和社会保障局",
+    "县住建局": "县住房和城乡建设局",
+    "县交通运输局": "县交通局",
+    "县农业农村局": "县农业局",
+    "县自然资源局": "县国土资源局",
+    "县市场监管局": "县市场监督管理局",
+}
+
 
 @dataclass
 class Area:
@@ -100,7 +111,8 @@ def build(rng: random.Random) -> Org:
         result.areas.append(area)
     result.areas.sort(key=lambda a: (a.is_street, a.region.code))
     result.units = [org.unit_create(actor=None, name=n, kind=k, region=county, contact=names.person_name(
-        rng, rng.choice(("male", "female"))), duties=UNIT_DUTIES.get(n, "")) for n, k in COUNTY_UNITS]
+        rng, rng.choice(("male", "female"))), duties=UNIT_DUTIES.get(n, ""),
+        other_names=UNIT_OTHER_NAMES.get(n, "")) for n, k in COUNTY_UNITS]
     for area in result.areas:
         office = f"{area.name}办事处" if area.is_street else f"{area.name}人民政府"
         area.government = org.unit_create(actor=None, name=office, kind=UnitKind.TOWNSHIP_GOVERNMENT,

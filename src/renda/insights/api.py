@@ -107,11 +107,18 @@ class RowErrorOut(Schema):
     reason: str
 
 
+class OtherNameOut(Schema):
+    name: str  # as the file writes it
+    unit: str  # the unit's current name
+    rows: int
+
+
 class ArchiveResultOut(Schema):
     imported: int
     rows: int
     years: dict[int, int]
     errors: list[RowErrorOut]
+    other_names: list[OtherNameOut]  # units the file names by a former name or short name (曾用名、简称)
     batch: ArchiveImportOut | None
 
 
@@ -127,6 +134,7 @@ def archive_list(request: HttpRequest) -> list[ArchiveImportOut]:
              description="Multipart `file`; `?congress=` (required), `kind` (`suggestion` or `opinion`), `year` (for "
                          "rows without a 年度 or date column), `all_or_nothing` (import nothing if any row is bad). "
                          "Bad rows come back as `errors: [{line, reason}]` with the good ones imported (`imported`), "
+                         "units the file names by a 曾用名 or 简称 as `other_names`, "
                          "or none with `all_or_nothing`. 404 for a congress outside the caller's region; 403 for one "
                          "whose settings the caller may not change; 422 for a file that cannot be used at all "
                          "(empty, unreadable, no usable columns, too large).")
@@ -140,6 +148,8 @@ def archive_import(request: HttpRequest, file: File[UploadedFile], congress: int
                                     file_name=file.name or "", default_year=year, all_or_nothing=all_or_nothing)
     return ArchiveResultOut(imported=result.imported, rows=result.rows, years=result.years,
                             errors=[RowErrorOut(line=e.line, reason=e.reason) for e in result.errors],
+                            other_names=[OtherNameOut(name=name, unit=unit, rows=n)
+                                         for name, (unit, n) in result.other_names.items()],
                             batch=_import_out(result.batch) if result.batch else None)
 
 

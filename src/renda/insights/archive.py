@@ -8,7 +8,9 @@ Columns are found by their names (COLUMNS), in a header that may have a title li
 teach anything. Each row is checked:
 
   * the category must be one of the congress's categories (org.categories [setting]);
-  * the unit must be a handling unit that serves the congress (organizations.services.unit_serves), by its name;
+  * the unit must be a handling unit that serves the congress (organizations.services.unit_serves), by its name,
+    or else by one of its other names (曾用名、简称: a ledger of before a reorganisation names the unit as it was
+    then); the result says which names were taken for which unit;
   * the year comes from a 年度 column, else from a date column (立案日期 …), else from the year chosen on import;
   * a row that repeats an earlier row, or a case imported before, is not imported twice.
 
@@ -68,6 +70,7 @@ class ArchiveResult:
     rows: int  # data rows in the file
     errors: list[RowError] = field(default_factory=list)
     years: dict[int, int] = field(default_factory=dict)
+    other_names: dict[str, tuple[str, int]] = field(default_factory=dict)  # name in the file → (unit, rows)
 
 
 def _norm(name: str) -> str:
@@ -91,12 +94,30 @@ def digest(kind: str, title: str, content: str) -> str:
     return hashlib.sha256(f"{kind}\x00{compact}".encode()).hexdigest()
 
 
-def serving_units(congress: Congress) -> dict[str, list[HandlingUnit]]:
-    """The congress's handling units (organizations.services.units_serving) by name, spaces removed."""
-    units: dict[str, list[HandlingUnit]] = {}
-    for unit in units_serving(congress):
-        units.setdefault(_norm(unit.name), []).append(unit)
-    return units
+@dataclass
+class UnitNames:
+    """The handling units that serve a congress (organizations.services.units_serving) by their current names and
+    by their other names (曾用名、简称), spaces removed. A current name wins over another unit's former name."""
+
+    current: dict[str, list[HandlingUnit]]
+    other: dict[str, list[HandlingUnit]]
+
+    @classmethod
+    def of(cls, congress: Congress) -> UnitNames:
+        current: dict[str, list[HandlingUnit]] = {}
+        other: dict[str, list[HandlingUnit]] = {}
+        for unit in units_serving(congress):
+            current.setdefault(_norm(unit.name), []).append(unit)
+            for name in unit.names()[1:]:
+                other.setdefault(_norm(name), []).append(unit)
+        return cls(current, other)
+
+    def find(self, name: str) -> tuple[list[HandlingUnit], bool]:
+        """The units the name may mean, and whether it is one of their other names."""
+        key = _norm(name)
+        if key in self.current:
+            return self.current[key], False
+        return self.other.get(key, []), True
 
 
 def _year(value: str) -> int | None:
@@ -111,9 +132,10 @@ class _Checker:
     columns: dict[str, str]
     default_year: int | None
     categories: list[str]  # the congress's own order, for the message
-    units: dict[str, list[HandlingUnit]]
+    units: UnitNames
     existing: set[str]
     seen: dict[str, int] = field(default_factory=dict)
+    other_names: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name in the file, unit) → rows
 
     def get(self, row: dict[str, str], name: str) -> str:
         column = self.columns.get(name)
@@ -134,13 +156,16 @@ class _Checker:
         year = self.year(row, reasons)
         if category and category not in self.categories:
             reasons.append(f"领域分类“{category}”不在本级人大设定的分类中（{'、'.join(self.categories)}）")
-        unit = None
+        unit, other_name = None, False
         if unit_name:
-            same = self.units.get(_norm(unit_name), [])
+            same, other_name = self.units.find(unit_name)
             if not same:
-                reasons.append(f"主办单位“{unit_name}”不是本级人大的承办单位：请先在承办单位中添加，或改成现在的单位名称")
+                reasons.append(f"主办单位“{unit_name}”不是本级人大的承办单位：请先在承办单位中添加，或改成现在的单位名称，"
+                               "或把它登记为现在单位的曾用名、简称")
             elif len(same) > 1:
-                reasons.append(f"主办单位“{unit_name}”有 {len(same)} 个同名单位，无法确定是哪一个")
+                what = "个单位的曾用名或简称" if other_name else "个同名单位"
+                names = "、".join(u.name for u in same)
+                reasons.append(f"主办单位“{unit_name}”是 {len(same)} {what}（{names}），无法确定是哪一个")
             else:
                 unit = same[0]
         if not category and not unit_name:
@@ -154,6 +179,8 @@ class _Checker:
         if reasons:
             return None, reasons
         self.seen[key] = line
+        if unit is not None and other_name:
+            self.other_names[(unit_name, unit.name)] += 1
         assert year is not None
         return ArchivedCase(congress=self.congress, kind=self.kind, year=year, number=number, title=title,
                             content=content, category=category, unit=unit, reply=self.get(row, "reply"),
@@ -220,7 +247,7 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
         message = "找不到这些列：" + "；".join(missing)
         raise Invalid(message, fields={"file": [message]})
     checker = _Checker(congress=congress, kind=kind, columns=columns, default_year=default_year,
-                       categories=congress_categories(congress), units=serving_units(congress),
+                       categories=congress_categories(congress), units=UnitNames.of(congress),
                        existing=set(ArchivedCase.objects.filter(congress=congress, kind=kind)
                                     .values_list("digest", flat=True)))
     good: list[ArchivedCase] = []
@@ -232,7 +259,9 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
         else:
             good.append(case)
     years = dict(sorted(Counter(c.year for c in good).items()))
-    result = ArchiveResult(batch=None, imported=0, rows=len(rows), errors=errors, years=years)
+    other_names = {name: (unit, n) for (name, unit), n in sorted(checker.other_names.items())}
+    result = ArchiveResult(batch=None, imported=0, rows=len(rows), errors=errors, years=years,
+                           other_names=other_names)
     if not good or (errors and all_or_nothing):
         return result
     with transaction.atomic():
@@ -245,7 +274,8 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
         audit.record(actor=actor, action="insights.archive_import", obj=batch, after={
             "congress": congress.pk, "kind": kind, "file": batch.file_name, "rows": len(good),
             "years": {str(y): n for y, n in years.items()}, "skipped": len(errors),
-            "skipped_lines": [e.line for e in errors[:MAX_ERRORS_SHOWN]]})
+            "skipped_lines": [e.line for e in errors[:MAX_ERRORS_SHOWN]],
+            "other_names": {name: unit for name, (unit, _n) in other_names.items()}})
         _retrain_after_commit(congress)
     result.batch, result.imported = batch, len(good)
     return result

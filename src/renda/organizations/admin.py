@@ -162,18 +162,24 @@ class HandlingUnitAdmin(AuditedAdmin):
     list_filter = ("kind", "active")
     search_fields = ("name",)
     list_select_related = ("region",)
-    add_fields = ("name", "kind", "region", "contact", "duties")
-    change_fields = ("name", "kind", "region", "contact", "duties", "active")
+    add_fields = ("name", "kind", "region", "contact", "duties", "other_names")
+    change_fields = ("name", "kind", "region", "contact", "duties", "other_names", "active")
 
     def create(self, request: HttpRequest, obj: Any, form: forms.ModelForm) -> models.Model:
         data = form.cleaned_data
         return services.unit_create(actor=request.user, name=data["name"], kind=data["kind"],
                                     region=data["region"], contact=data.get("contact", ""),
-                                    duties=data.get("duties", ""))
+                                    duties=data.get("duties", ""), other_names=data.get("other_names", ""))
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
         changed = set(form.changed_data)  # duties learnt or unlearnt; a unit with duties moved or (de)activated
-        left = HandlingUnit.objects.get(pk=obj.pk).region if change and "region" in changed else None
+        stored = HandlingUnit.objects.get(pk=obj.pk) if change else None
+        left = stored.region if stored is not None and "region" in changed else None
+        if stored is not None and "name" in changed:
+            # a renamed unit keeps its old name as a 曾用名, so that the ledgers of before still find it
+            obj.other_names = services.with_former_name(obj.other_names, stored.name, obj.name)
+            if obj.other_names != stored.other_names and "other_names" not in form.changed_data:
+                form.changed_data.append("other_names")  # audited with the rename (changed_data is cached)
         super().save_model(request, obj, form, change)
         if "duties" in changed or ({"active", "region"} & changed and obj.duties):
             from renda.insights.services import units_changed  # the text engine learns the duties as terms

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.db import models
 from django.db.models import Q
 
@@ -170,6 +172,17 @@ class HandlingUnit(VersionedModel):
     duties = models.TextField("主要职责", blank=True,
                               help_text="职责事项，以顿号、逗号或换行分隔，如“公路建设养护、道路运输、公交线路”；"
                                         "智能分办把每一项作为本单位的标注样本一同学习")
+    other_names = models.TextField("曾用名、简称", blank=True,
+                                   help_text="机构改革前的名称和常用简称，以顿号、逗号或换行分隔，如“县卫生和计划生育局、"
+                                             "县卫计局”；导入往年台账时，写这些名称的行也归入本单位。改名时原名称自动记入")
+
+    def names(self) -> list[str]:
+        """The unit's current name, then its other names (曾用名、简称), each once."""
+        out = [self.name]
+        for name in re.split(r"[、,，;；\n]+", self.other_names):
+            if (name := name.strip()) and name not in out:
+                out.append(name)
+        return out
 
     class Meta:
         ordering = ["region__path", "kind", "name"]

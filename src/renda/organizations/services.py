@@ -70,13 +70,21 @@ def body_create(*, actor: Any, kind: str, name: str, region: Region, congress: C
 
 @transaction.atomic
 def unit_create(*, actor: Any, name: str, kind: str, region: Region, contact: str = "",
-                duties: str = "") -> HandlingUnit:
-    unit = HandlingUnit(name=name, kind=kind, region=region, contact=contact, duties=duties.strip())
+                duties: str = "", other_names: str = "") -> HandlingUnit:
+    unit = HandlingUnit(name=name, kind=kind, region=region, contact=contact, duties=duties.strip(),
+                        other_names=other_names.strip())
     unit.full_clean()
     unit.save()
     audit.record(actor=actor, action="unit.create", obj=unit,
-                 after={"name": name, "kind": kind, "duties": unit.duties})
+                 after={"name": name, "kind": kind, "duties": unit.duties, "other_names": unit.other_names})
     return unit
+
+
+def with_former_name(other_names: str, former: str, current: str) -> str:
+    """The unit's 曾用名、简称 after a rename from `former` to `current`: the former name added once (first), the
+    current name no longer listed as another name."""
+    names = [n for n in HandlingUnit(name=current, other_names=other_names).names()[1:] if n != former]
+    return "、".join([former, *names]) if former and former != current else "、".join(names)
 
 
 def unit_serves(unit: HandlingUnit, congress: Congress) -> bool:
