@@ -218,6 +218,14 @@ def test_the_page_imports_a_ledger_lists_the_bad_lines_and_deletes_an_import(tre
     assert response.status_code == 200 and "导入 1 条" in html and "1 行未导入" in html
     assert "<td>3</td><td>主办单位“县水务局”不是本级人大的承办单位" in html
     assert 'data-testid="archive-other-names"' not in html  # every unit by its current name
+    tree.unit_county.other_names = "县交通局"
+    tree.unit_county.save()
+    old = ["2017001", "关于硬化石桥村通组公路的建议", "石桥村通组公路是土路。", "城建交通", "县交通局", "",
+           "2017-02-03"]
+    renamed = c.post(reverse("insights:archive"), {"congress": tree.county_congress.pk, "kind": "suggestion",
+                                                   "file": SimpleUploadedFile("2017.xlsx", xlsx([HEADER, old]))})
+    assert "按曾用名、简称对应的单位：“县交通局”→ 县交通运输局（1 条）" in renamed.content.decode()
+    ArchiveImport.objects.filter(file_name="2017.xlsx").delete()
     batch = ArchiveImport.objects.get()
     listing = c.get(reverse("insights:archive")).content.decode()
     assert "台账.xlsx" in listing and reverse("insights:archive_delete", args=[batch.pk]) in listing
