@@ -29,7 +29,7 @@ def test_the_pages_run_under_the_policy_and_an_injected_handler_does_not(live_se
     page.wait_for_selector("[data-testid=insights-assist] .insights-result >> text=智能辅助", state="detached",
                            timeout=20_000)  # htmx answered (no eval, renda.js sent the typing event)
     assert page.evaluate("window.__csp") == []
-    for path in ("/insights/archive/", "/insights/hot/", "/api/v1/docs"):
+    for path in ("/insights/archive/", "/insights/hot/", "/insights/", "/api/v1/docs"):
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__csp") == [], path

@@ -180,3 +180,30 @@ def test_a_clerk_imports_last_years_ledger_and_the_form_then_proposes_units_and_
     assert "建议承办单位：县交通运输局" in page.inner_text("[data-testid=insights-unit]")
     past = page.inner_text("[data-testid=insights-similar]")
     assert "2023 年代表建议" in past and "（县交通运输局主办）" in past
+
+
+def test_the_status_page_shows_a_township_its_models_and_has_them_learn_again_on_request(live_server, page):
+    """智能辅助 on a phone: before enough history neither model is on; once the clerk has labelled enough opinions
+    the page says the next training will start it, and 立即重新学习 does so at once."""
+    history.clear_caches()
+    w = build_liaison(org_tree())
+    congress = w.tree.congress_a
+    congress_setting_set(actor=None, congress=congress, key="insights.min_history", raw="20")
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/insights/")
+    card = page.locator("[data-testid=model-status]", has_text=congress.name)
+    assert card.locator("[data-testid=model-category]").inner_text().count("未启用") == 1
+    assert "已标注 0 条" in card.locator("[data-testid=model-category]").inner_text()
+    for text, category in synthetic_history(per_class=8):
+        opinion_services.opinion_register(actor=w.clerk, station=w.central, channel="reception", content=text,
+                                          category=category)
+    page.reload()
+    assert "够开始学习了（需要 20 条）" in card.locator("[data-testid=model-category]").inner_text()
+    card.locator("[data-testid=model-retrain]").click()
+    page.wait_for_selector("text=已安排重新学习")
+    category = card.locator("[data-testid=model-category]").inner_text()
+    assert "已启用" in category and "学习了 32 条已标注的条目" in category
+    assert "建议与工作人员的选择一致的约占" in category
+    assert "未启用" in card.locator("[data-testid=model-unit]").inner_text()  # no opinion went to a unit yet
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # fits the phone

@@ -1,5 +1,6 @@
 """/api/v1/insights — the text engine for other clients: what it proposes for a text (category, handling unit,
-similar past cases of the caller's scope), and the import of past cases from a congress's ledger (往年案例)."""
+similar past cases of the caller's scope), the import of past cases from a congress's ledger (往年案例), and the
+status of a congress's models (智能辅助)."""
 
 
 from datetime import datetime
@@ -13,7 +14,7 @@ from renda.api.schemas import ERRORS
 from renda.core.access import endpoint
 from renda.core.errors import Invalid, NotFound
 from renda.core.roles import Role
-from renda.insights import archive, assistant
+from renda.insights import archive, assistant, services
 from renda.insights.classifier import Suggestion
 from renda.insights.models import ArchiveImport, ArchiveKind
 from renda.organizations import selectors as org_selectors
@@ -211,3 +212,39 @@ def reply_check(request: HttpRequest, body: ReplyCheckIn) -> ReplyCheckOut:
     review = assistant.check_draft(body.text, **question)
     return ReplyCheckOut(ok=review.ok, checks=[CheckOut(code=c.code, ok=c.ok, advice=c.advice)
                                                for c in review.checks])
+
+
+class ClassStatusOut(Schema):
+    name: str  # the category, or the unit's name
+    items: int
+    f1: float | None  # on items the model had not seen (3-fold cross-validation while training)
+
+
+class ModelStatusOut(Schema):
+    kind: str  # category or unit
+    active: bool  # False: too little labelled history, no proposal
+    labelled: int  # items learnt from, or, without a model, labelled so far
+    min_history: int
+    min_per_class: int
+    threshold: int  # % below which a proposal says "uncertain"
+    trained_at: datetime | None
+    accuracy: float | None
+    macro_f1: float | None
+    classes: list[ClassStatusOut]
+    left_out: dict[str, int]  # classes with fewer than min_per_class items: never proposed yet
+
+
+@router.get("/insights/models", response={200: list[ModelStatusOut], **ERRORS},
+            summary="The status of a congress's category and unit models (智能辅助)",
+            description="`?congress=` (required). Whether each model is trained, from how many labelled items, how "
+                        "well it does on items it has not seen, which classes it leaves out; without a model, how "
+                        "many items are labelled against the minimum. 404 for a congress outside the caller's region.")
+@endpoint(*STAFF)
+def model_status(request: HttpRequest, congress: int) -> list[ModelStatusOut]:
+    target = org_selectors.access_congress_by_id(user=request.user, congress_id=congress)
+    return [ModelStatusOut(kind=m.kind, active=m.active, labelled=m.labelled, min_history=m.min_history,
+                           min_per_class=m.min_per_class, threshold=m.threshold, trained_at=m.trained_at,
+                           accuracy=m.accuracy, macro_f1=m.macro_f1,
+                           classes=[ClassStatusOut(name=c.name, items=c.items, f1=c.f1) for c in m.classes],
+                           left_out=dict(m.left_out))
+            for m in services.model_status(target)]

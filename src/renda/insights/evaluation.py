@@ -195,7 +195,8 @@ class _Timer:
 def _timed_train(texts: Sequence[str], labels: Sequence[str], userdict: Sequence[str],
                  terms: Terms | None = None) -> tuple[TextClassifier, _Timer]:
     with _Timer() as timer:
-        model = train(texts, labels, min_history=1, min_per_class=1, userdict=userdict, terms=terms)
+        model = train(texts, labels, min_history=1, min_per_class=1, userdict=userdict, terms=terms,
+                      with_estimate=False)  # the evaluation measures on its own test set
     return model, timer
 
 

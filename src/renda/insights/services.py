@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.db import transaction
 from renda.core import audit
 from renda.insights import sources, store
 from renda.insights import terms as termslib
-from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train
+from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train, usable_classes
 from renda.insights.similar import Case, Match, SimilarIndex
 from renda.organizations.models import Congress, HandlingUnit, Region
 from renda.organizations.services import congress_categories, congress_setting, unit_serves, units_serving
@@ -115,8 +116,87 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
         store.save(congress.pk, kind, model)
         audit.record(actor=actor, action="insights.model_train", obj=congress,
                      after={"kind": kind, "items": model.n_items, "classes": model.counts,
-                            "left_out": model.dropped, "terms": model.learnt_terms, "seconds": model.train_seconds})
+                            "left_out": model.dropped, "terms": model.learnt_terms, "seconds": model.train_seconds,
+                            "accuracy": model.estimate.accuracy if model.estimate else None})
     return model
+
+
+KIND_TITLES = {"category": "领域分类", "unit": "主办单位"}
+
+
+@dataclass(frozen=True)
+class ClassStatus:
+    name: str  # a category, or a unit's name
+    items: int  # labelled items learnt
+    f1: float | None  # on the items it had not seen (classifier.Estimate)
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """What the status page (智能辅助) says of one model of a congress."""
+
+    kind: str
+    title: str
+    labelled: int  # items it learnt from, or, without a model, labelled so far
+    min_history: int  # insights.min_history [setting]
+    min_per_class: int  # insights.min_per_class [setting]
+    threshold: int  # insights.confidence_threshold [setting], %
+    usable: int = 0  # without a model: labelled items of classes that have min_per_class items
+    ready: bool = False  # without a model: the next training will make one
+    trained_at: datetime | None = None  # None: no model (too little history), no suggestion
+    seconds: float | None = None
+    classes: tuple[ClassStatus, ...] = ()
+    left_out: tuple[tuple[str, int], ...] = ()  # classes with too few items, never proposed yet
+    terms: int = 0
+    accuracy: float | None = None
+    macro_f1: float | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.trained_at is not None
+
+
+def _labels(congress: Congress, kind: str) -> list[str]:
+    labels = [label for _, label in sources.labelled_items(congress, kind)]
+    if kind == "category":
+        allowed = set(taxonomy(congress))
+        labels = [label for label in labels if label in allowed]
+    return labels
+
+
+def model_status(congress: Congress) -> list[ModelStatus]:
+    """The congress's two models as the status page shows them: whether it has one, learnt when and from how many
+    items of which classes, how well it does on items it has not seen, which classes it leaves out; without one,
+    how many items are labelled against the minimum."""
+    out = []
+    for kind in sources.KINDS:
+        base = {"kind": kind, "title": KIND_TITLES[kind],
+                "min_history": congress_setting(congress, "insights.min_history"),
+                "min_per_class": congress_setting(congress, "insights.min_per_class"),
+                "threshold": congress_setting(congress, "insights.confidence_threshold")}
+        summary = store.summary(congress.pk, kind)
+        if summary is None:
+            labels = _labels(congress, kind)
+            try:
+                usable, ready = sum(usable_classes(labels, min_history=base["min_history"],
+                                                   min_per_class=base["min_per_class"]).values()), True
+            except NotEnoughHistory as exc:
+                usable, ready = exc.extra.get("usable", 0), False
+            out.append(ModelStatus(labelled=len(labels), usable=usable, ready=ready, **base))
+            continue
+        counts, left_out, judged = summary["counts"], summary["left_out"], summary["estimate"] or {}
+        names = ({str(pk): name for pk, name in HandlingUnit.objects.filter(
+            pk__in=[int(k) for k in [*counts, *left_out] if k.isdigit()]).values_list("pk", "name")}
+            if kind == "unit" else {})
+        f1 = judged.get("f1", {})
+        out.append(ModelStatus(
+            labelled=sum(counts.values()), trained_at=datetime.fromtimestamp(summary["trained_at"], tz=UTC),
+            seconds=summary["seconds"], terms=summary["terms"],
+            classes=tuple(ClassStatus(names.get(k, k), n, f1.get(k)) for k, n in
+                          sorted(counts.items(), key=lambda kv: -kv[1])),
+            left_out=tuple((names.get(k, k), n) for k, n in sorted(left_out.items(), key=lambda kv: -kv[1])),
+            accuracy=judged.get("accuracy"), macro_f1=judged.get("macro_f1"), **base))
+    return out
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ from renda.insights import views
 
 app_name = "insights"
 urlpatterns = [
+    path("", views.status, name="status"),
+    path("<int:congress_id>/retrain/", views.retrain, name="retrain"),
     path("assist/", views.assist, name="assist"),
     path("reply-advice/<int:suggestion_id>/", views.reply_advice, name="reply_advice"),
     path("reply-advice/opinion/<int:opinion_id>/", views.opinion_reply_advice, name="opinion_reply_advice"),

@@ -1,9 +1,10 @@
 """Pages and htmx partials of the text engine: the assistant beside the suggestion and opinion forms, the reply
-advice beside a unit's reply form, the hot-issue page of the county and of each township, and the import of past
-cases (往年案例) from a congress's ledgers."""
+advice beside a unit's reply form, the hot-issue page of the county and of each township, the import of past
+cases (往年案例) from a congress's ledgers, and the models' status page (智能辅助)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
 from renda.core.roles import Role
-from renda.insights import archive, assistant, hot
+from renda.insights import archive, assistant, hot, services
 from renda.insights.models import ArchiveKind
 from renda.organizations.models import Congress, Region, RegionLevel
 
@@ -211,3 +212,32 @@ def archive_delete(request: HttpRequest, batch_id: int) -> HttpResponse:
     count = archive.archive_delete(actor=request.user, batch=batch)
     messages.success(request, f"已删除导入的 {count} 条往年案例（{batch.file_name}），智能辅助将据此重新学习。")
     return redirect("insights:archive")
+
+
+@page(*STAFF)
+def status(request: HttpRequest) -> HttpResponse:
+    """智能辅助: for each congress the user sees, whether its category and unit models are trained, from how many
+    items, how well they do on items they have not seen, and which classes they leave out; staff who manage a
+    congress may have it learn again now."""
+    from renda.organizations import selectors
+
+    user: Any = request.user
+    managed = {c.pk for c in archive.congresses_managed(user=user)}
+    rows = [{"congress": c, "models": services.model_status(c), "may_retrain": c.pk in managed}
+            for c in selectors.congresses_visible(user=user).order_by("region__path")]
+    return render(request, "insights/status.html", {"rows": rows})
+
+
+@page(*STAFF)
+@require_POST
+def retrain(request: HttpRequest, congress_id: int) -> HttpResponse:
+    """Have the congress's two models learn again now (in the background), e.g. after many corrections."""
+    from renda.insights.jobs import retrain_congress
+
+    congress = next((c for c in archive.congresses_managed(user=request.user) if c.pk == congress_id), None)
+    if congress is None:
+        raise NotFound()
+    for kind in services.KIND_TITLES:
+        transaction.on_commit(functools.partial(retrain_congress.enqueue, congress.pk, kind))
+    messages.success(request, f"{congress.name}的智能辅助已安排重新学习，通常一两分钟内完成，刷新本页可见结果。")
+    return redirect("insights:status")

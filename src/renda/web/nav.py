@@ -37,6 +37,7 @@ NAV: list[NavItem] = [
     NavItem("建议统计", "suggestions:stats", STAFF),
     NavItem("热点问题", "insights:hot", STAFF),
     NavItem("往年案例", "insights:archive", STAFF),
+    NavItem("智能辅助", "insights:status", STAFF),
 ]
 
 

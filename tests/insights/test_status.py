@@ -1,0 +1,156 @@
+"""智能辅助: the status of a congress's models — trained or not, from how many items, how well they do on items they
+have not seen, which classes they leave out — and the button that has them learn again now."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from renda.core.models import AuditEntry
+from renda.core.roles import Role
+from renda.insights import archive, classifier, history, services, store
+from tests.factories import UnitFactory, UserFactory
+from tests.helpers import api_client
+from tests.insights.synthetic import history as synthetic_history
+from tests.insights.test_archive import xlsx
+
+
+@pytest.fixture
+def clerk(tree):
+    history.clear_caches()
+    return UserFactory(role=Role.COUNTY_STAFF, region=tree.county)
+
+
+def ledger(tree) -> list[list[object]]:
+    """15 distinct cases of each synthetic category with its unit, and two of 农业农村 for 县水利局: too few to
+    learn."""
+    water = UnitFactory(region=tree.county, name="县水利局")
+    rows: list[list[object]] = [["内容", "领域分类", "主办单位", "年度"]]
+    cases = dict(synthetic_history(per_class=20))  # a message written twice is one case
+    for category in ("城建交通", "教科文卫", "环境保护", "社会保障"):
+        for text in [t for t, c in cases.items() if c == category][:15]:
+            rows.append([text, category, "县交通运输局" if category == "城建交通" else "县教育局", 2024])
+    rows += [["幸福村灌溉渠道年久失修，春耕用水困难", "农业农村", water.name, 2024],
+             ["石桥村山塘渗漏，希望修缮", "农业农村", water.name, 2024]]
+    return rows
+
+
+def page(user) -> str:
+    c = Client()
+    c.force_login(user)
+    response = c.get(reverse("insights:status"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def card(html: str, congress) -> str:
+    return next(part for part in html.split('data-testid="model-status"')[1:] if f"<h2>{congress.name}</h2>" in part)
+
+
+@pytest.mark.django_db
+def test_a_congress_without_models_says_how_many_items_are_labelled_against_the_minimum(
+        tree, clerk, django_capture_on_commit_callbacks) -> None:
+    html = page(clerk)
+    county = card(html, tree.county_congress)
+    assert county.count("未启用") == 2 and county.count("已标注 0 条，其中可用于学习的 0 条") == 2
+    assert reverse("insights:archive") in county and 'data-testid="model-retrain"' in county
+    assert card(html, tree.congress_a)  # the county sees its townships' congresses too
+    # a ledger imported without its retraining having run yet (it runs after the commit): enough history, no model
+    archive.archive_import(actor=clerk, congress=tree.county_congress, kind="suggestion", data=xlsx(ledger(tree)),
+                           file_name="台账.xlsx")
+    county = card(page(clerk), tree.county_congress)
+    assert county.count("已标注 62 条，够开始学习了（需要 50 条）：下次学习（每晚）后启用，也可以点“立即重新学习”") == 2
+    with django_capture_on_commit_callbacks(execute=True):  # 立即重新学习: both models, in the background
+        response = Client()
+        response.force_login(clerk)
+        done = response.post(reverse("insights:retrain", args=[tree.county_congress.pk]))
+    assert done.status_code == 302
+    assert store.load(tree.county_congress.pk, "category") is not None
+    assert store.load(tree.county_congress.pk, "unit") is not None
+
+
+@pytest.mark.django_db
+def test_a_trained_model_shows_what_it_learnt_how_well_it_does_and_what_it_leaves_out(
+        tree, clerk, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        archive.archive_import(actor=clerk, congress=tree.county_congress, kind="suggestion",
+                               data=xlsx(ledger(tree)), file_name="台账.xlsx")
+    category, unit = services.model_status(tree.county_congress)
+    assert (category.kind, category.active, category.labelled) == ("category", True, 60)
+    learnt = {c.name: c.items for c in category.classes}
+    assert learnt == dict.fromkeys(("城建交通", "教科文卫", "环境保护", "社会保障"), 15)
+    assert category.left_out == (("农业农村", 2),)
+    assert category.accuracy is not None and 0.7 <= category.accuracy <= 1.0  # the synthetic classes are distinct
+    assert all(c.f1 is not None for c in category.classes)
+    assert (unit.active, {c.name for c in unit.classes}, unit.left_out) == (True, {"县交通运输局", "县教育局"},
+                                                                            (("县水利局", 2),))
+    html = card(page(clerk), tree.county_congress)
+    assert html.count("已启用") == 2 and "学习了 60 条已标注的条目" in html
+    assert "建议与工作人员的选择一致的约占 <strong>" in html
+    assert "已标注少于 5 条、暂不建议：农业农村（2 条）" in html and "县水利局（2 条）" in html
+    trained = json.loads(AuditEntry.objects.filter(action="insights.model_train").latest("seq").after)
+    assert 0.7 <= trained["accuracy"] <= 1.0
+
+
+@pytest.mark.django_db
+def test_only_staff_of_the_congress_may_have_it_learn_again(tree, clerk) -> None:
+    township = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a)
+    html = page(township)
+    assert 'data-testid="model-retrain"' in card(html, tree.congress_a)
+    assert f"<h2>{tree.county_congress.name}</h2>" not in html and f"<h2>{tree.congress_b.name}</h2>" not in html
+    c = Client()
+    c.force_login(township)
+    assert c.post(reverse("insights:retrain", args=[tree.county_congress.pk])).status_code == 404
+    unit_user = UserFactory(role=Role.UNIT_USER, region=tree.county, unit=tree.unit_county)
+    c.force_login(unit_user)
+    assert c.get(reverse("insights:status")).status_code == 403
+    assert c.post(reverse("insights:retrain", args=[tree.county_congress.pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_same_status(tree, clerk, django_capture_on_commit_callbacks) -> None:
+    api = api_client(clerk)
+    before = api.get(f"/api/v1/insights/models?congress={tree.county_congress.pk}").json()
+    assert [(m["kind"], m["active"], m["labelled"], m["min_history"]) for m in before] == [
+        ("category", False, 0, 50), ("unit", False, 0, 50)]
+    with django_capture_on_commit_callbacks(execute=True):
+        archive.archive_import(actor=clerk, congress=tree.county_congress, kind="suggestion",
+                               data=xlsx(ledger(tree)), file_name="台账.xlsx")
+    after = api.get(f"/api/v1/insights/models?congress={tree.county_congress.pk}").json()
+    assert [(m["kind"], m["active"], m["labelled"], m["left_out"]) for m in after] == [
+        ("category", True, 60, {"农业农村": 2}), ("unit", True, 60, {"县水利局": 2})]
+    assert after[0]["trained_at"] and 0.7 <= after[0]["accuracy"] <= 1.0
+    outsider = api_client(UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b))
+    assert outsider.get(f"/api/v1/insights/models?congress={tree.county_congress.pk}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_model_saved_without_a_summary_is_described_once_from_the_model(tree) -> None:
+    texts, labels = zip(*synthetic_history(per_class=15), strict=True)
+    model = classifier.train(texts, labels, min_history=10, min_per_class=3)
+    model.save(store.model_path(tree.county_congress.pk, "category"))  # as before summaries were written
+    assert not store.summary_path(tree.county_congress.pk, "category").exists()
+    summary = store.summary(tree.county_congress.pk, "category")
+    assert summary is not None and summary["counts"] == dict(model.counts)
+    assert store.summary_path(tree.county_congress.pk, "category").exists()
+    assert store.delete(tree.county_congress.pk, "category")
+    assert store.summary(tree.county_congress.pk, "category") is None
+    assert not store.summary_path(tree.county_congress.pk, "category").exists()
+
+
+def test_the_estimate_scores_only_the_history_and_needs_three_items_a_class() -> None:
+    texts, labels = zip(*synthetic_history(per_class=12), strict=True)
+    model = classifier.train(texts, labels, min_history=10, min_per_class=3, terms={"城建交通": ["路面塌陷"]})
+    assert model.estimate is not None and model.estimate.items == 48
+    assert model.estimate.support == {"城建交通": 12, "教科文卫": 12, "环境保护": 12, "社会保障": 12}
+    few = classifier.train([*texts, "石桥村灌溉渠道坏了", "山塘渗漏"], [*labels, "农业农村", "农业农村"],
+                           min_history=10, min_per_class=2)
+    assert few.dropped == {"农业农村": 2} and few.estimate is not None and "农业农村" not in few.estimate.support
+    x = few.features.transform([*texts[:9], "石桥村灌溉渠道坏了", "山塘渗漏"])
+    y = np.array([*labels[:9], "农业农村", "农业农村"])
+    assert classifier.estimate(x, y, n_history=11, texts=[*texts[:9], "a", "b"], c=0.5) is None  # three folds
+    assert classifier.train(texts, labels, min_history=10, min_per_class=3, with_estimate=False).estimate is None
