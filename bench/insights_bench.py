@@ -84,7 +84,10 @@ def engine(args: argparse.Namespace) -> None:
     print(f"segmenter dictionary load: {w:.2f} s")
     model, w, c = timed(train, texts, labels, min_history=50, min_per_class=5)
     assert isinstance(model, TextClassifier)
-    print(f"train on {len(texts)} raw messages: wall {w:.1f} s, CPU {c:.1f} s")
+    print(f"train on {len(texts)} raw messages: wall {w:.1f} s, CPU {c:.1f} s (with the status page's estimate: "
+          f"{model.estimate.accuracy if model.estimate else '-'} accuracy)")
+    _, w2, c2 = timed(train, texts, labels, min_history=50, min_per_class=5, with_estimate=False)
+    print(f"  the same without the estimate: wall {w2:.1f} s, CPU {c2:.1f} s")
     _, w, c = timed(model.predict, raw)
     print(f"classify {len(raw)} raw messages in one process: {len(raw) / w:.0f}/s wall, {len(raw) / c:.0f}/s CPU")
     cores = os.cpu_count() or 1
