@@ -86,11 +86,14 @@ def test_a_trained_model_shows_what_it_learnt_how_well_it_does_and_what_it_leave
     assert category.left_out == (("农业农村", 2),)
     assert category.accuracy is not None and 0.7 <= category.accuracy <= 1.0  # the synthetic classes are distinct
     assert all(c.f1 is not None for c in category.classes)
+    assert category.proposed is not None and category.right is not None and 0 < category.proposed <= 1
+    assert [t for t, *_ in category.thresholds] == [40, 50, 60, 70, 80, 90]
     assert (unit.active, {c.name for c in unit.classes}, unit.left_out) == (True, {"县交通运输局", "县教育局"},
                                                                             (("县水利局", 2),))
     html = card(page(clerk), tree.county_congress)
     assert html.count("已启用") == 2 and "学习了 60 条已标注的条目" in html
-    assert "建议与工作人员的选择一致的约占 <strong>" in html
+    assert "建议与工作人员的选择一致的约占 <strong>" in html and "按现在的置信度阈值 60%，约" in html
+    assert '<tr aria-current="true"><td>60%（现在）</td>' in html
     assert "已标注少于 5 条、暂不建议：农业农村（2 条）" in html and "县水利局（2 条）" in html
     trained = json.loads(AuditEntry.objects.filter(action="insights.model_train").latest("seq").after)
     assert 0.7 <= trained["accuracy"] <= 1.0
@@ -124,6 +127,7 @@ def test_the_api_gives_the_same_status(tree, clerk, django_capture_on_commit_cal
     assert [(m["kind"], m["active"], m["labelled"], m["left_out"]) for m in after] == [
         ("category", True, 60, {"农业农村": 2}), ("unit", True, 60, {"县水利局": 2})]
     assert after[0]["trained_at"] and 0.7 <= after[0]["accuracy"] <= 1.0
+    assert 0 < after[0]["proposed"] <= 1 and 0 <= after[0]["right"] <= 1
     outsider = api_client(UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b))
     assert outsider.get(f"/api/v1/insights/models?congress={tree.county_congress.pk}").status_code == 404
 
@@ -147,6 +151,11 @@ def test_the_estimate_scores_only_the_history_and_needs_three_items_a_class() ->
     model = classifier.train(texts, labels, min_history=10, min_per_class=3, terms={"城建交通": ["路面塌陷"]})
     assert model.estimate is not None and model.estimate.items == 48
     assert model.estimate.support == {"城建交通": 12, "教科文卫": 12, "环境保护": 12, "社会保障": 12}
+    confident = model.estimate.confident
+    assert [t for t, *_ in confident] == list(range(101)) and confident[0] == (0, 1.0, model.estimate.accuracy)
+    shares = [shown for _, shown, _ in confident]
+    assert shares == sorted(shares, reverse=True)  # a higher threshold never proposes more
+    assert model.estimate.at(60) == confident[60][1:]
     few = classifier.train([*texts, "石桥村灌溉渠道坏了", "山塘渗漏"], [*labels, "农业农村", "农业农村"],
                            min_history=10, min_per_class=2)
     assert few.dropped == {"农业农村": 2} and few.estimate is not None and "农业农村" not in few.estimate.support

@@ -230,6 +230,8 @@ class ModelStatusOut(Schema):
     trained_at: datetime | None
     accuracy: float | None
     macro_f1: float | None
+    proposed: float | None  # at the threshold: the share of items that get a proposal
+    right: float | None  # … and the share of those that match the clerks' choice
     classes: list[ClassStatusOut]
     left_out: dict[str, int]  # classes with fewer than min_per_class items: never proposed yet
 
@@ -244,7 +246,7 @@ def model_status(request: HttpRequest, congress: int) -> list[ModelStatusOut]:
     target = org_selectors.access_congress_by_id(user=request.user, congress_id=congress)
     return [ModelStatusOut(kind=m.kind, active=m.active, labelled=m.labelled, min_history=m.min_history,
                            min_per_class=m.min_per_class, threshold=m.threshold, trained_at=m.trained_at,
-                           accuracy=m.accuracy, macro_f1=m.macro_f1,
+                           accuracy=m.accuracy, macro_f1=m.macro_f1, proposed=m.proposed, right=m.right,
                            classes=[ClassStatusOut(name=c.name, items=c.items, f1=c.f1) for c in m.classes],
                            left_out=dict(m.left_out))
             for m in services.model_status(target)]

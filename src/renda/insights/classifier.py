@@ -10,8 +10,9 @@ suggestions made with confidence ≈ p, about p are right. The words shown with 
 text that pushed the SVM's score of that label up most.
 
 Each model carries an estimate of how it does on the congress's own history (Estimate): the out-of-fold answers
-of a 3-fold cross-validation of the same SVM, identical texts kept in one fold, made while training; the status page
-(智能辅助) shows it.
+of a 3-fold cross-validation of the same SVM, identical texts kept in one fold, made while training, with the
+confidence its calibration gives them; the status page (智能辅助) shows it, and how many items get a proposal at the
+congress's confidence threshold and how many of those are right.
 
 Nothing is downloaded and no GPU is used; a model is a joblib file of a few megabytes per thousand messages.
 """
@@ -60,20 +61,45 @@ class NotEnoughHistory(DomainError):
 @dataclass(frozen=True)
 class Estimate:
     """How the model answers the congress's own labelled items it has not seen: ESTIMATE_FOLDS-fold cross-validation
-    while training (stratified, identical texts in one fold; the SVM's own answers, without the calibration, which
-    changes about one answer in fifty; the vocabulary is the whole history's). Terms are learnt, never scored."""
+    while training (stratified, identical texts in one fold), the SVM's out-of-fold scores turned into probabilities
+    by the trained model's own calibration, so an item's answer and confidence are what the form would have shown
+    (the vocabulary is the whole history's). Terms are learnt, never scored."""
 
     items: int
     accuracy: float
     macro_f1: float
     f1: dict[str, float]  # per class
     support: dict[str, int]  # items per class
+    # for each confidence threshold 0–100 %: the share of items that get a proposal, and the share of those right
+    confident: tuple[tuple[int, float, float], ...] = ()
+
+    def at(self, threshold: int) -> tuple[float, float] | None:
+        """(share proposed, share of those right) at a confidence threshold in %."""
+        return next(((shown, right) for t, shown, right in self.confident if t == threshold), None)
+
+
+def _probabilities(calibrated: CalibratedClassifierCV, decisions: np.ndarray) -> np.ndarray:
+    """The calibrated model's probabilities for SVM scores `decisions` (sigmoid per class, then normalised, as
+    CalibratedClassifierCV does)."""
+    calibrators = calibrated.calibrated_classifiers_[0].calibrators
+    scores = decisions.reshape(-1, 1) if decisions.ndim == 1 else decisions
+    n_classes = len(calibrated.classes_)
+    proba = np.zeros((scores.shape[0], n_classes))
+    if n_classes == 2:
+        proba[:, 1] = calibrators[0].predict(scores[:, 0])
+        proba[:, 0] = 1.0 - proba[:, 1]
+        return proba
+    for k, calibrator in enumerate(calibrators):
+        proba[:, k] = calibrator.predict(scores[:, k])
+    total = proba.sum(axis=1, keepdims=True)
+    return np.divide(proba, total, out=np.full_like(proba, 1 / n_classes), where=total != 0)
 
 
 def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, texts: Sequence[str], c: float,
-             seed: int = 0) -> Estimate | None:
+             calibrated: CalibratedClassifierCV | None = None, seed: int = 0) -> Estimate | None:
     """The Estimate for features `x` with labels `y`, whose first `n_history` rows (with `texts`) are the history
-    and the rest learnt terms; None when a class has fewer items than folds."""
+    and the rest learnt terms, given the model trained on all of them (`calibrated`, for the confidence; without
+    it the SVM's answers only). None when a class has fewer items than folds."""
     counts = Counter(y[:n_history].tolist())
     if len(counts) < 2 or min(counts.values()) < ESTIMATE_FOLDS:
         return None
@@ -83,14 +109,25 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, texts: Sequ
     folds = StratifiedGroupKFold(ESTIMATE_FOLDS, shuffle=True, random_state=seed)
     with warnings.catch_warnings():  # a class spread unevenly over the folds is fine here
         warnings.simplefilter("ignore", UserWarning)
-        predicted = cross_val_predict(NBLinearSVC(C=c), x, y, cv=folds, groups=group_of)
-    truth, answer = y[:n_history], predicted[:n_history]
+        decisions = cross_val_predict(NBLinearSVC(C=c), x, y, cv=folds, groups=group_of,
+                                      method="decision_function")[:n_history]
+    classes = np.array(sorted(set(y.tolist())))
+    truth = y[:n_history]
+    confident: tuple[tuple[int, float, float], ...] = ()
+    if calibrated is not None:
+        proba = _probabilities(calibrated, decisions)
+        answer, best = classes[proba.argmax(axis=1)], proba.max(axis=1)
+        right = answer == truth
+        confident = tuple((t, round(float(np.mean(shown := best >= t / 100)), 4),
+                           round(float(right[shown].mean()) if shown.any() else 0.0, 4)) for t in range(101))
+    else:
+        answer = classes[decisions.argmax(axis=1)] if decisions.ndim == 2 else classes[(decisions > 0).astype(int)]
     labels = sorted(counts)
     per_class = f1_score(truth, answer, labels=labels, average=None, zero_division=0.0)
     return Estimate(items=n_history, accuracy=round(float(accuracy_score(truth, answer)), 4),
                     macro_f1=round(float(np.mean(per_class)), 4),
                     f1={label: round(float(v), 4) for label, v in zip(labels, per_class, strict=True)},
-                    support={label: counts[label] for label in labels})
+                    support={label: counts[label] for label in labels}, confident=confident)
 
 
 @dataclass(frozen=True)
@@ -355,7 +392,8 @@ def train(texts: Sequence[str], labels: Sequence[str], *, min_history: int, min_
     x = features.fit_transform(docs)
     estimator = CalibratedClassifierCV(NBLinearSVC(C=c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=False)
     estimator.fit(x, y)
-    judged = estimate(x, y, n_history=len(keep), texts=docs[:len(keep)], c=c) if with_estimate else None
+    judged = (estimate(x, y, n_history=len(keep), texts=docs[:len(keep)], c=c, calibrated=estimator)
+              if with_estimate else None)
     all_counts = Counter(str(label) for label in labels if label)
     return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y_list[:len(keep)])),
                           trained_at=time.time(), train_seconds=round(time.perf_counter() - started, 3),

@@ -122,6 +122,7 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
 
 
 KIND_TITLES = {"category": "领域分类", "unit": "主办单位"}
+THRESHOLDS_SHOWN = (40, 50, 60, 70, 80, 90)  # confidence thresholds (%) compared on the status page
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,11 @@ class ModelStatus:
     terms: int = 0
     accuracy: float | None = None
     macro_f1: float | None = None
+    # at the threshold: the share of items that get a proposal and the share of those right; and the same at a few
+    # other thresholds, to choose the setting by
+    proposed: float | None = None
+    right: float | None = None
+    thresholds: tuple[tuple[int, float, float], ...] = ()
 
     @property
     def active(self) -> bool:
@@ -189,13 +195,17 @@ def model_status(congress: Congress) -> list[ModelStatus]:
             pk__in=[int(k) for k in [*counts, *left_out] if k.isdigit()]).values_list("pk", "name")}
             if kind == "unit" else {})
         f1 = judged.get("f1", {})
+        confident = {int(t): (shown, right) for t, shown, right in judged.get("confident", [])}
+        proposed, right = confident.get(base["threshold"], (None, None))
         out.append(ModelStatus(
             labelled=sum(counts.values()), trained_at=datetime.fromtimestamp(summary["trained_at"], tz=UTC),
             seconds=summary["seconds"], terms=summary["terms"],
             classes=tuple(ClassStatus(names.get(k, k), n, f1.get(k)) for k, n in
                           sorted(counts.items(), key=lambda kv: -kv[1])),
             left_out=tuple((names.get(k, k), n) for k, n in sorted(left_out.items(), key=lambda kv: -kv[1])),
-            accuracy=judged.get("accuracy"), macro_f1=judged.get("macro_f1"), **base))
+            accuracy=judged.get("accuracy"), macro_f1=judged.get("macro_f1"), proposed=proposed, right=right,
+            thresholds=tuple((t, *confident[t]) for t in sorted({*THRESHOLDS_SHOWN, base["threshold"]})
+                             if t in confident), **base))
     return out
 
 
