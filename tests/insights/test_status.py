@@ -161,5 +161,5 @@ def test_the_estimate_scores_only_the_history_and_needs_three_items_a_class() ->
     assert few.dropped == {"农业农村": 2} and few.estimate is not None and "农业农村" not in few.estimate.support
     x = few.features.transform([*texts[:9], "石桥村灌溉渠道坏了", "山塘渗漏"])
     y = np.array([*labels[:9], "农业农村", "农业农村"])
-    assert classifier.estimate(x, y, n_history=11, texts=[*texts[:9], "a", "b"], c=0.5) is None  # three folds
+    assert classifier.estimate(x, y, n_history=11, cv=[], c=0.5) is None  # three folds cannot each hold one
     assert classifier.train(texts, labels, min_history=10, min_per_class=3, with_estimate=False).estimate is None

@@ -5,7 +5,7 @@ TF-IDF character 1–2-grams of the words kept, which keep working when a word i
 character bigrams of the head of the text once more as features of their own: the subject line comes first and
 names the topic better than the letter's body. The model is a linear SVM on naive-Bayes-weighted features
 (nbsvm.NBLinearSVC) whose scores are turned into probabilities by sigmoid calibration on 3-fold cross-validation
-(CalibratedClassifierCV, one final SVM fitted on everything), so a "confidence" means what it says: of the
+(CalibratedClassifierCV, one final SVM fitted on everything; identical texts in one fold since the tenth session), so a "confidence" means what it says: of the
 suggestions made with confidence ≈ p, about p are right. The words shown with a suggestion are the features of the
 text that pushed the SVM's score of that label up most.
 
@@ -37,7 +37,7 @@ from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 
 from renda.core.errors import DomainError
 from renda.insights import terms as termslib
@@ -46,8 +46,7 @@ from renda.insights.nbsvm import NBLinearSVC
 
 MODEL_FORMAT = 3  # 2: pre-cut text is joined and cut again (text.classifier_words); 3: head features, NBSVM
 HEAD_PREFIX = "T:"  # marks a word feature of the head of the text
-CALIBRATION_FOLDS = 3
-ESTIMATE_FOLDS = 3
+CALIBRATION_FOLDS = 3  # also the estimate's folds (folds())
 
 
 class NotEnoughHistory(DomainError):
@@ -60,10 +59,10 @@ class NotEnoughHistory(DomainError):
 
 @dataclass(frozen=True)
 class Estimate:
-    """How the model answers the congress's own labelled items it has not seen: ESTIMATE_FOLDS-fold cross-validation
-    while training (stratified, identical texts in one fold), the SVM's out-of-fold scores turned into probabilities
-    by the trained model's own calibration, so an item's answer and confidence are what the form would have shown
-    (the vocabulary is the whole history's). Terms are learnt, never scored."""
+    """How the model answers the congress's own labelled items it has not seen: the out-of-fold scores of the
+    calibration's cross-validation (folds(): stratified, identical texts in one fold) turned into probabilities by
+    the calibration fitted on them, so an item's answer and confidence are what the form would have shown (the
+    vocabulary is the whole history's). Terms are learnt, never scored."""
 
     items: int
     accuracy: float
@@ -95,22 +94,30 @@ def _probabilities(calibrated: CalibratedClassifierCV, decisions: np.ndarray) ->
     return np.divide(proba, total, out=np.full_like(proba, 1 / n_classes), where=total != 0)
 
 
-def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, texts: Sequence[str], c: float,
-             calibrated: CalibratedClassifierCV | None = None, seed: int = 0) -> Estimate | None:
-    """The Estimate for features `x` with labels `y`, whose first `n_history` rows (with `texts`) are the history
-    and the rest learnt terms, given the model trained on all of them (`calibrated`, for the confidence; without
-    it the SVM's answers only). None when a class has fewer items than folds."""
-    counts = Counter(y[:n_history].tolist())
-    if len(counts) < 2 or min(counts.values()) < ESTIMATE_FOLDS:
-        return None
+def folds(y: np.ndarray, texts: Sequence[str], seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The CALIBRATION_FOLDS stratified folds of the calibration and the estimate, identical texts in one fold, so
+    that neither scores a text its own copy was learnt from; plain stratified folds when a class has fewer distinct
+    texts than folds."""
     ids: dict[str, int] = {}
-    history = [ids.setdefault(textlib.compact(t), len(ids)) for t in texts]
-    group_of = np.array(history + [len(texts) + i for i in range(len(y) - n_history)])  # a term is its own group
-    folds = StratifiedGroupKFold(ESTIMATE_FOLDS, shuffle=True, random_state=seed)
+    groups = np.array([ids.setdefault(textlib.compact(t), len(ids)) for t in texts])
+    distinct = Counter(label for label, _ in set(zip(y.tolist(), groups.tolist(), strict=True)))
+    if min(distinct.values()) >= CALIBRATION_FOLDS:
+        return list(StratifiedGroupKFold(CALIBRATION_FOLDS, shuffle=True, random_state=seed).split(y, y, groups))
+    return list(StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=seed).split(y, y))
+
+
+def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tuple[np.ndarray, np.ndarray]],
+             c: float, calibrated: CalibratedClassifierCV | None = None) -> Estimate | None:
+    """The Estimate for features `x` with labels `y`, whose first `n_history` rows are the history and the rest
+    learnt terms, on the folds `cv` — the calibration's (folds()), so that the out-of-fold scores are those the
+    trained model's calibration (`calibrated`, for the confidence; without it the SVM's answers only) was fitted
+    on. None when a class has fewer items than folds."""
+    counts = Counter(y[:n_history].tolist())
+    if len(counts) < 2 or min(counts.values()) < CALIBRATION_FOLDS:
+        return None
     with warnings.catch_warnings():  # a class spread unevenly over the folds is fine here
         warnings.simplefilter("ignore", UserWarning)
-        decisions = cross_val_predict(NBLinearSVC(C=c), x, y, cv=folds, groups=group_of,
-                                      method="decision_function")[:n_history]
+        decisions = cross_val_predict(NBLinearSVC(C=c), x, y, cv=cv, method="decision_function")[:n_history]
     classes = np.array(sorted(set(y.tolist())))
     truth = y[:n_history]
     confident: tuple[tuple[int, float, float], ...] = ()
@@ -390,10 +397,10 @@ def train(texts: Sequence[str], labels: Sequence[str], *, min_history: int, min_
         y_list += [label] * (len(words) * features.min_df)
     y = np.array(y_list)
     x = features.fit_transform(docs)
-    estimator = CalibratedClassifierCV(NBLinearSVC(C=c), method="sigmoid", cv=CALIBRATION_FOLDS, ensemble=False)
+    cv = folds(y, docs)
+    estimator = CalibratedClassifierCV(NBLinearSVC(C=c), method="sigmoid", cv=cv, ensemble=False)
     estimator.fit(x, y)
-    judged = (estimate(x, y, n_history=len(keep), texts=docs[:len(keep)], c=c, calibrated=estimator)
-              if with_estimate else None)
+    judged = estimate(x, y, n_history=len(keep), cv=cv, c=c, calibrated=estimator) if with_estimate else None
     all_counts = Counter(str(label) for label in labels if label)
     return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y_list[:len(keep)])),
                           trained_at=time.time(), train_seconds=round(time.perf_counter() - started, 3),
