@@ -163,3 +163,18 @@ def test_the_estimate_scores_only_the_history_and_needs_three_items_a_class() ->
     y = np.array([*labels[:9], "农业农村", "农业农村"])
     assert classifier.estimate(x, y, n_history=11, cv=[], c=0.5) is None  # three folds cannot each hold one
     assert classifier.train(texts, labels, min_history=10, min_per_class=3, with_estimate=False).estimate is None
+
+
+@pytest.mark.django_db
+def test_a_threshold_that_no_item_reaches_is_said_plainly(tree, clerk, django_capture_on_commit_callbacks) -> None:
+    from renda.organizations.services import congress_setting_set
+
+    with django_capture_on_commit_callbacks(execute=True):
+        archive.archive_import(actor=clerk, congress=tree.county_congress, kind="suggestion",
+                               data=xlsx(ledger(tree)), file_name="台账.xlsx")
+    congress_setting_set(actor=clerk, congress=tree.county_congress, key="insights.confidence_threshold", raw="100")
+    category = services.model_status(tree.county_congress)[0]
+    assert (category.threshold, category.proposed, category.right) == (100, 0.0, None)
+    html = card(page(clerk), tree.county_congress)
+    assert "按现在的置信度阈值 100%，没有条目会得到建议，都显示“不确定”：请考虑调低阈值" in html
+    assert "<td>100%（现在）</td><td>0%</td><td>—</td>" in html

@@ -5,9 +5,9 @@ TF-IDF character 1–2-grams of the words kept, which keep working when a word i
 character bigrams of the head of the text once more as features of their own: the subject line comes first and
 names the topic better than the letter's body. The model is a linear SVM on naive-Bayes-weighted features
 (nbsvm.NBLinearSVC) whose scores are turned into probabilities by sigmoid calibration on 3-fold cross-validation
-(CalibratedClassifierCV, one final SVM fitted on everything; identical texts in one fold since the tenth session), so a "confidence" means what it says: of the
-suggestions made with confidence ≈ p, about p are right. The words shown with a suggestion are the features of the
-text that pushed the SVM's score of that label up most.
+(CalibratedClassifierCV, one final SVM fitted on everything; identical texts in one fold since the tenth session),
+so a "confidence" means what it says: of the suggestions made with confidence ≈ p, about p are right. The words
+shown with a suggestion are the features of the text that pushed the SVM's score of that label up most.
 
 Each model carries an estimate of how it does on the congress's own history (Estimate): the out-of-fold answers
 of a 3-fold cross-validation of the same SVM, identical texts kept in one fold, made while training, with the
@@ -70,9 +70,10 @@ class Estimate:
     f1: dict[str, float]  # per class
     support: dict[str, int]  # items per class
     # for each confidence threshold 0–100 %: the share of items that get a proposal, and the share of those right
-    confident: tuple[tuple[int, float, float], ...] = ()
+    # (None when none does)
+    confident: tuple[tuple[int, float, float | None], ...] = ()
 
-    def at(self, threshold: int) -> tuple[float, float] | None:
+    def at(self, threshold: int) -> tuple[float, float | None] | None:
         """(share proposed, share of those right) at a confidence threshold in %."""
         return next(((shown, right) for t, shown, right in self.confident if t == threshold), None)
 
@@ -120,13 +121,13 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tu
         decisions = cross_val_predict(NBLinearSVC(C=c), x, y, cv=cv, method="decision_function")[:n_history]
     classes = np.array(sorted(set(y.tolist())))
     truth = y[:n_history]
-    confident: tuple[tuple[int, float, float], ...] = ()
+    confident: tuple[tuple[int, float, float | None], ...] = ()
     if calibrated is not None:
         proba = _probabilities(calibrated, decisions)
         answer, best = classes[proba.argmax(axis=1)], proba.max(axis=1)
         right = answer == truth
         confident = tuple((t, round(float(np.mean(shown := best >= t / 100)), 4),
-                           round(float(right[shown].mean()) if shown.any() else 0.0, 4)) for t in range(101))
+                           round(float(right[shown].mean()), 4) if shown.any() else None) for t in range(101))
     else:
         answer = classes[decisions.argmax(axis=1)] if decisions.ndim == 2 else classes[(decisions > 0).astype(int)]
     labels = sorted(counts)

@@ -155,7 +155,7 @@ class ModelStatus:
     # other thresholds, to choose the setting by
     proposed: float | None = None
     right: float | None = None
-    thresholds: tuple[tuple[int, float, float], ...] = ()
+    thresholds: tuple[tuple[int, float, float | None], ...] = ()
 
     @property
     def active(self) -> bool:
