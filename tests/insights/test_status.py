@@ -56,9 +56,12 @@ def test_a_congress_without_models_says_how_many_items_are_labelled_against_the_
         tree, clerk, django_capture_on_commit_callbacks) -> None:
     html = page(clerk)
     county = card(html, tree.county_congress)
-    assert county.count("未启用") == 2 and county.count("已标注 0 条，其中可用于学习的 0 条") == 2
+    assert county.count('<span class="tag ended">未启用</span>') == 2
+    assert county.count("已标注 0 条，其中可用于学习的 0 条") == 2
     assert reverse("insights:archive") in county and 'data-testid="model-retrain"' in county
-    assert card(html, tree.congress_a)  # the county sees its townships' congresses too
+    # the county sees its townships' congresses too, folded, each with one line of how its models stand
+    assert "<details open>" in county and "<details open>" not in card(html, tree.congress_a)
+    assert "领域分类：未启用，已标注 0/50 · 主办单位：未启用，已标注 0/50" in card(html, tree.congress_a)
     # a ledger imported without its retraining having run yet (it runs after the commit): enough history, no model
     archive.archive_import(actor=clerk, congress=tree.county_congress, kind="suggestion", data=xlsx(ledger(tree)),
                            file_name="台账.xlsx")
@@ -91,7 +94,7 @@ def test_a_trained_model_shows_what_it_learnt_how_well_it_does_and_what_it_leave
     assert (unit.active, {c.name for c in unit.classes}, unit.left_out) == (True, {"县交通运输局", "县教育局"},
                                                                             (("县水利局", 2),))
     html = card(page(clerk), tree.county_congress)
-    assert html.count("已启用") == 2 and "学习了 60 条已标注的条目" in html
+    assert html.count('<span class="tag">已启用</span>') == 2 and "学习了 60 条已标注的条目" in html
     assert "建议与工作人员的选择一致的约占 <strong>" in html and "按现在的置信度阈值 60%，约" in html
     assert '<tr aria-current="true"><td>60%（现在）</td>' in html
     assert "已标注少于 5 条、暂不建议：农业农村（2 条）" in html and "县水利局（2 条）" in html
