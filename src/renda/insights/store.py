@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,7 @@ def save(congress_id: int, kind: str, model: TextClassifier) -> Path:
 
 
 def _write_summary(path: Path, summary: dict[str, Any]) -> None:
-    tmp = path.with_suffix(".json.tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")  # two readers may write it at once
     tmp.write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
 
