@@ -181,6 +181,17 @@ def test_a_change_writes_an_audit_entry_with_before_and_after(client, tree, sysa
     assert audit.verify_chain().ok
 
 
+def test_another_units_current_name_is_refused_as_a_former_name(client, tree, sysadmin):
+    unit = tree.unit_county
+    data = form_data(client.get(url(HandlingUnit, "change", unit.pk)))
+    data.update(other_names="县交通局、县教育局")  # 县教育局 is tree.unit_other's name, in the same county
+    response = client.post(url(HandlingUnit, "change", unit.pk), data)
+    assert response.status_code == 200
+    assert "“县教育局”是本区域另一个单位现在的名称" in response.content.decode()
+    unit.refresh_from_db()
+    assert unit.other_names == "" and not AuditEntry.objects.filter(action="unit.change").exists()
+
+
 def test_renaming_a_unit_back_keeps_each_name_once(client, tree, sysadmin):
     unit = tree.unit_county
     unit.other_names = "县交通局、县交通运输和物流局"

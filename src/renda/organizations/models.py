@@ -176,6 +176,17 @@ class HandlingUnit(VersionedModel):
                                    help_text="机构改革前的名称和常用简称，以顿号、逗号或换行分隔，如“县卫生和计划生育局、"
                                              "县卫计局”；导入往年台账时，写这些名称的行也归入本单位。改名时原名称自动记入")
 
+    def clean(self) -> None:
+        """An other name that is a unit's current name in the same region would never be used: the current name
+        wins when a ledger is imported (insights.archive), so it is refused here."""
+        from django.core.exceptions import ValidationError
+
+        taken = set(HandlingUnit.objects.filter(region_id=self.region_id, name__in=self.names()[1:])
+                    .exclude(pk=self.pk).values_list("name", flat=True)) if self.region_id else set()
+        if taken:
+            message = f"“{'、'.join(sorted(taken))}”是本区域另一个单位现在的名称，不能作为本单位的曾用名或简称"
+            raise ValidationError({"other_names": message})
+
     def names(self) -> list[str]:
         """The unit's current name, then its other names (曾用名、简称), each once."""
         out = [self.name]
