@@ -327,3 +327,40 @@ def test_accepting_and_transferring_an_opinion_preselect_the_proposed_category_a
                                                 content="石桥村道路坑洼，路灯不亮，晚上出行很危险")
     page = client_for(world.clerk_b).get(reverse("liaison:opinion_detail", args=[without.pk])).content.decode()
     assert "智能建议" not in page and " selected>" not in page.split('id="acc-cat"', 1)[1].split("</select>")[0]
+
+
+@pytest.mark.django_db
+def test_the_months_hot_issues_export_as_a_workbook_with_personal_data_masked_and_audited(world) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from renda.core.models import AuditEntry
+
+    when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
+    group = _complaints(world, 4, when)
+    Opinion.objects.filter(pk=group[0].pk).update(content=group[0].content + "，电话13812345678")
+    page = client_for(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    assert f'{reverse("insights:hot_export")}?month=2026-05' in page
+    response = client_for(world.county_staff).get(reverse("insights:hot_export"), {"month": "2026-05"})
+    assert response.status_code == 200 and "2026-05-hot-issues.xlsx" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    issues = list(book["热点问题"].iter_rows(values_only=True))
+    assert issues[0][0].startswith("2026年5月热点问题")
+    town_a = [row for row in issues[2:] if row[0] == world.tree.town_a.name]
+    assert len(town_a) == 1 and town_a[0][2] == 1 and town_a[0][3].startswith("幸福花园小区门口烧烤摊油烟噪音扰民")
+    assert f"1. {town_a[0][3]}" in page  # the page's title of the group
+    assert town_a[0][5:7] == (4, 4) and town_a[0][7] == "2026-05-03"
+    town_b = [row for row in issues[2:] if row[0] == world.tree.town_b.name]
+    assert town_b[0][3] == "本月没有三人以上反映的同一问题"
+    detail = list(book["意见"].iter_rows(values_only=True))[1:]
+    assert sorted(row[3] for row in detail) == sorted(o.tracking_code for o in group)
+    texts = " ".join(row[6] for row in detail)
+    assert "13812345678" not in texts and "138********" in texts
+    entry = AuditEntry.objects.get(action="insights.hot_export")
+    assert entry.actor_id == world.county_staff.pk and '"issues":1' in entry.after
+    own = client_for(world.clerk_b).get(reverse("insights:hot_export"), {"month": "2026-05"})
+    assert "幸福花园" not in " ".join(str(c) for row in load_workbook(io.BytesIO(own.content))["意见"].iter_rows(
+        values_only=True) for c in row)
+    deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
+    assert client_for(deputy).get(reverse("insights:hot_export")).status_code == 403

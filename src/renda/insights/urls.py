@@ -11,6 +11,7 @@ urlpatterns = [
     path("reply-advice/opinion/<int:opinion_id>/", views.opinion_reply_advice, name="opinion_reply_advice"),
     path("hot/", views.hot_issues, name="hot"),
     path("hot/to-suggestion/", views.hot_to_suggestion, name="hot_to_suggestion"),
+    path("hot/export/", views.hot_export, name="hot_export"),
     path("archive/", views.archive_page, name="archive"),
     path("archive/<int:batch_id>/delete/", views.archive_delete, name="archive_delete"),
 ]

@@ -99,15 +99,10 @@ def _townships(user: Any) -> list[Region]:
     return list(Region.objects.filter(path__startswith=region.path, level__in=levels).order_by("path"))
 
 
-@page(*STAFF)
-def hot_issues(request: HttpRequest) -> HttpResponse:
-    """Top groups of opinions per township for one month (the county sees every township, a township its own)."""
+def _hot_rows(user: Any, month: date) -> list[dict[str, Any]]:
+    """Per township the user sees: its opinions of the month (not those refused) and their top five groups."""
     from renda.liaison import selectors
-    from renda.liaison.services.conversion import LINKABLE
-    from renda.suggestions import selectors as suggestion_selectors
 
-    user: Any = request.user
-    month = _month(request.GET.get("month"))
     start = timezone.make_aware(datetime.combine(month, time()))
     end = timezone.make_aware(datetime.combine((month + timedelta(days=32)).replace(day=1), time()))
     rows = []
@@ -116,12 +111,82 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
             region__path__startswith=township.path, received_at__gte=start, received_at__lt=end)
             .exclude(status="not_accepted").order_by("received_at"))
         issues = hot.hot_issues([_message(o) for o in opinions], now=end, top=5)
-        rows.append({"township": township, "count": len(opinions), "issues": issues})
+        rows.append({"township": township, "count": len(opinions), "issues": issues,
+                     "opinions": {str(o.pk): o for o in opinions}})
+    return rows
+
+
+@page(*STAFF)
+def hot_issues(request: HttpRequest) -> HttpResponse:
+    """Top groups of opinions per township for one month (the county sees every township, a township its own)."""
+    from renda.liaison.services.conversion import LINKABLE
+    from renda.suggestions import selectors as suggestion_selectors
+
+    user: Any = request.user
+    month = _month(request.GET.get("month"))
+    rows = _hot_rows(user, month)
     targets = (suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).order_by("-id")[:200])
     return render(request, "insights/hot.html", {
         "rows": rows, "month": month, "previous": (month - timedelta(days=1)).replace(day=1),
         "next": (month + timedelta(days=32)).replace(day=1), "targets": targets,
         "params": hot.Params()})
+
+
+@page(*STAFF)
+def hot_export(request: HttpRequest) -> HttpResponse:
+    """The month's hot issues as an .xlsx workbook for a meeting's papers: one sheet of the issues, one of their
+    opinions (phones and ID numbers in the text masked, as on the portal). Audited."""
+    from renda.core import audit
+
+    user: Any = request.user
+    month = _month(request.GET.get("month"))
+    rows = _hot_rows(user, month)
+    content = _hot_workbook(rows, month)
+    audit.record(actor=user, action="insights.hot_export", object_type="insights.hot", object_id=month.isoformat(),
+                 object_repr=f"{user.region.name}{month.year}年{month.month}月热点问题",
+                 after={"month": month.isoformat(), "townships": len(rows),
+                        "issues": sum(len(r["issues"]) for r in rows)})
+    response = HttpResponse(content, content_type=(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{month:%Y-%m}-hot-issues.xlsx"
+    return response
+
+
+def _hot_workbook(rows: list[dict[str, Any]], month: date) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    from renda.liaison.services.opinions import scrub
+
+    book = Workbook()
+    issues = book.active
+    issues.title = "热点问题"
+    issues.append([f"{month.year}年{month.month}月热点问题（热度 = 反映人数等按时间衰减，见平台“热点问题”页面的说明）"])
+    issues.append(["乡镇（街道）", "本月意见条数", "排名", "问题", "热度", "反映人数", "意见条数", "首次反映",
+                   "最近反映", "地点", "关键词"])
+    detail = book.create_sheet("意见")
+    detail.append(["乡镇（街道）", "排名", "问题", "查询码", "登记时间", "状态", "内容（电话、身份证号已遮盖）"])
+    for row in rows:
+        name = row["township"].name
+        if not row["issues"]:
+            issues.append([name, row["count"], "", "本月没有三人以上反映的同一问题"])
+        for rank, issue in enumerate(row["issues"], start=1):
+            issues.append([name, row["count"], rank, issue.title, round(issue.heat, 1), issue.people,
+                           len(issue.messages), timezone.localtime(issue.first_at).strftime("%Y-%m-%d"),
+                           timezone.localtime(issue.last_at).strftime("%Y-%m-%d"), "、".join(issue.places),
+                           "、".join(issue.keywords)])
+            for m in issue.messages:
+                o = row["opinions"][m.id]
+                detail.append([name, rank, issue.title, o.tracking_code,
+                               timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M"),
+                               o.get_status_display(), scrub(o.content)])
+    for sheet, widths in ((issues, [14, 10, 6, 40, 8, 8, 8, 12, 12, 20, 24]), (detail, [14, 6, 40, 18, 17, 10, 80])):
+        for k, width in enumerate(widths):
+            sheet.column_dimensions[chr(ord("A") + k)].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _message(o: Any) -> hot.Message:
