@@ -100,6 +100,7 @@ def test_a_congress_with_too_little_history_gets_no_suggestion_but_still_sees_si
     assert 'data-testid="insights-no-history"' in html
     assert "相似的既往案例" in html
     assert reverse("insights:archive") in html  # the clerk is pointed to the import of past years' ledgers
+    assert reverse("insights:status") in html  # … and to how far the congress is from the minimum
 
 
 @pytest.mark.django_db
