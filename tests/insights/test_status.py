@@ -181,3 +181,25 @@ def test_a_threshold_that_no_item_reaches_is_said_plainly(tree, clerk, django_ca
     html = card(page(clerk), tree.county_congress)
     assert "按现在的置信度阈值 100%，没有条目会得到建议，都显示“不确定”：请考虑调低阈值" in html
     assert "<td>100%（现在）</td><td>0%</td><td>—</td>" in html
+
+
+@pytest.mark.django_db
+def test_staff_are_told_when_proposals_start_and_when_they_stop(
+        tree, clerk, django_capture_on_commit_callbacks) -> None:
+    from renda.notifications.models import Notification
+
+    other = UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_a)  # another congress's clerk
+    with django_capture_on_commit_callbacks(execute=True):
+        result = archive.archive_import(actor=clerk, congress=tree.county_congress, kind="suggestion",
+                                        data=xlsx(ledger(tree)), file_name="台账.xlsx")
+    told = Notification.objects.filter(recipient=clerk).order_by("id")
+    assert [(n.kind, n.title, n.link) for n in told.all()] == [
+        ("insights.model_on", f"智能辅助已启用：{tree.county_congress.name}的领域分类建议", "/insights/"),
+        ("insights.model_on", f"智能辅助已启用：{tree.county_congress.name}的主办单位建议", "/insights/")]
+    services.model_train(actor=None, congress=tree.county_congress, kind="category")  # learning again: no news
+    assert told.count() == 2 and not Notification.objects.filter(recipient=other).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert result.batch is not None
+        archive.archive_delete(actor=clerk, batch=result.batch)
+    assert [n.title for n in told.all()[2:]] == [f"智能辅助已停用：{tree.county_congress.name}的领域分类建议",
+                                           f"智能辅助已停用：{tree.county_congress.name}的主办单位建议"]

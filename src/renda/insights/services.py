@@ -111,14 +111,34 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
             if store.delete(congress.pk, kind):
                 audit.record(actor=actor, action="insights.model_remove", obj=congress,
                              after={"kind": kind, "labelled": len(pairs)})
+                _tell_staff(congress, kind, on=False)
         raise
     with transaction.atomic():
+        was_on = store.model_path(congress.pk, kind).exists()
         store.save(congress.pk, kind, model)
         audit.record(actor=actor, action="insights.model_train", obj=congress,
                      after={"kind": kind, "items": model.n_items, "classes": model.counts,
                             "left_out": model.dropped, "terms": model.learnt_terms, "seconds": model.train_seconds,
                             "accuracy": model.estimate.accuracy if model.estimate else None})
+        if not was_on:
+            _tell_staff(congress, kind, on=True)
     return model
+
+
+def _tell_staff(congress: Congress, kind: str, *, on: bool) -> None:
+    """The congress's staff learn in their inbox that its proposals of this kind start, or stop (too little
+    history left, e.g. after an import was deleted)."""
+    from renda.accounts.models import User
+    from renda.core.roles import Role
+    from renda.notifications.services import notify
+
+    staff = User.objects.filter(is_active=True, role__in=[Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF],
+                                region=congress.region)
+    what = f"{congress.name}的{KIND_TITLES[kind]}建议"
+    title, body = ((f"智能辅助已启用：{what}", "录入群众意见、代表建议时，平台开始按本级的历史提出建议。")
+                   if on else (f"智能辅助已停用：{what}", "可用于学习的已标注条目不足，暂不提供建议，以免误导。"))
+    notify(users=staff, kind=f"insights.model_{'on' if on else 'off'}", title=title, body=body, link="/insights/",
+           obj=congress)
 
 
 KIND_TITLES = {"category": "领域分类", "unit": "主办单位"}
