@@ -213,6 +213,15 @@ def endpoint(args: argparse.Namespace) -> None:
         print(f"  warm calls (model and index kept in the process): {summary_ms(samples)}; {queries} queries each")
         print(f"  CPU time of the same calls: {summary_ms(cpu)}")
         _opinion_page(client, congress)
+        status = reverse("insights:status")
+        pages = []
+        for _ in range(20):
+            start = time.perf_counter()
+            queries, response = count_queries(lambda: client.get(status))
+            assert response.status_code == 200 and b'data-testid="model-status"' in response.content
+            pages.append(time.perf_counter() - start)
+        print(f"  智能辅助 status page (the model's JSON summary, no model loaded): {summary_ms(pages)}; "
+              f"{queries} queries")
         if args.profile:
             import cProfile
             import pstats
