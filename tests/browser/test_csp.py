@@ -26,7 +26,7 @@ def test_the_pages_run_under_the_policy_and_an_injected_handler_does_not(live_se
     assert page.evaluate("window.__csp") == []
     page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
     page.get_by_label("意见内容").press_sequentially("东湖社区油烟扰民，晚上噪音也很大", delay=5)
-    page.wait_for_selector("[data-testid=insights-assist] .insights-result >> text=智能辅助", state="detached",
+    page.wait_for_selector("[data-testid=insights-assist] .insights-result >> text=输入内容后", state="detached",
                            timeout=20_000)  # htmx answered (no eval, renda.js sent the typing event)
     assert page.evaluate("window.__csp") == []
     for path in ("/insights/archive/", "/insights/hot/", "/insights/", "/api/v1/docs"):
