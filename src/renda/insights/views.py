@@ -166,7 +166,9 @@ def _hot_workbook(rows: list[dict[str, Any]], month: date) -> bytes:
     issues.append(["乡镇（街道）", "本月意见条数", "排名", "问题", "热度", "反映人数", "意见条数", "首次反映",
                    "最近反映", "地点", "关键词"])
     detail = book.create_sheet("意见")
-    detail.append(["乡镇（街道）", "排名", "问题", "查询码", "登记时间", "状态", "内容（电话、身份证号已遮盖）"])
+    # the opinion's number on the platform, not its tracking code: a code lets whoever holds it follow the opinion
+    # on the public portal, and an exported file travels
+    detail.append(["乡镇（街道）", "排名", "问题", "意见编号", "登记时间", "状态", "内容（电话、身份证号已遮盖）"])
     for row in rows:
         name = row["township"].name
         if not row["issues"]:
@@ -178,7 +180,7 @@ def _hot_workbook(rows: list[dict[str, Any]], month: date) -> bytes:
                            "、".join(issue.keywords)])
             for m in issue.messages:
                 o = row["opinions"][m.id]
-                detail.append([name, rank, issue.title, o.tracking_code,
+                detail.append([name, rank, issue.title, o.pk,
                                timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M"),
                                o.get_status_display(), scrub(o.content)])
     for sheet, widths in ((issues, [14, 10, 6, 40, 8, 8, 8, 12, 12, 20, 24]), (detail, [14, 6, 40, 18, 17, 10, 80])):
