@@ -74,6 +74,9 @@ def test_a_congress_without_models_says_how_many_items_are_labelled_against_the_
     assert done.status_code == 302
     assert store.load(tree.county_congress.pk, "category") is not None
     assert store.load(tree.county_congress.pk, "unit") is not None
+    trained = AuditEntry.objects.filter(action="insights.model_train")
+    assert sorted(json.loads(e.after)["kind"] for e in trained) == ["category", "unit"]
+    assert {e.actor_id for e in trained} == {clerk.pk}  # whoever asked is named
 
 
 @pytest.mark.django_db

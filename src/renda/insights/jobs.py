@@ -17,11 +17,15 @@ logger = logging.getLogger("renda.insights")
 
 
 @task()
-def retrain_congress(congress_id: int, kind: str) -> bool:
-    """Retrain one model; False when the history is still too small (the congress then gets no suggestions)."""
+def retrain_congress(congress_id: int, kind: str, actor_id: int | None = None) -> bool:
+    """Retrain one model; False when the history is still too small (the congress then gets no suggestions).
+    `actor_id`: the user who asked for it (立即重新学习), named in the audit entry; none for the nightly run."""
+    from renda.accounts.models import User
+
     congress = Congress.objects.get(pk=congress_id)
+    actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
     try:
-        services.model_train(actor=None, congress=congress, kind=kind)
+        services.model_train(actor=actor, congress=congress, kind=kind)
     except NotEnoughHistory as exc:
         logger.info("congress %s %s: %s", congress_id, kind, exc.message)
         return False

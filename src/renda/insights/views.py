@@ -305,6 +305,6 @@ def retrain(request: HttpRequest, congress_id: int) -> HttpResponse:
     if congress is None:
         raise NotFound()
     for kind in services.KIND_TITLES:
-        transaction.on_commit(functools.partial(retrain_congress.enqueue, congress.pk, kind))
+        transaction.on_commit(functools.partial(retrain_congress.enqueue, congress.pk, kind, request.user.pk))
     messages.success(request, f"{congress.name}的智能辅助已安排重新学习，通常一两分钟内完成，刷新本页可见结果。")
     return redirect("insights:status")
