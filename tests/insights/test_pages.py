@@ -366,3 +366,25 @@ def test_the_months_hot_issues_export_as_a_workbook_with_personal_data_masked_an
         values_only=True) for c in row)
     deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
     assert client_for(deputy).get(reverse("insights:hot_export")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_api_gives_the_months_hot_issues_per_township_the_caller_sees(world) -> None:
+    from tests.helpers import api_client
+
+    group = _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+    body = api_client(world.county_staff).get("/api/v1/insights/hot?month=2026-05").json()
+    assert body["month"] == "2026-05"
+    by_name = {t["name"]: t for t in body["townships"]}
+    assert set(by_name) == {world.tree.town_a.name, world.tree.town_b.name}
+    town_a = by_name[world.tree.town_a.name]
+    assert town_a["opinions"] == 4 and len(town_a["issues"]) == 1
+    issue = town_a["issues"][0]
+    assert (issue["rank"], issue["people"], sorted(issue["opinions"])) == (1, 4, sorted(o.pk for o in group))
+    assert issue["title"].startswith("幸福花园小区门口烧烤摊油烟噪音扰民") and issue["heat"] > 0
+    assert by_name[world.tree.town_b.name]["issues"] == []
+    own = api_client(world.clerk_b).get("/api/v1/insights/hot?month=2026-05").json()
+    assert [t["name"] for t in own["townships"]] == [world.tree.town_b.name]
+    assert api_client(world.county_staff).get("/api/v1/insights/hot?month=2026-5x").status_code == 422
+    deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
+    assert api_client(deputy).get("/api/v1/insights/hot").status_code == 403

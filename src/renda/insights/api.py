@@ -14,7 +14,7 @@ from renda.api.schemas import ERRORS
 from renda.core.access import endpoint
 from renda.core.errors import Invalid, NotFound
 from renda.core.roles import Role
-from renda.insights import archive, assistant, services
+from renda.insights import archive, assistant, monthly, services
 from renda.insights.classifier import Suggestion
 from renda.insights.models import ArchiveImport, ArchiveKind
 from renda.organizations import selectors as org_selectors
@@ -250,3 +250,47 @@ def model_status(request: HttpRequest, congress: int) -> list[ModelStatusOut]:
                            classes=[ClassStatusOut(name=c.name, items=c.items, f1=c.f1) for c in m.classes],
                            left_out=dict(m.left_out))
             for m in services.model_status(target)]
+
+
+class HotIssueOut(Schema):
+    rank: int
+    title: str
+    heat: float
+    people: int  # distinct people (by the phone's keyed hash; else each opinion is one)
+    opinions: list[int]  # their ids, as /api/v1/opinions/{id} reads them
+    first_at: datetime
+    last_at: datetime
+    places: list[str]
+    keywords: list[str]
+
+
+class TownshipHotOut(Schema):
+    township: int
+    name: str
+    opinions: int  # the township's opinions of the month (not those refused)
+    issues: list[HotIssueOut]
+
+
+class HotMonthOut(Schema):
+    month: str
+    townships: list[TownshipHotOut]
+
+
+@router.get("/insights/hot", response={200: HotMonthOut, **ERRORS},
+            summary="The month's hot issues per township (热点问题)",
+            description="`?month=YYYY-MM` (default this month). Per township the caller sees (the county's staff "
+                        "every township, a township's staff their own), the top five groups of opinions about the "
+                        "same problem, hottest first, with the heat index of the page 热点问题 (docs/insights.md). "
+                        "422 for a month that is not YYYY-MM.")
+@endpoint(*STAFF)
+def hot_month(request: HttpRequest, month: str = "") -> HotMonthOut:
+    first = monthly.parse_month(month) if month else monthly.this_month()
+    if first is None:
+        raise Invalid("月份格式应为 YYYY-MM，如 2026-05", fields={"month": ["格式应为 YYYY-MM"]})
+    rows = monthly.hot_month(request.user, first)
+    return HotMonthOut(month=f"{first:%Y-%m}", townships=[TownshipHotOut(
+        township=r.township.pk, name=r.township.name, opinions=r.count,
+        issues=[HotIssueOut(rank=k, title=i.title, heat=round(i.heat, 2), people=i.people,
+                            opinions=[int(m.id) for m in i.messages], first_at=i.first_at, last_at=i.last_at,
+                            places=list(i.places), keywords=list(i.keywords))
+                for k, i in enumerate(r.issues, start=1)]) for r in rows])

@@ -5,7 +5,7 @@ cases (往年案例) from a congress's ledgers, and the models' status page (智
 from __future__ import annotations
 
 import functools
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
 from renda.core.roles import Role
-from renda.insights import archive, assistant, hot, services
+from renda.insights import archive, assistant, hot, monthly, services
 from renda.insights.models import ArchiveKind
-from renda.organizations.models import Congress, Region, RegionLevel
+from renda.organizations.models import Congress
 
 STAFF = assistant.STAFF
 
@@ -82,38 +82,7 @@ def _advice(request: HttpRequest, **question: Any) -> HttpResponse:
 
 
 def _month(value: str | None) -> date:
-    try:
-        year, month = (int(v) for v in (value or "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return timezone.localdate().replace(day=1)
-
-
-def _townships(user: Any) -> list[Region]:
-    region = user.region
-    if region is None:
-        return []
-    levels = (RegionLevel.TOWNSHIP, RegionLevel.STREET)
-    if region.level in levels:
-        return [region]
-    return list(Region.objects.filter(path__startswith=region.path, level__in=levels).order_by("path"))
-
-
-def _hot_rows(user: Any, month: date) -> list[dict[str, Any]]:
-    """Per township the user sees: its opinions of the month (not those refused) and their top five groups."""
-    from renda.liaison import selectors
-
-    start = timezone.make_aware(datetime.combine(month, time()))
-    end = timezone.make_aware(datetime.combine((month + timedelta(days=32)).replace(day=1), time()))
-    rows = []
-    for township in _townships(user):
-        opinions = list(selectors.opinions_visible(user=user).filter(
-            region__path__startswith=township.path, received_at__gte=start, received_at__lt=end)
-            .exclude(status="not_accepted").order_by("received_at"))
-        issues = hot.hot_issues([_message(o) for o in opinions], now=end, top=5)
-        rows.append({"township": township, "count": len(opinions), "issues": issues,
-                     "opinions": {str(o.pk): o for o in opinions}})
-    return rows
+    return monthly.parse_month(value) or monthly.this_month()
 
 
 @page(*STAFF)
@@ -124,7 +93,7 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
 
     user: Any = request.user
     month = _month(request.GET.get("month"))
-    rows = _hot_rows(user, month)
+    rows = monthly.hot_month(user, month)
     targets = (suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).order_by("-id")[:200])
     return render(request, "insights/hot.html", {
         "rows": rows, "month": month, "previous": (month - timedelta(days=1)).replace(day=1),
@@ -140,19 +109,19 @@ def hot_export(request: HttpRequest) -> HttpResponse:
 
     user: Any = request.user
     month = _month(request.GET.get("month"))
-    rows = _hot_rows(user, month)
+    rows = monthly.hot_month(user, month)
     content = _hot_workbook(rows, month)
     audit.record(actor=user, action="insights.hot_export", object_type="insights.hot", object_id=month.isoformat(),
                  object_repr=f"{user.region.name}{month.year}年{month.month}月热点问题",
                  after={"month": month.isoformat(), "townships": len(rows),
-                        "issues": sum(len(r["issues"]) for r in rows)})
+                        "issues": sum(len(r.issues) for r in rows)})
     response = HttpResponse(content, content_type=(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{month:%Y-%m}-hot-issues.xlsx"
     return response
 
 
-def _hot_workbook(rows: list[dict[str, Any]], month: date) -> bytes:
+def _hot_workbook(rows: list[monthly.TownshipMonth], month: date) -> bytes:
     import io
 
     from openpyxl import Workbook
@@ -170,16 +139,16 @@ def _hot_workbook(rows: list[dict[str, Any]], month: date) -> bytes:
     # on the public portal, and an exported file travels
     detail.append(["乡镇（街道）", "排名", "问题", "意见编号", "登记时间", "状态", "内容（电话、身份证号已遮盖）"])
     for row in rows:
-        name = row["township"].name
-        if not row["issues"]:
-            issues.append([name, row["count"], "", "本月没有三人以上反映的同一问题"])
-        for rank, issue in enumerate(row["issues"], start=1):
-            issues.append([name, row["count"], rank, issue.title, round(issue.heat, 1), issue.people,
+        name = row.township.name
+        if not row.issues:
+            issues.append([name, row.count, "", "本月没有三人以上反映的同一问题"])
+        for rank, issue in enumerate(row.issues, start=1):
+            issues.append([name, row.count, rank, issue.title, round(issue.heat, 1), issue.people,
                            len(issue.messages), timezone.localtime(issue.first_at).strftime("%Y-%m-%d"),
                            timezone.localtime(issue.last_at).strftime("%Y-%m-%d"), "、".join(issue.places),
                            "、".join(issue.keywords)])
             for m in issue.messages:
-                o = row["opinions"][m.id]
+                o = row.opinions[m.id]
                 detail.append([name, rank, issue.title, o.pk,
                                timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M"),
                                o.get_status_display(), scrub(o.content)])
@@ -189,12 +158,6 @@ def _hot_workbook(rows: list[dict[str, Any]], month: date) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _message(o: Any) -> hot.Message:
-    first = o.content.strip().splitlines()[0] if o.content.strip() else ""
-    return hot.Message(id=str(o.pk), title=first[:60], body=o.content, author=o.phone_hash or f"opinion:{o.pk}",
-                       at=o.received_at)
 
 
 @page(*STAFF)
