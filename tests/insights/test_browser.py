@@ -207,3 +207,10 @@ def test_the_status_page_shows_a_township_its_models_and_has_them_learn_again_on
     assert "建议与工作人员的选择一致的约占" in category
     assert "未启用" in card.locator("[data-testid=model-unit]").inner_text()  # no opinion went to a unit yet
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # fits the phone
+    from tests.browser.test_portal import serious_violations
+
+    found = {}
+    for path in ("/insights/", "/insights/archive/", "/insights/hot/"):  # axe-core, serious and critical rules
+        page.goto(f"{live_server.url}{path}")
+        found[path] = serious_violations(page)
+    assert found == {path: [] for path in found}, found
