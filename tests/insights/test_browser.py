@@ -174,12 +174,16 @@ def test_a_clerk_imports_last_years_ledger_and_the_form_then_proposes_units_and_
     refused = page.inner_text("[data-testid=archive-errors] tbody").splitlines()
     assert refused[-1].startswith(f"{len(rows)}\t主办单位“县水务局”不是本级人大的承办单位")  # the sheet's last line
     assert refused[0].split("\t")[1].startswith("与第")
+    from tests.browser.test_portal import serious_violations
+
+    assert serious_violations(page) == []  # the result page, by axe-core
     page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
     page.get_by_label("意见内容").press_sequentially("幸福村村道坑洼严重，雨天积水，出行不便", delay=5)
     page.wait_for_selector("[data-testid=insights-unit]", timeout=20_000)
     assert "建议承办单位：县交通运输局" in page.inner_text("[data-testid=insights-unit]")
     past = page.inner_text("[data-testid=insights-similar]")
     assert "2023 年代表建议" in past and "（县交通运输局主办）" in past
+    assert serious_violations(page) == []  # the opinion form with the assistant's answer
 
 
 def test_the_status_page_shows_a_township_its_models_and_has_them_learn_again_on_request(live_server, page):
