@@ -192,6 +192,13 @@ def test_another_units_current_name_is_refused_as_a_former_name(client, tree, sy
     assert unit.other_names == "" and not AuditEntry.objects.filter(action="unit.change").exists()
 
 
+def test_a_unit_is_found_in_the_list_by_a_former_name(client, tree, sysadmin):
+    tree.unit_county.other_names = "县交通局"
+    tree.unit_county.save()
+    found = client.get(url(HandlingUnit, "changelist"), {"q": "县交通局"}).context["cl"].result_list
+    assert list(found) == [tree.unit_county]
+
+
 def test_renaming_a_unit_back_keeps_each_name_once(client, tree, sysadmin):
     unit = tree.unit_county
     unit.other_names = "县交通局、县交通运输和物流局"

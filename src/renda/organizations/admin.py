@@ -160,7 +160,7 @@ class HandlingUnitAdmin(AuditedAdmin):
     audit_name = "unit"
     list_display = ("name", "kind", "region", "active", "contact")
     list_filter = ("kind", "active")
-    search_fields = ("name",)
+    search_fields = ("name", "other_names")  # a former name finds the unit too
     list_select_related = ("region",)
     add_fields = ("name", "kind", "region", "contact", "duties", "other_names")
     change_fields = ("name", "kind", "region", "contact", "duties", "other_names", "active")
