@@ -134,6 +134,7 @@ def test_the_api_gives_the_same_status(tree, clerk, django_capture_on_commit_cal
         ("category", True, 60, {"农业农村": 2}), ("unit", True, 60, {"县水利局": 2})]
     assert after[0]["trained_at"] and 0.7 <= after[0]["accuracy"] <= 1.0
     assert 0 < after[0]["proposed"] <= 1 and 0 <= after[0]["right"] <= 1
+    assert all(set(c) == {"label", "answer", "items"} for c in after[0]["confused"])
     outsider = api_client(UserFactory(role=Role.TOWNSHIP_STAFF, region=tree.town_b))
     assert outsider.get(f"/api/v1/insights/models?congress={tree.county_congress.pk}").status_code == 404
 
@@ -206,3 +207,25 @@ def test_staff_are_told_when_proposals_start_and_when_they_stop(
         archive.archive_delete(actor=clerk, batch=result.batch)
     assert [n.title for n in told.all()[2:]] == [f"智能辅助已停用：{tree.county_congress.name}的领域分类建议",
                                            f"智能辅助已停用：{tree.county_congress.name}的主办单位建议"]
+
+
+@pytest.mark.django_db
+def test_the_most_frequent_mistakes_are_named_with_where_to_teach_the_difference(tree) -> None:
+    pairs = synthetic_history(per_class=12)
+    texts = [t for t, _ in pairs]
+    road = [t for t, c in pairs if c == "城建交通"]
+    labels = [c for _, c in pairs]
+    # four more road messages that a clerk filed under 环境保护: the two classes are now mixed up, both ways
+    texts += [f"{t}（补充）" for t in road[:4]]
+    labels += ["环境保护"] * 4
+    model = classifier.train(texts, labels, min_history=10, min_per_class=3)
+    assert model.estimate is not None
+    confused = model.estimate.confused
+    assert {c[:2] for c in confused[:2]} == {("环境保护", "城建交通"), ("城建交通", "环境保护")}
+    assert [n for *_, n in confused] == sorted((n for *_, n in confused), reverse=True) and confused[0][2] >= 3
+    assert sum(n for *_, n in confused) == round((1 - model.estimate.accuracy) * model.estimate.items)
+    store.save(tree.county_congress.pk, "category", model)
+    clerk = UserFactory(role=Role.COUNTY_STAFF, region=tree.county)
+    html = card(page(clerk), tree.county_congress)
+    first, answer, n = confused[0]
+    assert f"最常答错的：“{first}”答成“{answer}”{n} 条" in html and "“分类细目”中写明各类包含的事项" in html

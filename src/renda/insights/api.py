@@ -220,6 +220,12 @@ class ClassStatusOut(Schema):
     f1: float | None  # on items the model had not seen (3-fold cross-validation while training)
 
 
+class MistakeOut(Schema):
+    label: str  # what the clerks chose
+    answer: str  # what the model answered
+    items: int
+
+
 class ModelStatusOut(Schema):
     kind: str  # category or unit
     active: bool  # False: too little labelled history, no proposal
@@ -234,6 +240,7 @@ class ModelStatusOut(Schema):
     right: float | None  # … and the share of those that match the clerks' choice
     classes: list[ClassStatusOut]
     left_out: dict[str, int]  # classes with fewer than min_per_class items: never proposed yet
+    confused: list[MistakeOut]  # its most frequent mistakes on items it had not seen, most first
 
 
 @router.get("/insights/models", response={200: list[ModelStatusOut], **ERRORS},
@@ -248,7 +255,8 @@ def model_status(request: HttpRequest, congress: int) -> list[ModelStatusOut]:
                            min_per_class=m.min_per_class, threshold=m.threshold, trained_at=m.trained_at,
                            accuracy=m.accuracy, macro_f1=m.macro_f1, proposed=m.proposed, right=m.right,
                            classes=[ClassStatusOut(name=c.name, items=c.items, f1=c.f1) for c in m.classes],
-                           left_out=dict(m.left_out))
+                           left_out=dict(m.left_out),
+                           confused=[MistakeOut(label=t, answer=a, items=n) for t, a, n in m.confused])
             for m in services.model_status(target)]
 
 

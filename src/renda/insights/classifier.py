@@ -47,6 +47,7 @@ from renda.insights.nbsvm import NBLinearSVC
 MODEL_FORMAT = 3  # 2: pre-cut text is joined and cut again (text.classifier_words); 3: head features, NBSVM
 HEAD_PREFIX = "T:"  # marks a word feature of the head of the text
 CALIBRATION_FOLDS = 3  # also the estimate's folds (folds())
+CONFUSED_SHOWN = 5  # the estimate's most frequent mistakes kept
 
 
 class NotEnoughHistory(DomainError):
@@ -72,6 +73,8 @@ class Estimate:
     # for each confidence threshold 0–100 %: the share of items that get a proposal, and the share of those right
     # (None when none does)
     confident: tuple[tuple[int, float, float | None], ...] = ()
+    # the most frequent mistakes: (the clerks' label, the model's answer, items), most first
+    confused: tuple[tuple[str, str, int], ...] = ()
 
     def at(self, threshold: int) -> tuple[float, float | None] | None:
         """(share proposed, share of those right) at a confidence threshold in %."""
@@ -132,10 +135,12 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tu
         answer = classes[decisions.argmax(axis=1)] if decisions.ndim == 2 else classes[(decisions > 0).astype(int)]
     labels = sorted(counts)
     per_class = f1_score(truth, answer, labels=labels, average=None, zero_division=0.0)
+    mistakes = Counter((str(t), str(a)) for t, a in zip(truth.tolist(), answer.tolist(), strict=True) if t != a)
     return Estimate(items=n_history, accuracy=round(float(accuracy_score(truth, answer)), 4),
                     macro_f1=round(float(np.mean(per_class)), 4),
                     f1={label: round(float(v), 4) for label, v in zip(labels, per_class, strict=True)},
-                    support={label: counts[label] for label in labels}, confident=confident)
+                    support={label: counts[label] for label in labels}, confident=confident,
+                    confused=tuple((t, a, n) for (t, a), n in mistakes.most_common(CONFUSED_SHOWN)))
 
 
 @dataclass(frozen=True)

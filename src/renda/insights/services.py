@@ -176,6 +176,7 @@ class ModelStatus:
     proposed: float | None = None
     right: float | None = None
     thresholds: tuple[tuple[int, float, float | None], ...] = ()
+    confused: tuple[tuple[str, str, int], ...] = ()  # (the clerks' label, the model's answer, items), names shown
 
     @property
     def active(self) -> bool:
@@ -211,8 +212,9 @@ def model_status(congress: Congress) -> list[ModelStatus]:
             out.append(ModelStatus(labelled=len(labels), usable=usable, ready=ready, **base))
             continue
         counts, left_out, judged = summary["counts"], summary["left_out"], summary["estimate"] or {}
+        mentioned = [*counts, *left_out, *(k for t, a, _n in judged.get("confused", []) for k in (t, a))]
         names = ({str(pk): name for pk, name in HandlingUnit.objects.filter(
-            pk__in=[int(k) for k in [*counts, *left_out] if k.isdigit()]).values_list("pk", "name")}
+            pk__in=[int(k) for k in mentioned if k.isdigit()]).values_list("pk", "name")}
             if kind == "unit" else {})
         f1 = judged.get("f1", {})
         confident = {int(t): (shown, right) for t, shown, right in judged.get("confident", [])}
@@ -225,7 +227,9 @@ def model_status(congress: Congress) -> list[ModelStatus]:
             left_out=tuple((names.get(k, k), n) for k, n in sorted(left_out.items(), key=lambda kv: -kv[1])),
             accuracy=judged.get("accuracy"), macro_f1=judged.get("macro_f1"), proposed=proposed, right=right,
             thresholds=tuple((t, *confident[t]) for t in sorted({*THRESHOLDS_SHOWN, base["threshold"]})
-                             if t in confident), **base))
+                             if t in confident),
+            confused=tuple((names.get(t, t), names.get(a, a), n) for t, a, n in judged.get("confused", [])),
+            **base))
     return out
 
 
