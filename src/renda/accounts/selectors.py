@@ -1,9 +1,11 @@
-"""Reads for the security administrator: who is locked out now, which administrators hold a second factor."""
+"""Reads of accounts: the staff of a congress (who is told about its work), and for the security administrator who
+is locked out now and which administrators hold a second factor."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
@@ -12,7 +14,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from renda.accounts.models import User
 from renda.accounts.security import cooloff_time, failure_limit
-from renda.core.roles import ADMIN_ROLES
+from renda.core.roles import ADMIN_ROLES, STAFF_ROLES
+
+
+def congress_staff(congress: Any) -> QuerySet[User]:
+    """The active staff accounts of the congress's own region (its clerks), who are told about its work."""
+    return User.objects.filter(is_active=True, role__in=STAFF_ROLES, region_id=congress.region_id)
 
 
 @dataclass(frozen=True)

@@ -128,12 +128,10 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
 def _tell_staff(congress: Congress, kind: str, *, on: bool) -> None:
     """The congress's staff learn in their inbox that its proposals of this kind start, or stop (too little
     history left, e.g. after an import was deleted)."""
-    from renda.accounts.models import User
-    from renda.core.roles import Role
+    from renda.accounts.selectors import congress_staff
     from renda.notifications.services import notify
 
-    staff = User.objects.filter(is_active=True, role__in=[Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF],
-                                region=congress.region)
+    staff = congress_staff(congress)
     what = f"{congress.name}的{KIND_TITLES[kind]}建议"
     title, body = ((f"智能辅助已启用：{what}", "录入群众意见、代表建议时，平台开始按本级的历史提出建议。")
                    if on else (f"智能辅助已停用：{what}", "可用于学习的已标注条目不足，暂不提供建议，以免误导。"))

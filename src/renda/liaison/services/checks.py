@@ -5,11 +5,9 @@ duty), and on 2 January who did not in the year just ended."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 
-from renda.core.roles import Role
 from renda.liaison.models import Station
 from renda.liaison.selectors import yearly_reception_check
 from renda.notifications.services import notify
@@ -18,7 +16,7 @@ from renda.organizations.models import Congress
 
 def reception_yearly_check(*, now: datetime | None = None) -> dict[str, int]:
     """Run by a daily job; acts on 1 December (this year, so far) and 2 January (last year, final)."""
-    from renda.accounts.models import User
+    from renda.accounts.selectors import congress_staff
 
     today = timezone.localdate(now or timezone.now())
     if (today.month, today.day) == (12, 1):
@@ -35,8 +33,7 @@ def reception_yearly_check(*, now: datetime | None = None) -> dict[str, int]:
         if not short:
             continue
         names = "、".join(f"{r.person.name}（{r.attended}/{r.required}）" for r in short)
-        staff: Any = User.objects.filter(is_active=True, role__in=[Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF],
-                                         region=congress.region)
+        staff = congress_staff(congress)
         title = (f"{year}年尚有 {len(short)} 名进站代表未达到接待要求，请在12月安排" if stage == "interim"
                  else f"{year}年有 {len(short)} 名进站代表未达到每年接待要求")
         notify(users=staff, kind=f"liaison.reception_check_{stage}", title=title, body=names, link="/liaison/check/"

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from renda.core import audit
 from renda.core.errors import Forbidden
-from renda.core.roles import STAFF_ROLES, Role
+from renda.core.roles import Role
 from renda.core.scope import check_version
 from renda.notifications.services import notify
 from renda.organizations.services import congress_setting
@@ -99,7 +99,9 @@ def users() -> QuerySet[Any]:
 
 
 def staff_of(s: Suggestion) -> QuerySet[Any]:
-    return users().filter(role__in=STAFF_ROLES, region_id=s.congress.region_id)
+    from renda.accounts.selectors import congress_staff
+
+    return congress_staff(s.congress)
 
 
 def signers_of(s: Suggestion) -> QuerySet[Any]:
