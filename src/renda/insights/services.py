@@ -94,14 +94,8 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
     Training runs outside any transaction (it takes seconds); the file swap and its audit entry are one short one."""
     if kind not in sources.KINDS:
         raise ValueError(f"unknown kind {kind}")
-    pairs = list(items) if items is not None else sources.labelled_items(congress, kind)
-    terms: dict[str, list[str]] = {}
-    if kind == "category":
-        allowed = set(taxonomy(congress))
-        pairs = [(t, label) for t, label in pairs if label in allowed]
-        terms = category_terms(congress)
-    else:
-        terms = unit_terms(congress)
+    pairs = _learnable(congress, kind, list(items) if items is not None else sources.labelled_items(congress, kind))
+    terms = category_terms(congress) if kind == "category" else unit_terms(congress)
     try:
         model = train([t for t, _ in pairs], [label for _, label in pairs],
                       min_history=congress_setting(congress, "insights.min_history"),
@@ -181,12 +175,12 @@ class ModelStatus:
         return self.trained_at is not None
 
 
-def _labels(congress: Congress, kind: str) -> list[str]:
-    labels = [label for _, label in sources.labelled_items(congress, kind)]
-    if kind == "category":
-        allowed = set(taxonomy(congress))
-        labels = [label for label in labels if label in allowed]
-    return labels
+def _learnable(congress: Congress, kind: str, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The labelled items a model of this kind learns from: for categories, those in the congress's taxonomy."""
+    if kind != "category":
+        return pairs
+    allowed = set(taxonomy(congress))
+    return [(t, label) for t, label in pairs if label in allowed]
 
 
 def model_status(congress: Congress) -> list[ModelStatus]:
@@ -194,14 +188,14 @@ def model_status(congress: Congress) -> list[ModelStatus]:
     items of which classes, how well it does on items it has not seen, which classes it leaves out; without one,
     how many items are labelled against the minimum."""
     out = []
-    for kind in sources.KINDS:
-        base = {"kind": kind, "title": KIND_TITLES[kind],
-                "min_history": congress_setting(congress, "insights.min_history"),
+    settings = {"min_history": congress_setting(congress, "insights.min_history"),
                 "min_per_class": congress_setting(congress, "insights.min_per_class"),
                 "threshold": congress_setting(congress, "insights.confidence_threshold")}
+    for kind in sources.KINDS:
+        base = {"kind": kind, "title": KIND_TITLES[kind], **settings}
         summary = store.summary(congress.pk, kind)
         if summary is None:
-            labels = _labels(congress, kind)
+            labels = [label for _, label in _learnable(congress, kind, sources.labelled_items(congress, kind))]
             try:
                 usable, ready = sum(usable_classes(labels, min_history=base["min_history"],
                                                    min_per_class=base["min_per_class"]).values()), True

@@ -250,10 +250,11 @@ def status(request: HttpRequest) -> HttpResponse:
     items, how well they do on items they have not seen, and which classes they leave out; staff who manage a
     congress may have it learn again now."""
     from renda.organizations import selectors
+    from renda.organizations.services import may_change_settings
 
     user: Any = request.user
-    managed = {c.pk for c in archive.congresses_managed(user=user)}
-    rows = [{"congress": c, "models": services.model_status(c), "may_retrain": c.pk in managed}
+    rows = [{"congress": c, "models": services.model_status(c),
+             "may_retrain": may_change_settings(user=user, congress=c)}  # archive.congresses_managed's rule
             for c in selectors.congresses_visible(user=user).order_by("region__path")]
     return render(request, "insights/status.html", {"rows": rows})
 
