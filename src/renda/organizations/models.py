@@ -161,6 +161,15 @@ class UnitKind(models.TextChoices):
     OTHER = "other", "其他单位"
 
 
+def unit_names(name: str, other_names: str) -> list[str]:
+    """A unit's current name, then its other names written with 顿号, commas, semicolons or line breaks, each once."""
+    out = [name]
+    for other in re.split(r"[、,，;；\n]+", other_names):
+        if (other := other.strip()) and other not in out:
+            out.append(other)
+    return out
+
+
 class HandlingUnit(VersionedModel):
     """承办单位: answers suggestions and opinions assigned to it, and sees nothing else."""
 
@@ -189,11 +198,7 @@ class HandlingUnit(VersionedModel):
 
     def names(self) -> list[str]:
         """The unit's current name, then its other names (曾用名、简称), each once."""
-        out = [self.name]
-        for name in re.split(r"[、,，;；\n]+", self.other_names):
-            if (name := name.strip()) and name not in out:
-                out.append(name)
-        return out
+        return unit_names(self.name, self.other_names)
 
     class Meta:
         ordering = ["region__path", "kind", "name"]

@@ -20,6 +20,7 @@ from renda.organizations.models import (
     Region,
     RegionLevel,
     Term,
+    unit_names,
 )
 
 
@@ -83,7 +84,7 @@ def unit_create(*, actor: Any, name: str, kind: str, region: Region, contact: st
 def with_former_name(other_names: str, former: str, current: str) -> str:
     """The unit's 曾用名、简称 after a rename from `former` to `current`: the former name added once (first), the
     current name no longer listed as another name."""
-    names = [n for n in HandlingUnit(name=current, other_names=other_names).names()[1:] if n != former]
+    names = [n for n in unit_names(current, other_names)[1:] if n != former]
     return "、".join([former, *names]) if former and former != current else "、".join(names)
 
 
