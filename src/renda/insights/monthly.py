@@ -1,15 +1,18 @@
-"""The month's hot issues of the townships a staff member sees: what the page 热点问题, its export and the API show.
+"""The month's hot issues of the townships a staff member sees: what the page 热点问题, its .xlsx export and the API
+show.
 The county's staff see every township (and street) of the county, a township's staff their own; opinions are read
 through the liaison app's scope rule (liaison.selectors.opinions_visible), those not accepted left out."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
+from openpyxl import Workbook
 
 from renda.insights import hot
 from renda.organizations.models import Region, RegionLevel
@@ -67,3 +70,39 @@ def hot_month(user: Any, month: date) -> list[TownshipMonth]:
         issues = hot.hot_issues([message(o) for o in opinions], now=end, top=TOP)
         rows.append(TownshipMonth(township, len(opinions), issues, {str(o.pk): o for o in opinions}))
     return rows
+
+
+def workbook(rows: list[TownshipMonth], month: date) -> bytes:
+    """The month's hot issues as an .xlsx workbook: a sheet of the issues per township, a sheet of their opinions."""
+    from renda.liaison.services.opinions import scrub
+
+    book = Workbook()
+    issues = book.active
+    issues.title = "热点问题"
+    issues.append([f"{month.year}年{month.month}月热点问题（热度 = 反映人数等按时间衰减，见平台“热点问题”页面的说明）"])
+    issues.append(["乡镇（街道）", "本月意见条数", "排名", "问题", "热度", "反映人数", "意见条数", "首次反映",
+                   "最近反映", "地点", "关键词"])
+    detail = book.create_sheet("意见")
+    # the opinion's number on the platform, not its tracking code: a code lets whoever holds it follow the opinion
+    # on the public portal, and an exported file travels
+    detail.append(["乡镇（街道）", "排名", "问题", "意见编号", "登记时间", "状态", "内容（电话、身份证号已遮盖）"])
+    for row in rows:
+        name = row.township.name
+        if not row.issues:
+            issues.append([name, row.count, "", "本月没有三人以上反映的同一问题"])
+        for rank, issue in enumerate(row.issues, start=1):
+            issues.append([name, row.count, rank, issue.title, round(issue.heat, 1), issue.people,
+                           len(issue.messages), timezone.localtime(issue.first_at).strftime("%Y-%m-%d"),
+                           timezone.localtime(issue.last_at).strftime("%Y-%m-%d"), "、".join(issue.places),
+                           "、".join(issue.keywords)])
+            for m in issue.messages:
+                o = row.opinions[m.id]
+                detail.append([name, rank, issue.title, o.pk,
+                               timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M"),
+                               o.get_status_display(), scrub(o.content)])
+    for sheet, widths in ((issues, [14, 10, 6, 40, 8, 8, 8, 12, 12, 20, 24]), (detail, [14, 6, 40, 18, 17, 10, 80])):
+        for k, width in enumerate(widths):
+            sheet.column_dimensions[chr(ord("A") + k)].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

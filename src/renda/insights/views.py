@@ -110,7 +110,7 @@ def hot_export(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     month = _month(request.GET.get("month"))
     rows = monthly.hot_month(user, month)
-    content = _hot_workbook(rows, month)
+    content = monthly.workbook(rows, month)
     audit.record(actor=user, action="insights.hot_export", object_type="insights.hot", object_id=month.isoformat(),
                  object_repr=f"{user.region.name}{month.year}年{month.month}月热点问题",
                  after={"month": month.isoformat(), "townships": len(rows),
@@ -119,45 +119,6 @@ def hot_export(request: HttpRequest) -> HttpResponse:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{month:%Y-%m}-hot-issues.xlsx"
     return response
-
-
-def _hot_workbook(rows: list[monthly.TownshipMonth], month: date) -> bytes:
-    import io
-
-    from openpyxl import Workbook
-
-    from renda.liaison.services.opinions import scrub
-
-    book = Workbook()
-    issues = book.active
-    issues.title = "热点问题"
-    issues.append([f"{month.year}年{month.month}月热点问题（热度 = 反映人数等按时间衰减，见平台“热点问题”页面的说明）"])
-    issues.append(["乡镇（街道）", "本月意见条数", "排名", "问题", "热度", "反映人数", "意见条数", "首次反映",
-                   "最近反映", "地点", "关键词"])
-    detail = book.create_sheet("意见")
-    # the opinion's number on the platform, not its tracking code: a code lets whoever holds it follow the opinion
-    # on the public portal, and an exported file travels
-    detail.append(["乡镇（街道）", "排名", "问题", "意见编号", "登记时间", "状态", "内容（电话、身份证号已遮盖）"])
-    for row in rows:
-        name = row.township.name
-        if not row.issues:
-            issues.append([name, row.count, "", "本月没有三人以上反映的同一问题"])
-        for rank, issue in enumerate(row.issues, start=1):
-            issues.append([name, row.count, rank, issue.title, round(issue.heat, 1), issue.people,
-                           len(issue.messages), timezone.localtime(issue.first_at).strftime("%Y-%m-%d"),
-                           timezone.localtime(issue.last_at).strftime("%Y-%m-%d"), "、".join(issue.places),
-                           "、".join(issue.keywords)])
-            for m in issue.messages:
-                o = row.opinions[m.id]
-                detail.append([name, rank, issue.title, o.pk,
-                               timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M"),
-                               o.get_status_display(), scrub(o.content)])
-    for sheet, widths in ((issues, [14, 10, 6, 40, 8, 8, 8, 12, 12, 20, 24]), (detail, [14, 6, 40, 18, 17, 10, 80])):
-        for k, width in enumerate(widths):
-            sheet.column_dimensions[chr(ord("A") + k)].width = width
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @page(*STAFF)
