@@ -100,6 +100,7 @@ def test_requests_arriving_while_an_index_is_built_wait_for_that_build(monkeypat
     monkeypatch.setattr(history, "_recent", lambda user, congress, source: None)
     monkeypatch.setattr(history, "_fingerprint", lambda cases, source: ("one state",))
     monkeypatch.setattr(history, "_texts", lambda user, congress: rows)
+    monkeypatch.setattr(history, "region_names", lambda congress: [])
     builds: list[int] = []
 
     def slow_index(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -118,4 +119,25 @@ def test_requests_arriving_while_an_index_is_built_wait_for_that_build(monkeypat
         t.join()
     assert len(builds) == 1 and len(got) == 4 and all(index is got[0] for index in got)
     assert history.scoped_index(user=None, congress=congress) is got[0] and len(builds) == 1
+    history.clear_caches()
+
+
+@pytest.mark.django_db
+def test_the_congress_region_names_are_places_not_subjects(tree) -> None:
+    from renda.insights.services import similar_in_scope
+
+    history.clear_caches()
+    tree.town_a.name = "青山镇"
+    tree.town_a.save()
+    liaison = build_liaison(tree)
+    svc.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                         content="测试县青山镇垃圾站臭气熏天，夏天蚊蝇成群，请尽快整改。")
+
+    def found(text: str) -> list[str]:
+        return [c.match.text for c in similar_in_scope(user=liaison.clerk, congress=tree.congress_a, text=text)]
+
+    assert found("测试县青山镇的路灯坏了，请有关部门尽快解决") == []  # the county, the township and boilerplate
+    assert found("青山垃圾站每天都很臭") == ["测试县青山镇垃圾站臭气熏天，夏天蚊蝇成群，请尽快整改。"]
+    assert {"测试省", "测试市", "测试县", "青山镇", "甲村"} <= set(history.region_names(tree.congress_a))
+    assert "乙镇" not in history.region_names(tree.congress_a)
     history.clear_caches()

@@ -36,6 +36,40 @@ def test_pairs_of_near_duplicates_inside_the_history_are_listed() -> None:
     assert ("lamp", "again") in {(a, b) for a, b, _ in index.near_duplicate_pairs(threshold=0.8)}
 
 
+# A township deputy's own past suggestions: all name the township and all are 建议.
+TOWNSHIP = [
+    Case(id="river", text="关于治理青山镇境内河道污染的建议 流经青山镇的河道沿岸生活污水直排，部分河段水体发黑发臭。"),
+    Case(id="school", text="关于在青山镇中心小学门前路段设置交通安全设施的建议 学校紧邻省道，学生横穿马路有安全隐患。"),
+    Case(id="elderly", text="关于建设青山镇老年活动中心的建议 集镇老年人口较多，缺少休闲娱乐场所。"),
+]
+BUS = "建议增开县城至青山镇的城乡公交班次，方便群众出行"
+
+
+def test_sharing_only_the_township_and_boilerplate_makes_no_case_similar() -> None:
+    known = SimilarIndex(TOWNSHIP, places=["示范县", "青山镇", "白沙镇"])
+    assert known.query(BUS, k=5, near_duplicate_threshold=0.8) == []
+    assert known.query("关于青山镇的建议", k=5, near_duplicate_threshold=0.8) == []
+    # without the region's names, "青山" and "山镇" count as words the texts share
+    unknown = SimilarIndex(TOWNSHIP)
+    assert {m.id for m in unknown.query(BUS, k=5, near_duplicate_threshold=0.8)} == {"river", "school", "elderly"}
+
+
+def test_a_shared_subject_is_found_inside_longer_words() -> None:
+    index = SimilarIndex(TOWNSHIP, places=["青山镇"])
+    matches = index.query("青山镇中学门口车辆太多，孩子过马路不安全", k=5, near_duplicate_threshold=0.8)
+    assert [m.id for m in matches] == ["school"]  # 马路 in 横穿马路, 安全 in 交通安全 and 安全隐患
+    river = index.query("青山镇小河沿岸有人倾倒垃圾，河水发臭", k=5, near_duplicate_threshold=0.8)
+    assert [m.id for m in river] == ["river"]
+    assert index.subject_pieces("青山镇小河发臭", ["青山", "镇", "小河", "发臭"]) == {"小河", "发臭"}
+
+
+def test_place_names_are_known_with_and_without_their_level() -> None:
+    from renda.insights.similar import place_names
+
+    names = place_names(["青山镇", "东湖街道", "示范县", "乡"])
+    assert names == ("东湖街道", "示范县", "青山镇", "东湖", "示范", "青山", "乡")
+
+
 @pytest.mark.django_db
 def test_the_congress_setting_decides_what_counts_as_a_near_duplicate(tree) -> None:
     congress = tree.congress_a

@@ -30,14 +30,14 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, Subquery, Sum
 
 from renda.insights import sources
 from renda.insights import text as textlib
 from renda.insights.flight import KeyedLocks
 from renda.insights.models import ArchivedCase
 from renda.insights.similar import Case, SimilarIndex
-from renda.organizations.models import Congress
+from renda.organizations.models import Congress, Region
 
 HISTORY_LIMIT = 3000  # the most recent cases of each source a similarity index holds
 MAX_CHARS = 1500
@@ -228,12 +228,19 @@ def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
         rows = _texts(user, congress)
         cases = [Case(id=case_id(src, pk), text=text, reply=reply) for src, pk, _, text, reply in rows]
         docs = [_prepare((src, pk, stamp), text) for src, pk, stamp, text, _ in rows]
-        index = SimilarIndex(cases, prepared=docs)
+        index = SimilarIndex(cases, prepared=docs, places=region_names(congress))
         with _lock:
             _indexes[key] = index
             while len(_indexes) > INDEX_LIMIT:
                 _indexes.popitem(last=False)
     return index
+
+
+def region_names(congress: Congress) -> list[str]:
+    """The names of the congress's region, the regions above it and those below it: place names, not subjects."""
+    region = congress.region
+    return list(Region.objects.filter(Q(path__startswith=region.path) | Q(pk__in=region.ancestor_ids()))
+                .values_list("name", flat=True))
 
 
 def _cached(key: tuple[Any, ...]) -> SimilarIndex | None:

@@ -270,5 +270,7 @@ def similar_cases(*, congress: Congress, text: str, history: Sequence[Case], k: 
                   exclude: set[str | int] | frozenset[str | int] = frozenset()) -> list[Match]:
     """The past cases most similar to the text, with their replies; near duplicates flagged by the congress's
     threshold. `history` comes from the calling app (its own, already scoped, items)."""
-    return SimilarIndex(history).query(text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress),
-                                       exclude=exclude)
+    from renda.insights.history import region_names
+
+    return SimilarIndex(history, places=region_names(congress)).query(
+        text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress), exclude=exclude)

@@ -3,19 +3,37 @@
 Similarity is the cosine of TF-IDF vectors made of the words (text.cut) and the character bigrams of the text,
 fitted on the items of the index (so words frequent in this congress's history weigh little). Character bigrams make a
 resubmitted message with a few words changed, or cut into words differently, still score close to 1.
+
+A past case is offered only when it shares a subject word with the new text: a word of two characters or more that
+is not boilerplate (BOILERPLATE: 建议, 关于, 反映…) and not part of a place name (the congress's regions, and the
+places hot.places finds in the text). In a township deputy's dozen past suggestions, which all name the township and
+all say 建议, a text about a bus route would otherwise be "similar" to every one of them (docs/insights.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from renda.insights import hot
 from renda.insights import text as textlib
+
+# Words that letters, opinions and suggestions use whatever they are about: sharing only these, or a place name,
+# does not make two cases similar.
+_BOILERPLATE = """
+建议 关于 问题 反映 意见 希望 要求 请求 恳请 尽快 解决 相关 部门 有关 领导 政府 群众 百姓 老百姓 情况 进行 目前
+现在 现象 存在 严重 影响 造成 导致 没有 不能 已经 一直 非常 大家 我们 你们 他们 谢谢 感谢 您好 你好 尊敬 加强 推进
+做好 落实 工作 代表 提出 答复
+"""
+BOILERPLATE = frozenset(_BOILERPLATE.split())
+
+# The level a region's name ends with: "青山镇" is also written "青山".
+_LEVEL_SUFFIX = ("街道", "社区", "镇", "乡", "村", "县", "区", "市", "省")
 
 
 @dataclass(frozen=True)
@@ -37,12 +55,17 @@ class Match:
 class SimilarIndex:
     """An in-memory index of past cases. Build it from the congress's history (or load a saved one)."""
 
-    def __init__(self, cases: Sequence[Case], *, prepared: Sequence[tuple[list[str], str]] | None = None) -> None:
+    def __init__(self, cases: Sequence[Case], *, prepared: Sequence[tuple[list[str], str]] | None = None,
+                 places: Iterable[str] = ()) -> None:
         """`prepared`: the cases' (words, compact text) already made by textlib.words_and_compact (max_chars
-        1500), e.g. kept from an earlier index; made here when not given."""
+        1500), e.g. kept from an earlier index; made here when not given. `places`: place names the congress knows
+        (its regions), which do not count as a shared subject."""
         self.cases = list(cases)
+        self._places = place_names(places)
         docs = (list(prepared) if prepared is not None
                 else [textlib.words_and_compact(c.text, max_chars=1500) for c in self.cases])
+        self._incidence = CountVectorizer(analyzer=_pieces, binary=True, dtype=np.int8)
+        self._has_piece = self._incidence.fit_transform([w for w, _ in docs]).tocsc() if self.cases else None
         small = len(self.cases) < 20
         self._words = TfidfVectorizer(analyzer=textlib.identity, sublinear_tf=True, min_df=1,
                                       max_df=1.0 if small else 0.5)
@@ -55,17 +78,36 @@ class SimilarIndex:
     def _stack(words: sparse.spmatrix, chars: sparse.spmatrix) -> sparse.csr_matrix:
         return normalize(sparse.hstack([normalize(words), normalize(chars)]).tocsr())
 
-    def _vector(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        docs = [textlib.words_and_compact(t, max_chars=1500) for t in texts]
+    def _vector(self, docs: Sequence[tuple[list[str], str]]) -> sparse.csr_matrix:
         return self._stack(self._words.transform([w for w, _ in docs]),
                            self._chars.transform([c for _, c in docs]))
 
+    def subject_pieces(self, text: str, words: Iterable[str]) -> set[str]:
+        """What of `text` can make a past case similar: the two-character pieces of its words ("不安全" → 不安, 安全)
+        that are not boilerplate and not part of a place name the text names (a known region, or a place
+        hot.places finds). Pieces, not whole words, so "孩子过马路不安全" meets "学生横穿马路…交通安全"."""
+        flat = textlib.compact(text)
+        named = [p for p in self._places if p in flat] + sorted(hot.places(text))
+        return {p for p in _pieces(words) if not any(p in place for place in named)}
+
+    def _sharing(self, text: str, words: Sequence[str]) -> np.ndarray:
+        """For every case, whether it has one of the text's subject pieces."""
+        assert self._has_piece is not None
+        vocabulary = self._incidence.vocabulary_
+        columns = sorted({vocabulary[p] for p in self.subject_pieces(text, words) if p in vocabulary})
+        if not columns:
+            return np.zeros(len(self.cases), dtype=bool)
+        return np.asarray(self._has_piece[:, columns].sum(axis=1)).ravel() > 0
+
     def query(self, text: str, *, k: int = 5, near_duplicate_threshold: float,
               exclude: set[str | int] | frozenset[str | int] = frozenset()) -> list[Match]:
-        """The k most similar past cases, best first; near_duplicate when the score reaches the threshold."""
+        """The k most similar past cases that share a subject with the text (subject_pieces), best first;
+        near_duplicate when the score reaches the threshold."""
         if self._matrix is None or not text.strip():
             return []
-        scores = (self._matrix @ self._vector([text]).T).toarray().ravel()
+        doc = textlib.words_and_compact(text, max_chars=1500)
+        scores = (self._matrix @ self._vector([doc]).T).toarray().ravel()
+        scores[~self._sharing(text, doc[0])] = 0.0
         out: list[Match] = []
         for i in np.argsort(-scores):
             if len(out) >= k or scores[i] <= 0:
@@ -87,3 +129,25 @@ class SimilarIndex:
         pairs = [(self.cases[int(a)].id, self.cases[int(b)].id, round(float(min(1.0, s)), 4))
                  for a, b, s in zip(sims.row[keep], sims.col[keep], sims.data[keep], strict=True)]
         return sorted(pairs, key=lambda p: -p[2])
+
+
+def place_names(names: Iterable[str]) -> tuple[str, ...]:
+    """Region names as a text may write them: "青山镇" and "青山" (the name without its level, two characters or
+    more), longest first."""
+    out = set()
+    for name in names:
+        name = textlib.compact(name)
+        if not name:
+            continue
+        out.add(name)
+        for suffix in _LEVEL_SUFFIX:
+            if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                out.add(name[: -len(suffix)])
+                break
+    return tuple(sorted(out, key=lambda n: (-len(n), n)))
+
+
+def _pieces(words: Iterable[str]) -> set[str]:
+    """The two-character pieces of the words that are not boilerplate: what two texts must share to be similar."""
+    return {piece for w in words if len(w) >= 2 and w not in BOILERPLATE
+            for piece in (w[k:k + 2] for k in range(len(w) - 1)) if piece not in BOILERPLATE}
