@@ -98,7 +98,7 @@ def test_a_congress_with_too_little_history_gets_no_suggestion_but_still_sees_si
     html = assist(world.clerk, content=SMOKE, insights_congress=world.tree.congress_a.pk)
     assert "建议分类" not in html and "不确定" not in html
     assert 'data-testid="insights-no-history"' in html
-    assert "相似的既往案例" in html
+    assert 'data-testid="insights-similar"' in html
     assert reverse("insights:archive") in html  # the clerk is pointed to the import of past years' ledgers
     assert reverse("insights:status") in html  # … and to how far the congress is from the minimum
 
@@ -140,7 +140,8 @@ def test_the_deputys_suggestion_form_uses_the_chosen_congress_and_only_their_con
     deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
     html = assist(deputy, title="油烟扰民", content=SMOKE, congress=world.tree.congress_a.pk)
     assert "建议分类：环境保护" in html
-    assert "相似的既往案例" not in html  # a deputy sees the suggestions they lead or co-signed, not opinions
+    # a deputy sees the suggestions they lead or co-signed, not opinions
+    assert 'data-testid="insights-similar"' not in html and 'data-testid="insights-no-similar"' in html
     response = client_for(deputy).post(reverse("insights:assist"),
                                        {"content": SMOKE, "congress": world.tree.congress_b.pk})
     assert response.status_code == 404
@@ -388,3 +389,16 @@ def test_the_api_gives_the_months_hot_issues_per_township_the_caller_sees(world)
     assert api_client(world.county_staff).get("/api/v1/insights/hot?month=2026-5x").status_code == 422
     deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
     assert api_client(deputy).get("/api/v1/insights/hot").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_text_sharing_only_the_place_and_boilerplate_is_told_there_is_no_similar_case(world) -> None:
+    first = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone",
+                                              content="甲镇甲村村口路灯坏了三个月没人修，晚上走路很不安全")
+    text = "建议甲镇增开到甲村的公交班次，希望有关部门尽快解决"  # the township, the village and boilerplate
+    html = assist(world.clerk, content=text, insights_congress=world.tree.congress_a.pk)
+    assert reverse("liaison:opinion_detail", args=[first.pk]) not in html
+    assert 'data-testid="insights-no-similar"' in html and 'data-testid="insights-similar"' not in html
+    html = assist(world.clerk, content="甲村村口路灯坏了三个月", insights_congress=world.tree.congress_a.pk)
+    assert reverse("liaison:opinion_detail", args=[first.pk]) in html
+    assert 'data-testid="insights-no-similar"' not in html
