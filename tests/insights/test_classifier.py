@@ -25,6 +25,15 @@ def test_suggestion_names_the_category_the_confidence_and_the_words_that_drove_i
     assert any(w in "油烟扰民噪音" for w in s.terms), s.terms
 
 
+def test_a_character_alone_is_never_shown_as_a_word_that_drove_the_suggestion(model: TextClassifier) -> None:
+    """The model learns single-character words ("占", "差", "路") like any other; shown to a clerk they explain
+    nothing (before, this text showed 占 beside 人行道, 故障, 红绿灯)."""
+    s = model.suggest("南街社区红绿灯故障的问题很严重，人行道被占也长期得不到解决，希望有关部门尽快处理。",
+                      threshold=0.0)
+    assert "人行道" in s.terms and "红绿灯" in s.terms, s.terms
+    assert all(len(w) >= 2 for w in s.terms), s.terms
+
+
 def test_below_the_confidence_threshold_the_answer_is_uncertain_not_a_guess(model: TextClassifier) -> None:
     s = model.suggest("东湖社区油烟扰民，晚上噪音也很大", threshold=0.999)
     assert s.uncertain and s.label is None

@@ -320,7 +320,8 @@ class TextClassifier:
     def _explain_row(self, row: sparse.csr_matrix, class_index: int, n: int) -> list[str]:
         """The words of this text with the largest positive contribution (tf-idf × weight) to the class score.
 
-        Word features come first; a character n-gram is shown only when it is not already part of a shown word."""
+        Word features come first; a character n-gram is shown only when it is not already part of a shown word, and
+        nothing of a single character is shown."""
         weights = self._class_weights(class_index)
         idx, vals = row.indices, row.data
         contrib = vals * weights[idx]
@@ -333,9 +334,11 @@ class TextClassifier:
             if contrib[k] <= 0 or len(picked) >= n:
                 break
             name = str(names[idx[k]]).replace(" ", "").removeprefix(HEAD_PREFIX)
-            if idx[k] >= n_words and (len(name) < 2 or any(name in p for p in picked) or name not in vocabulary):
-                continue  # single characters explain nothing, parts of a shown word add nothing, and a bigram
-                # across two words ("雨天积水" → "天积") is no word at all
+            if len(name) < 2:
+                continue  # a single character, word or not ("至", "路"), explains nothing to a clerk
+            if idx[k] >= n_words and (any(name in p for p in picked) or name not in vocabulary):
+                continue  # parts of a shown word add nothing, and a bigram across two words ("雨天积水" → "天积")
+                # is no word at all
             if name and not any(name in p or p in name for p in picked):
                 picked.append(name)
         return picked
