@@ -34,6 +34,16 @@ def test_a_character_alone_is_never_shown_as_a_word_that_drove_the_suggestion(mo
     assert all(len(w) >= 2 for w in s.terms), s.terms
 
 
+def test_a_number_or_a_code_is_never_shown_as_a_word_that_drove_the_suggestion() -> None:
+    """Numbers are read as 0, so a county's code ("K8县" → "k0") can be learnt as a feature; it explains nothing."""
+    items = history(per_class=20) + [(f"K{k}县{t}", c) for k, (t, c) in enumerate(history(per_class=5, seed=8))
+                                     if c == "环境保护"]
+    m = train([t for t, _ in items], [c for _, c in items], min_history=50, min_per_class=5)
+    s = m.suggest("K9县东湖社区油烟扰民，晚上噪音也很大", threshold=0.0)
+    assert s.best == "环境保护" and "油烟" in s.terms, s
+    assert not any(ch.isdigit() for w in s.terms for ch in w), s.terms
+
+
 def test_below_the_confidence_threshold_the_answer_is_uncertain_not_a_guess(model: TextClassifier) -> None:
     s = model.suggest("东湖社区油烟扰民，晚上噪音也很大", threshold=0.999)
     assert s.uncertain and s.label is None

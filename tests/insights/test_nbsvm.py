@@ -79,3 +79,38 @@ def test_the_head_of_the_text_is_a_feature_of_its_own_and_shown_without_its_mark
     head, tail = model.predict_proba(["油烟扰民。" + body, body + "油烟扰民。"])
     env = model.classes.index("环境保护")
     assert head[env] > tail[env]
+
+
+def test_indicative_features_are_those_more_frequent_in_the_class() -> None:
+    x, y = _data(3)
+    model = NBLinearSVC().fit(x, y)
+    present = (x > 0).astype(float).tocsr()
+    for k, label in enumerate(model.classes_):
+        ratio = _log_count_ratio(present, y == label, 1.0)
+        np.testing.assert_array_equal(model.indicative(k), ratio > 0)
+    two_x, two_y = _data(2)
+    two = NBLinearSVC().fit(two_x, two_y)
+    ratio = _log_count_ratio((two_x > 0).astype(float).tocsr(), two_y == "c1", 1.0)
+    np.testing.assert_array_equal(two.indicative(1), ratio > 0)
+    np.testing.assert_array_equal(two.indicative(0), ratio < 0)
+    assert two.indicative(0)[0] and two.indicative(1)[2]  # each class's own features
+    del two.indicative_  # a model fitted before the flags were kept
+    assert two.indicative(0) is None
+
+
+def test_a_suggestion_is_explained_only_by_words_that_say_its_class() -> None:
+    """A word whose weight for a class is positive only because the SVM turned a "not this class" word around
+    (negative naive-Bayes ratio × negative SVM weight) is not shown as a reason."""
+    items = history(per_class=12, seed=4)
+    model = train([t for t, _ in items], [c for _, c in items], min_history=40, min_per_class=5)
+    names = [str(n).replace(" ", "").removeprefix(HEAD_PREFIX) for n in model.features.names()]
+    shown = 0
+    for text, _ in history(per_class=6, seed=21):
+        suggestion = model.suggest(text, threshold=0.0)
+        k = model.classes.index(suggestion.best)
+        flags = model._svm().indicative(k)
+        row = model.features.transform([text])[0]
+        for term in suggestion.terms:
+            shown += 1
+            assert any(flags[i] for i in row.indices if names[i] == term), (text, suggestion.best, term)
+    assert shown > 50

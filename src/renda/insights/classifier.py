@@ -320,11 +320,15 @@ class TextClassifier:
     def _explain_row(self, row: sparse.csr_matrix, class_index: int, n: int) -> list[str]:
         """The words of this text with the largest positive contribution (tf-idf × weight) to the class score.
 
-        Word features come first; a character n-gram is shown only when it is not already part of a shown word, and
-        nothing of a single character is shown."""
+        Word features come first; a character n-gram is shown only when it is not already part of a shown word;
+        nothing of a single character or with a digit is shown, and only features that say "this class"
+        (NBLinearSVC.indicative) are."""
         weights = self._class_weights(class_index)
         idx, vals = row.indices, row.data
         contrib = vals * weights[idx]
+        indicative = self._svm().indicative(class_index)
+        if indicative is not None:  # only words that say "this class" (NBLinearSVC.indicative)
+            contrib = np.where(indicative[idx], contrib, 0.0)
         names = self.features.names()
         assert self.features.words_ is not None
         vocabulary = self.features.words_.vocabulary_  # word features come first in a row
@@ -334,8 +338,9 @@ class TextClassifier:
             if contrib[k] <= 0 or len(picked) >= n:
                 break
             name = str(names[idx[k]]).replace(" ", "").removeprefix(HEAD_PREFIX)
-            if len(name) < 2:
-                continue  # a single character, word or not ("至", "路"), explains nothing to a clerk
+            if len(name) < 2 or any(ch.isdigit() for ch in name):
+                continue  # a single character, word or not ("至", "路"), explains nothing to a clerk, nor does a
+                # number or a code with one ("K8县" is read as "k0")
             if idx[k] >= n_words and (any(name in p for p in picked) or name not in vocabulary):
                 continue  # parts of a shown word add nothing, and a bigram across two words ("雨天积水" → "天积")
                 # is no word at all

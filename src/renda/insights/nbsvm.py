@@ -45,7 +45,7 @@ class NBLinearSVC(ClassifierMixin, BaseEstimator):
         present = (x > 0).astype(np.float64).tocsr()
         # two classes: one model for the second class, as LinearSVC does
         targets = self.classes_[1:] if len(self.classes_) == 2 else self.classes_
-        coefs, intercepts = [], []
+        coefs, intercepts, indicative = [], [], []
         for label in targets:
             positive = y == label
             ratio = _log_count_ratio(present, positive, self.alpha)
@@ -53,10 +53,24 @@ class NBLinearSVC(ClassifierMixin, BaseEstimator):
             svm.fit(x.multiply(ratio).tocsr(), positive.astype(int), sample_weight=sample_weight)
             coefs.append(svm.coef_[0] * ratio)
             intercepts.append(svm.intercept_[0])
+            if len(targets) == 1:
+                indicative.append(ratio < 0)  # the first class: its row comes first, as in classes_
+            indicative.append(ratio > 0)
         self.coef_ = np.vstack(coefs)
         self.intercept_ = np.asarray(intercepts)
         self.n_features_in_ = x.shape[1]
+        self.indicative_ = np.packbits(np.vstack(indicative), axis=1)
         return self
+
+    def indicative(self, class_index: int) -> np.ndarray | None:
+        """Per feature, whether its texts are more often of class `class_index` than of the others (its log-count
+        ratio is positive): a word that can explain the class. A weight r ∘ w can be positive for a word that says
+        "another class" (r < 0) when the SVM gave it a negative w; such a word drives the score but is no reason
+        a clerk would accept. None for a model fitted before this was kept."""
+        packed = getattr(self, "indicative_", None)
+        if packed is None:
+            return None
+        return np.unpackbits(packed[class_index], count=self.n_features_in_).astype(bool)
 
     def decision_function(self, x: Any) -> np.ndarray:
         scores = np.asarray(sparse.csr_matrix(x) @ self.coef_.T) + self.intercept_
