@@ -313,3 +313,28 @@ def test_the_platforms_own_ledger_export_imports_as_it_is(tree, clerk) -> None:
     assert (result.imported, result.errors, result.years) == (1, [], {2026: 1})
     case = ArchivedCase.objects.get()
     assert (case.number, case.title, case.unit, case.reply) == ("2026001", values["标题"], tree.unit_county, "")
+
+
+@pytest.mark.django_db
+def test_a_suggestion_already_on_the_platform_is_not_imported_again_as_a_past_case(tree, clerk) -> None:
+    """Importing the platform's own 台账 export back would teach the models each case twice and show it twice among
+    similar cases: a row with the title (or the content) and the year of a filed suggestion is refused, naming it.
+    A draft is not filed, and the same title in another year is another suggestion (a deputy asks again)."""
+    from renda.suggestions.models import Status, Suggestion
+    from tests.factories import PersonFactory
+
+    def filed(title: str, year: int, status: str, number: str) -> None:
+        Suggestion.objects.create(congress=tree.county_congress, region_path=tree.county.path, title=title,
+                                  content="……", lead_deputy=PersonFactory(), year=year, channel="session",
+                                  status=status, number=number)
+
+    filed(ROAD[1], 2023, Status.SUBMITTED, "2023001")
+    filed("关于增开城乡公交班次的建议", 2023, Status.DRAFT, "")
+    filed("关于建设乡镇养老院的建议", 2022, Status.SUBMITTED, "2022007")
+    bus = ["", "关于增开 城乡公交班次的建议", "偏远村组每天只有两班车。", "城建交通", "县交通运输局", "", "2023-02-01"]
+    elderly = ["", "关于建设乡镇养老院的建议", "农村老人多，缺少养老院。", "社会保障", "", "", "2023-02-01"]
+    result = do_import(clerk, tree.county_congress, [HEADER, ROAD, bus, elderly])
+    assert result.imported == 2
+    assert [(e.line, e.reason) for e in result.errors] == [
+        (2, "平台上已有 2023 年的这条建议（2023001），不必作为往年案例导入")]
+    assert set(ArchivedCase.objects.values_list("title", flat=True)) == {bus[1], elderly[1]}

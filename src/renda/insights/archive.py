@@ -134,6 +134,7 @@ class _Checker:
     categories: list[str]  # the congress's own order, for the message
     units: UnitNames
     existing: set[str]
+    on_platform: dict[tuple[int, str], str] = field(default_factory=dict)  # (year, title or content) → number
     seen: dict[str, int] = field(default_factory=dict)
     other_names: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name in the file, unit) → rows
 
@@ -176,6 +177,8 @@ class _Checker:
                 reasons.append(f"与第 {self.seen[key]} 行重复")
             elif key in self.existing:
                 reasons.append("这一条以前已经导入过")
+            elif year is not None and (found := self.on_platform.get((year, _same_text(title or content)))) is not None:
+                reasons.append(f"平台上已有 {year} 年的这条建议（{found or '未编号'}），不必作为往年案例导入")
         if reasons:
             return None, reasons
         self.seen[key] = line
@@ -201,6 +204,28 @@ class _Checker:
             reasons.append(f"{where}不是 {FIRST_YEAR} 至 {this_year} 年之间的年份")
             return None
         return year
+
+
+def _same_text(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def on_platform(congress: Congress, kind: str) -> dict[tuple[int, str], str]:
+    """The congress's suggestions filed on the platform (not drafts), by year and title and by year and content
+    (spaces removed), with their numbers: a ledger row that is one of them (the platform's own 台账 export imported
+    back) would teach the models the same case twice and show it twice among similar cases."""
+    if kind != ArchiveKind.SUGGESTION:
+        return {}
+    from renda.suggestions.models import Status, Suggestion
+
+    found: dict[tuple[int, str], str] = {}
+    rows = (Suggestion.objects.filter(congress=congress).exclude(status=Status.DRAFT)
+            .values_list("year", "title", "content", "number"))
+    for year, title, content, number in rows.iterator():
+        for text in (title, content):
+            if _same_text(text):
+                found.setdefault((year, _same_text(text)), number)
+    return found
 
 
 def _retrain_after_commit(congress: Congress) -> None:
@@ -249,7 +274,8 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
     checker = _Checker(congress=congress, kind=kind, columns=columns, default_year=default_year,
                        categories=congress_categories(congress), units=UnitNames.of(congress),
                        existing=set(ArchivedCase.objects.filter(congress=congress, kind=kind)
-                                    .values_list("digest", flat=True)))
+                                    .values_list("digest", flat=True)),
+                       on_platform=on_platform(congress, kind))
     good: list[ArchivedCase] = []
     errors: list[RowError] = []
     for line, row in rows:
