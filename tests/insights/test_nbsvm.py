@@ -88,6 +88,8 @@ def test_indicative_features_are_those_more_frequent_in_the_class() -> None:
     for k, label in enumerate(model.classes_):
         ratio = _log_count_ratio(present, y == label, 1.0)
         np.testing.assert_array_equal(model.indicative(k), ratio > 0)
+        some = np.array([0, 3, 9, 17, 39])  # a text's features only: the same flags
+        np.testing.assert_array_equal(model.indicative(k, some), (ratio > 0)[some])
     two_x, two_y = _data(2)
     two = NBLinearSVC().fit(two_x, two_y)
     ratio = _log_count_ratio((two_x > 0).astype(float).tocsr(), two_y == "c1", 1.0)

@@ -326,9 +326,9 @@ class TextClassifier:
         weights = self._class_weights(class_index)
         idx, vals = row.indices, row.data
         contrib = vals * weights[idx]
-        indicative = self._svm().indicative(class_index)
+        indicative = self._svm().indicative(class_index, idx)
         if indicative is not None:  # only words that say "this class" (NBLinearSVC.indicative)
-            contrib = np.where(indicative[idx], contrib, 0.0)
+            contrib = np.where(indicative, contrib, 0.0)
         names = self.features.names()
         assert self.features.words_ is not None
         vocabulary = self.features.words_.vocabulary_  # word features come first in a row

@@ -62,15 +62,19 @@ class NBLinearSVC(ClassifierMixin, BaseEstimator):
         self.indicative_ = np.packbits(np.vstack(indicative), axis=1)
         return self
 
-    def indicative(self, class_index: int) -> np.ndarray | None:
+    def indicative(self, class_index: int, features: np.ndarray | None = None) -> np.ndarray | None:
         """Per feature, whether its texts are more often of class `class_index` than of the others (its log-count
         ratio is positive): a word that can explain the class. A weight r ∘ w can be positive for a word that says
         "another class" (r < 0) when the SVM gave it a negative w; such a word drives the score but is no reason
-        a clerk would accept. None for a model fitted before this was kept."""
+        a clerk would accept. `features`: only these feature indices (a text's), without unpacking the whole row.
+        None for a model fitted before this was kept."""
         packed = getattr(self, "indicative_", None)
         if packed is None:
             return None
-        return np.unpackbits(packed[class_index], count=self.n_features_in_).astype(bool)
+        if features is None:
+            return np.unpackbits(packed[class_index], count=self.n_features_in_).astype(bool)
+        features = np.asarray(features)
+        return ((packed[class_index][features >> 3] >> (7 - (features & 7))) & 1).astype(bool)
 
     def decision_function(self, x: Any) -> np.ndarray:
         scores = np.asarray(sparse.csr_matrix(x) @ self.coef_.T) + self.intercept_
