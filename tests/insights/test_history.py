@@ -100,7 +100,7 @@ def test_requests_arriving_while_an_index_is_built_wait_for_that_build(monkeypat
     monkeypatch.setattr(history, "_recent", lambda user, congress, source: None)
     monkeypatch.setattr(history, "_fingerprint", lambda cases, source: ("one state",))
     monkeypatch.setattr(history, "_texts", lambda user, congress: rows)
-    monkeypatch.setattr(history, "region_names", lambda congress: [])
+    monkeypatch.setattr(history, "region_names", lambda region: [])
     builds: list[int] = []
 
     def slow_index(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -109,7 +109,7 @@ def test_requests_arriving_while_an_index_is_built_wait_for_that_build(monkeypat
         return SimilarIndex(*args, **kwargs)
 
     monkeypatch.setattr(history, "SimilarIndex", slow_index)
-    congress = SimpleNamespace(pk=1)
+    congress = SimpleNamespace(pk=1, region=None)
     got: list[object] = []
     threads = [threading.Thread(target=lambda: got.append(history.scoped_index(user=None, congress=congress)))
                for _ in range(4)]
@@ -138,6 +138,6 @@ def test_the_congress_region_names_are_places_not_subjects(tree) -> None:
 
     assert found("测试县青山镇的路灯坏了，请有关部门尽快解决") == []  # the county, the township and boilerplate
     assert found("青山垃圾站每天都很臭") == ["测试县青山镇垃圾站臭气熏天，夏天蚊蝇成群，请尽快整改。"]
-    assert {"测试省", "测试市", "测试县", "青山镇", "甲村"} <= set(history.region_names(tree.congress_a))
-    assert "乙镇" not in history.region_names(tree.congress_a)
+    assert {"测试省", "测试市", "测试县", "青山镇", "甲村"} <= set(history.region_names(tree.congress_a.region))
+    assert "乙镇" not in history.region_names(tree.congress_a.region)
     history.clear_caches()

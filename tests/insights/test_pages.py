@@ -206,6 +206,38 @@ def test_hot_issues_show_per_township_and_month_and_a_group_becomes_one_suggesti
 
 
 @pytest.mark.django_db
+def test_a_hot_issue_offers_the_suggestions_most_like_it_first_and_asks_for_a_choice(world) -> None:
+    """Of the many open suggestions, the ones about the same problem come first with their similarity; nothing is
+    chosen in advance, and a form sent without a choice links nothing and says why."""
+    from renda.suggestions.models import Status, Suggestion
+
+    group = _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+
+    def filed(title: str, content: str) -> Suggestion:
+        return Suggestion.objects.create(
+            congress=world.tree.congress_a, region_path=world.tree.town_a.path, title=title, content=content,
+            lead_deputy=world.deputies[0], year=2026, channel="recess", status=Status.SUBMITTED)
+
+    barbecue = filed("关于整治幸福花园小区烧烤摊油烟噪音的建议", "小区门口烧烤摊深夜营业，油烟噪音扰民。")
+    others = [filed(f"关于甲镇{topic}的建议", f"建议甲镇{topic}。") for topic in
+              ("修复村道", "增设公交站点", "建设养老服务中心", "改善学校食堂", "整治河道")]
+    page = client_for(world.clerk).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    select = re.search(r'<select name="suggestion" required data-testid="hot-target">(.*?)</select>', page, re.S)
+    assert select, page
+    options = re.findall(r'<option value="(\d*)"', select.group(1))
+    assert options[0] == "" and options[1] == str(barbecue.pk)  # "请选择…", then the barbecue suggestion
+    likely = re.search(r'<optgroup label="内容相近的建议">(.*?)</optgroup>', select.group(1), re.S)
+    assert likely and "相似度" in likely.group(1)
+    assert all(f'value="{o.pk}"' not in likely.group(1) for o in others)  # the village, the township: no subject
+    assert sorted(options[1:]) == sorted(str(x.pk) for x in [barbecue, *others])  # each offered once
+
+    response = client_for(world.clerk).post(reverse("insights:hot_to_suggestion"), {
+        "opinions": [o.pk for o in group], "suggestion": "", "month": "2026-05"}, follow=True)
+    assert "请选择要并入的代表建议" in response.content.decode()
+    assert not Opinion.objects.filter(pk__in=[o.pk for o in group], suggestion__isnull=False).exists()
+
+
+@pytest.mark.django_db
 def test_a_hot_issue_can_be_taken_up_by_a_deputy_as_a_new_suggestion(world) -> None:
     """The other way to turn a group into one suggestion: the group's opinions arrive ticked on the liaison app's
     形成代表建议 page, with a title and content drafted from them, and a deputy of the congress takes them up."""

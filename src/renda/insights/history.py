@@ -228,7 +228,7 @@ def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
         rows = _texts(user, congress)
         cases = [Case(id=case_id(src, pk), text=text, reply=reply) for src, pk, _, text, reply in rows]
         docs = [_prepare((src, pk, stamp), text) for src, pk, stamp, text, _ in rows]
-        index = SimilarIndex(cases, prepared=docs, places=region_names(congress))
+        index = SimilarIndex(cases, prepared=docs, places=region_names(congress.region))
         with _lock:
             _indexes[key] = index
             while len(_indexes) > INDEX_LIMIT:
@@ -236,9 +236,8 @@ def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
     return index
 
 
-def region_names(congress: Congress) -> list[str]:
-    """The names of the congress's region, the regions above it and those below it: place names, not subjects."""
-    region = congress.region
+def region_names(region: Region) -> list[str]:
+    """The names of a region (a congress's), the regions above it and those below it: place names, not subjects."""
     return list(Region.objects.filter(Q(path__startswith=region.path) | Q(pk__in=region.ancestor_ids()))
                 .values_list("name", flat=True))
 

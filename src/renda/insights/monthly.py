@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from renda.insights import hot
+from renda.insights.similar import Case, SimilarIndex
 from renda.organizations.models import Region, RegionLevel
 
 TOP = 5  # groups shown per township
@@ -26,6 +27,23 @@ class TownshipMonth:
     count: int  # the township's opinions of the month (not those refused)
     issues: list[hot.HotIssue]  # its top groups, hottest first
     opinions: dict[str, Any]  # the opinions by id (as the groups' messages name them)
+
+
+def likely_suggestions(issues: list[hot.HotIssue], suggestions: list[Any], *, places: list[str], k: int = 3
+                       ) -> list[list[tuple[Any, float]]]:
+    """For each hot issue, the suggestions of `suggestions` (objects with a title and a content) most like its
+    opinions, best first, with their similarity (similar.SimilarIndex, the congress's places not counting as a
+    shared subject): the ones a clerk most likely links the group to, offered first."""
+    if not suggestions:
+        return [[] for _ in issues]
+    index = SimilarIndex([Case(id=i, text=f"{s.title} {s.content}") for i, s in enumerate(suggestions)],
+                         places=places)
+    out = []
+    for issue in issues:
+        text = " ".join([issue.title, *(m.body for m in issue.messages)])
+        matches = index.query(text, k=k, near_duplicate_threshold=1.0)
+        out.append([(suggestions[int(m.id)], m.score) for m in matches])
+    return out
 
 
 def parse_month(value: str | None) -> date | None:

@@ -272,5 +272,5 @@ def similar_cases(*, congress: Congress, text: str, history: Sequence[Case], k: 
     threshold. `history` comes from the calling app (its own, already scoped, items)."""
     from renda.insights.history import region_names
 
-    return SimilarIndex(history, places=region_names(congress)).query(
+    return SimilarIndex(history, places=region_names(congress.region)).query(
         text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress), exclude=exclude)

@@ -5,6 +5,7 @@ cases (往年案例) from a congress's ledgers, and the models' status page (智
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
 from renda.core.roles import Role
-from renda.insights import archive, assistant, hot, monthly, services
+from renda.insights import archive, assistant, history, hot, monthly, services
 from renda.insights.models import ArchiveKind
 from renda.organizations.models import Congress
 
@@ -85,6 +86,15 @@ def _month(value: str | None) -> date:
     return monthly.parse_month(value) or monthly.this_month()
 
 
+@dataclass
+class HotCard:
+    """A hot issue on the page, with the suggestions it may be linked to: the most similar first."""
+
+    issue: hot.HotIssue
+    likely: list[tuple[Any, float]]
+    others: list[Any]
+
+
 @page(*STAFF)
 def hot_issues(request: HttpRequest) -> HttpResponse:
     """Top groups of opinions per township for one month (the county sees every township, a township its own)."""
@@ -94,11 +104,18 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     month = _month(request.GET.get("month"))
     rows = monthly.hot_month(user, month)
-    targets = (suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).order_by("-id")[:200])
+    targets = list(suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).order_by("-id")[:200])
+    places = history.region_names(user.region) if user.region_id else []
+    cards = []
+    for row in rows:  # each issue with the suggestions most like it first, then the others
+        likely = monthly.likely_suggestions(row.issues, targets, places=places)
+        cards.append((row, [HotCard(issue, near, [t for t in targets if t not in {s for s, _ in near}])
+                            for issue, near in zip(row.issues, likely, strict=True)]))
     return render(request, "insights/hot.html", {
-        "rows": rows, "month": month, "previous": (month - timedelta(days=1)).replace(day=1),
+        "rows": cards, "month": month, "previous": (month - timedelta(days=1)).replace(day=1),
         "next": (month + timedelta(days=32)).replace(day=1), "targets": targets,
         "params": hot.Params()})
+
 
 
 @page(*STAFF)
@@ -133,6 +150,9 @@ def hot_to_suggestion(request: HttpRequest) -> HttpResponse:
     back = f"{reverse('insights:hot')}?month={request.POST.get('month', '')}"
     ids = [v for v in request.POST.getlist("opinions") if v.isdigit()]
     opinions = list(selectors.opinions_visible(user=user).filter(pk__in=ids).order_by("pk"))
+    if not (request.POST.get("suggestion") or "").isdigit():
+        messages.error(request, "请选择要并入的代表建议。")
+        return redirect(back)
     try:
         if len(opinions) != len(ids) or not ids:
             raise NotFound()
