@@ -91,7 +91,9 @@ STAMP = ("version", "updated_at")
 INDEX_LIMIT = 16
 
 
-def _prepare(key: tuple[Any, ...], text: str) -> tuple[list[str], str]:
+def prepare(key: tuple[Any, ...], text: str) -> tuple[list[str], str]:
+    """The text's words and compact form for a similarity index (textlib.words_and_compact), kept per process under
+    `key`, which must change when the text does (e.g. source, id, version and time of the last write)."""
     with _lock:
         hit = _prepared.get(key)
     if hit is not None:
@@ -227,7 +229,7 @@ def scoped_index(*, user: Any, congress: Congress) -> SimilarIndex:
             return index
         rows = _texts(user, congress)
         cases = [Case(id=case_id(src, pk), text=text, reply=reply) for src, pk, _, text, reply in rows]
-        docs = [_prepare((src, pk, stamp), text) for src, pk, stamp, text, _ in rows]
+        docs = [prepare((src, pk, stamp), text) for src, pk, stamp, text, _ in rows]
         index = SimilarIndex(cases, prepared=docs, places=region_names(congress.region))
         with _lock:
             _indexes[key] = index

@@ -31,13 +31,17 @@ class TownshipMonth:
 
 def likely_suggestions(issues: list[hot.HotIssue], suggestions: list[Any], *, places: list[str], k: int = 3
                        ) -> list[list[tuple[Any, float]]]:
-    """For each hot issue, the suggestions of `suggestions` (objects with a title and a content) most like its
+    """For each hot issue, the suggestions of `suggestions` (Suggestion rows: title, content, version) most like its
     opinions, best first, with their similarity (similar.SimilarIndex, the congress's places not counting as a
     shared subject): the ones a clerk most likely links the group to, offered first."""
-    if not suggestions:
+    if not suggestions or not issues:
         return [[] for _ in issues]
-    index = SimilarIndex([Case(id=i, text=f"{s.title} {s.content}") for i, s in enumerate(suggestions)],
-                         places=places)
+    from renda.insights import history
+
+    texts = [f"{s.title} {s.content}" for s in suggestions]
+    docs = [history.prepare(("suggestion", s.pk, (s.version, s.updated_at)), t) for s, t in zip(suggestions, texts,
+                                                                                             strict=True)]
+    index = SimilarIndex([Case(id=i, text=t) for i, t in enumerate(texts)], prepared=docs, places=places)
     out = []
     for issue in issues:
         text = " ".join([issue.title, *(m.body for m in issue.messages)])

@@ -106,11 +106,15 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
     rows = monthly.hot_month(user, month)
     targets = list(suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).order_by("-id")[:200])
     places = history.region_names(user.region) if user.region_id else []
+    # each issue with the suggestions most like it first, then the others (one index for the whole page)
+    likely = iter(monthly.likely_suggestions([i for row in rows for i in row.issues], targets, places=places))
     cards = []
-    for row in rows:  # each issue with the suggestions most like it first, then the others
-        likely = monthly.likely_suggestions(row.issues, targets, places=places)
-        cards.append((row, [HotCard(issue, near, [t for t in targets if t not in {s for s, _ in near}])
-                            for issue, near in zip(row.issues, likely, strict=True)]))
+    for row in rows:
+        row_cards = []
+        for issue in row.issues:
+            near = next(likely)
+            row_cards.append(HotCard(issue, near, [t for t in targets if t not in {s for s, _ in near}]))
+        cards.append((row, row_cards))
     return render(request, "insights/hot.html", {
         "rows": cards, "month": month, "previous": (month - timedelta(days=1)).replace(day=1),
         "next": (month + timedelta(days=32)).replace(day=1), "targets": targets,
