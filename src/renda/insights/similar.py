@@ -8,7 +8,8 @@ A past case is offered only when it shares a subject with the new text: a two-ch
 ("交通安全" → 交通, 通安, 安全) that is not boilerplate (BOILERPLATE: 建议, 关于, 反映…) and not part of a place name
 the text names (the congress's regions, and the places hot.places finds). In a township deputy's dozen past
 suggestions, which all name the township and all say 建议, a text about a bus route would otherwise be "similar" to
-every one of them (docs/insights.md). The score and the order are the cosine's; the rule only removes matches.
+every one of them (docs/insights.md). The score and the order are the cosine's; the rule only removes matches,
+and is checked on the MAX_CANDIDATES most similar cases only, so that building the index costs nothing more.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from renda.insights import hot
@@ -33,6 +34,9 @@ _BOILERPLATE = """
 时间 地方 附近 周边 这个 那个 一个 如何 怎么 为什么 什么 能否 是否 可以 需要 应该 今年 去年 明年
 """
 BOILERPLATE = frozenset(_BOILERPLATE.split())
+
+# The most similar cases looked at for a shared subject: past them, what shares only the place is all there is.
+MAX_CANDIDATES = 200
 
 # The level a region's name ends with: "青山镇" is also written "青山".
 _LEVEL_SUFFIX = ("街道", "社区", "镇", "乡", "村", "县", "区", "市", "省")
@@ -66,8 +70,7 @@ class SimilarIndex:
         self._places = place_names(places)
         docs = (list(prepared) if prepared is not None
                 else [textlib.words_and_compact(c.text, max_chars=1500) for c in self.cases])
-        self._incidence = CountVectorizer(analyzer=_pieces, binary=True, dtype=np.int8)
-        self._has_piece = self._incidence.fit_transform([w for w, _ in docs]).tocsc() if self.cases else None
+        self._case_words = [w for w, _ in docs]
         small = len(self.cases) < 20
         self._words = TfidfVectorizer(analyzer=textlib.identity, sublinear_tf=True, min_df=1,
                                       max_df=1.0 if small else 0.5)
@@ -92,15 +95,6 @@ class SimilarIndex:
         named = [p for p in self._places if p in flat] + sorted(hot.places(text))
         return {p for p in _pieces(words) if not any(p in place for place in named)}
 
-    def _sharing(self, text: str, words: Sequence[str]) -> np.ndarray:
-        """For every case, whether it has one of the text's subject pieces."""
-        assert self._has_piece is not None
-        vocabulary = self._incidence.vocabulary_
-        columns = sorted({vocabulary[p] for p in self.subject_pieces(text, words) if p in vocabulary})
-        if not columns:
-            return np.zeros(len(self.cases), dtype=bool)
-        return np.asarray(self._has_piece[:, columns].sum(axis=1)).ravel() > 0
-
     def query(self, text: str, *, k: int = 5, near_duplicate_threshold: float,
               exclude: set[str | int] | frozenset[str | int] = frozenset()) -> list[Match]:
         """The k most similar past cases that share a subject with the text (subject_pieces), best first;
@@ -109,13 +103,13 @@ class SimilarIndex:
             return []
         doc = textlib.words_and_compact(text, max_chars=1500)
         scores = (self._matrix @ self._vector([doc]).T).toarray().ravel()
-        scores[~self._sharing(text, doc[0])] = 0.0
+        subject = self.subject_pieces(text, doc[0])
         out: list[Match] = []
-        for i in np.argsort(-scores):
+        for i in np.argsort(-scores)[:MAX_CANDIDATES]:
             if len(out) >= k or scores[i] <= 0:
                 break
             case = self.cases[int(i)]
-            if case.id in exclude:
+            if case.id in exclude or not subject & _pieces(self._case_words[int(i)]):
                 continue
             score = float(min(1.0, scores[i]))
             out.append(Match(id=case.id, score=round(score, 4), near_duplicate=score >= near_duplicate_threshold,
