@@ -32,8 +32,8 @@ class TownshipMonth:
 def likely_suggestions(issues: list[hot.HotIssue], suggestions: list[Any], *, places: list[str], k: int = 3
                        ) -> list[list[tuple[Any, float]]]:
     """For each hot issue, the suggestions of `suggestions` (Suggestion rows: title, content, version) most like its
-    opinions, best first, with their similarity (similar.SimilarIndex, the congress's places not counting as a
-    shared subject): the ones a clerk most likely links the group to, offered first."""
+    opinions, best first, with their similarity (similar.SimilarIndex, the region's place names `places` not
+    counting as a shared subject): the ones a clerk most likely links the group to, offered first."""
     if not suggestions or not issues:
         return [[] for _ in issues]
     from renda.insights import history

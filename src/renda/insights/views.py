@@ -113,7 +113,8 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
         row_cards = []
         for issue in row.issues:
             near = next(likely)
-            row_cards.append(HotCard(issue, near, [t for t in targets if t not in {s for s, _ in near}]))
+            offered = {s.pk for s, _ in near}
+            row_cards.append(HotCard(issue, near, [t for t in targets if t.pk not in offered]))
         cards.append((row, row_cards))
     return render(request, "insights/hot.html", {
         "rows": cards, "month": month, "previous": (month - timedelta(days=1)).replace(day=1),
