@@ -230,6 +230,12 @@ def test_a_hot_issue_offers_the_suggestions_most_like_it_first_and_asks_for_a_ch
     assert likely and "相似度" in likely.group(1)
     assert all(f'value="{o.pk}"' not in likely.group(1) for o in others)  # the village, the township: no subject
     assert sorted(options[1:]) == sorted(str(x.pk) for x in [barbecue, *others])  # each offered once
+    from tests.helpers import api_client
+
+    api = api_client(world.clerk).get("/api/v1/insights/hot?month=2026-05").json()
+    offered = api["townships"][0]["issues"][0]["likely_suggestions"]
+    assert offered[0]["id"] == barbecue.pk and offered[0]["title"] == barbecue.title
+    assert 0 < offered[0]["similarity"] <= 1 and all(o["id"] != x.pk for o in offered for x in others)
 
     response = client_for(world.clerk).post(reverse("insights:hot_to_suggestion"), {
         "opinions": [o.pk for o in group], "suggestion": "", "month": "2026-05"}, follow=True)
@@ -416,6 +422,7 @@ def test_the_api_gives_the_months_hot_issues_per_township_the_caller_sees(world)
     assert (issue["rank"], issue["people"], sorted(issue["opinions"])) == (1, 4, sorted(o.pk for o in group))
     assert issue["title"].startswith("幸福花园小区门口烧烤摊油烟噪音扰民") and issue["heat"] > 0
     assert by_name[world.tree.town_b.name]["issues"] == []
+    assert issue["likely_suggestions"] == []  # no suggestion to link to yet
     own = api_client(world.clerk_b).get("/api/v1/insights/hot?month=2026-05").json()
     assert [t["name"] for t in own["townships"]] == [world.tree.town_b.name]
     assert api_client(world.county_staff).get("/api/v1/insights/hot?month=2026-5x").status_code == 422

@@ -260,6 +260,13 @@ def model_status(request: HttpRequest, congress: int) -> list[ModelStatusOut]:
             for m in services.model_status(target)]
 
 
+class LikelySuggestionOut(Schema):
+    id: int
+    number: str
+    title: str
+    similarity: float  # 0–1, the similar-case index's
+
+
 class HotIssueOut(Schema):
     rank: int
     title: str
@@ -270,6 +277,7 @@ class HotIssueOut(Schema):
     last_at: datetime
     places: list[str]
     keywords: list[str]
+    likely_suggestions: list[LikelySuggestionOut]  # those the page offers first to link the opinions to
 
 
 class TownshipHotOut(Schema):
@@ -288,17 +296,22 @@ class HotMonthOut(Schema):
             summary="The month's hot issues per township (热点问题)",
             description="`?month=YYYY-MM` (default this month). Per township the caller sees (the county's staff "
                         "every township, a township's staff their own), the top five groups of opinions about the "
-                        "same problem, hottest first, with the heat index of the page 热点问题 (docs/insights.md). "
-                        "422 for a month that is not YYYY-MM.")
+                        "same problem, hottest first, with the heat index of the page 热点问题 (docs/insights.md), "
+                        "and the suggestions most like each (to link its opinions to: POST "
+                        "/api/v1/opinions/{id}/to_suggestion). 422 for a month that is not YYYY-MM.")
 @endpoint(*STAFF)
 def hot_month(request: HttpRequest, month: str = "") -> HotMonthOut:
     first = monthly.parse_month(month) if month else monthly.this_month()
     if first is None:
         raise Invalid("月份格式应为 YYYY-MM，如 2026-05", fields={"month": ["格式应为 YYYY-MM"]})
     rows = monthly.hot_month(request.user, first)
+    likely = monthly.likely_per_township(request.user, rows, monthly.link_targets(request.user))
     return HotMonthOut(month=f"{first:%Y-%m}", townships=[TownshipHotOut(
         township=r.township.pk, name=r.township.name, opinions=r.count,
         issues=[HotIssueOut(rank=k, title=i.title, heat=round(i.heat, 2), people=i.people,
                             opinions=[int(m.id) for m in i.messages], first_at=i.first_at, last_at=i.last_at,
-                            places=list(i.places), keywords=list(i.keywords))
-                for k, i in enumerate(r.issues, start=1)]) for r in rows])
+                            places=list(i.places), keywords=list(i.keywords),
+                            likely_suggestions=[LikelySuggestionOut(id=s.pk, number=s.number, title=s.title,
+                                                                    similarity=score) for s, score in near])
+                for k, (i, near) in enumerate(zip(r.issues, row_likely, strict=True), start=1)])
+        for r, row_likely in zip(rows, likely, strict=True)])

@@ -50,6 +50,29 @@ def likely_suggestions(issues: list[hot.HotIssue], suggestions: list[Any], *, pl
     return out
 
 
+LINK_TARGETS = 200  # the newest suggestions a hot issue may be linked to, offered on the page
+
+
+def link_targets(user: Any) -> list[Any]:
+    """The suggestions the user may link a hot issue's opinions to (those the liaison service accepts), newest
+    first."""
+    from renda.liaison.services.conversion import LINKABLE
+    from renda.suggestions import selectors as suggestion_selectors
+
+    return list(suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).order_by("-id")[:LINK_TARGETS])
+
+
+def likely_per_township(user: Any, rows: list[TownshipMonth], targets: list[Any]
+                        ) -> list[list[list[tuple[Any, float]]]]:
+    """likely_suggestions for every issue of every township's row (one index for them all), the user's region's
+    names as places: [row][issue] → [(suggestion, similarity)]."""
+    from renda.insights import history
+
+    places = history.region_names(user.region) if getattr(user, "region_id", None) else []
+    flat = iter(likely_suggestions([i for row in rows for i in row.issues], targets, places=places))
+    return [[next(flat) for _ in row.issues] for row in rows]
+
+
 def parse_month(value: str | None) -> date | None:
     """"2026-05" → 1 May 2026; None for anything else."""
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", (value or "").strip())

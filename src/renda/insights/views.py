@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
 from renda.core.roles import Role
-from renda.insights import archive, assistant, history, hot, monthly, services
+from renda.insights import archive, assistant, hot, monthly, services
 from renda.insights.models import ArchiveKind
 from renda.organizations.models import Congress
 
@@ -98,21 +98,14 @@ class HotCard:
 @page(*STAFF)
 def hot_issues(request: HttpRequest) -> HttpResponse:
     """Top groups of opinions per township for one month (the county sees every township, a township its own)."""
-    from renda.liaison.services.conversion import LINKABLE
-    from renda.suggestions import selectors as suggestion_selectors
-
     user: Any = request.user
     month = _month(request.GET.get("month"))
     rows = monthly.hot_month(user, month)
-    targets = list(suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).order_by("-id")[:200])
-    places = history.region_names(user.region) if user.region_id else []
-    # each issue with the suggestions most like it first, then the others (one index for the whole page)
-    likely = iter(monthly.likely_suggestions([i for row in rows for i in row.issues], targets, places=places))
-    cards = []
-    for row in rows:
+    targets = monthly.link_targets(user)
+    cards = []  # each issue with the suggestions most like it first, then the others
+    for row, likely in zip(rows, monthly.likely_per_township(user, rows, targets), strict=True):
         row_cards = []
-        for issue in row.issues:
-            near = next(likely)
+        for issue, near in zip(row.issues, likely, strict=True):
             offered = {s.pk for s, _ in near}
             row_cards.append(HotCard(issue, near, [t for t in targets if t.pk not in offered]))
         cards.append((row, row_cards))
