@@ -63,6 +63,14 @@ def test_a_shared_subject_is_found_inside_longer_words() -> None:
     assert index.subject_pieces("青山镇小河发臭", ["青山", "镇", "小河", "发臭"]) == {"小河", "发臭"}
 
 
+def test_an_estate_named_in_both_texts_with_its_suffix_is_no_shared_subject() -> None:
+    """"幸福花园小区": the estate and the word 小区 say where, not what; 停车 and 路灯 are the subjects."""
+    index = SimilarIndex([Case(id="lamp", text="幸福花园小区路灯坏了，晚上很黑"),
+                          Case(id="parking", text="东湖社区停车位太少，车辆乱停")])
+    assert [m.id for m in index.query("幸福花园小区停车难，车位太少", k=5, near_duplicate_threshold=0.8)] == ["parking"]
+    assert index.query("幸福花园小区的事", k=5, near_duplicate_threshold=0.8) == []
+
+
 def test_place_names_are_known_with_and_without_their_level() -> None:
     from renda.insights.similar import place_names
 

@@ -211,6 +211,13 @@ def _place_matrix(place_sets: Sequence[set[Place]]) -> sparse.csr_matrix:
     return ((g @ g.T) + (s @ a.T) + (a @ s.T)).tocsr()
 
 
+def place_spans(text: str) -> set[str]:
+    """The places of a text as written, suffix included ("幸福花园小区", "青山镇中学"), and the bare words that name a
+    kind of home ("小区", "花园"): what says where a problem is, not what it is."""
+    norm = textlib.normalise(text)
+    return {matched for _, matched in _place_matches(norm)} | set(_HOME.findall(norm))
+
+
 def _masked(text: str, found: set[Place]) -> str:
     """The text with its place names, administrative units and words like 小区 replaced by a comma (not a space:
     see text.is_pretokenised)."""

@@ -5,11 +5,12 @@ fitted on the items of the index (so words frequent in this congress's history w
 resubmitted message with a few words changed, or cut into words differently, still score close to 1.
 
 A past case is offered only when it shares a subject with the new text: a two-character piece of one of its words
-("交通安全" → 交通, 通安, 安全) that is not boilerplate (BOILERPLATE: 建议, 关于, 反映…) and not part of a place name
-the text names (the congress's regions, and the places hot.places finds). In a township deputy's dozen past
-suggestions, which all name the township and all say 建议, a text about a bus route would otherwise be "similar" to
-every one of them (docs/insights.md). The score and the order are the cosine's; the rule only removes matches,
-and is checked on the MAX_CANDIDATES most similar cases only, so that building the index costs nothing more.
+("交通安全" → 交通, 通安, 安全) that is not boilerplate (BOILERPLATE: 建议, 关于, 反映…) and not part of a place the
+text names (the congress's regions, and the places hot.place_spans finds, with their suffix: "幸福花园小区"). In a
+township deputy's dozen past suggestions, which all name the township and all say 建议, a text about a bus route
+would otherwise be "similar" to every one of them (docs/insights.md). The score and the order are the cosine's;
+the rule only removes matches, and is checked on the MAX_CANDIDATES most similar cases only, so that building the
+index costs nothing more.
 """
 
 from __future__ import annotations
@@ -89,10 +90,11 @@ class SimilarIndex:
 
     def subject_pieces(self, text: str, words: Iterable[str]) -> set[str]:
         """What of `text` can make a past case similar: the two-character pieces of its words ("不安全" → 不安, 安全)
-        that are not boilerplate and not part of a place name the text names (a known region, or a place
-        hot.places finds). Pieces, not whole words, so "孩子过马路不安全" meets "学生横穿马路…交通安全"."""
+        that are not boilerplate and not part of a place the text names (a known region, or a place as
+        hot.place_spans finds it, suffix included: "幸福花园小区", "青山镇中学"). Pieces, not whole words, so
+        "孩子过马路不安全" meets "学生横穿马路…交通安全"."""
         flat = textlib.compact(text)
-        named = [p for p in self._places if p in flat] + sorted(hot.places(text))
+        named = [p for p in self._places if p in flat] + sorted(hot.place_spans(text))
         return {p for p in _pieces(words) if not any(p in place for place in named)}
 
     def query(self, text: str, *, k: int = 5, near_duplicate_threshold: float,
