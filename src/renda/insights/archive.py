@@ -89,8 +89,13 @@ def _columns(header: Any) -> dict[str, str]:
     return found
 
 
+def _same_text(text: str) -> str:
+    """The text without white space: how the import tells one case from another."""
+    return re.sub(r"\s+", "", text)
+
+
 def digest(kind: str, title: str, content: str) -> str:
-    compact = re.sub(r"\s+", "", f"{title}\x00{content}")
+    compact = _same_text(f"{title}\x00{content}")
     return hashlib.sha256(f"{kind}\x00{compact}".encode()).hexdigest()
 
 
@@ -206,10 +211,6 @@ class _Checker:
         return year
 
 
-def _same_text(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
 def on_platform(congress: Congress, kind: str) -> dict[tuple[int, str], str]:
     """The congress's suggestions filed on the platform (not drafts), by year and title and by year and content
     (spaces removed), with their numbers: a ledger row that is one of them (the platform's own 台账 export imported
@@ -222,9 +223,8 @@ def on_platform(congress: Congress, kind: str) -> dict[tuple[int, str], str]:
     rows = (Suggestion.objects.filter(congress=congress).exclude(status=Status.DRAFT)
             .values_list("year", "title", "content", "number"))
     for year, title, content, number in rows.iterator():
-        for text in (title, content):
-            if _same_text(text):
-                found.setdefault((year, _same_text(text)), number)
+        for text in filter(None, (_same_text(title), _same_text(content))):
+            found.setdefault((year, text), number)
     return found
 
 
