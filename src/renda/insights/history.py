@@ -91,6 +91,11 @@ STAMP = ("version", "updated_at")
 INDEX_LIMIT = 16
 
 
+def stamp(case: Any) -> tuple[Any, ...]:
+    """A case's state as the keys of `prepare` name it (STAMP), read from the object."""
+    return tuple(getattr(case, name) for name in STAMP)
+
+
 def prepare(key: tuple[Any, ...], text: str) -> tuple[list[str], str]:
     """The text's words and compact form for a similarity index (textlib.words_and_compact), kept per process under
     `key`, which must change when the text does (e.g. source, id, version and time of the last write)."""

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 from openpyxl import Workbook
 
-from renda.insights import hot
+from renda.insights import history, hot
 from renda.insights.similar import Case, SimilarIndex
 from renda.organizations.models import Region, RegionLevel
 
@@ -36,11 +36,9 @@ def likely_suggestions(issues: list[hot.HotIssue], suggestions: list[Any], *, pl
     counting as a shared subject): the ones a clerk most likely links the group to, offered first."""
     if not suggestions or not issues:
         return [[] for _ in issues]
-    from renda.insights import history
-
-    texts = [f"{s.title} {s.content}" for s in suggestions]
-    docs = [history.prepare(("suggestion", s.pk, (s.version, s.updated_at)), t) for s, t in zip(suggestions, texts,
-                                                                                             strict=True)]
+    texts = [f"{s.title} {s.content}" for s in suggestions]  # as history's index reads them, under the same keys
+    docs = [history.prepare(("suggestion", s.pk, history.stamp(s)), t) for s, t in zip(suggestions, texts,
+                                                                                    strict=True)]
     index = SimilarIndex([Case(id=i, text=t) for i, t in enumerate(texts)], prepared=docs, places=places)
     out = []
     for issue in issues:
@@ -66,8 +64,6 @@ def likely_per_township(user: Any, rows: list[TownshipMonth], targets: list[Any]
                         ) -> list[list[list[tuple[Any, float]]]]:
     """likely_suggestions for every issue of every township's row (one index for them all), the user's region's
     names as places: [row][issue] → [(suggestion, similarity)]."""
-    from renda.insights import history
-
     places = history.region_names(user.region) if getattr(user, "region_id", None) else []
     flat = iter(likely_suggestions([i for row in rows for i in row.issues], targets, places=places))
     return [[next(flat) for _ in row.issues] for row in rows]
