@@ -222,8 +222,7 @@ def _masked(text: str, found: set[Place]) -> str:
     """The text with its place names, administrative units and words like 小区 replaced by a comma (not a space:
     see text.is_pretokenised)."""
     norm = _ADMIN_UNIT.sub("，", textlib.normalise(text))
-    spans = {matched for _, matched in _place_matches(norm)} | {place.name for place in found}
-    for span in sorted(spans, key=len, reverse=True):
+    for span in sorted(place_spans(norm) | {place.name for place in found}, key=len, reverse=True):
         norm = norm.replace(span, "，")
     return _HOME.sub("，", norm)  # a bare "小区" left behind says nothing about the problem
 
