@@ -19,6 +19,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from renda.insights import archive
+from renda.organizations.models import unit_names
 
 from . import topics as tx
 from .clock import at
@@ -60,7 +61,7 @@ def ledger(rng: random.Random, pool: list[tx.Topic], per_year: int, towns: list[
                                                             category=topic.category))
             unit = topic.unit
             if year <= OTHER_NAMES_UNTIL and unit in UNIT_OTHER_NAMES:
-                unit = UNIT_OTHER_NAMES[unit].split("、")[0]
+                unit = unit_names(unit, UNIT_OTHER_NAMES[unit])[1]  # its first other name
             sheet.append([f"{prefix}{year}{n:03d}", year, title, content, topic.category, unit, reply])
     out = io.BytesIO()
     book.save(out)
