@@ -75,3 +75,37 @@ def test_a_short_reply_with_the_work_and_its_date_is_more_than_an_acknowledgemen
                 "您所反映的问题已交办到相关部门调查处理。2019年9月17日"):
         check = reply_check.check_interpretability(reply_check._content(ack))
         assert not check.ok and "受理或转办告知" in check.advice, ack
+
+
+SUGGESTION_TITLE = "关于完善农村客运站点和候车设施的建议"
+SUGGESTION = ("我县部分乡镇客运站年久失修，村级招呼站缺少遮阳避雨设施，群众候车条件差。建议统筹建设乡镇综合运输服务站，"
+              "完善村级候车亭，推动客运、物流、邮政“多站合一”。")
+LETTER_OPENING = "赵生建代表：\n您提出的《关于完善农村客运站点和候车设施的建议》（第50号）收悉，现答复如下：\n"
+
+
+def review_letter(body: str) -> reply_check.ReplyReview:
+    return reply_check.review(question_title=SUGGESTION_TITLE, question=SUGGESTION, reply=LETTER_OPENING + body,
+                              deadline_days=90)
+
+
+def test_a_letter_to_a_deputy_is_judged_by_its_answer_not_by_the_title_it_quotes() -> None:
+    """A unit's letter opens by quoting the suggestion's title in full: that sentence alone once made any letter
+    relevant, and long enough to count as more than a receipt."""
+    off_topic = review_letter("关于学校食堂收费的问题，县教育局已责成学校于下学期起公示收费标准，接受家长监督。")
+    assert not off_topic.get("relevance").ok
+    assert off_topic.get("relevance").evidence["score"] < reply_check.RELEVANCE_MIN
+    answer = review_letter("县交通运输局已将乡镇综合运输服务站建设列入2027年计划，将于2027年6月底前在青山镇、柳河镇建成"
+                           "两个服务站，并新建村级候车亭20个，推动客运、物流、邮政多站合一。")
+    assert answer.ok, answer.advice
+    # the opening is gone from what is judged; the answer is all there
+    content = reply_check._content(LETTER_OPENING + "县交通运输局已将服务站建设列入计划。")
+    assert content.strip() == "县交通运输局已将服务站建设列入计划。"
+
+
+def test_a_one_line_refusal_is_asked_for_its_reasons_not_called_a_receipt() -> None:
+    check = review_letter("因资金有限，暂不能实施。").get("interpretability")
+    assert not check.ok
+    assert "理由和依据" in check.advice and "受理或转办告知" not in check.advice
+    assert check.evidence["declines"] is True
+    receipt = review_letter("我局将认真研究。").get("interpretability")
+    assert not receipt.ok and "受理或转办告知" in receipt.advice

@@ -10,7 +10,9 @@ Four checks, each a pass/fail with its evidence and, when it fails, advice in Ch
   * interpretability — when it declines (不予, 无法, 不符合…), does it give reasons or a basis (根据, 规定, 由于…)?
     A reply of a few words only ("留言已收悉") explains nothing;
   * on time — replied within the deadline (the caller passes the congress's [setting]).
-Patterns cannot understand a reply; they catch the common omissions. docs/insights.md gives the agreement with
+Greetings, a letter's "…代表：" and the sentence saying the message was received (which often quotes the question's
+title in full) are left out of what is judged (_content). Patterns cannot understand a reply; they catch the common
+omissions. docs/insights.md gives the agreement with
 third-party (weak) labels.
 """
 
@@ -39,10 +41,15 @@ def _any(*parts: str) -> re.Pattern[str]:
 # greetings open a reply: looked for in its first 80 characters only (the pattern is costly to try everywhere)
 _SALUTATION = re.compile(r"(尊敬的)?(网友|市民|群众|先生|女士|同志)?[“\"「]?[^，。：:！!]{0,20}[”\"」]?(：|:)?"
                          r"\s*(你|您)好[！!，,。]?")
+# a letter answering a deputy opens "赵生建代表：" (or "尊敬的…代表：", "各位代表：")
+_DEPUTY_SALUTATION = re.compile(r"^\s*(尊敬的)?[^\s，。：:！!]{0,12}代表(们)?[：:]")
 _ACKNOWLEDGEMENT = _any(
-    r"(您|你)的留言(已)?收悉[。，,！!]?",
+    # the sentence that says the message was received, with the question's title it often quotes in full:
+    # "您提出的《关于完善农村客运站点的建议》（第50号）收悉", "反映“A2区景蓉花苑物业管理有问题”的情况已收悉";
+    # a copied title says nothing of the answer, so relevance must not count it
+    r"[^。！!：:]{0,160}?(已)?收悉[。，,！!；;]?",
     r"感谢(您|你)的(留言|关注|支持|来信)[^。]*[。！!]?",
-    r"现(将有关情况)?(答复|回复)如下[：:]?",
+    r"现将?[^。：:]{0,120}?(答复|回复)如下[：:]?",
 )
 _ACTION = _any(
     "将|已经|已|正在|立即|马上|尽快|安排|督促|责令|要求|组织|开展|整改|处理|解决|协调|维修",
@@ -109,10 +116,14 @@ class ReplyReview:
         return [c.advice for c in self.checks if not c.ok]
 
 
+OPENING_CHARS = 300  # greetings and acknowledgements are looked for at the start of a reply only
+
+
 def _content(reply: str) -> str:
     """The reply without greetings and acknowledgements."""
     norm = textlib.normalise(reply)
-    return _ACKNOWLEDGEMENT.sub("", _SALUTATION.sub("", norm[:80]) + norm[80:])
+    head = _SALUTATION.sub("", _DEPUTY_SALUTATION.sub("", norm[:80])) + norm[80:OPENING_CHARS]
+    return _ACKNOWLEDGEMENT.sub("", head) + norm[OPENING_CHARS:]
 
 
 def _bigrams(s: str) -> Counter[str]:
@@ -175,7 +186,10 @@ def check_interpretability(content: str) -> Check:
     declines = _DECLINE.search(content)
     reason = _REASON.search(content)
     if len(textlib.compact(content)) < SUBSTANTIVE_MIN_CHARS and not _concrete(content):
-        return Check("interpretability", False, "答复仅为受理或转办告知，未说明办理情况和理由，建议补充",
+        # "因资金有限，暂不能实施" declines in one line: its advice is about the reasons, not about a mere receipt
+        advice = ("答复表示不能办理，但只有一句话，请具体说明理由和依据（政策、规定或事实）及下一步打算" if declines
+                  else "答复仅为受理或转办告知，未说明办理情况和理由，建议补充")
+        return Check("interpretability", False, advice,
                      {"declines": bool(declines), "reason": bool(reason), "substantive": False})
     ok = not declines or bool(reason)
     advice = "" if ok else "答复未同意或无法办理，但未说明理由和依据（政策、规定或事实），建议补充"
