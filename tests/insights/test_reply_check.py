@@ -109,3 +109,28 @@ def test_a_one_line_refusal_is_asked_for_its_reasons_not_called_a_receipt() -> N
     assert check.evidence["declines"] is True
     receipt = review_letter("我局将认真研究。").get("interpretability")
     assert not receipt.ok and "受理或转办告知" in receipt.advice
+
+
+def test_an_enquiry_answered_with_the_information_is_complete() -> None:
+    """"咨询公积金贷款额度" asks for information: no unit has work to do by a date; the answer completes it."""
+    answer = ("您好！根据《县住房公积金管理办法》，连续足额缴存满6个月即可申请贷款，可贷额度为账户余额的15倍，"
+              "最高不超过40万元，具体以贷款审核为准。")
+    enquiry = reply_check.review(question_title="咨询首套房公积金贷款额度", question="我缴存公积金一年，能贷多少？",
+                                 reply=answer, deadline_days=30)
+    assert enquiry.get("completeness").ok, enquiry.advice
+    assert enquiry.get("completeness").evidence == {"enquiry": True}
+    # the same reply to a request for work still lacks who does what by when
+    request = reply_check.review(question_title="请求降低公积金贷款门槛", question="希望放宽公积金贷款条件。",
+                                 reply=answer, deadline_days=30)
+    assert not request.get("completeness").ok
+    # an enquiry answered with a receipt is not complete
+    receipt = reply_check.review(question_title="咨询首套房公积金贷款额度", question="我缴存公积金一年，能贷多少？",
+                                 reply="您好！留言已收悉。", deadline_days=30)
+    assert not receipt.get("completeness").ok and "咨询" in receipt.get("completeness").advice
+
+
+def test_an_enquiry_is_told_by_its_title_or_else_by_its_first_sentence() -> None:
+    assert reply_check.is_enquiry("咨询居住证办理事宜")
+    assert reply_check.is_enquiry("", "请问青山镇的城乡居民医保报销比例是多少？我母亲下月住院。")
+    assert not reply_check.is_enquiry("", "河口村的路灯坏了。请问什么时候能修？")  # asks for work first
+    assert not reply_check.is_enquiry("能否尽快修复幸福村道路", "请问什么时候修？")  # the title decides

@@ -92,6 +92,10 @@ _REASON = _any(
 )
 
 
+# a message that says it asks for information; "能否/是否/如何" are left out: "能否尽快修路" asks for work
+_ENQUIRY = re.compile(r"咨询|请问|询问|问询|打听")
+
+
 @dataclass(frozen=True)
 class Check:
     code: str  # relevance | completeness | interpretability | on_time
@@ -160,7 +164,20 @@ def _concrete(content: str) -> bool:
     return bool(_SETTLED.search(content)) or bool(_WORK.search(content) and _BY_WHEN.search(content))
 
 
-def check_completeness(content: str) -> Check:
+def is_enquiry(question_title: str, question: str = "") -> bool:
+    """The message asks for information ("咨询公积金贷款额度"), not for something to be done: named so in its title,
+    or, without a title, in its first sentence."""
+    head = question_title or re.split(r"[。！!？?]", question, maxsplit=1)[0]
+    return bool(_ENQUIRY.search(head))
+
+
+def check_completeness(content: str, *, enquiry: bool = False) -> Check:
+    """What will be done, by whom and by when. An enquiry is answered by the information it asks for, with no
+    work to do: its reply is complete when it says something of substance (a policy, a figure, a date)."""
+    if enquiry:
+        ok = len(textlib.compact(content)) >= SUBSTANTIVE_MIN_CHARS or _concrete(content)
+        advice = "" if ok else "留言是咨询，答复未给出明确的答复内容（政策依据或具体情况），建议补充"
+        return Check("completeness", ok, advice, {"enquiry": True})
     action = _ACTION.search(content)
     unit = _UNIT.search(content)
     when = _TIME.search(content)
@@ -213,7 +230,7 @@ def review(*, question_title: str = "", question: str, reply: str, asked_at: dat
     content = _content(reply)
     return ReplyReview(checks=(
         check_relevance(question_title, question, content),
-        check_completeness(content),
+        check_completeness(content, enquiry=is_enquiry(question_title, question)),
         check_interpretability(content),
         check_on_time(asked_at, replied_at, deadline_days),
     ))
