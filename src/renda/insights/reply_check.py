@@ -6,14 +6,14 @@ Four checks, each a pass/fail with its evidence and, when it fails, advice in Ch
     300 characters' — and the cosine similarity of the character bigrams of question and reply: the highest of the
     three must reach RELEVANCE_MIN;
   * completeness — does it say what will be (or was) done, by whom, and by when? Patterns for an action, for a
-    responsible unit, and for a time; a reply saying the matter is already settled needs no deadline;
+    responsible unit, and for a time; a reply saying the matter is already settled needs no deadline, and the
+    answer to an enquiry (咨询, 请问) needs none of the three, only substance;
   * interpretability — when it declines (不予, 无法, 不符合…), does it give reasons or a basis (根据, 规定, 由于…)?
     A reply of a few words only ("留言已收悉") explains nothing;
   * on time — replied within the deadline (the caller passes the congress's [setting]).
 Greetings, a letter's "…代表：" and the sentence saying the message was received (which often quotes the question's
 title in full) are left out of what is judged (_content). Patterns cannot understand a reply; they catch the common
-omissions. docs/insights.md gives the agreement with
-third-party (weak) labels.
+omissions. docs/insights.md gives the agreement with third-party (weak) labels.
 """
 
 from __future__ import annotations
