@@ -134,3 +134,16 @@ def test_an_enquiry_is_told_by_its_title_or_else_by_its_first_sentence() -> None
     assert reply_check.is_enquiry("", "请问青山镇的城乡居民医保报销比例是多少？我母亲下月住院。")
     assert not reply_check.is_enquiry("", "河口村的路灯坏了。请问什么时候能修？")  # asks for work first
     assert not reply_check.is_enquiry("能否尽快修复幸福村道路", "请问什么时候修？")  # the title decides
+
+
+def test_a_reason_given_with_yin_counts_as_a_reason() -> None:
+    """"因您未留下联系方式，…无法核实" explains the refusal as plainly as "由于" would."""
+    reply = ("您好！您反映的幸福村道路积水问题，因您未说明具体路段，也未留下联系方式，镇交通办无法现场核实，"
+             "请补充具体位置后再次反映，我们将及时处理。")
+    check = review(reply).get("interpretability")
+    assert check.ok, check
+    assert check.evidence["declines"] == "无法" and check.evidence["reason"].startswith("因")
+    # a refusal of the same length without any reason is still flagged
+    bare = review("您好！您反映的幸福村道路积水问题，镇交通办经研究，无法安排修补，"
+                  "请您谅解，感谢您对我们工作的监督和支持。").get("interpretability")
+    assert not bare.ok and bare.evidence["substantive"] and "未说明理由" in bare.advice
