@@ -47,7 +47,7 @@ _ACKNOWLEDGEMENT = _any(
     # the sentence that says the message was received, with the question's title it often quotes in full:
     # "您提出的《关于完善农村客运站点的建议》（第50号）收悉", "反映“A2区景蓉花苑物业管理有问题”的情况已收悉";
     # a copied title says nothing of the answer, so relevance must not count it
-    r"[^。！!：:]{0,160}?(已)?收悉[。，,！!；;]?",
+    r"[^。！!：:]{0,160}?收悉[。，,！!；;]?",
     r"感谢(您|你)的(留言|关注|支持|来信)[^。]*[。！!]?",
     r"现将?[^。：:]{0,120}?(答复|回复)如下[：:]?",
 )
@@ -164,6 +164,11 @@ def _concrete(content: str) -> bool:
     return bool(_SETTLED.search(content)) or bool(_WORK.search(content) and _BY_WHEN.search(content))
 
 
+def _substantive(content: str) -> bool:
+    """More than an acknowledgement: SUBSTANTIVE_MIN_CHARS content characters, or short and concrete."""
+    return len(textlib.compact(content)) >= SUBSTANTIVE_MIN_CHARS or _concrete(content)
+
+
 def is_enquiry(question_title: str, question: str = "") -> bool:
     """The message asks for information ("咨询公积金贷款额度"), not for something to be done: named so in its title,
     or, without a title, in its first sentence."""
@@ -175,7 +180,7 @@ def check_completeness(content: str, *, enquiry: bool = False) -> Check:
     """What will be done, by whom and by when. An enquiry is answered by the information it asks for, with no
     work to do: its reply is complete when it says something of substance (a policy, a figure, a date)."""
     if enquiry:
-        ok = len(textlib.compact(content)) >= SUBSTANTIVE_MIN_CHARS or _concrete(content)
+        ok = _substantive(content)
         advice = "" if ok else "留言是咨询，答复未给出明确的答复内容（政策依据或具体情况），建议补充"
         return Check("completeness", ok, advice, {"enquiry": True})
     action = _ACTION.search(content)
@@ -202,7 +207,7 @@ def check_interpretability(content: str) -> Check:
     done or will be done and when ("镇城建办已安排电工，将于本周五前修复路灯" is 30 characters and complete)."""
     declines = _DECLINE.search(content)
     reason = _REASON.search(content)
-    if len(textlib.compact(content)) < SUBSTANTIVE_MIN_CHARS and not _concrete(content):
+    if not _substantive(content):
         # "因资金有限，暂不能实施" declines in one line: its advice is about the reasons, not about a mere receipt
         advice = ("答复表示不能办理，但只有一句话，请具体说明理由和依据（政策、规定或事实）及下一步打算" if declines
                   else "答复仅为受理或转办告知，未说明办理情况和理由，建议补充")

@@ -115,7 +115,6 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
         "params": hot.Params()})
 
 
-
 @page(*STAFF)
 def hot_export(request: HttpRequest) -> HttpResponse:
     """The month's hot issues as an .xlsx workbook for a meeting's papers: one sheet of the issues, one of their
