@@ -343,8 +343,11 @@ def opinion_close(*, actor: Any, opinion: Opinion, version: int | None = None,
     return opinion
 
 
-PII_PATTERNS = [re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)"), re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
-                re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")]
+# A mobile number as people write it: 13912345678, +86 139 1234 5678, 86-139-1234-5678; an ID number; a landline
+# (0731-88888888, 0731 8888 8888). The prefix and the separators are masked with the number.
+PII_PATTERNS = [re.compile(r"(?<![\d+])(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)"),
+                re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
+                re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!\d)")]
 
 
 def scrub(text: str) -> str:
