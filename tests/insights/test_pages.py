@@ -441,3 +441,24 @@ def test_a_text_sharing_only_the_place_and_boilerplate_is_told_there_is_no_simil
     html = assist(world.clerk, content="甲村村口路灯坏了三个月", insights_congress=world.tree.congress_a.pk)
     assert reverse("liaison:opinion_detail", args=[first.pk]) in html
     assert 'data-testid="insights-no-similar"' not in html
+
+
+@pytest.mark.django_db
+def test_the_export_masks_a_phone_in_the_line_that_titles_the_group(world) -> None:
+    """A group's title is the first line of one of its opinions: it is masked like the opinions' text."""
+    import io
+
+    from openpyxl import load_workbook
+
+    when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
+    for i, written in enumerate(["13812340000", "+86 138 1234 0001", "138-1234-0002", "430101198001010003"]):
+        o = opinion_services.opinion_register(
+            actor=world.clerk, station=world.central, channel="phone", phone=f"1380000{i:04d}",
+            content=f"幸福花园小区门口烧烤摊油烟噪音扰民 电话{written}\n深夜还在营业，请尽快处理")
+        Opinion.objects.filter(pk=o.pk).update(received_at=when + dt.timedelta(hours=i))
+    response = client_for(world.county_staff).get(reverse("insights:hot_export"), {"month": "2026-05"})
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
+    titles = [c for c in cells if c.startswith("幸福花园小区门口烧烤摊油烟噪音扰民")]
+    assert len(titles) >= 1 + 4 + 4  # the issue's row, and each opinion's row with its title and its text
+    assert not [c for c in cells if "1234000" in c or "12340001" in c or "1234-0002" in c or "19800101" in c]

@@ -132,13 +132,14 @@ def workbook(rows: list[TownshipMonth], month: date) -> bytes:
         if not row.issues:
             issues.append([name, row.count, "", "本月没有三人以上反映的同一问题"])
         for rank, issue in enumerate(row.issues, start=1):
-            issues.append([name, row.count, rank, issue.title, round(issue.heat, 1), issue.people,
+            title = scrub(issue.title)  # the first line of one of its opinions, which may hold a phone
+            issues.append([name, row.count, rank, title, round(issue.heat, 1), issue.people,
                            len(issue.messages), timezone.localtime(issue.first_at).strftime("%Y-%m-%d"),
                            timezone.localtime(issue.last_at).strftime("%Y-%m-%d"), "、".join(issue.places),
                            "、".join(issue.keywords)])
             for m in issue.messages:
                 o = row.opinions[m.id]
-                detail.append([name, rank, issue.title, o.pk,
+                detail.append([name, rank, title, o.pk,
                                timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M"),
                                o.get_status_display(), scrub(o.content)])
     for sheet, widths in ((issues, [14, 10, 6, 40, 8, 8, 8, 12, 12, 20, 24]), (detail, [14, 6, 40, 18, 17, 10, 80])):
