@@ -71,3 +71,25 @@ def test_the_api_checks_a_draft_reply_as_the_form_does_for_those_who_see_the_ite
     assert check(world.unit_lead, suggestion=s.pk, opinion=1, text="已安排施工队").status_code == 422
     assert check(world.unit_lead, suggestion=s.pk, text="  ").status_code == 422
     assert check(world.lead, suggestion=s.pk, text="已安排施工队，月底前修好。").status_code == 403  # a deputy
+
+
+@pytest.mark.django_db
+def test_with_a_category_model_relevance_weighs_words_as_the_congress_history_does(world) -> None:  # noqa: F811
+    """A reply about another matter that shares only the words every message uses (the village's name here) passes
+    the plain word check, and is flagged once the congress has a model that knows how common those words are."""
+    from renda.insights import store
+    from renda.insights.classifier import train
+    from tests.insights.synthetic import VOCAB
+
+    s = world.build(Status.HANDLING)
+    elsewhere = "甲村学校食堂卫生差的问题，县教育局已责成学校整改，将于2026年6月30日前完成，并公示整改情况。"
+    answer = "甲村至镇道路破损的问题，经核实，县交通运输局已安排施工队，将于2026年6月30日前完成道路修缮。"
+    relevance_advice = "答复与留言内容关联度低"
+    assert relevance_advice not in post_advice(world.unit_lead, s, elsewhere).content.decode()
+
+    items = [(f"甲村村民反映：{problem}，请予解决。", category) for category, problems in VOCAB.items()
+             for problem in problems for _ in range(2)]
+    store.save(s.congress_id, "category", train([t for t, _ in items], [c for _, c in items], min_history=10,
+                                                min_per_class=3))
+    assert relevance_advice in post_advice(world.unit_lead, s, elsewhere).content.decode()
+    assert 'data-testid="reply-ok"' in post_advice(world.unit_lead, s, answer).content.decode()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
+
 from renda.insights import reply_check
 
 TITLE = "幸福村道路坑洼积水"
@@ -64,16 +66,16 @@ def test_a_short_reply_with_the_work_and_its_date_is_more_than_an_acknowledgemen
     """A township's replies are short. 30 characters that say what will be done and by when explain the handling;
     the same length saying it was passed on, with the date the reply was signed, does not."""
     short = "经核实，镇城建办已安排电工，将于本周五前修复路灯。"
-    done = reply_check.check_interpretability(reply_check._content(short))
+    done = reply_check.check_interpretability(reply_check.content_of(short))
     assert done.ok, done
     # and it is complete: what (修复路灯), who (镇城建办), by when (本周五前) — short is not "no content"
-    complete = reply_check.check_completeness(reply_check._content("您好，您反映的问题已收到，" + short))
+    complete = reply_check.check_completeness(reply_check.content_of("您好，您反映的问题已收到，" + short))
     assert complete.ok, complete
-    vague = reply_check.check_completeness(reply_check._content("您好，已转镇城建办，将尽快处理。"))
+    vague = reply_check.check_completeness(reply_check.content_of("您好，已转镇城建办，将尽快处理。"))
     assert not vague.ok, vague
     for ack in ("帖文中反映的问题已转交有关单位进行调查处理。敬请留意近期回复。2018年11月30日",
                 "您所反映的问题已交办到相关部门调查处理。2019年9月17日"):
-        check = reply_check.check_interpretability(reply_check._content(ack))
+        check = reply_check.check_interpretability(reply_check.content_of(ack))
         assert not check.ok and "受理或转办告知" in check.advice, ack
 
 
@@ -98,7 +100,7 @@ def test_a_letter_to_a_deputy_is_judged_by_its_answer_not_by_the_title_it_quotes
                            "两个服务站，并新建村级候车亭20个，推动客运、物流、邮政多站合一。")
     assert answer.ok, answer.advice
     # the opening is gone from what is judged; the answer is all there
-    content = reply_check._content(LETTER_OPENING + "县交通运输局已将服务站建设列入计划。")
+    content = reply_check.content_of(LETTER_OPENING + "县交通运输局已将服务站建设列入计划。")
     assert content.strip() == "县交通运输局已将服务站建设列入计划。"
 
 
@@ -147,3 +149,30 @@ def test_a_reason_given_with_yin_counts_as_a_reason() -> None:
     bare = review("您好！您反映的幸福村道路积水问题，镇交通办经研究，无法安排修补，"
                   "请您谅解，感谢您对我们工作的监督和支持。").get("interpretability")
     assert not bare.ok and bare.evidence["substantive"] and "未说明理由" in bare.advice
+
+
+def _boilerplate_history() -> list[tuple[str, str]]:
+    """Every message wrapped in the same words, as constituents write them: those words say nothing of the topic."""
+    from tests.insights.synthetic import VOCAB
+
+    return [(f"我是县城居民，{place}{problem}，请有关部门尽快处理解决。", category)
+            for category, problems in VOCAB.items() for problem in problems
+            for place in ("东湖社区", "幸福村", "石桥村")]
+
+
+def test_with_the_congress_model_words_every_message_uses_do_not_make_a_reply_relevant() -> None:
+    from renda.insights.classifier import train
+
+    items = _boilerplate_history()
+    features = train([t for t, _ in items], [c for _, c in items], min_history=10, min_per_class=3).features
+    title, question = "", "我是县城居民，东湖社区油烟扰民，请有关部门尽快处理解决。"
+    elsewhere = reply_check.content_of("您好！有关部门已尽快处理解决县城学校食堂卫生差的问题。")
+    plain = reply_check.check_relevance(title, question, elsewhere)
+    weighed = reply_check.check_relevance(title, question, elsewhere, features.relatedness)
+    assert plain.ok and not plain.evidence["weighed"]  # the shared boilerplate fools the plain word check
+    assert not weighed.ok and weighed.evidence["weighed"]
+    assert weighed.evidence["score"] < reply_check.RELATEDNESS_MIN
+    answer = reply_check.content_of("您好！经核实，东湖社区烧烤店油烟扰民属实，镇环保办已责令其安装油烟净化器。")
+    assert reply_check.check_relevance(title, question, answer, features.relatedness).ok
+    assert features.relatedness(question, question) == pytest.approx(1.0)
+    assert features.relatedness(question, "") == 0.0

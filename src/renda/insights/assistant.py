@@ -73,18 +73,22 @@ def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int
 def suggestion_question(s: Any) -> dict[str, Any]:
     """What a reply to the suggestion answers, and when it was asked (assigned) and is due."""
     asked = s.assigned_on or (s.submitted_at.date() if s.submitted_at else timezone.localdate())
-    return {"title": s.title, "question": s.content, "asked": asked, "deadline": s.deadline}
+    return {"title": s.title, "question": s.content, "asked": asked, "deadline": s.deadline,
+            "congress_id": s.congress_id}
 
 
 def opinion_question(o: Any) -> dict[str, Any]:
     """What a reply to the constituent's opinion answers, timed against its 有诉必复 deadline."""
-    return {"title": "", "question": o.content, "asked": timezone.localdate(o.received_at), "deadline": o.deadline}
+    return {"title": "", "question": o.content, "asked": timezone.localdate(o.received_at), "deadline": o.deadline,
+            "congress_id": o.congress_id}
 
 
-def check_draft(draft: str, *, title: str, question: str, asked: date,
-                deadline: date | None) -> reply_check.ReplyReview:
-    """The four checks of a draft reply sent today. No deadline known: the on-time check passes."""
+def check_draft(draft: str, *, title: str, question: str, asked: date, deadline: date | None,
+                congress_id: int | None = None) -> reply_check.ReplyReview:
+    """The four checks of a draft reply sent today. No deadline known: the on-time check passes. Relevance weighs
+    words as the congress's category model does, when the congress has one."""
     return reply_check.review(question_title=title, question=question, reply=draft,
                               asked_at=datetime.combine(asked, time()) if deadline else None,
                               replied_at=datetime.combine(timezone.localdate(), time()),
-                              deadline_days=(deadline - asked).days if deadline else 0)
+                              deadline_days=(deadline - asked).days if deadline else 0,
+                              relatedness=services.relatedness(congress_id))

@@ -220,6 +220,17 @@ class TextFeatures:
         return sparse.hstack([self.words_.transform(words), self.chars_.transform(chars),
                               self.heads_.transform(self._heads(chars))]).tocsr()
 
+    def relatedness(self, a: str, b: str) -> float:
+        """How much two texts are about the same thing, 0–1, with words weighted as the history weighs them: the
+        mean of the cosines of their word rows and of their character rows (TF-IDF rows are of unit length). A word
+        every item of the history uses ("A市", "相关部门") counts for little. The word rows are the classifier's, with
+        the first words once more; the characters of the head (heads_) are left out."""
+        assert self.words_ is not None and self.chars_ is not None, "fit first"
+        words, chars = self._prepare([a, b])
+        cosines = [float(x[0].multiply(x[1]).sum()) for x in (self.words_.transform(words),
+                                                                self.chars_.transform(chars))]
+        return sum(cosines) / len(cosines)
+
     def _heads(self, chars: list[str]) -> list[str]:
         """The opening characters of each text's kept words: its subject line, where there is one."""
         return [c[:self.head_chars] for c in chars]

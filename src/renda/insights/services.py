@@ -5,7 +5,7 @@ similar cases. Every [setting] is read from the congress here; the engines below
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -72,6 +72,13 @@ def suggest(*, congress: Congress, kind: str, text: str) -> Suggestion | None:
     if kind == "category" and suggestion.label is not None and suggestion.label not in taxonomy(congress):
         suggestion = replace(suggestion, label=None)  # the taxonomy changed since training: never suggest outside it
     return suggestion
+
+
+def relatedness(congress_id: int | None) -> Callable[[str, str], float] | None:
+    """How the congress's category model weighs two texts against each other (TextFeatures.relatedness), for the
+    reply check's relevance; None when the congress has no model yet."""
+    model = store.load(congress_id, "category") if congress_id is not None else None
+    return model.features.relatedness if model is not None else None
 
 
 def unit_proposal(*, congress: Congress, text: str, units: Iterable[HandlingUnit]

@@ -2,7 +2,14 @@
 
     python manage.py insights_reply_eval --replies 附件4_留言_答复意见.csv \
         --labels 附件4_第三方标注_可解释性_Syucryingstar.csv \
-        --labels 附件4_第三方标注_完整性可解释性100条_Rollbear-bot.csv
+        --labels 附件4_第三方标注_完整性可解释性100条_Rollbear-bot.csv \
+        [--train 附件2_训练集_分词_一级标签.csv]
+
+With --train, a category model is learnt from those labelled messages first, as a congress's model is learnt from
+its history, and relevance weighs words as it does (TextFeatures.relatedness); without, relevance is the plain
+word check a congress without a model gets. Either way the replies are also checked against another message's
+question (each message gets the reply of another, in a fixed random order): relevance should fail there, and the
+share it catches is reported beside the share of replies as sent that it flags.
 
 The labels were made by contestants, not by the organiser: they are WEAK labels, and their authors' definitions
 differ from ours. Agreement is reported with the majority-class baseline and Cohen's kappa so that it is not
@@ -11,14 +18,18 @@ mistaken for accuracy.
 
 from __future__ import annotations
 
+import random
+import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from renda.insights import reply_check
-from renda.insights.evaluation import parse_time, read_table_rows
+from renda.insights.classifier import train
+from renda.insights.evaluation import parse_time, read_labelled, read_table_rows
 
 # label column in the third-party files → our check
 LABEL_COLUMNS = {"可解释性": "interpretability", "可解释性指标": "interpretability", "完整性指标": "completeness"}
@@ -44,6 +55,11 @@ class Command(BaseCommand):
                             help="第三方标注 CSV（留言编号 + 0/1 列），可重复")
         parser.add_argument("--deadline-days", type=int, default=30, help="答复期限（天），默认 30（一个月）")
         parser.add_argument("--examples", type=int, default=3, help="每项检查列出的未通过示例数")
+        parser.add_argument("--train", action="append", default=[], metavar="FILE",
+                            help="已标注的留言（CSV 或 .xlsx），可重复：先学出分类模型，相关性按其词语权重判断")
+        parser.add_argument("--text-cols", default="留言主题,留言详情,分词文本", help="--train 文件的文本列")
+        parser.add_argument("--label-col", default="一级标签", help="--train 文件的标签列")
+        parser.add_argument("--seed", type=int, default=0, help="错配答复的随机顺序")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
@@ -51,21 +67,55 @@ class Command(BaseCommand):
             label_files = [(Path(f).name, read_table_rows(f)) for f in opts["labels"]]
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
+        relatedness = self._relatedness(opts)
         reviews = {}
         for row in rows:
             reviews[row["留言编号"]] = reply_check.review(
                 question_title=row.get("留言主题", ""), question=row.get("留言详情", ""),
                 reply=row.get("答复意见", ""), asked_at=parse_time(row.get("留言时间", "")),
-                replied_at=parse_time(row.get("答复时间", "")), deadline_days=opts["deadline_days"])
-        self.stdout.write(f"答复 {len(reviews)} 条，期限 {opts['deadline_days']} 天")
+                replied_at=parse_time(row.get("答复时间", "")), deadline_days=opts["deadline_days"],
+                relatedness=relatedness)
+        self.stdout.write(f"答复 {len(reviews)} 条，期限 {opts['deadline_days']} 天；相关性"
+                          + ("按训练所得模型的词语权重判断" if relatedness else "按字面词语判断（未给 --train）"))
         for code, label in (("relevance", "相关性"), ("completeness", "完整性"), ("interpretability", "可解释性"),
                             ("on_time", "及时性")):
             failed = [(k, r.get(code)) for k, r in reviews.items() if not r.get(code).ok]
             self.stdout.write(f"{label}（{code}）：未通过 {len(failed)} 条（{len(failed) / max(len(reviews), 1):.1%}）")
             for key, check in failed[:opts["examples"]]:
                 self.stdout.write(f"    {key}：{check.advice}")
+        self._mismatched(rows, relatedness, opts["seed"])
         for name, labelled in label_files:
             self._agreement(name, labelled, reviews)
+
+    def _relatedness(self, opts: dict[str, Any]) -> Callable[[str, str], float] | None:
+        if not opts["train"]:
+            return None
+        cols = [c.strip() for c in opts["text_cols"].split(",") if c.strip()]
+        try:
+            data = [read_labelled(f, text_cols=cols, label_col=opts["label_col"]) for f in opts["train"]]
+        except (OSError, ValueError, KeyError) as exc:
+            raise CommandError(str(exc)) from exc
+        started = time.perf_counter()
+        model = train([t for d in data for t in d.texts], [lab for d in data for lab in d.labels], min_history=1,
+                      min_per_class=1, with_estimate=False)
+        self.stdout.write(f"分类模型：{model.n_items} 条留言，{len(model.classes)} 类，"
+                          f"训练 {time.perf_counter() - started:.1f} 秒")
+        return model.features.relatedness
+
+    def _mismatched(self, rows: list[dict[str, str]], relatedness: Callable[[str, str], float] | None,
+                    seed: int) -> None:
+        """Each message with the reply of another: what relevance catches of replies sent to the wrong message."""
+        if len(rows) < 2:
+            return
+        order = list(range(len(rows)))
+        random.Random(seed).shuffle(order)
+        others = [j if j != i else (i + 1) % len(rows) for i, j in enumerate(order)]
+        caught = sum(not reply_check.check_relevance(row.get("留言主题", ""), row.get("留言详情", ""),
+                                                     reply_check.content_of(rows[j].get("答复意见", "")),
+                                                     relatedness).ok
+                     for row, j in zip(rows, others, strict=True))
+        self.stdout.write(f"错配答复（每条留言配另一条留言的答复）：相关性未通过 {caught}/{len(rows)} 条"
+                          f"（{caught / len(rows):.1%}），越高越好")
 
     def _agreement(self, name: str, labelled: list[dict[str, str]], reviews: dict[str, Any]) -> None:
         self.stdout.write(f"与第三方标注比较（弱标注，非官方，定义与本检查不同）：{name}")
