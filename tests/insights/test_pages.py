@@ -367,6 +367,8 @@ def test_accepting_and_transferring_an_opinion_preselect_the_proposed_category_a
                                                 content="石桥村道路坑洼，路灯不亮，晚上出行很危险")
     page = client_for(world.clerk_b).get(reverse("liaison:opinion_detail", args=[without.pk])).content.decode()
     assert "智能建议" not in page and " selected>" not in page.split('id="acc-cat"', 1)[1].split("</select>")[0]
+    # no category chosen for the clerk: an empty first choice, not the taxonomy's first category (工业经济)
+    assert page.split('id="acc-cat"', 1)[1].startswith(' name="category" required><option value="">（请选择）</option>')
 
 
 @pytest.mark.django_db
