@@ -90,6 +90,21 @@ def test_a_refused_action_comes_back_as_a_message_not_an_error_page(client, worl
     assert s.status == Status.ASSIGNED
 
 
+def test_the_reply_form_chooses_no_result_for_the_unit(client, world):
+    """A reply saved as A类 by one careless tap overstates the result: the unit must choose it."""
+    s = world.build(Status.HANDLING)
+    client.force_login(world.unit_lead)
+    page = client.get(f"/suggestions/{s.pk}/").content.decode()
+    select = page.split('name="result_class"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>（请选择）</option>' in select and "required" in select.split(">", 1)[0]
+    response = client.post(f"/suggestions/{s.pk}/reply/", {"version": s.version, "text": "已安排资金修缮。"})
+    page = response.content.decode()
+    assert response.status_code == 422 and "请选择办理结果" in page
+    assert "已安排资金修缮。</textarea>" in page  # the reply typed is on the page again, not lost
+    s.refresh_from_db()
+    assert s.status == Status.HANDLING and not s.replies.exists()
+
+
 def test_stale_form_is_refused(client, world):
     s = world.build(Status.SUBMITTED)
     client.force_login(world.clerk_a)

@@ -158,7 +158,7 @@ class ExtendForm(VersionForm):
 
 
 class ReplyForm(VersionForm):
-    result_class = forms.ChoiceField(label="办理结果")
+    result_class = forms.ChoiceField(label="办理结果", error_messages={"required": "请选择办理结果"})
     text = forms.CharField(label="答复内容", widget=forms.Textarea(attrs={"rows": 6}))
     letter = forms.FileField(label="答复函（PDF 或 DOCX，盖章扫描件）", required=False,
                              widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx"}))
@@ -169,7 +169,8 @@ class ReplyForm(VersionForm):
 
         scheme = congress_setting(self.suggestion.congress, "suggestions.result_scheme")
         choices = [(code, label) for code, label in ResultClass.choices if code in scheme]
-        self.fields["result_class"].choices = choices  # type: ignore[attr-defined]
+        # nothing chosen in advance: a reply saved as A类（已解决）by one careless tap overstates the result
+        self.fields["result_class"].choices = [("", "（请选择）"), *choices]  # type: ignore[attr-defined]
 
 
 class EvaluateForm(VersionForm):

@@ -6,14 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
 from renda.suggestions import selectors, services, workflow
 from renda.suggestions.forms import ACTION_FORMS
-from renda.suggestions.views.pages import READERS
+from renda.suggestions.views.pages import READERS, detail_context, page_actions
 
 DONE = {
     "submit": "已提交，请等待审查。", "cosign": "已确认附议。", "withdraw": "已撤回。",
@@ -32,12 +32,15 @@ def act(request: HttpRequest, pk: int, event: str) -> HttpResponse:
         raise NotFound()
     user: Any = request.user
     s = selectors.access_suggestion_by_id(user=user, suggestion_id=pk)
-    form = ACTION_FORMS[event](request.POST, request.FILES, suggestion=s)
+    form = ACTION_FORMS[event](request.POST, request.FILES, suggestion=s, auto_id=f"{event}_%s")
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             for error in errors:
                 messages.error(request, f"{label}：{error}" if label else str(error))
+        if event in page_actions(user, s):  # the page again with what was typed, not a blank form
+            return render(request, "suggestions/detail.html", detail_context(user, s, bound=form, sent=event),
+                          status=422)
         return redirect("suggestions:detail", pk=pk)
     try:
         # the form's fields are the service's arguments (services.EVENT_SERVICES)

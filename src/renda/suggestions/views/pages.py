@@ -130,7 +130,7 @@ def suggestion_paper(request: HttpRequest) -> HttpResponse:
                   status=422 if form.errors else 200)
 
 
-def _page_actions(user: Any, s: Suggestion) -> list[str]:
+def page_actions(user: Any, s: Suggestion) -> list[str]:
     """The events the user may take on the suggestion's page."""
     actions = selectors.actions_for(user, s)
     if s.merged_into_id:  # a member handled with its primary cannot itself take others in
@@ -138,11 +138,14 @@ def _page_actions(user: Any, s: Suggestion) -> list[str]:
     return actions
 
 
-def _detail_context(user: Any, s: Suggestion) -> dict[str, Any]:
-    actions = _page_actions(user, s)
+def detail_context(user: Any, s: Suggestion, *, bound: Any = None, sent: str = "") -> dict[str, Any]:
+    """The page's context; `bound`: the form of the event `sent` as it came with an error, shown as typed."""
+    actions = page_actions(user, s)
     # one form per event on the page: ids carry the event so that they stay unique
     forms = {event: ACTION_FORMS[event](suggestion=s, auto_id=f"{event}_%s") for event in actions
              if event in ACTION_FORMS}
+    if bound is not None and sent in forms:
+        forms[sent] = bound
     show_units = user.role in STAFF_ROLES or user.role == Role.UNIT_USER
     replies = list(s.replies.select_related("evaluation").order_by("round"))
     return {**_proposals(s, forms),
@@ -184,7 +187,7 @@ def _proposals(s: Suggestion, forms: dict[str, Any]) -> dict[str, Any]:
 @page(*READERS)
 def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     s = selectors.access_suggestion_by_id(user=request.user, suggestion_id=pk)
-    return render(request, "suggestions/detail.html", _detail_context(request.user, s))
+    return render(request, "suggestions/detail.html", detail_context(request.user, s))
 
 
 @page(Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
@@ -197,7 +200,7 @@ def near_duplicates(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     s = selectors.access_suggestion_by_id(user=user, suggestion_id=pk)
     found: list[dict[str, Any]] = []
-    if "merge" in _page_actions(user, s):
+    if "merge" in page_actions(user, s):
         offered = ACTION_FORMS["merge"](suggestion=s).fields["members"].queryset  # type: ignore[attr-defined]
         found = [{"suggestion": m, "score": score} for m, score in near_duplicates_among(
             user=user, congress=s.congress, text=f"{s.title} {s.content}", source="suggestion", pk=s.pk,
