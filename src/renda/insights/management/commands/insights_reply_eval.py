@@ -83,7 +83,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{label}（{code}）：未通过 {len(failed)} 条（{len(failed) / max(len(reviews), 1):.1%}）")
             for key, check in failed[:opts["examples"]]:
                 self.stdout.write(f"    {key}：{check.advice}")
-        self._mismatched(rows, relatedness, opts["seed"])
+        self._relevance(rows, relatedness, opts["seed"])
         for name, labelled in label_files:
             self._agreement(name, labelled, reviews)
 
@@ -102,20 +102,28 @@ class Command(BaseCommand):
                           f"训练 {time.perf_counter() - started:.1f} 秒")
         return model.features.relatedness
 
-    def _mismatched(self, rows: list[dict[str, str]], relatedness: Callable[[str, str], float] | None,
-                    seed: int) -> None:
-        """Each message with the reply of another: what relevance catches of replies sent to the wrong message."""
+    def _relevance(self, rows: list[dict[str, str]], relatedness: Callable[[str, str], float] | None,
+                   seed: int) -> None:
+        """Relevance of the replies as sent, and of each message with the reply of another (in a fixed random
+        order): the check should pass the first and catch the second. With a model, both ways are reported."""
         if len(rows) < 2:
             return
         order = list(range(len(rows)))
         random.Random(seed).shuffle(order)
         others = [j if j != i else (i + 1) % len(rows) for i, j in enumerate(order)]
-        caught = sum(not reply_check.check_relevance(row.get("留言主题", ""), row.get("留言详情", ""),
-                                                     reply_check.content_of(rows[j].get("答复意见", "")),
-                                                     relatedness).ok
-                     for row, j in zip(rows, others, strict=True))
-        self.stdout.write(f"错配答复（每条留言配另一条留言的答复）：相关性未通过 {caught}/{len(rows)} 条"
-                          f"（{caught / len(rows):.1%}），越高越好")
+        contents = [reply_check.content_of(row.get("答复意见", "")) for row in rows]
+
+        def failed(weigh: Callable[[str, str], float] | None, replies: list[int]) -> int:
+            return sum(not reply_check.check_relevance(row.get("留言主题", ""), row.get("留言详情", ""),
+                                                       contents[j], weigh).ok
+                       for row, j in zip(rows, replies, strict=True))
+
+        n = len(rows)
+        for name, weigh in ([("按模型的词语权重", relatedness)] if relatedness else []) + [("按字面词语", None)]:
+            as_sent, elsewhere = failed(weigh, list(range(n))), failed(weigh, others)
+            self.stdout.write(f"相关性{name}：原答复未通过 {as_sent}/{n} 条（{as_sent / n:.1%}，越低越好），"
+                              f"错配答复（每条留言配另一条留言的答复）未通过 {elsewhere}/{n} 条"
+                              f"（{elsewhere / n:.1%}，越高越好）")
 
     def _agreement(self, name: str, labelled: list[dict[str, str]], reviews: dict[str, Any]) -> None:
         self.stdout.write(f"与第三方标注比较（弱标注，非官方，定义与本检查不同）：{name}")
