@@ -221,6 +221,8 @@ def test_a_hot_issue_offers_the_suggestions_most_like_it_first_and_asks_for_a_ch
     barbecue = filed("关于整治幸福花园小区烧烤摊油烟噪音的建议", "小区门口烧烤摊深夜营业，油烟噪音扰民。")
     others = [filed(f"关于甲镇{topic}的建议", f"建议甲镇{topic}。") for topic in
               ("修复村道", "增设公交站点", "建设养老服务中心", "改善学校食堂", "整治河道")]
+    for o in group:  # only accepted opinions can become a suggestion: the page offers the choice for those
+        opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护")
     page = client_for(world.clerk).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
     select = re.search(r'<select name="suggestion" required data-testid="hot-target">(.*?)</select>', page, re.S)
     assert select, page
@@ -464,3 +466,41 @@ def test_the_export_masks_a_phone_in_the_line_that_titles_the_group(world) -> No
     titles = [c for c in cells if c.startswith("幸福花园小区门口烧烤摊油烟噪音扰民")]
     assert len(titles) >= 1 + 4 + 4  # the issue's row, and each opinion's row with its title and its text
     assert not [c for c in cells if "1234000" in c or "12340001" in c or "1234-0002" in c or "19800101" in c]
+
+
+@pytest.mark.django_db
+def test_a_hot_issue_offers_only_its_accepted_opinions_and_shows_where_the_others_went(world) -> None:
+    """A group whose opinions are not yet accepted says so instead of offering a choice that can only fail; once
+    some went to a suggestion, the group names it and offers only the rest, asking before it links them."""
+    from renda.suggestions.models import Status, Suggestion
+
+    group = _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+    clerk = client_for(world.clerk)
+
+    def card() -> str:
+        page = clerk.get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+        return page.split('data-testid="hot-issue"', 1)[1].split("</article>", 1)[0]
+
+    waiting = card()
+    assert "本组有 4 条意见尚待受理" in waiting
+    assert 'data-testid="hot-to-suggestion"' not in waiting and 'data-testid="hot-new-suggestion"' not in waiting
+
+    for o in group:
+        opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护")
+    suggestion = Suggestion.objects.create(
+        congress=world.tree.congress_a, region_path=world.tree.town_a.path, title="整治烧烤摊油烟", content="……",
+        lead_deputy=world.deputies[0], year=2026, channel="recess", status=Status.SUBMITTED)
+    clerk.post(reverse("insights:hot_to_suggestion"), {
+        "opinions": [o.pk for o in group[:3]], "suggestion": suggestion.pk, "month": "2026-05"})
+    part = card()
+    assert re.search(rf'已转为代表建议：<a href="/suggestions/{suggestion.pk}/">[^<]+</a>（3 条）', part), part
+    assert re.findall(r'name="opinions" value="(\d+)"', part) == [str(group[3].pk)]
+    assert f"opinions={group[3].pk}" in part and f"opinions={group[0].pk}" not in part
+    assert 'data-confirm="将本组 1 条已受理的意见并入所选代表建议？' in part
+    assert f"（{world.tree.town_a.name}）" in part  # a suggestion's number says which congress it is of
+
+    clerk.post(reverse("insights:hot_to_suggestion"), {
+        "opinions": [group[3].pk], "suggestion": suggestion.pk, "month": "2026-05"})
+    done = card()
+    assert "（4 条）" in done and 'data-testid="hot-nothing-to-link"' in done
+    assert 'data-testid="hot-to-suggestion"' not in done and 'data-testid="hot-new-suggestion"' not in done

@@ -57,7 +57,8 @@ def link_targets(user: Any) -> list[Any]:
     from renda.liaison.services.conversion import LINKABLE
     from renda.suggestions import selectors as suggestion_selectors
 
-    return list(suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).order_by("-id")[:LINK_TARGETS])
+    return list(suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).select_related("congress__region")
+                .order_by("-id")[:LINK_TARGETS])
 
 
 def likely_per_township(user: Any, rows: list[TownshipMonth], targets: list[Any]

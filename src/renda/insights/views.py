@@ -5,7 +5,8 @@ cases (往年案例) from a congress's ledgers, and the models' status page (智
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -93,6 +94,9 @@ class HotCard:
     issue: hot.HotIssue
     likely: list[tuple[Any, float]]
     others: list[Any]
+    linkable: list[str] = field(default_factory=list)  # its opinions that may still become a suggestion (已受理)
+    linked: list[tuple[Any, int]] = field(default_factory=list)  # suggestions its opinions went to, with how many
+    waiting: int = 0  # its opinions registered but not yet accepted (受理), which can be linked once they are
 
 
 @page(*STAFF)
@@ -102,12 +106,23 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("month"))
     rows = monthly.hot_month(user, month)
     targets = monthly.link_targets(user)
+    from renda.liaison.models import OpinionStatus
+    from renda.liaison.services.conversion import CONVERTIBLE
+    from renda.suggestions.models import Suggestion
+
+    went_to = {o.suggestion_id for row in rows for o in row.opinions.values() if o.suggestion_id}
+    suggestions = Suggestion.objects.in_bulk(went_to) if went_to else {}
     cards = []  # each issue with the suggestions most like it first, then the others
     for row, likely in zip(rows, monthly.likely_per_township(user, rows, targets), strict=True):
         row_cards = []
         for issue, near in zip(row.issues, likely, strict=True):
             offered = {s.pk for s, _ in near}
-            row_cards.append(HotCard(issue, near, [t for t in targets if t.pk not in offered]))
+            opinions = [row.opinions[m.id] for m in issue.messages]
+            linked = Counter(o.suggestion_id for o in opinions if o.suggestion_id)
+            row_cards.append(HotCard(issue, near, [t for t in targets if t.pk not in offered],
+                                     linkable=[str(o.pk) for o in opinions if o.status in CONVERTIBLE],
+                                     waiting=sum(o.status == OpinionStatus.RECEIVED for o in opinions),
+                                     linked=[(suggestions[pk], n) for pk, n in linked.most_common()]))
         cards.append((row, row_cards))
     return render(request, "insights/hot.html", {
         "rows": cards, "month": month, "previous": (month - timedelta(days=1)).replace(day=1),
