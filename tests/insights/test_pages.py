@@ -117,6 +117,36 @@ def test_similar_cases_flag_the_same_complaint_sent_again_with_its_reply(world) 
 
 
 @pytest.mark.django_db
+def test_the_same_complaint_sent_again_is_one_similar_case_with_each_dated_and_its_status(world) -> None:
+    """Three word-for-word copies would fill the panel with one text: they are one case, the others listed
+    under it by date and status, and the room left goes to other cases."""
+    text = "甲村村口路灯坏了三个月没人修，晚上走路很不安全"
+    copies = []
+    for day in (3, 4, 5):
+        o = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone", content=text)
+        Opinion.objects.filter(pk=o.pk).update(received_at=timezone.make_aware(dt.datetime(2026, 5, day, 9)))
+        copies.append(o)
+    opinion_services.opinion_accept(actor=world.clerk, opinion=copies[0], category="城建交通")
+    other = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone",
+                                              content="乙村村口路灯不亮，晚上走路看不见")
+    html = assist(world.clerk, content=text + "！", insights_congress=world.tree.congress_a.pk)
+    rows = html.split('<ul data-testid="insights-similar">', 1)[1].split("</ul>", 1)[0].split("<li>")[1:]
+    assert sum(text in row for row in rows) == 1  # one case for the three copies
+    first = next(row for row in rows if text in row)
+    assert first.count('data-testid="near-duplicate"') == 1 and "另有 2 条内容相同" in first
+    assert all(reverse("liaison:opinion_detail", args=[o.pk]) in first for o in copies)
+    assert all(f"群众意见 2026-05-0{day}" in first for day in (3, 4, 5))
+    assert "已登记" in first and "办理中" in first  # the statuses tell which copy is being handled
+    assert any(reverse("liaison:opinion_detail", args=[other.pk]) in row for row in rows)
+    from tests.helpers import api_client  # the API lists each copy, with its status
+
+    similar = api_client(world.clerk).post("/api/v1/insights/propose", {
+        "congress": world.tree.congress_a.pk, "text": text + "！"}, content_type="application/json").json()["similar"]
+    statuses = {c["id"]: c["status"] for c in similar if c["source"] == "opinion"}
+    assert statuses[copies[0].pk] == "accepted" and statuses[copies[1].pk] == statuses[copies[2].pk] == "received"
+
+
+@pytest.mark.django_db
 def test_a_township_clerk_never_sees_another_townships_cases(world) -> None:
     """Scope: the county's form finds both townships' cases for county staff, only the own township's for a clerk;
     a congress of another township is not found at all."""

@@ -46,6 +46,7 @@ class SimilarOut(Schema):
     reply: str
     year: int | None = None  # for archive: the year of the past case
     kind: str = ""  # for archive: suggestion or opinion
+    status: str = ""  # for suggestion and opinion: its status (as in their own APIs)
 
 
 class ProposeOut(Schema):
@@ -79,7 +80,8 @@ def propose(request: HttpRequest, body: ProposeIn) -> ProposeOut:
     answer = assistant.propose(user=user, congress=congress, text=text, exclude_suggestion=body.exclude_suggestion)
     similar = [SimilarOut(source=c.source, id=c.pk, score=round(c.match.score, 4),
                           near_duplicate=c.match.near_duplicate, text=c.match.text, reply=c.match.reply,
-                          year=c.archived.year if c.archived else None, kind=c.archived.kind if c.archived else "")
+                          year=c.archived.year if c.archived else None, kind=c.archived.kind if c.archived else "",
+                          status=c.item.status if c.item else "")
                for c in answer.similar]
     return ProposeOut(category=_proposal(answer.category), unit=_proposal(answer.unit, answer.unit_name),
                       similar=similar, no_history=answer.no_history)

@@ -57,7 +57,8 @@ class Proposals:
         return self.category is None and self.unit is None
 
 
-def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int | None = None) -> Proposals:
+def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int | None = None,
+            k: int = SIMILAR_K) -> Proposals:
     """The category and unit the congress's models propose for the text, and its most similar past cases the user
     may see (the suggestion being edited left out)."""
     category = services.suggest(congress=congress, kind="category", text=text)
@@ -67,7 +68,7 @@ def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int
         name = HandlingUnit.objects.filter(pk=int(unit.best)).values_list("name", flat=True).first() or ""
     exclude = [("suggestion", exclude_suggestion)] if exclude_suggestion else []
     return Proposals(category=category, unit=unit, unit_name=name, similar=services.similar_in_scope(
-        user=user, congress=congress, text=text, k=SIMILAR_K, exclude=exclude))
+        user=user, congress=congress, text=text, k=k, exclude=exclude))
 
 
 def suggestion_question(s: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.db import transaction
 from renda.core import audit
 from renda.insights import sources, store
 from renda.insights import terms as termslib
+from renda.insights import text as textlib
 from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train, usable_classes
 from renda.insights.similar import Case, Match, SimilarIndex
 from renda.organizations.models import Congress, HandlingUnit, Region
@@ -240,6 +241,8 @@ class PastCase:
     pk: int
     match: Match
     archived: Any = None  # the ArchivedCase, for an imported past case (its kind and year are shown)
+    item: Any = None  # the Suggestion or Opinion, for those (its number or date and its status are shown)
+    same: list[PastCase] = field(default_factory=list)  # further cases of the same text (same_text_together)
 
 
 def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
@@ -259,7 +262,33 @@ def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
 
         by_pk = ArchivedCase.objects.select_related("unit").in_bulk(archived)
         found = [replace(c, archived=by_pk.get(c.pk)) for c in found]
-    return found
+    return _with_items(found)
+
+
+def _with_items(found: list[PastCase]) -> list[PastCase]:
+    """The suggestions' and opinions' rows (one query each), for their number or date and status."""
+    from renda.liaison.models import Opinion
+    from renda.suggestions.models import Suggestion
+
+    rows: dict[str, dict[int, Any]] = {}
+    for source, model, fields in (("suggestion", Suggestion, ("number", "status", "year")),
+                                  ("opinion", Opinion, ("received_at", "status"))):
+        pks = [c.pk for c in found if c.source == source]
+        rows[source] = model.objects.only(*fields).in_bulk(pks) if pks else {}
+    return [replace(c, item=rows[c.source].get(c.pk)) if c.source in rows else c for c in found]
+
+
+def same_text_together(cases: Sequence[PastCase], k: int) -> list[PastCase]:
+    """Cases of the same text (the same complaint sent again, word for word) as one: the most similar, with the
+    others in its `same`; at most k of them."""
+    out: dict[str, PastCase] = {}
+    for case in cases:
+        key = textlib.compact(case.match.text)
+        if key in out:
+            out[key].same.append(case)
+        elif len(out) < k:
+            out[key] = replace(case, same=[])
+    return list(out.values())
 
 
 def near_duplicates_among(*, user: Any, congress: Congress, text: str, source: str, pk: int,

@@ -42,10 +42,14 @@ def assist(request: HttpRequest) -> HttpResponse:
         return render(request, "insights/_assist.html", context)
     congress = assistant.access_congress(user=user, congress_id=congress_id)
     editing = data.get("insights_exclude", "")
+    # twice as many cases asked for, so that the same complaint sent again several times, shown as one case,
+    # leaves room for others
     answer = assistant.propose(user=user, congress=congress, text=text,
-                               exclude_suggestion=int(editing) if editing.isdigit() else None)
+                               exclude_suggestion=int(editing) if editing.isdigit() else None,
+                               k=2 * assistant.SIMILAR_K)
     context.update({
-        "category": answer.category, "unit": answer.unit, "unit_name": answer.unit_name, "similar": answer.similar,
+        "category": answer.category, "unit": answer.unit, "unit_name": answer.unit_name,
+        "similar": services.same_text_together(answer.similar, assistant.SIMILAR_K),
         "no_history": answer.no_history,
         "may_import": getattr(user, "role", None) in STAFF,  # staff can give the congress its past years' history
     })
