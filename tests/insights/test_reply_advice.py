@@ -84,7 +84,7 @@ def test_with_a_category_model_relevance_weighs_words_as_the_congress_history_do
     s = world.build(Status.HANDLING)
     elsewhere = "甲村学校食堂卫生差的问题，县教育局已责成学校整改，将于2026年6月30日前完成，并公示整改情况。"
     answer = "甲村至镇道路破损的问题，经核实，县交通运输局已安排施工队，将于2026年6月30日前完成道路修缮。"
-    relevance_advice = "答复与留言内容关联度低"
+    relevance_advice = "答复与所提问题关联度低"
     assert relevance_advice not in post_advice(world.unit_lead, s, elsewhere).content.decode()
 
     items = [(f"甲村村民反映：{problem}，请予解决。", category) for category, problems in VOCAB.items()

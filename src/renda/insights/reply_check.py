@@ -146,7 +146,8 @@ def _cosine(a: Counter[str], b: Counter[str]) -> float:
     return dot / norm if norm else 0.0
 
 
-_OFF_TOPIC = "答复与留言内容关联度低，请针对留言反映的具体问题作答"
+# the same words for a constituent's message, an opinion and a deputy's suggestion
+_OFF_TOPIC = "答复与所提问题关联度低，请针对所反映的具体问题作答"
 
 
 def _key_words(text: str) -> list[str]:
@@ -196,7 +197,7 @@ def check_completeness(content: str, *, enquiry: bool = False) -> Check:
     work to do: its reply is complete when it says something of substance (a policy, a figure, a date)."""
     if enquiry:
         ok = _substantive(content)
-        advice = "" if ok else "留言是咨询，答复未给出明确的答复内容（政策依据或具体情况），建议补充"
+        advice = "" if ok else "所提的是咨询，答复未给出明确的答复内容（政策依据或具体情况），建议补充"
         return Check("completeness", ok, advice, {"enquiry": True})
     action = _ACTION.search(content)
     unit = _UNIT.search(content)
