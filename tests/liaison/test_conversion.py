@@ -150,8 +150,8 @@ def test_clerk_form_turns_opinions_into_the_suggestion_a_deputy_takes_up_and_the
     client = Client()
     client.force_login(world.clerk_a)
     page = client.get("/liaison/opinions/to-suggestion/").content.decode()
-    assert all(o.tracking_code in page for o in opinions)
-    assert outside.tracking_code not in page, "only opinions of the clerk's own scope"
+    assert all(o.code in page for o in opinions)
+    assert outside.code not in page, "only opinions of the clerk's own scope"
 
     query = "&".join(f"opinions={o.pk}" for o in opinions)
     draft = client.get(f"/liaison/opinions/to-suggestion/?{query}", HTTP_HX_REQUEST="true").content.decode()
@@ -175,7 +175,7 @@ def test_clerk_form_turns_opinions_into_the_suggestion_a_deputy_takes_up_and_the
     detail = client.get(f"/liaison/opinions/{opinions[0].pk}/").content.decode()
     assert f"/suggestions/{suggestion.pk}/" in detail, "opinion → suggestion"
     listed = client.get(f"/liaison/opinions/?suggestion={suggestion.pk}").content.decode()
-    assert all(o.tracking_code in listed for o in opinions)
+    assert all(o.code in listed for o in opinions)
 
     for step in ["review_accept", "assign", "accept", "reply_A"]:
         suggestion = world.step(suggestion, step)

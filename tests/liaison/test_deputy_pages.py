@@ -65,7 +65,7 @@ def test_a_deputy_sees_stations_duty_days_receptions_and_the_opinions_they_follo
     five = today + timedelta(days=5)
     assert f"{five.month}月{five.day}日" not in duties, "a day another deputy is on duty is not theirs"
     opinions = page.split('data-testid="my-opinions"')[1].split("</section>")[0]
-    assert opinion.tracking_code in opinions and other.tracking_code not in opinions
+    assert opinion.code in opinions and other.code not in opinions
     assert f"答复期限 {opinion.deadline.year}年{opinion.deadline.month}月{opinion.deadline.day}日" in opinions
     assert "13811112222" not in page and "村民甲" not in page, "the constituent's contact stays with the clerk"
     receptions = page.split('data-testid="my-receptions"')[1].split("</section>")[0]

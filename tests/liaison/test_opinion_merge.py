@@ -107,7 +107,7 @@ def test_the_clerk_merges_a_flagged_duplicate_on_the_page_and_by_the_api(liaison
     assert response.status_code == 302
     assert Opinion.objects.get(pk=second.pk).merged_into_id == first.pk
     primary_page = page.get(f"/liaison/opinions/{first.pk}/").content.decode()
-    assert 'data-testid="merged-opinions"' in primary_page and second.tracking_code in primary_page
+    assert 'data-testid="merged-opinions"' in primary_page and second.code in primary_page
 
     third = register(liaison, content=POTHOLE, phone="13900004444")
     client = api_client(liaison.clerk)

@@ -57,6 +57,6 @@ def test_axe_on_refused_missing_and_after_submit_pages_and_the_deputy_page(live_
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url("**/liaison/me/")
-    assert data.received.tracking_code in page.content()
+    assert data.received.code in page.content()
     check("deputy page")
     assert not found, "\n".join(f"{url}: {p}" for url, ps in found.items() for p in ps)

@@ -111,7 +111,14 @@ class Opinion(VersionedModel):
         indexes = [models.Index(fields=["status", "deadline"], name="opinion_status_deadline")]
 
     def __str__(self) -> str:
-        return f"群众意见 {self.tracking_code}"
+        return f"群众意见 {self.code}"
+
+    @property
+    def code(self) -> str:
+        """The tracking code as people read it out and as the portal shows it: ABCD-EFGH-JKMN."""
+        from renda.liaison.codes import format_code
+
+        return format_code(self.tracking_code)
 
 
 class OpinionAlertKind(models.TextChoices):
