@@ -28,5 +28,5 @@ def test_clerk_merges_a_flagged_duplicate_with_one_tap(live_server, page):
     assert button.count() == 1 and svc.format_code(first.tracking_code) in button.inner_text()
     button.click()
     page.wait_for_selector("[data-testid=merged-into]")
-    assert first.tracking_code in page.inner_text("[data-testid=merged-into]")
+    assert first.code in page.inner_text("[data-testid=merged-into]")
     assert Opinion.objects.get(pk=second.pk).status == OpinionStatus.MERGED
