@@ -1,0 +1,35 @@
+"""On a phone the lists of opinions and suggestions show each row as a card: the text is read across the screen,
+not squeezed into a column of two characters, and the other columns keep their names."""
+
+from __future__ import annotations
+
+import pytest
+
+from renda.liaison.services import opinions as svc
+from renda.suggestions.models import Status, Suggestion
+from tests.browser_support import log_in
+from tests.factories import PASSWORD, PersonFactory, org_tree
+from tests.liaison.builders import build_liaison
+
+pytestmark = pytest.mark.django_db(transaction=True)
+TEXT = "幸福村村口道路破损严重，雨天积水，群众出行不便，希望尽快修复。"
+
+
+def test_a_clerk_reads_the_lists_of_opinions_and_suggestions_across_a_phone(live_server, page):
+    liaison = build_liaison(org_tree())
+    svc.opinion_register(actor=liaison.clerk, channel="phone", content=TEXT, station=liaison.central)
+    Suggestion.objects.create(
+        congress=liaison.tree.congress_a, region_path=liaison.tree.town_a.path, title="关于修复幸福村村口道路的建议",
+        content="……", lead_deputy=PersonFactory(), year=2026, channel="recess", status=Status.SUBMITTED,
+        number="2026-0001")
+    log_in(page, live_server.url, liaison.clerk.username, PASSWORD)
+    assert page.viewport_size["width"] == 390
+    for path, cell, label in (("/liaison/opinions/", "opinion-text", "状态："),
+                              ("/suggestions/", "suggestion-title", "主办单位：")):
+        page.goto(f"{live_server.url}{path}")
+        box = page.locator(f"[data-testid={cell}]").first.bounding_box()
+        assert box and box["width"] >= 300, (path, box)  # the row's text across the card
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+        named = page.locator(f"td[data-label='{label.rstrip('：')}']").first.evaluate(
+            "td => getComputedStyle(td, '::before').content")
+        assert label in named, (path, named)  # each value still says what it is
