@@ -177,6 +177,9 @@ def test_a_clerk_imports_last_years_ledger_and_the_form_then_proposes_units_and_
     from tests.browser.test_portal import serious_violations
 
     assert serious_violations(page) == []  # the result page, by axe-core
+    page.goto(f"{live_server.url}/insights/archive/")
+    delete = page.locator("[data-testid=archive-imports] button", has_text="删除").first.bounding_box()
+    assert delete and delete["x"] + delete["width"] <= 390, delete  # on a phone's screen, not behind a scroll
     page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
     page.get_by_label("意见内容").press_sequentially("幸福村村道坑洼严重，雨天积水，出行不便", delay=5)
     page.wait_for_selector("[data-testid=insights-unit]", timeout=20_000)
