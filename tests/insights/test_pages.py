@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from renda.core.models import AuditEntry
 from renda.core.roles import Role
-from renda.insights import history, jobs, store
+from renda.insights import history, jobs, monthly, store
 from renda.liaison.models import Opinion
 from renda.liaison.services import opinions as opinion_services
 from renda.organizations.services import congress_setting_set
@@ -534,3 +534,18 @@ def test_a_hot_issue_offers_only_its_accepted_opinions_and_shows_where_the_other
     done = card()
     assert "（4 条）" in done and 'data-testid="hot-nothing-to-link"' in done
     assert 'data-testid="hot-to-suggestion"' not in done and 'data-testid="hot-new-suggestion"' not in done
+
+
+@pytest.mark.django_db
+def test_the_hot_page_puts_townships_with_hot_issues_first_and_never_offers_a_month_to_come(world) -> None:
+    _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+    page = client_for(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    busy = f'data-testid="hot-township-{world.tree.town_a.pk}"'
+    quiet = f'data-testid="hot-township-{world.tree.town_b.pk}"'
+    assert page.index(busy) < page.index('data-testid="hot-quiet"') < page.index(quiet)
+    assert f"{world.tree.town_b.name}（意见 0 条）" in page
+    assert "?month=2026-06" in page
+    this_month = monthly.this_month()
+    now = client_for(world.county_staff).get(reverse("insights:hot"), {"month": this_month.strftime("%Y-%m")})
+    following = (this_month + dt.timedelta(days=32)).replace(day=1).strftime("%Y-%m")
+    assert f"?month={following}" not in now.content.decode() and "下月" not in now.content.decode()

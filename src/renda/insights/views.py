@@ -128,9 +128,13 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
                                      waiting=sum(o.status == OpinionStatus.RECEIVED for o in opinions),
                                      linked=[(suggestions[pk], n) for pk, n in linked.most_common()]))
         cards.append((row, row_cards))
+    # the townships with a hot issue first, the hottest first; the others named in one line after them
+    busy = sorted((c for c in cards if c[0].issues), key=lambda c: -c[0].issues[0].heat)
+    following = (month + timedelta(days=32)).replace(day=1)
     return render(request, "insights/hot.html", {
-        "rows": cards, "month": month, "previous": (month - timedelta(days=1)).replace(day=1),
-        "next": (month + timedelta(days=32)).replace(day=1), "targets": targets,
+        "rows": busy, "quiet": [row for row, _ in cards if not row.issues], "any": bool(cards), "month": month,
+        "previous": (month - timedelta(days=1)).replace(day=1),
+        "next": following if following <= monthly.this_month() else None, "targets": targets,
         "params": hot.Params()})
 
 
