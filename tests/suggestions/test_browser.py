@@ -36,7 +36,14 @@ def test_deputy_submits_unit_replies_deputy_evaluates(live_server, page, world, 
     page.fill("#id_title", "甲村小学门口增设减速带")
     page.fill("#id_content", "上下学时段车速过快，存在安全隐患。")
     page.select_option("#id_category", "城建交通")
+    everyone = page.locator("#co-signers label").count()
+    page.fill("[data-testid=co-signers-filter]", "王附")  # a long list of deputies, filtered by name
+    assert [t.strip() for t in page.locator("#co-signers label:visible").all_inner_texts()] == ["王附议"]
+    assert everyone > 1
     page.get_by_label("王附议").check()
+    page.fill("[data-testid=co-signers-filter]", "")
+    assert page.locator("#co-signers label:visible").count() == everyone
+    assert page.inner_text("#co-signers-count") == "已选 1 人"
     page.click("[data-testid=submit-suggestion]")
     page.wait_for_selector("[data-testid=status]")
     assert page.inner_text("[data-testid=status]") == "已提交"

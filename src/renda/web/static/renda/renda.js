@@ -45,6 +45,29 @@
     if (button && !window.confirm(button.getAttribute("data-confirm"))) { e.preventDefault(); }
   }, true);
 
+  // data-filter-list: a search box over a long list of check boxes (e.g. 附议代表): rows whose text lacks what is
+  // typed are hidden, ticked rows always stay in sight; the count of ticked boxes is shown in data-filter-count
+  function filterList(input) {
+    var list = document.getElementById(input.dataset.filterList);
+    if (!list) { return; }
+    var query = input.value.trim(), ticked = 0;
+    list.querySelectorAll("label").forEach(function (label) {
+      var box = label.querySelector("input[type=checkbox]"), row = label.parentElement === list ? label : label.parentElement;
+      if (box && box.checked) { ticked++; }
+      row.hidden = !!query && label.textContent.indexOf(query) < 0 && !(box && box.checked);
+    });
+    var count = document.getElementById(input.dataset.filterCount);
+    if (count) { count.textContent = "已选 " + ticked + " 人"; }
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target.matches && e.target.matches("input[data-filter-list]")) { filterList(e.target); }
+  });
+  document.addEventListener("change", function (e) {
+    var list = e.target.closest && e.target.closest(".checklist[id]");
+    var input = list && document.querySelector("input[data-filter-list='" + list.id + "']");
+    if (input) { filterList(input); }
+  });
+
   // data-print: print the page; data-autosubmit on a select: submit its form when it changes
   document.addEventListener("click", function (e) {
     if (e.target.closest && e.target.closest("[data-print]")) { window.print(); }
@@ -54,6 +77,7 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[data-filter-list]").forEach(filterList);
     // an election ballot (data-seats): warn when more candidates are chosen than there are seats
     document.querySelectorAll("form[data-seats]").forEach(function (form) {
       var seats = +form.dataset.seats, warn = document.getElementById(form.dataset.seatsWarning);
