@@ -114,6 +114,13 @@ def test_similar_cases_flag_the_same_complaint_sent_again_with_its_reply(world) 
     assert 'data-testid="near-duplicate"' in html
     assert reverse("liaison:opinion_detail", args=[first.pk]) in html
     assert "答复：已联系供电所，本周内修复路灯。" in html
+    assert '<details data-testid="insights-similar-box" open>' in html and "其中疑似重复 1 件" in html
+    # merely similar cases are folded under their count, so that the form's button stays near on a phone
+    other = assist(world.clerk, content="乙村新修的路灯坏了好几盏，请尽快派人修理",
+                   insights_congress=world.tree.congress_a.pk)
+    assert reverse("liaison:opinion_detail", args=[first.pk]) in other and 'data-testid="near-duplicate"' not in other
+    assert '<details data-testid="insights-similar-box"><summary><strong>相似的既往案例' in other
+    assert "疑似重复" not in other
 
 
 @pytest.mark.django_db

@@ -47,9 +47,10 @@ def assist(request: HttpRequest) -> HttpResponse:
     answer = assistant.propose(user=user, congress=congress, text=text,
                                exclude_suggestion=int(editing) if editing.isdigit() else None,
                                k=2 * assistant.SIMILAR_K)
+    similar = services.same_text_together(answer.similar, assistant.SIMILAR_K)
     context.update({
         "category": answer.category, "unit": answer.unit, "unit_name": answer.unit_name,
-        "similar": services.same_text_together(answer.similar, assistant.SIMILAR_K),
+        "similar": similar, "near_duplicates": sum(c.match.near_duplicate for c in similar),
         "no_history": answer.no_history,
         "may_import": getattr(user, "role", None) in STAFF,  # staff can give the congress its past years' history
     })
