@@ -184,6 +184,10 @@ def test_a_clerk_imports_last_years_ledger_and_the_form_then_proposes_units_and_
     page.get_by_label("意见内容").press_sequentially("幸福村村道坑洼严重，雨天积水，出行不便", delay=5)
     page.wait_for_selector("[data-testid=insights-unit]", timeout=20_000)
     assert "建议承办单位：县交通运输局" in page.inner_text("[data-testid=insights-unit]")
+    page.wait_for_load_state("networkidle")  # the answer to the text as it finally stands is on the page
+    box = page.locator("[data-testid=insights-similar-box]")
+    if not box.evaluate("details => details.open"):  # merely similar cases are folded under their count
+        box.locator("summary").click()
     past = page.inner_text("[data-testid=insights-similar]")
     assert "2023 年代表建议" in past and "（县交通运输局主办）" in past
     assert serious_violations(page) == []  # the opinion form with the assistant's answer
