@@ -168,11 +168,25 @@ def test_with_the_congress_model_words_every_message_uses_do_not_make_a_reply_re
     title, question = "", "我是县城居民，东湖社区油烟扰民，请有关部门尽快处理解决。"
     elsewhere = reply_check.content_of("您好！有关部门已尽快处理解决县城学校食堂卫生差的问题。")
     plain = reply_check.check_relevance(title, question, elsewhere)
-    weighed = reply_check.check_relevance(title, question, elsewhere, features.relatedness)
+    weighed = reply_check.check_relevance(title, question, elsewhere, features)
     assert plain.ok and not plain.evidence["weighed"]  # the shared boilerplate fools the plain word check
     assert not weighed.ok and weighed.evidence["weighed"]
     assert weighed.evidence["score"] < reply_check.RELATEDNESS_MIN
     answer = reply_check.content_of("您好！经核实，东湖社区烧烤店油烟扰民属实，镇环保办已责令其安装油烟净化器。")
-    assert reply_check.check_relevance(title, question, answer, features.relatedness).ok
+    assert reply_check.check_relevance(title, question, answer, features).ok
     assert features.relatedness(question, question) == pytest.approx(1.0)
     assert features.relatedness(question, "") == 0.0
+
+
+def test_a_question_in_words_the_history_never_used_is_judged_by_the_plain_word_check() -> None:
+    """No weights to judge by: "宅基地审批" is not in a history of roads and noise, so a reply that answers it in its
+    own words must not be flagged for sharing nothing the model knows."""
+    from renda.insights.classifier import train
+
+    items = _boilerplate_history()
+    features = train([t for t, _ in items], [c for _, c in items], min_history=10, min_per_class=3).features
+    assert not features.knows("宅基地") and not features.knows("审批") and features.knows("油烟")
+    answer = reply_check.content_of("您好！您的宅基地审批材料已齐全，镇自然资源所将于5个工作日内办结审批。")
+    check = reply_check.check_relevance("宅基地审批慢", "我家的宅基地审批拖了半年还没批下来。", answer, features)
+    assert check.ok and not check.evidence["weighed"]
+

@@ -92,4 +92,4 @@ def check_draft(draft: str, *, title: str, question: str, asked: date, deadline:
                               asked_at=datetime.combine(asked, time()) if deadline else None,
                               replied_at=datetime.combine(timezone.localdate(), time()),
                               deadline_days=(deadline - asked).days if deadline else 0,
-                              relatedness=services.relatedness(congress_id))
+                              weighing=services.reply_weighing(congress_id))

@@ -231,6 +231,11 @@ class TextFeatures:
                                                                 self.chars_.transform(chars))]
         return sum(cosines) / len(cosines)
 
+    def knows(self, word: str) -> bool:
+        """The word is one of the history's: seen often enough to be learnt, and not in most of its items."""
+        assert self.words_ is not None, "fit first"
+        return word in self.words_.vocabulary_
+
     def _heads(self, chars: list[str]) -> list[str]:
         """The opening characters of each text's kept words: its subject line, where there is one."""
         return [c[:self.head_chars] for c in chars]

@@ -3,10 +3,11 @@
 Four checks, each a pass/fail with its evidence and, when it fails, advice in Chinese:
   * relevance — does the reply talk about what was asked? With the congress's category model, how much question
     and reply share with words weighted as its history weighs them (TextFeatures.relatedness: a word every message
-    uses counts for little) must reach RELATEDNESS_MIN. Without one (a congress with too little history), the share
-    of the question's key words (words of two or more characters, without words of asking like 反映/投诉) found in
-    the reply — of the title's and of the first 300 characters' — and the cosine similarity of the character
-    bigrams of question and reply: the highest of the three must reach RELEVANCE_MIN;
+    uses counts for little) must reach RELATEDNESS_MIN. Without one (a congress with too little history), or for a
+    question in words its history has never used, the share of the question's key words (words of two or more
+    characters, without words of asking like 反映/投诉) found in the reply — of the title's and of the first 300
+    characters' — and the cosine similarity of the character bigrams of question and reply: the highest of the
+    three must reach RELEVANCE_MIN;
   * completeness — does it say what will be (or was) done, by whom, and by when? Patterns for an action, for a
     responsible unit, and for a time; a reply saying the matter is already settled needs no deadline, and the
     answer to an enquiry (咨询, 请问) needs none of the three, only substance;
@@ -23,9 +24,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from renda.insights import text as textlib
 
@@ -33,6 +34,7 @@ RELEVANCE_MIN = 0.05  # low on purpose: a good reply often does not repeat the q
 # With the history's weights. Set on TipDM 2020 附件4 (docs/insights.md, "Reply checks"): it flags no more of the
 # replies as they were sent than RELEVANCE_MIN does, and many more replies sent to another message.
 RELATEDNESS_MIN = 0.04
+KNOWN_KEY_WORDS_MIN = 2  # the history's weights judge a question of which they know this many key words
 SUBSTANTIVE_MIN_CHARS = 40  # fewer content characters than this (after the greeting) is an acknowledgement only
 
 _ASKING_WORDS = """反映 举报 投诉 咨询 建议 请求 请问 关于 问题 希望 要求 强烈 恳请 呼吁
@@ -154,16 +156,27 @@ def _key_words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in textlib.words(text) if len(w) >= 2 and w not in _ASKING and not w.isascii()))
 
 
-def check_relevance(question_title: str, question: str, reply: str,
-                    relatedness: Callable[[str, str], float] | None = None) -> Check:
-    """`reply` is the reply's content (see content_of); `relatedness` the congress's weighing of two texts, if any."""
+class Weighing(Protocol):
+    """How a congress's history weighs words (classifier.TextFeatures)."""
+
+    def relatedness(self, a: str, b: str) -> float: ...
+
+    def knows(self, word: str) -> bool: ...
+
+
+def check_relevance(question_title: str, question: str, reply: str, weighing: Weighing | None = None) -> Check:
+    """`reply` is the reply's content (see content_of); `weighing` the congress's history's weights, if any. They
+    judge when they know at least KNOWN_KEY_WORDS_MIN of the question's key words: a question in words the history
+    has never used ("宅基地审批") has no weights to judge by, and the plain word check judges it."""
     content = textlib.compact(reply)
     title_keys, body_keys = _key_words(question_title), _key_words(question[:300])
-    if relatedness is not None:
-        score = relatedness(f"{question_title} {question}", reply) if content else 0.0
+    shown = title_keys or body_keys[:8]
+    known = sum(weighing.knows(w) for w in dict.fromkeys(title_keys + body_keys)) if weighing is not None else 0
+    if weighing is not None and known >= KNOWN_KEY_WORDS_MIN:
+        score = weighing.relatedness(f"{question_title} {question}", reply) if content else 0.0
         ok = score >= RELATEDNESS_MIN
         return Check("relevance", ok, "" if ok else _OFF_TOPIC,
-                     {"score": round(score, 3), "key_words": title_keys or body_keys[:8], "weighed": True})
+                     {"score": round(score, 3), "key_words": shown, "weighed": True})
 
     def covered(keys: list[str]) -> float:
         return sum(1 for w in keys if w in content) / len(keys) if keys else 0.0
@@ -171,8 +184,8 @@ def check_relevance(question_title: str, question: str, reply: str,
     cosine = _cosine(_bigrams(textlib.compact(question_title + question)), _bigrams(content))
     score = max(covered(title_keys), covered(body_keys), cosine)
     ok = score >= RELEVANCE_MIN
-    return Check("relevance", ok, "" if ok else _OFF_TOPIC,
-                 {"score": round(score, 3), "key_words": title_keys or body_keys[:8], "weighed": False})
+    return Check("relevance", ok, "" if ok else _OFF_TOPIC, {"score": round(score, 3), "key_words": shown,
+                                                              "weighed": False})
 
 
 def _concrete(content: str) -> bool:
@@ -247,12 +260,12 @@ def check_on_time(asked_at: datetime | None, replied_at: datetime | None, deadli
 
 def review(*, question_title: str = "", question: str, reply: str, asked_at: datetime | None = None,
            replied_at: datetime | None = None, deadline_days: int,
-           relatedness: Callable[[str, str], float] | None = None) -> ReplyReview:
-    """All four checks of one reply. Advice only: the caller shows it, the clerk decides. `relatedness`: the
-    congress's category model's (TextFeatures.relatedness), when it has one."""
+           weighing: Weighing | None = None) -> ReplyReview:
+    """All four checks of one reply. Advice only: the caller shows it, the clerk decides. `weighing`: the
+    congress's category model's features (classifier.TextFeatures), when it has one."""
     content = content_of(reply)
     return ReplyReview(checks=(
-        check_relevance(question_title, question, content, relatedness),
+        check_relevance(question_title, question, content, weighing),
         check_completeness(content, enquiry=is_enquiry(question_title, question)),
         check_interpretability(content),
         check_on_time(asked_at, replied_at, deadline_days),

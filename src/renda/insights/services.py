@@ -5,7 +5,7 @@ similar cases. Every [setting] is read from the congress here; the engines below
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -16,7 +16,14 @@ from renda.core import audit
 from renda.insights import sources, store
 from renda.insights import terms as termslib
 from renda.insights import text as textlib
-from renda.insights.classifier import NotEnoughHistory, Suggestion, TextClassifier, train, usable_classes
+from renda.insights.classifier import (
+    NotEnoughHistory,
+    Suggestion,
+    TextClassifier,
+    TextFeatures,
+    train,
+    usable_classes,
+)
 from renda.insights.similar import Case, Match, SimilarIndex
 from renda.organizations.models import Congress, HandlingUnit, Region
 from renda.organizations.services import congress_categories, congress_setting, unit_serves, units_serving
@@ -75,11 +82,11 @@ def suggest(*, congress: Congress, kind: str, text: str) -> Suggestion | None:
     return suggestion
 
 
-def relatedness(congress_id: int | None) -> Callable[[str, str], float] | None:
-    """How the congress's category model weighs two texts against each other (TextFeatures.relatedness), for the
-    reply check's relevance; None when the congress has no model yet."""
+def reply_weighing(congress_id: int | None) -> TextFeatures | None:
+    """How the congress's category model weighs words (TextFeatures: relatedness, knows), for the reply check's
+    relevance; None when the congress has no model yet."""
     model = store.load(congress_id, "category") if congress_id is not None else None
-    return model.features.relatedness if model is not None else None
+    return model.features if model is not None else None
 
 
 def unit_proposal(*, congress: Congress, text: str, units: Iterable[HandlingUnit]

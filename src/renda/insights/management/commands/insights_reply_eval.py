@@ -21,14 +21,13 @@ from __future__ import annotations
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from renda.insights import reply_check
-from renda.insights.classifier import train
+from renda.insights.classifier import TextFeatures, train
 from renda.insights.evaluation import parse_time, read_labelled, read_table_rows
 
 # label column in the third-party files → our check
@@ -67,27 +66,27 @@ class Command(BaseCommand):
             label_files = [(Path(f).name, read_table_rows(f)) for f in opts["labels"]]
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        relatedness = self._relatedness(opts)
+        weighing = self._weighing(opts)
         reviews = {}
         for row in rows:
             reviews[row["留言编号"]] = reply_check.review(
                 question_title=row.get("留言主题", ""), question=row.get("留言详情", ""),
                 reply=row.get("答复意见", ""), asked_at=parse_time(row.get("留言时间", "")),
                 replied_at=parse_time(row.get("答复时间", "")), deadline_days=opts["deadline_days"],
-                relatedness=relatedness)
+                weighing=weighing)
         self.stdout.write(f"答复 {len(reviews)} 条，期限 {opts['deadline_days']} 天；相关性"
-                          + ("按训练所得模型的词语权重判断" if relatedness else "按字面词语判断（未给 --train）"))
+                          + ("按训练所得模型的词语权重判断" if weighing else "按字面词语判断（未给 --train）"))
         for code, label in (("relevance", "相关性"), ("completeness", "完整性"), ("interpretability", "可解释性"),
                             ("on_time", "及时性")):
             failed = [(k, r.get(code)) for k, r in reviews.items() if not r.get(code).ok]
             self.stdout.write(f"{label}（{code}）：未通过 {len(failed)} 条（{len(failed) / max(len(reviews), 1):.1%}）")
             for key, check in failed[:opts["examples"]]:
                 self.stdout.write(f"    {key}：{check.advice}")
-        self._relevance(rows, relatedness, opts["seed"])
+        self._relevance(rows, weighing, opts["seed"])
         for name, labelled in label_files:
             self._agreement(name, labelled, reviews)
 
-    def _relatedness(self, opts: dict[str, Any]) -> Callable[[str, str], float] | None:
+    def _weighing(self, opts: dict[str, Any]) -> TextFeatures | None:
         if not opts["train"]:
             return None
         cols = [c.strip() for c in opts["text_cols"].split(",") if c.strip()]
@@ -100,10 +99,9 @@ class Command(BaseCommand):
                       min_per_class=1, with_estimate=False)
         self.stdout.write(f"分类模型：{model.n_items} 条留言，{len(model.classes)} 类，"
                           f"训练 {time.perf_counter() - started:.1f} 秒")
-        return model.features.relatedness
+        return model.features
 
-    def _relevance(self, rows: list[dict[str, str]], relatedness: Callable[[str, str], float] | None,
-                   seed: int) -> None:
+    def _relevance(self, rows: list[dict[str, str]], weighing: TextFeatures | None, seed: int) -> None:
         """Relevance of the replies as sent, and of each message with the reply of another (in a fixed random
         order): the check should pass the first and catch the second. With a model, both ways are reported."""
         if len(rows) < 2:
@@ -113,13 +111,13 @@ class Command(BaseCommand):
         others = [j if j != i else (i + 1) % len(rows) for i, j in enumerate(order)]
         contents = [reply_check.content_of(row.get("答复意见", "")) for row in rows]
 
-        def failed(weigh: Callable[[str, str], float] | None, replies: list[int]) -> int:
+        def failed(weigh: TextFeatures | None, replies: list[int]) -> int:
             return sum(not reply_check.check_relevance(row.get("留言主题", ""), row.get("留言详情", ""),
                                                        contents[j], weigh).ok
                        for row, j in zip(rows, replies, strict=True))
 
         n = len(rows)
-        for name, weigh in ([("按模型的词语权重", relatedness)] if relatedness else []) + [("按字面词语", None)]:
+        for name, weigh in ([("按模型的词语权重", weighing)] if weighing else []) + [("按字面词语", None)]:
             as_sent, elsewhere = failed(weigh, list(range(n))), failed(weigh, others)
             self.stdout.write(f"相关性{name}：原答复未通过 {as_sent}/{n} 条（{as_sent / n:.1%}，越低越好），"
                               f"错配答复（每条留言配另一条留言的答复）未通过 {elsewhere}/{n} 条"
