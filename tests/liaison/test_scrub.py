@@ -21,6 +21,7 @@ def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> N
 
 
 @pytest.mark.parametrize("text", ["2026-05-03 10:00 反映", "共1390元", "订单号20260503123456789", "编号 2020 0115 1234",
-                                  "3号楼12单元"])
+                                  "3号楼12单元", "订单号 2026-0503-1234-5678", "合同编号 2026-0731-2020-0101",
+                                  "2019 2020 2021 三年"])
 def test_dates_amounts_and_codes_are_left_as_they_are(text: str) -> None:
     assert scrub(text) == text

@@ -345,9 +345,10 @@ def opinion_close(*, actor: Any, opinion: Opinion, version: int | None = None,
 
 # A mobile number as people write it: 13912345678, +86 139 1234 5678, 86-139-1234-5678; an ID number; a landline
 # (0731-88888888, 0731 8888 8888). The prefix and the separators are masked with the number.
-PII_PATTERNS = [re.compile(r"(?<![\d+])(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!\d)"),
+# Not a group of a longer code joined by dashes (2026-0503-1234-5678 is an order number, not a landline).
+PII_PATTERNS = [re.compile(r"(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!-?\d)"),
                 re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
-                re.compile(r"(?<!\d)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!\d)")]
+                re.compile(r"(?<!\d)(?<!\d-)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!-?\d)")]
 
 
 def scrub(text: str) -> str:
