@@ -141,3 +141,18 @@ def test_changing_the_category_terms_retrains_the_category_model_with_them(
     assert json.loads(audit_rows("insights.model_train", congress)[-1].after)["terms"] == 4
     s = services.suggest(congress=congress, kind="category", text="东湖社区小卖部向老人推销保健品，夸大功效")
     assert s is not None and s.best == "教科文卫"
+
+
+def test_only_the_same_words_and_numbers_make_the_same_text() -> None:
+    """Spaces and punctuation aside, two texts are the same complaint sent again only if their words and numbers
+    are: the lift of 3号楼 is not the lift of 12号楼."""
+    from renda.insights.similar import Match
+
+    def case(pk: int, text: str) -> services.PastCase:
+        return services.PastCase("opinion", pk, Match(pk, 0.9, True, text, ""))
+
+    cases = [case(1, "3号楼电梯坏了一个月，老人上下楼困难。"), case(2, "3号楼电梯坏了一个月 老人上下楼困难"),
+             case(3, "12号楼电梯坏了一个月，老人上下楼困难。"), case(4, "路灯不亮")]
+    together = services.same_text_together(cases, k=5)
+    assert [c.pk for c in together] == [1, 3, 4] and [c.pk for c in together[0].same] == [2]
+    assert [c.pk for c in services.same_text_together(cases, k=2)] == [1, 3]
