@@ -40,6 +40,8 @@ def test_deputy_submits_unit_replies_deputy_evaluates(live_server, page, world, 
     page.fill("[data-testid=co-signers-filter]", "王附")  # a long list of deputies, filtered by name
     assert [t.strip() for t in page.locator("#co-signers label:visible").all_inner_texts()] == ["王附议"]
     assert everyone > 1
+    page.press("[data-testid=co-signers-filter]", "Enter")  # filters only: it must not send the form
+    assert "/suggestions/new/" in page.url and not Suggestion.objects.filter(title="甲村小学门口增设减速带").exists()
     page.get_by_label("王附议").check()
     page.fill("[data-testid=co-signers-filter]", "")
     assert page.locator("#co-signers label:visible").count() == everyone

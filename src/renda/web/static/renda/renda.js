@@ -62,6 +62,11 @@
   document.addEventListener("input", function (e) {
     if (e.target.matches && e.target.matches("input[data-filter-list]")) { filterList(e.target); }
   });
+  // Enter (or a phone keyboard's 搜索 key) in the filter only filters: in a form it would press the form's first
+  // button, on the paper form 代录并提交. Without this script the filter stays hidden.
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && e.target.matches && e.target.matches("input[data-filter-list]")) { e.preventDefault(); }
+  });
   document.addEventListener("change", function (e) {
     var list = e.target.closest && e.target.closest(".checklist[id]");
     var input = list && document.querySelector("input[data-filter-list='" + list.id + "']");
@@ -77,7 +82,10 @@
   });
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("input[data-filter-list]").forEach(filterList);
+    document.querySelectorAll("input[data-filter-list]").forEach(function (input) {
+      input.hidden = false;
+      filterList(input);
+    });
     // an election ballot (data-seats): warn when more candidates are chosen than there are seats
     document.querySelectorAll("form[data-seats]").forEach(function (form) {
       var seats = +form.dataset.seats, warn = document.getElementById(form.dataset.seatsWarning);
