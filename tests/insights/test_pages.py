@@ -530,7 +530,8 @@ def test_a_hot_issue_offers_only_its_accepted_opinions_and_shows_where_the_other
     clerk.post(reverse("insights:hot_to_suggestion"), {
         "opinions": [o.pk for o in group[:3]], "suggestion": suggestion.pk, "month": "2026-05"})
     part = card()
-    assert re.search(rf'已转为代表建议：<a href="/suggestions/{suggestion.pk}/">[^<]+</a>（3 条）', part), part
+    town = world.tree.town_a.name  # the suggestion's congress: a county and a township number theirs alike
+    assert re.search(rf'已转为代表建议：<a href="/suggestions/{suggestion.pk}/">[^<]+</a>（{town}，3 条）', part), part
     assert re.findall(r'name="opinions" value="(\d+)"', part) == [str(group[3].pk)]
     assert f"opinions={group[3].pk}" in part and f"opinions={group[0].pk}" not in part
     assert 'data-confirm="将本组 1 条已受理的意见并入所选代表建议？' in part
@@ -539,7 +540,7 @@ def test_a_hot_issue_offers_only_its_accepted_opinions_and_shows_where_the_other
     clerk.post(reverse("insights:hot_to_suggestion"), {
         "opinions": [group[3].pk], "suggestion": suggestion.pk, "month": "2026-05"})
     done = card()
-    assert "（4 条）" in done and 'data-testid="hot-nothing-to-link"' in done
+    assert f"（{town}，4 条）" in done and 'data-testid="hot-nothing-to-link"' in done
     assert 'data-testid="hot-to-suggestion"' not in done and 'data-testid="hot-new-suggestion"' not in done
 
 
@@ -556,3 +557,5 @@ def test_the_hot_page_puts_townships_with_hot_issues_first_and_never_offers_a_mo
     now = client_for(world.county_staff).get(reverse("insights:hot"), {"month": this_month.strftime("%Y-%m")})
     following = (this_month + dt.timedelta(days=32)).replace(day=1).strftime("%Y-%m")
     assert f"?month={following}" not in now.content.decode() and "下月" not in now.content.decode()
+    ahead = client_for(world.county_staff).get(reverse("insights:hot"), {"month": following}).content.decode()
+    assert f"{this_month.year} 年 {this_month.month} 月" in ahead  # a month to come shows this month

@@ -156,3 +156,6 @@ def test_only_the_same_words_and_numbers_make_the_same_text() -> None:
     together = services.same_text_together(cases, k=5)
     assert [c.pk for c in together] == [1, 3, 4] and [c.pk for c in together[0].same] == [2]
     assert [c.pk for c in services.same_text_together(cases, k=2)] == [1, 3]
+    answered = services.PastCase("opinion", 5, Match(5, 0.8, True, "3号楼电梯坏了一个月，老人上下楼困难！", "已修复"))
+    shown = services.same_text_together([*cases, answered], k=5)[0]  # the copy with an answer stands for them
+    assert shown.pk == 5 and shown.match.reply == "已修复" and [c.pk for c in shown.same] == [1, 2]

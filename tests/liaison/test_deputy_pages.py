@@ -51,6 +51,7 @@ def test_a_deputy_sees_stations_duty_days_receptions_and_the_opinions_they_follo
     entry = AuditEntry.objects.get(action="opinion.set_deputy")
     assert f'"deputy":{account.person.pk}' in entry.after
     assert Notification.objects.filter(recipient=account, kind="opinion.follow").count() == 1
+    assert opinion.code in Notification.objects.get(recipient=account, kind="opinion.follow").title  # as on the pages
 
     client = Client()
     client.force_login(account)

@@ -290,15 +290,19 @@ _SAME_TEXT_IGNORES = re.compile(r"[\W_]+")  # spaces and punctuation
 
 
 def same_text_together(cases: Sequence[PastCase], k: int) -> list[PastCase]:
-    """Cases of the same text (the same complaint sent again, word for word) as one: the most similar, with the
-    others in its `same`; at most k of them."""
+    """Cases of the same text (the same complaint sent again, word for word) as one: the most similar, or the most
+    similar that was answered, with the others in its `same`; at most k of them."""
     out: dict[str, PastCase] = {}
     for case in cases:
         key = _SAME_TEXT_IGNORES.sub("", textlib.normalise(case.match.text))  # numbers kept: 3号楼 is not 12号楼
-        if key in out:
+        if key not in out:
+            if len(out) < k:
+                out[key] = replace(case, same=[])
+        elif case.match.reply and not out[key].match.reply:  # shown: a copy that was answered, with its answer
+            first = out[key]
+            out[key] = replace(case, same=[replace(first, same=[]), *first.same])
+        else:
             out[key].same.append(case)
-        elif len(out) < k:
-            out[key] = replace(case, same=[])
     return list(out.values())
 
 

@@ -89,7 +89,9 @@ def _advice(request: HttpRequest, **question: Any) -> HttpResponse:
 
 
 def _month(value: str | None) -> date:
-    return monthly.parse_month(value) or monthly.this_month()
+    """The month asked for; this month when none is, or one to come (it has no opinions yet)."""
+    asked, now = monthly.parse_month(value), monthly.this_month()
+    return min(asked, now) if asked else now
 
 
 @dataclass
@@ -116,7 +118,7 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
     from renda.suggestions.models import Suggestion
 
     went_to = {o.suggestion_id for row in rows for o in row.opinions.values() if o.suggestion_id}
-    suggestions = Suggestion.objects.in_bulk(went_to) if went_to else {}
+    suggestions = Suggestion.objects.select_related("congress__region").in_bulk(went_to) if went_to else {}
     cards = []  # each issue with the suggestions most like it first, then the others
     for row, likely in zip(rows, monthly.likely_per_township(user, rows, targets), strict=True):
         row_cards = []

@@ -62,7 +62,7 @@ def opinions_to_suggestion(*, actor: Any, opinions: Sequence[Opinion], suggestio
     for pk in dict.fromkeys(o.pk for o in opinions):
         o = locked[pk]
         if not o.region.path.startswith(spath):
-            raise Invalid(f"意见 {o.tracking_code} 不在该建议所属人大的范围内", fields={"suggestion": ["范围不符"]})
+            raise Invalid(f"意见 {o.code} 不在该建议所属人大的范围内", fields={"suggestion": ["范围不符"]})
         before = audit.snapshot(o, OPINION_FIELDS)
         o.status = workflow.next_status(o.status, "to_suggestion")
         o.suggestion = locked_suggestion
@@ -150,7 +150,7 @@ def suggestion_answers_reach_opinions(*, now: datetime | None = None) -> int:
             reply_merged(primary=o, actor=None)  # the opinions merged into it get the same answer
             if o.responsible:
                 notify(users=[o.responsible], kind="opinion.suggestion_replied", obj=o,
-                       title=f"群众意见 {o.tracking_code} 所并入的代表建议已答复",
+                       title=f"群众意见 {o.code} 所并入的代表建议已答复",
                        dedupe_key=f"opinion:{o.pk}:suggestion_replied:{replies[-1].pk}")
             count += 1
     return count

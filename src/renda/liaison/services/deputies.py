@@ -45,7 +45,7 @@ def opinion_set_deputy(*, actor: Any, opinion: Opinion, person: Person | None,
     if person is not None:
         accounts = get_user_model().objects.filter(is_active=True, role=Role.DEPUTY, person=person)
         notify(users=accounts, kind="opinion.follow", obj=o, link="/liaison/me/",
-               title=f"请跟进群众意见 {o.tracking_code}（答复期限 {o.deadline:%Y年%m月%d日}）",
+               title=f"请跟进群众意见 {o.code}（答复期限 {o.deadline:%Y年%m月%d日}）",
                dedupe_key=f"opinion:{o.pk}:deputy:{person.pk}")
     return o
 
