@@ -187,7 +187,7 @@ def _opinion_ctx(opinion: Any) -> dict[str, Any]:
     today = timezone.localdate()
     text = public_services.public_view_text
     return {
-        "opinion": opinion, "code": format_code(opinion.tracking_code),
+        "opinion": opinion, "code": opinion.code,
         "reply": text(opinion, opinion.reply_text) if opinion.replied_at else "",
         "note": text(opinion, opinion.status_note),
         "overdue": opinion.status in AWAITING_REPLY and opinion.deadline < today,
@@ -257,7 +257,7 @@ def evaluate(request: HttpRequest, code: str) -> HttpResponse:
             response = _render(request, "track_code.html", ctx, status=429)
             return exc.add_headers(response)
         else:
-            return redirect(reverse("portal:track_code", args=[format_code(opinion.tracking_code)]) + "?judged=1")
+            return redirect(reverse("portal:track_code", args=[opinion.code]) + "?judged=1")
     ctx = _opinion_ctx(opinion)
     ctx["evaluate_form"] = form
     return _render(request, "track_code.html", ctx, status=422)

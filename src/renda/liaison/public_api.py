@@ -228,7 +228,7 @@ def public_opinion_out(opinion: Opinion) -> PublicOpinionOut:
     from renda.liaison.workflow import AWAITING_REPLY
 
     return PublicOpinionOut(
-        tracking_code=format_code(opinion.tracking_code), status=opinion.status,
+        tracking_code=opinion.code, status=opinion.status,
         status_label=opinion.get_status_display(), channel=opinion.channel, category=opinion.category,
         station=DeputyRef(id=opinion.station.pk, name=opinion.station.name) if opinion.station else None,
         received_on=timezone.localdate(opinion.received_at), deadline=opinion.deadline,

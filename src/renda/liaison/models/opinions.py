@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from renda.core.crypto import EncryptedCharField
 from renda.core.models import VersionedModel
+from renda.liaison.codes import format_code
 
 
 class Channel(models.TextChoices):
@@ -116,8 +117,6 @@ class Opinion(VersionedModel):
     @property
     def code(self) -> str:
         """The tracking code as people read it out and as the portal shows it: ABCD-EFGH-JKMN."""
-        from renda.liaison.codes import format_code
-
         return format_code(self.tracking_code)
 
 

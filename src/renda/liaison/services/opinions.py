@@ -210,7 +210,7 @@ def opinion_reply(*, actor: Any, opinion: Opinion, text: str, version: int | Non
     """The reply to the constituent: on the spot (from 已登记), by the staff, or by the unit it was assigned to."""
     opinion = _locked(opinion, version)
     if opinion.status == OpinionStatus.MERGED and opinion.merged_into is not None:
-        code = format_code(opinion.merged_into.tracking_code)
+        code = opinion.merged_into.code
         raise Invalid(f"本条已与意见 {code} 合并办理，请答复该意见，答复会同时告知本条的群众",
                       fields={"text": [f"请答复 {code}"]})
     role = getattr(actor, "role", None)
@@ -274,10 +274,10 @@ def opinion_merge(*, actor: Any, opinion: Opinion, into: Opinion, version: int |
     if into.congress_id != opinion.congress_id:
         raise Invalid("只能与同一人大受理的意见合并", fields={"into": ["不是同一人大的意见"]})
     if into.status == OpinionStatus.TO_SUGGESTION:
-        raise Invalid(f"意见 {format_code(into.tracking_code)} 已转为代表建议：请把本条也转为同一代表建议",
+        raise Invalid(f"意见 {into.code} 已转为代表建议：请把本条也转为同一代表建议",
                       fields={"into": ["已转为代表建议"]})
     if into.status not in workflow.MERGEABLE:
-        raise Invalid(f"意见 {format_code(into.tracking_code)} 当前为“{into.get_status_display()}”，不能再并入其他意见",
+        raise Invalid(f"意见 {into.code} 当前为“{into.get_status_display()}”，不能再并入其他意见",
                       fields={"into": ["该意见已答复、办结或不予受理"]})
     before = _view(opinion)
     opinion.status = workflow.next_status(opinion.status, "merge")
@@ -438,7 +438,7 @@ def opinion_deadline_sweep(*, now: datetime | None = None) -> dict[str, int]:
                 str(congress_setting(opinion.congress, "liaison.supervising_office")))
         offsets, reminder_office, supervising_office = settings_cache[opinion.congress_id]
         left = (opinion.deadline - today).days
-        code = format_code(opinion.tracking_code)
+        code = opinion.code
         if left < 0:
             with transaction.atomic():
                 if _alert(opinion, OpinionAlertKind.ESCALATION, 0, supervising_office,

@@ -66,7 +66,7 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
         if opinion.constituent_name else "", "phone": mask_phone(opinion.constituent_phone),
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
         and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
-        "code": services.format_code(opinion.tracking_code),
+        "code": opinion.code,
         "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
         **_proposals(opinion, events, units)})
 
@@ -110,7 +110,7 @@ def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
     found = near_duplicates_among(user=user, congress=opinion.congress, text=opinion.content, source="opinion",
                                   pk=opinion.pk, among=selectors.opinions_visible(user=user).filter(
                                       congress=opinion.congress, status__in=workflow.MERGEABLE))
-    return [{"opinion": o, "code": services.format_code(o.tracking_code)} for o, _ in found]
+    return [{"opinion": o, "code": o.code} for o, _ in found]
 
 
 DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不予受理，原因将告知群众。", "assign": "已转办。",
