@@ -13,7 +13,7 @@ from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
 from renda.suggestions import selectors, services, workflow
 from renda.suggestions.forms import ACTION_FORMS
-from renda.suggestions.views.pages import READERS, detail_context, page_actions
+from renda.suggestions.views.pages import READERS, action_form, detail_context, page_actions
 
 DONE = {
     "submit": "已提交，请等待审查。", "cosign": "已确认附议。", "withdraw": "已撤回。",
@@ -32,7 +32,7 @@ def act(request: HttpRequest, pk: int, event: str) -> HttpResponse:
         raise NotFound()
     user: Any = request.user
     s = selectors.access_suggestion_by_id(user=user, suggestion_id=pk)
-    form = ACTION_FORMS[event](request.POST, request.FILES, suggestion=s, auto_id=f"{event}_%s")
+    form = action_form(event, s, request.POST, request.FILES)
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""

@@ -138,12 +138,16 @@ def page_actions(user: Any, s: Suggestion) -> list[str]:
     return actions
 
 
+def action_form(event: str, s: Suggestion, *args: Any) -> Any:
+    """The form of an event on the suggestion's page, blank or bound to `args` (data, files): its ids carry the
+    event, so that the page's forms keep them unique."""
+    return ACTION_FORMS[event](*args, suggestion=s, auto_id=f"{event}_%s")
+
+
 def detail_context(user: Any, s: Suggestion, *, bound: Any = None, sent: str = "") -> dict[str, Any]:
     """The page's context; `bound`: the form of the event `sent` as it came with an error, shown as typed."""
     actions = page_actions(user, s)
-    # one form per event on the page: ids carry the event so that they stay unique
-    forms = {event: ACTION_FORMS[event](suggestion=s, auto_id=f"{event}_%s") for event in actions
-             if event in ACTION_FORMS}
+    forms = {event: action_form(event, s) for event in actions if event in ACTION_FORMS}
     if bound is not None and sent in forms:
         forms[sent] = bound
     show_units = user.role in STAFF_ROLES or user.role == Role.UNIT_USER
