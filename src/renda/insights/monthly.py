@@ -78,6 +78,11 @@ def parse_month(value: str | None) -> date | None:
     return date(int(m.group(1)), int(m.group(2)), 1)
 
 
+def next_month(month: date) -> date:
+    """The first day of the month after `month` (a first day)."""
+    return (month + timedelta(days=32)).replace(day=1)
+
+
 def this_month() -> date:
     return timezone.localdate().replace(day=1)
 
@@ -103,7 +108,7 @@ def hot_month(user: Any, month: date) -> list[TownshipMonth]:
     from renda.liaison import selectors
 
     start = timezone.make_aware(datetime.combine(month, time()))
-    end = timezone.make_aware(datetime.combine((month + timedelta(days=32)).replace(day=1), time()))
+    end = timezone.make_aware(datetime.combine(next_month(month), time()))
     rows = []
     for township in townships(user):
         opinions = list(selectors.opinions_visible(user=user).filter(

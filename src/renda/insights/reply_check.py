@@ -172,20 +172,18 @@ def check_relevance(question_title: str, question: str, reply: str, weighing: We
     title_keys, body_keys = _key_words(question_title), _key_words(question[:300])
     shown = title_keys or body_keys[:8]
     known = sum(weighing.knows(w) for w in dict.fromkeys(title_keys + body_keys)) if weighing is not None else 0
-    if weighing is not None and known >= KNOWN_KEY_WORDS_MIN:
-        score = weighing.relatedness(f"{question_title} {question}", reply) if content else 0.0
-        ok = score >= RELATEDNESS_MIN
-        return Check("relevance", ok, "" if ok else _OFF_TOPIC,
-                     {"score": round(score, 3), "key_words": shown, "weighed": True})
+    judge = weighing if known >= KNOWN_KEY_WORDS_MIN else None
+    if judge is not None:
+        score = judge.relatedness(f"{question_title} {question}", reply) if content else 0.0
+    else:
+        def covered(keys: list[str]) -> float:
+            return sum(1 for w in keys if w in content) / len(keys) if keys else 0.0
 
-    def covered(keys: list[str]) -> float:
-        return sum(1 for w in keys if w in content) / len(keys) if keys else 0.0
-
-    cosine = _cosine(_bigrams(textlib.compact(question_title + question)), _bigrams(content))
-    score = max(covered(title_keys), covered(body_keys), cosine)
-    ok = score >= RELEVANCE_MIN
-    return Check("relevance", ok, "" if ok else _OFF_TOPIC, {"score": round(score, 3), "key_words": shown,
-                                                              "weighed": False})
+        cosine = _cosine(_bigrams(textlib.compact(question_title + question)), _bigrams(content))
+        score = max(covered(title_keys), covered(body_keys), cosine)
+    ok = score >= (RELEVANCE_MIN if judge is None else RELATEDNESS_MIN)
+    return Check("relevance", ok, "" if ok else _OFF_TOPIC,
+                 {"score": round(score, 3), "key_words": shown, "weighed": judge is not None})
 
 
 def _concrete(content: str) -> bool:

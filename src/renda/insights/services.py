@@ -5,7 +5,6 @@ similar cases. Every [setting] is read from the congress here; the engines below
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -286,15 +285,12 @@ def _with_items(found: list[PastCase]) -> list[PastCase]:
     return [replace(c, item=rows[c.source].get(c.pk)) if c.source in rows else c for c in found]
 
 
-_SAME_TEXT_IGNORES = re.compile(r"[\W_]+")  # spaces and punctuation
-
-
 def same_text_together(cases: Sequence[PastCase], k: int) -> list[PastCase]:
     """Cases of the same text (the same complaint sent again, word for word) as one: the most similar, or the most
     similar that was answered, with the others in its `same`; at most k of them."""
     out: dict[str, PastCase] = {}
     for case in cases:
-        key = _SAME_TEXT_IGNORES.sub("", textlib.normalise(case.match.text))  # numbers kept: 3号楼 is not 12号楼
+        key = textlib.bare(case.match.text)  # numbers kept: 3号楼 is not 12号楼
         if key not in out:
             if len(out) < k:
                 out[key] = replace(case, same=[])

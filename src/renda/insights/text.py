@@ -159,6 +159,12 @@ def words_and_compact(text: str, *, userdict: tuple[str, ...] = (), max_chars: i
     return _words(norm[:limit], userdict), _compact(norm)[:max_chars]
 
 
+def bare(text: str) -> str:
+    """The text without spaces or punctuation, its numbers kept (compact() makes them 0): what tells one message
+    from another when the same words were sent again."""
+    return _NON_WORD.sub("", normalise(text))
+
+
 def joined(norm: str) -> str:
     """Pre-cut text put back together ("市 西湖 建筑" → "市西湖建筑"); raw text is left as it is."""
     return _CJK_SPACE_CJK.sub(lambda m: m.group(0)[0], norm) if is_pretokenised(norm) else norm

@@ -109,14 +109,14 @@ class HotCard:
 @page(*STAFF)
 def hot_issues(request: HttpRequest) -> HttpResponse:
     """Top groups of opinions per township for one month (the county sees every township, a township its own)."""
-    user: Any = request.user
-    month = _month(request.GET.get("month"))
-    rows = monthly.hot_month(user, month)
-    targets = monthly.link_targets(user)
     from renda.liaison.models import OpinionStatus
     from renda.liaison.services.conversion import CONVERTIBLE
     from renda.suggestions.models import Suggestion
 
+    user: Any = request.user
+    month = _month(request.GET.get("month"))
+    rows = monthly.hot_month(user, month)
+    targets = monthly.link_targets(user)
     went_to = {o.suggestion_id for row in rows for o in row.opinions.values() if o.suggestion_id}
     suggestions = Suggestion.objects.select_related("congress__region").in_bulk(went_to) if went_to else {}
     cards = []  # each issue with the suggestions most like it first, then the others
@@ -133,7 +133,7 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
         cards.append((row, row_cards))
     # the townships with a hot issue first, the hottest first; the others named in one line after them
     busy = sorted((c for c in cards if c[0].issues), key=lambda c: -c[0].issues[0].heat)
-    following = (month + timedelta(days=32)).replace(day=1)
+    following = monthly.next_month(month)
     return render(request, "insights/hot.html", {
         "rows": busy, "quiet": [row for row, _ in cards if not row.issues], "any": bool(cards), "month": month,
         "previous": (month - timedelta(days=1)).replace(day=1),
