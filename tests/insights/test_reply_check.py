@@ -113,6 +113,13 @@ def test_a_one_line_refusal_is_asked_for_its_reasons_not_called_a_receipt() -> N
     assert not receipt.ok and "受理或转办告知" in receipt.advice
 
 
+def test_a_short_reply_naming_the_work_without_a_date_is_called_brief_not_a_receipt() -> None:
+    check = review("镇城建办已安排电工修复路灯。").get("interpretability")
+    assert not check.ok
+    assert "较简略" in check.advice and "完成时间" in check.advice
+    assert "受理或转办告知" not in check.advice
+
+
 def test_an_enquiry_answered_with_the_information_is_complete() -> None:
     """"咨询公积金贷款额度" asks for information: no unit has work to do by a date; the answer completes it."""
     answer = ("您好！根据《县住房公积金管理办法》，连续足额缴存满6个月即可申请贷款，可贷额度为账户余额的15倍，"

@@ -236,8 +236,13 @@ def check_interpretability(content: str) -> Check:
     reason = _REASON.search(content)
     if not _substantive(content):
         # "因资金有限，暂不能实施" declines in one line: its advice is about the reasons, not about a mere receipt
-        advice = ("答复表示不能办理，但只有一句话，请具体说明理由和依据（政策、规定或事实）及下一步打算" if declines
-                  else "答复仅为受理或转办告知，未说明办理情况和理由，建议补充")
+        # "镇城建办已安排电工修复路灯" names the work, without a date: it is brief, not a receipt
+        if declines:
+            advice = "答复表示不能办理，但只有一句话，请具体说明理由和依据（政策、规定或事实）及下一步打算"
+        elif _WORK.search(content):
+            advice = "答复较简略，说了要做的事，但未说明完成时间和办理结果，建议补充"
+        else:
+            advice = "答复仅为受理或转办告知，未说明办理情况和理由，建议补充"
         return Check("interpretability", False, advice,
                      {"declines": bool(declines), "reason": bool(reason), "substantive": False})
     ok = not declines or bool(reason)
