@@ -149,3 +149,45 @@ def test_activity_from_the_pages(liaison):
                                                              "matters": "修建文化广场"})
     activity.refresh_from_db()
     assert activity.status == "held" and activity.opinions.count() == 1
+
+
+def test_a_refused_reply_comes_back_as_typed_and_a_reply_overtaken_is_kept_to_copy(liaison):
+    """A unit writes a long reply; a clerk changed the opinion meanwhile (stale version): the reply is refused, not
+    merged, and the page shows it again as typed. When the reply can no longer be sent at all, the text is kept on
+    the page to copy. Before, both were lost with the redirect."""
+    clerk = logged_in(liaison.clerk)
+    opinion = opinion_services.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                                                content="村口路灯坏了一个月，晚上出行不便。")
+    unit = UnitFactory(region=liaison.tree.town_a, kind=UnitKind.TOWNSHIP_GOVERNMENT, name="甲镇人民政府")
+    opinion = opinion_services.opinion_accept(actor=liaison.clerk, opinion=opinion, category="民生事业",
+                                              responsible=liaison.clerk)
+    opinion = opinion_services.opinion_assign(actor=liaison.clerk, opinion=opinion, unit=unit)
+    unit_client = logged_in(UserFactory(role=Role.UNIT_USER, region=liaison.tree.town_a, unit=unit))
+    draft = "经核实，镇城建办已安排电工，将于本周五前更换村口路灯灯头并检修线路。"
+
+    stale = unit_client.post(f"/liaison/opinions/{opinion.pk}/reply/", {"text": draft, "version": 1})
+    assert stale.status_code == 422
+    assert any("已被他人修改" in m for m in messages_of(stale)), messages_of(stale)
+    page = stale.content.decode()
+    assert f'name="text" rows="4">{draft}</textarea>' in page
+    assert f'name="version" value="{opinion.version}"' in page  # the page as it now stands
+    assert Opinion.objects.get(pk=opinion.pk).status == OpinionStatus.ASSIGNED  # refused, not merged
+
+    empty = unit_client.post(f"/liaison/opinions/{opinion.pk}/reply/", {"text": " ", "version": opinion.version})
+    assert empty.status_code == 422 and messages_of(empty)
+
+    clerk.post(f"/liaison/opinions/{opinion.pk}/reply/", {"text": "已修好。", "version": opinion.version})
+    assert Opinion.objects.get(pk=opinion.pk).status == OpinionStatus.REPLIED
+    overtaken = unit_client.post(f"/liaison/opinions/{opinion.pk}/reply/", {"text": draft, "version": opinion.version})
+    assert overtaken.status_code == 422
+    page = overtaken.content.decode()
+    assert 'data-testid="typed-lost"' in page and draft in page
+    assert 'name="text"' not in page  # no reply form: the opinion is answered
+
+    # the clerk's publishing summary, refused on a stale page, comes back too
+    summary = "群众反映村口路灯损坏，已更换修复"
+    current = Opinion.objects.get(pk=opinion.pk).version
+    refused = clerk.post(f"/liaison/opinions/{opinion.pk}/publish/", {"summary": summary, "published": "1",
+                                                                      "version": current - 1})
+    assert refused.status_code == 422 and f'value="{summary}"' in refused.content.decode()
+    assert not Opinion.objects.get(pk=opinion.pk).published

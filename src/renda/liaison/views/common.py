@@ -26,11 +26,16 @@ def run(request: HttpRequest, back: str, call: Callable[[], Any], done: str) -> 
     try:
         call()
     except DomainError as exc:
-        details = [m for ms in exc.fields.values() for m in ms if m not in exc.message]
-        messages.error(request, exc.message + (f"（{'；'.join(details)}）" if details else ""))
+        error(request, exc)
     else:
         messages.success(request, done)
     return redirect(back)
+
+
+def error(request: HttpRequest, exc: DomainError) -> None:
+    """A domain error as a message on the page, with its fields' details."""
+    details = [m for ms in exc.fields.values() for m in ms if m not in exc.message]
+    messages.error(request, exc.message + (f"（{'；'.join(details)}）" if details else ""))
 
 
 def form_errors(request: HttpRequest, form: Any) -> None:

@@ -22,7 +22,7 @@ from renda.liaison import selectors, workflow
 from renda.liaison.forms import OpinionRegisterForm, RejectForm
 from renda.liaison.models import Channel, NotAcceptedReason, OpinionStatus
 from renda.liaison.services import opinions as services
-from renda.liaison.views.common import HANDLERS, STAFF, form_errors, run, version_of
+from renda.liaison.views.common import HANDLERS, STAFF, error, form_errors, run, version_of
 from renda.organizations.models import HandlingUnit
 from renda.organizations.services import congress_categories, unit_serves
 
@@ -52,7 +52,20 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
 @page(*HANDLERS)
 def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
     user: Any = request.user
-    opinion = selectors.access_opinion_by_id(user=user, opinion_id=opinion_id)
+    return _detail_page(request, selectors.access_opinion_by_id(user=user, opinion_id=opinion_id))
+
+
+# what a clerk or a unit types into the page's forms, kept when the service refuses it (event → its text fields)
+# (the labels name the text to copy when the form is gone; the reason is a choice, kept for the form only)
+TYPED = {"reply": {"text": "答复内容"}, "publish": {"summary": "公开摘要"}, "assign": {"note": "转办说明"},
+         "reject": {"reason": "", "note": "告知群众的说明"}}
+
+
+def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | None = None,
+                 status: int = 200) -> HttpResponse:
+    """The opinion's page; `typed`: the event and the text of the form that was refused, shown again as typed."""
+    user: Any = request.user
+    typed = typed or {}
     events = _events(user, opinion)
     units = [u for u in HandlingUnit.objects.filter(active=True).select_related("region")
              if unit_serves(u, opinion.congress)]
@@ -62,13 +75,17 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
         "opinion": opinion, "events": events, "units": units, "staff": staff,
         "deputies": list(selectors.station_deputies(station=opinion.station)) if opinion.station else [],
         "categories": congress_categories(opinion.congress),
-        "reject_form": RejectForm(), "name": (opinion.constituent_name[:1] + "*" * (len(opinion.constituent_name) - 1))
+        "reject_form": RejectForm(initial=typed if typed.get("event") == "reject" else None),
+        "typed": typed, "typed_lost": [] if typed.get("event") in events else [
+            (label, typed[name].strip()) for name, label in TYPED.get(typed.get("event", ""), {}).items()
+            if label and typed[name].strip()],
+        "name": (opinion.constituent_name[:1] + "*" * (len(opinion.constituent_name) - 1))
         if opinion.constituent_name else "", "phone": mask_phone(opinion.constituent_phone),
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
         and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
         "code": opinion.code,
         "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
-        **_proposals(opinion, events, units)})
+        **_proposals(opinion, events, units)}, status=status)
 
 
 def _proposals(opinion: Any, events: list[str], units: list[HandlingUnit]) -> dict[str, Any]:
@@ -167,7 +184,17 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
         return services.opinion_publish(actor=user, opinion=opinion, summary=post.get("summary", ""),
                                         published=post.get("published", "1") == "1", version=version)
 
-    return run(request, back, call, DONE[event])
+    if event not in TYPED:
+        return run(request, back, call, DONE[event])
+    try:
+        call()
+    except DomainError as exc:  # the page again, as it now stands, with what was typed: nothing is lost
+        error(request, exc)
+        typed = {"event": event, **{name: post.get(name, "") for name in TYPED[event]}}
+        return _detail_page(request, selectors.access_opinion_by_id(user=user, opinion_id=opinion.pk),
+                            typed=typed, status=422)
+    messages.success(request, DONE[event])
+    return redirect(back)
 
 
 @page(*STAFF)
