@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from renda.core.models import AuditEntry
+from renda.suggestions import services
 from renda.suggestions.models import Status, Suggestion
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +85,8 @@ def test_a_refused_action_comes_back_as_a_message_not_an_error_page(client, worl
     client.force_login(world.unit_lead)
     response = client.post(f"/suggestions/{s.pk}/reply/", {"version": s.version, "result_class": "A",
                                                             "text": "x"}, follow=True)
-    assert response.status_code == 200
+    # the suggestion's page (422 since the fourteenth session: it carries what was typed, to copy)
+    assert response.status_code == 422 and 'data-testid="timeline"' in response.content.decode()
     assert "不能答复" in response.content.decode()
     s.refresh_from_db()
     assert s.status == Status.ASSIGNED
@@ -103,6 +105,30 @@ def test_the_reply_form_chooses_no_result_for_the_unit(client, world):
     assert "已安排资金修缮。</textarea>" in page  # the reply typed is on the page again, not lost
     s.refresh_from_db()
     assert s.status == Status.HANDLING and not s.replies.exists()
+
+
+def test_a_stale_reply_is_refused_and_comes_back_as_typed_on_the_current_version(client, world):
+    """A unit writes a long reply while the clerk extends the deadline: the reply is refused (not merged), and the
+    page as it now stands shows it again as typed, on the current version, so a second tap sends it. Once the
+    suggestion can no longer be answered, the text is on the page to copy. Before, the redirect lost it."""
+    s = world.build(Status.HANDLING)
+    client.force_login(world.unit_lead)
+    letter = "县交通运输局已将该路段列入2027年农村公路提质改造计划，将于2027年6月底前完成路面拓宽和安保设施建设。"
+    stale = {"version": s.version - 1, "result_class": "A", "text": letter}
+    response = client.post(f"/suggestions/{s.pk}/reply/", stale)
+    page = response.content.decode()
+    assert response.status_code == 422 and "已被他人修改" in page
+    assert f"{letter}</textarea>" in page
+    form = page.split('data-testid="form-reply"', 1)[1].split("</form>", 1)[0]
+    assert f'name="version" value="{s.version}"' in form
+    s.refresh_from_db()
+    assert s.status == Status.HANDLING and not s.replies.exists()
+    # a colleague of the unit answers it first
+    s = services.suggestion_reply(actor=world.unit_lead, suggestion=s, result_class="B", text="已列入计划。" * 8)
+    gone = client.post(f"/suggestions/{s.pk}/reply/", {**stale, "version": s.version})
+    page = gone.content.decode()
+    assert gone.status_code == 422 and 'data-testid="typed-lost"' in page and letter in page
+    assert 'data-testid="form-reply"' not in page
 
 
 def test_stale_form_is_refused(client, world):

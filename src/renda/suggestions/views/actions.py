@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -50,8 +51,27 @@ def act(request: HttpRequest, pk: int, event: str) -> HttpResponse:
     except DomainError as exc:
         details = [m for msgs in exc.fields.values() for m in msgs if m != exc.message]
         messages.error(request, "；".join([f"{workflow.EVENT_LABELS[event]}未完成：{exc.message}", *details]))
-        return redirect("suggestions:detail", pk=pk)
+        return _refused(request, pk, event, form)
     messages.success(request, DONE[event])
     if not selectors.visible(user=user).filter(pk=pk).exists():  # e.g. a unit that returned a misrouted item
         return redirect("suggestions:list")
     return redirect("suggestions:detail", pk=pk)
+
+
+def _refused(request: HttpRequest, pk: int, event: str, form: Any) -> HttpResponse:
+    """The page as it now stands (another's change may have made the form stale), with what was typed: the event's
+    form again as typed, on the current version, when it may still be taken; otherwise the text fields' contents
+    to copy. A refused form is never merged, and nothing typed is lost."""
+    user: Any = request.user
+    s = selectors.access_suggestion_by_id(user=user, suggestion_id=pk)
+    typed = [(field.label, value) for name, field in form.fields.items()
+             if isinstance(field, forms.CharField) and (value := str(form.cleaned_data.get(name) or "").strip())]
+    if event in page_actions(user, s):
+        data = request.POST.copy()
+        data["version"] = str(s.version)
+        context = detail_context(user, s, bound=action_form(event, s, data, request.FILES), sent=event)
+    elif typed:
+        context = {**detail_context(user, s), "typed_lost": typed}
+    else:
+        return redirect("suggestions:detail", pk=pk)
+    return render(request, "suggestions/detail.html", context, status=422)
