@@ -29,6 +29,15 @@ def test_a_vague_reply_gets_advice_and_a_complete_one_none(world) -> None:  # no
 
 
 @pytest.mark.django_db
+def test_a_bare_receipt_of_three_characters_gets_advice(world) -> None:  # noqa: F811
+    """"已收到" is the reply most in need of advice; it once got none (the check waited for eight characters)."""
+    s = world.build(Status.HANDLING)
+    bare = post_advice(world.unit_lead, s, "已收到").content.decode()
+    assert 'data-testid="reply-advice"' in bare and "受理或转办告知" in bare
+    assert 'data-testid="reply-advice"' not in post_advice(world.unit_lead, s, "  ").content.decode()
+
+
+@pytest.mark.django_db
 def test_the_advice_never_blocks_the_reply(world) -> None:  # noqa: F811
     s = world.build(Status.HANDLING)
     page = Client()

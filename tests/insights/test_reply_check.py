@@ -197,3 +197,22 @@ def test_a_question_in_words_the_history_never_used_is_judged_by_the_plain_word_
     check = reply_check.check_relevance("宅基地审批慢", "我家的宅基地审批拖了半年还没批下来。", answer, features)
     assert check.ok and not check.evidence["weighed"]
 
+
+
+def test_a_reply_saying_when_the_work_was_done_is_settled_and_complete() -> None:
+    """"已于2026年11月完成…维修": the date between 已 and the verb once hid that the work is done, and the reply was
+    told it was a mere receipt."""
+    done = review("我局已于2026年11月完成青山镇客运站维修，新建村级候车亭12个，由运输科负责日常管护。")
+    assert done.get("completeness").ok and done.get("interpretability").ok, done.advice
+
+
+def test_words_that_begin_with_a_units_ending_do_not_name_a_unit() -> None:
+    """办理, 所以, 您所反映: the short endings 办 / 所 once made "我们将尽快办" and "您所" a responsible unit."""
+    for reply in ("您好！我们将尽快办理此事，预计本月底前完成维修。",
+                  "您所反映的问题已知悉，我们将于本月底前研究答复。"):
+        check = reply_check.check_completeness(reply_check.content_of(reply))
+        assert not check.ok and "责任单位" in check.advice, (reply, check.evidence)
+    for reply, unit in (("镇城建办已安排电工，将于本周五前修复路灯。", "镇城建办"),
+                        ("我镇已安排专人清理，将于本月底前清理完毕。", "我镇"),
+                        ("青山派出所已立案调查，将于三日内告知结果。", "青山派出所")):
+        assert reply_check.check_completeness(reply_check.content_of(reply)).evidence["unit"] == unit, reply

@@ -64,9 +64,12 @@ _ACTION = _any(
     "修复|查处|调查|核实|核查|落实|推进|实施|启动|完成|列入|纳入|计划|拟|清理|拆除|取缔",
     "更换|检修|约谈|办理|受理|补发|发放|退还",
 )
+# the short endings are also the first character of common words: 办理, 所以, 站在, 队伍, 委托, 局面
 _UNIT = re.compile(
-    r"[\u4e00-\u9fa5A-Za-z0-9]{1,15}?(?:局|委员会|委|办公室|办事处|办|中心|街道|社区|居委会|村委会|村委|政府"
-    r"|公司|管理处|派出所|所|站|支队|大队|中队|队|医院|学校|法院|检察院|厅|部门|单位|物业)"
+    r"[\u4e00-\u9fa5A-Za-z0-9]{1,15}?(?:局(?![面势限部])|委员会|委(?![托屈婉])|办公室|办事处|办(?![理法事结好完妥])"
+    r"|中心|街道|社区|居委会|村委会|村委|政府|公司|管理处|派出所|所(?![有以在述属需提反说谓得])|站(?![在出起稳])"
+    r"|支队|大队|中队|队(?![伍列])|医院|学校|法院|检察院|厅|部门|单位|物业)"
+    r"|(?:我|本|该)(?:镇|乡|街道|村|区|县|市)"  # "我镇已安排专人清理": the body that writes is the one that acts
 )
 # "within N days/weeks/months": a time limit in either kind of reply check below
 _WITHIN = (r"\d+\s*(?:个)?(?:工作)?(?:日|天|周|个月)(?:内|之内)",
@@ -80,15 +83,16 @@ _TIME = _any(
 # a short reply counts as more than an acknowledgement only with a piece of work and a date for it ("近期将答复" is
 # neither: "将", "尽快" and "近期" are what acknowledgements say)
 _WORK = _any("维修|修复|更换|检修|清理|清运|拆除|取缔|整改|处罚|关停|约谈|发放|补发|退还|安装|施工|铺设",
-             "硬化|疏通|修缮|改造|补种|恢复|封堵|加装|设置")  # not 查处: it is inside 调查处理
+             "硬化|疏通|修缮|改造|补种|恢复|封堵|加装|设置|新建|建成|修建|增设|开通")  # not 查处: it is inside 调查处理
 # a date by which it will be done, not the date a reply is signed with ("2019年9月17日" at its end)
 _BY_WHEN = _any(
     r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:前|之前|以前|底|中旬|上旬|下旬|初|末)",
     "年底前|月底前|春节前|本周[一二三四五六日天]?(?:前|内)|下周[一二三四五六日天]|本月(?:内|底)",
     *_WITHIN,
 )
+# "已于2026年11月完成…": the date it was done may stand between 已 and the verb
 _SETTLED = re.compile(
-    r"已(?:经)?(?:全部|基本)?(?:解决|完成|修复|处理完毕|办结|整改到位|整改完毕|清理完毕|拆除|恢复|发放|到位|落实)"
+    r"已(?:经)?(?:于[^，。；;]{1,16}?)?(?:全部|基本)?(?:解决|完成|修复|处理完毕|办结|整改到位|整改完毕|清理完毕|拆除|恢复|发放|到位|落实)"
 )
 _DECLINE = _any(
     "不予|不能|无法|不属于|不符合|暂不|暂无|不具备|难以|不在[^。，]{0,12}范围|不支持|不同意",

@@ -80,7 +80,7 @@ def opinion_reply_advice(request: HttpRequest, opinion_id: int) -> HttpResponse:
 
 def _advice(request: HttpRequest, **question: Any) -> HttpResponse:
     draft = request.POST.get("text", "")
-    if len(draft.strip()) < assistant.MIN_CHARS:
+    if not draft.strip():  # "已收到" is three characters, and the reply most in need of advice
         return render(request, "insights/_reply_advice.html", {"review": None})
     return render(request, "insights/_reply_advice.html", {"review": assistant.check_draft(draft, **question)})
 
