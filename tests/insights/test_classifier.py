@@ -7,7 +7,7 @@ import random
 import pytest
 
 from renda.insights import text as textlib
-from renda.insights.classifier import NotEnoughHistory, TextClassifier, train, usable_classes
+from renda.insights.classifier import NotEnoughHistory, TextClassifier, supported, train, usable_classes
 from tests.insights.synthetic import history, message
 
 
@@ -48,6 +48,25 @@ def test_below_the_confidence_threshold_the_answer_is_uncertain_not_a_guess(mode
     s = model.suggest("东湖社区油烟扰民，晚上噪音也很大", threshold=0.999)
     assert s.uncertain and s.label is None
     assert s.best == "环境保护"  # still shown as a hint, never filled in
+
+
+def test_a_text_with_no_word_the_model_knows_gets_no_confident_proposal(model: TextClassifier) -> None:
+    """Punctuation, numbers, English, emoji or one character repeated: the model's answer is its prior alone (a
+    reviewer saw 城建交通 at 65.8 %, with a 采用 button). Even at threshold 0 it is uncertain now."""
+    for text in ("！！！！？？？？。。", "12345678901", "hello world testing", "😀😀😀😀😀😀😀😀😀", "谢谢谢谢谢谢谢谢"):
+        s = model.suggest(text, threshold=0.0)
+        assert s.uncertain and not s.terms, (text, s)
+    assert model.suggest("东湖社区油烟扰民，晚上噪音也很大", threshold=0.0).label == "环境保护"
+
+
+def test_a_proposal_must_rest_on_the_texts_words_not_on_the_models_prior() -> None:
+    """A small history's model may answer one class at 57 % for a text it knows nothing of; a text whose words
+    take it only to 78 % has not said much (a township's model proposed 县人社局 for "村里路灯坏了" so). The words must
+    cover half the way from the prior to certainty: from 0.57, to 0.785."""
+    assert not supported(0.78, 0.57, True)
+    assert supported(0.785, 0.57, True) and not supported(0.7849, 0.57, True)
+    assert supported(0.61, 0.20, True)  # a prior of 20 %: the threshold decides, as before
+    assert not supported(0.99, 0.20, False)  # no word of the text says "this class"
 
 
 def test_raw_text_is_understood_by_a_model_trained_on_pre_cut_text() -> None:
