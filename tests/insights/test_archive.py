@@ -292,6 +292,14 @@ def test_the_api_proposes_a_unit_and_shows_similar_cases_in_the_callers_scope(
     first = body["similar"][0]
     assert (first["source"], first["year"], first["kind"]) == ("archive", 2023, "suggestion")
     assert first["text"].startswith("关于修复幸福村道路的建议")
+    # a unit since closed is never proposed, though the model learnt it (at most another one, as a hint)
+    tree.unit_county.active = False
+    tree.unit_county.save(update_fields=["active"])
+    closed = api.post("/api/v1/insights/propose", {"congress": tree.county_congress.pk, "text": text},
+                      content_type="application/json").json()["unit"]
+    assert closed is None or (closed["label"] is None and closed["unit_name"] not in ("", "县交通运输局")), closed
+    tree.unit_county.active = True
+    tree.unit_county.save(update_fields=["active"])
     short = api.post("/api/v1/insights/propose", {"congress": tree.county_congress.pk, "text": "路灯"},
                      content_type="application/json").json()
     assert short == {"category": None, "unit": None, "similar": [], "no_history": False}

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from renda.core.models import AuditEntry
 from renda.core.roles import Role
-from renda.insights import history, jobs, monthly, store
+from renda.insights import assistant, history, jobs, monthly, store
 from renda.liaison.models import Opinion
 from renda.liaison.services import opinions as opinion_services
 from renda.organizations.services import congress_setting_set
@@ -482,6 +482,25 @@ def test_a_text_sharing_only_the_place_and_boilerplate_is_told_there_is_no_simil
     html = assist(world.clerk, content="甲村村口路灯坏了三个月", insights_congress=world.tree.congress_a.pk)
     assert reverse("liaison:opinion_detail", args=[first.pk]) in html
     assert 'data-testid="insights-no-similar"' not in html
+
+
+@pytest.mark.django_db
+def test_a_case_sharing_a_few_common_words_is_not_shown_as_similar(world, monkeypatch) -> None:
+    """A 野猪 complaint once listed 茶叶合作社 and 河道污染 among its similar cases, at 4–12 %."""
+    import re
+
+    opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone",
+                                      content="甲村村口路灯坏了三个月没人修，晚上走路很不安全")
+    text = "甲村常有野猪下山糟蹋庄稼，损失很大"
+
+    def scores() -> list[int]:
+        html = assist(world.clerk, content=text, insights_congress=world.tree.congress_a.pk)
+        return [int(v) for v in re.findall(r"相似度 (\d+)%", html)]
+
+    shown = scores()
+    assert all(v >= 100 * assistant.SIMILAR_MIN for v in shown), shown
+    monkeypatch.setattr(assistant, "SIMILAR_MIN", 0.0)
+    assert any(v < 15 for v in scores())  # such cases are there, and were shown
 
 
 @pytest.mark.django_db

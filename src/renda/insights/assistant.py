@@ -4,7 +4,7 @@ API (api.py) both call these; they differ only in how they show the answer."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -15,10 +15,14 @@ from renda.core.roles import Role
 from renda.insights import reply_check, services
 from renda.insights.classifier import Suggestion
 from renda.organizations.models import Congress, HandlingUnit
+from renda.organizations.services import unit_serves
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 MIN_CHARS = 8  # fewer characters say too little to suggest anything
 SIMILAR_K = 5
+# Below this similarity a past case shares with the text little more than the words every message uses (a 野猪
+# complaint found 茶叶合作社 at 4 %, 河道污染 at 12 %): not shown as a similar case.
+SIMILAR_MIN = 0.15
 
 
 def access_congress(*, user: Any, congress_id: Any) -> Congress:
@@ -62,13 +66,30 @@ def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int
     """The category and unit the congress's models propose for the text, and its most similar past cases the user
     may see (the suggestion being edited left out)."""
     category = services.suggest(congress=congress, kind="category", text=text)
-    unit = services.suggest(congress=congress, kind="unit", text=text)
-    name = ""
-    if unit is not None and unit.best.isdigit():
-        name = HandlingUnit.objects.filter(pk=int(unit.best)).values_list("name", flat=True).first() or ""
+    unit, name = usable_unit(congress, services.suggest(congress=congress, kind="unit", text=text))
     exclude = [("suggestion", exclude_suggestion)] if exclude_suggestion else []
-    return Proposals(category=category, unit=unit, unit_name=name, similar=services.similar_in_scope(
-        user=user, congress=congress, text=text, k=k, exclude=exclude))
+    similar = services.similar_in_scope(user=user, congress=congress, text=text, k=k, exclude=exclude)
+    return Proposals(category=category, unit=unit, unit_name=name,
+                     similar=[c for c in similar if c.match.score >= SIMILAR_MIN])
+
+
+def usable_unit(congress: Congress, proposal: Suggestion | None) -> tuple[Suggestion | None, str]:
+    """The unit model's proposal among the units still in use that serve the congress, with the unit's name. The
+    model learnt from past assignments: a unit since closed, merged away or moved is never proposed. When its best
+    unit is such, the likeliest usable one of its alternatives is shown as a hint (uncertain, without words, which
+    were another unit's); None when none is usable."""
+    if proposal is None:
+        return None, ""
+    ids = [int(label) for label, _ in proposal.alternatives if label.isdigit()]
+    units = {u.pk: u for u in HandlingUnit.objects.select_related("region").filter(pk__in=ids, active=True)
+             if unit_serves(u, congress)}
+    usable = [(label, p) for label, p in proposal.alternatives if label.isdigit() and int(label) in units]
+    if not usable:
+        return None, ""
+    label, p = usable[0]
+    if label != proposal.best:
+        proposal = replace(proposal, label=None, best=label, confidence=p, terms=())
+    return proposal, units[int(label)].name
 
 
 def suggestion_question(s: Any) -> dict[str, Any]:
