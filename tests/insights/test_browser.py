@@ -191,6 +191,12 @@ def test_a_clerk_imports_last_years_ledger_and_the_form_then_proposes_units_and_
     past = page.inner_text("[data-testid=insights-similar]")
     assert "2023 年代表建议" in past and "（县交通运输局主办）" in past
     assert serious_violations(page) == []  # the opinion form with the assistant's answer
+    # on a desktop's screen the panel stands beside the text being typed, not a screen below it
+    page.set_viewport_size({"width": 1280, "height": 800})
+    text = page.get_by_label("意见内容").bounding_box()
+    panel = page.locator("[data-testid=insights-assist]").bounding_box()
+    assert text and panel and panel["x"] >= text["x"] + text["width"], (text, panel)
+    assert panel["y"] < text["y"] + text["height"] and panel["y"] + panel["height"] > text["y"], (text, panel)
 
 
 def test_the_status_page_shows_a_township_its_models_and_has_them_learn_again_on_request(live_server, page):
