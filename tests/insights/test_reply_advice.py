@@ -102,3 +102,26 @@ def test_with_a_category_model_relevance_weighs_words_as_the_congress_history_do
                                                 min_per_class=3))
     assert relevance_advice in post_advice(world.unit_lead, s, elsewhere).content.decode()
     assert 'data-testid="reply-ok"' in post_advice(world.unit_lead, s, answer).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_result_class_chosen_is_checked_against_what_the_reply_says(world) -> None:  # noqa: F811
+    """A类 (solved) chosen for "暂不采纳" is most likely a slip of the select box; the unit is asked to check it."""
+    s = world.build(Status.HANDLING)
+    c = Client()
+    c.force_login(world.unit_lead)
+    url = reverse("insights:reply_advice", args=[s.pk])
+    declined = "经研究，因资金有限，该建议暂不采纳，留作今后工作参考。"
+    slip = c.post(url, {"text": declined, "result_class": "A"}).content.decode()
+    assert "所选办理结果为A类" in slip
+    assert "所选办理结果" not in c.post(url, {"text": declined, "result_class": "D"}).content.decode()
+    done = "县交通运输局已于2026年5月完成甲村至镇道路修缮，路面已全部恢复通行。"
+    assert "所选办理结果为D类" in c.post(url, {"text": done, "result_class": "D"}).content.decode()
+    assert "所选办理结果" not in c.post(url, {"text": done, "result_class": "A"}).content.decode()
+    assert "所选办理结果" not in c.post(url, {"text": declined}).content.decode()  # no class chosen yet
+    from tests.helpers import api_client
+
+    body = api_client(world.unit_lead).post("/api/v1/insights/reply-check", {
+        "text": declined, "suggestion": s.pk, "result_class": "A"}, content_type="application/json").json()
+    assert [c["advice"] for c in body["checks"] if c["code"] == "result_class"] == [
+        "所选办理结果为A类（已解决或基本解决），答复却表示不能办理，请核对办理结果"]

@@ -174,10 +174,11 @@ class ReplyCheckIn(Schema):
     text: str
     suggestion: int | None = None  # the suggestion answered, or
     opinion: int | None = None  # the constituent's opinion answered
+    result_class: str = ""  # a suggestion's 办理结果 chosen (A–D): checked against what the reply says
 
 
 class CheckOut(Schema):
-    code: str  # relevance | completeness | interpretability | on_time
+    code: str  # relevance | completeness | interpretability | on_time | result_class
     ok: bool
     advice: str  # Chinese, empty when ok
 
@@ -192,7 +193,9 @@ class ReplyCheckOut(Schema):
              description="Give `text` and one of `suggestion` or `opinion` (an item the caller may see; else 404). "
                          "The four checks of the reply advice: does it address the question (relevance), say what "
                          "will be done, by whom and by when (completeness), give reasons when it declines "
-                         "(interpretability), and is it on time against the item's deadline (on_time). Advice "
+                         "(interpretability), and is it on time against the item's deadline (on_time); for a "
+                         "suggestion given with its `result_class` (A–D), does the reply say what that class says "
+                         "(result_class: A with a reply that declines, D with one that says it is done). Advice "
                          "only: nothing is blocked.")
 @endpoint(Role.UNIT_USER, *STAFF)
 def reply_check(request: HttpRequest, body: ReplyCheckIn) -> ReplyCheckOut:
@@ -211,7 +214,8 @@ def reply_check(request: HttpRequest, body: ReplyCheckIn) -> ReplyCheckOut:
         assert body.opinion is not None
         question = assistant.opinion_question(liaison_selectors.access_opinion_by_id(
             user=request.user, opinion_id=body.opinion))
-    review = assistant.check_draft(body.text, **question)
+    review = assistant.check_draft(body.text, **question,
+                                   result_class=body.result_class if body.suggestion is not None else "")
     return ReplyCheckOut(ok=review.ok, checks=[CheckOut(code=c.code, ok=c.ok, advice=c.advice)
                                                for c in review.checks])
 

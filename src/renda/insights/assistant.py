@@ -106,11 +106,12 @@ def opinion_question(o: Any) -> dict[str, Any]:
 
 
 def check_draft(draft: str, *, title: str, question: str, asked: date, deadline: date | None,
-                congress_id: int | None = None) -> reply_check.ReplyReview:
-    """The four checks of a draft reply sent today. No deadline known: the on-time check passes. Relevance weighs
-    words as the congress's category model does, when the congress has one."""
+                congress_id: int | None = None, result_class: str = "") -> reply_check.ReplyReview:
+    """The checks of a draft reply sent today (with a suggestion's chosen result class, that one too). No deadline
+    known: the on-time check passes. Relevance weighs words as the congress's category model does, when the
+    congress has one."""
     return reply_check.review(question_title=title, question=question, reply=draft,
                               asked_at=datetime.combine(asked, time()) if deadline else None,
                               replied_at=datetime.combine(timezone.localdate(), time()),
                               deadline_days=(deadline - asked).days if deadline else 0,
-                              weighing=services.reply_weighing(congress_id))
+                              weighing=services.reply_weighing(congress_id), result_class=result_class)

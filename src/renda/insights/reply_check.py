@@ -110,7 +110,7 @@ _ENQUIRY = re.compile(r"咨询|请问|询问|问询|打听")
 
 @dataclass(frozen=True)
 class Check:
-    code: str  # relevance | completeness | interpretability | on_time
+    code: str  # relevance | completeness | interpretability | on_time | result_class
     ok: bool
     advice: str = ""  # Chinese, empty when ok
     evidence: dict[str, object] = field(default_factory=dict)
@@ -265,15 +265,38 @@ def check_on_time(asked_at: datetime | None, replied_at: datetime | None, deadli
                  {"days": round(days, 1), "deadline_days": deadline_days})
 
 
+# a suggestion's 办理结果 (suggestions.models.ResultClass) the reply's words can contradict
+RESULT_SOLVED, RESULT_FOR_REFERENCE = "A", "D"
+
+
+def check_result_class(content: str, result_class: str) -> Check:
+    """The result class the unit chose for a suggestion against what its reply says: A类 (已解决或基本解决) with a
+    reply that declines and says nothing is done ("经研究，该建议暂不采纳"), or D类 (留作参考) with a reply that says
+    it is done. Either is likely a slip of the select box, which the deputy is asked to judge."""
+    declines, settled = _DECLINE.search(content), _SETTLED.search(content)
+    advice = ""
+    if result_class == RESULT_SOLVED and declines and not settled:
+        advice = "所选办理结果为A类（已解决或基本解决），答复却表示不能办理，请核对办理结果"
+    elif result_class == RESULT_FOR_REFERENCE and settled and not declines:
+        advice = "所选办理结果为D类（因条件限制留作参考），答复却写明已经办成，请核对办理结果"
+    return Check("result_class", not advice, advice,
+                 {"result_class": result_class, "declines": declines.group(0) if declines else "",
+                  "settled": settled.group(0) if settled else ""})
+
+
 def review(*, question_title: str = "", question: str, reply: str, asked_at: datetime | None = None,
            replied_at: datetime | None = None, deadline_days: int,
-           weighing: Weighing | None = None) -> ReplyReview:
-    """All four checks of one reply. Advice only: the caller shows it, the clerk decides. `weighing`: the
-    congress's category model's features (classifier.TextFeatures), when it has one."""
+           weighing: Weighing | None = None, result_class: str = "") -> ReplyReview:
+    """All four checks of one reply, and for a suggestion's reply with its chosen result class a fifth. Advice
+    only: the caller shows it, the clerk decides. `weighing`: the congress's category model's features
+    (classifier.TextFeatures), when it has one."""
     content = content_of(reply)
-    return ReplyReview(checks=(
+    checks = (
         check_relevance(question_title, question, content, weighing),
         check_completeness(content, enquiry=is_enquiry(question_title, question)),
         check_interpretability(content),
         check_on_time(asked_at, replied_at, deadline_days),
-    ))
+    )
+    if result_class:
+        checks += (check_result_class(content, result_class),)
+    return ReplyReview(checks=checks)

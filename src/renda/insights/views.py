@@ -65,7 +65,8 @@ def reply_advice(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     from renda.suggestions import selectors
 
     s = selectors.access_suggestion_by_id(user=request.user, suggestion_id=suggestion_id)
-    return _advice(request, **assistant.suggestion_question(s))
+    # the form's 办理结果 as chosen so far, checked against what the reply says
+    return _advice(request, result_class=request.POST.get("result_class", ""), **assistant.suggestion_question(s))
 
 
 @page(Role.UNIT_USER, *STAFF)
@@ -78,11 +79,12 @@ def opinion_reply_advice(request: HttpRequest, opinion_id: int) -> HttpResponse:
     return _advice(request, **assistant.opinion_question(o))
 
 
-def _advice(request: HttpRequest, **question: Any) -> HttpResponse:
+def _advice(request: HttpRequest, *, result_class: str = "", **question: Any) -> HttpResponse:
     draft = request.POST.get("text", "")
     if not draft.strip():  # "已收到" is three characters, and the reply most in need of advice
         return render(request, "insights/_reply_advice.html", {"review": None})
-    return render(request, "insights/_reply_advice.html", {"review": assistant.check_draft(draft, **question)})
+    return render(request, "insights/_reply_advice.html",
+                  {"review": assistant.check_draft(draft, **question, result_class=result_class)})
 
 
 # --- hot issues -------------------------------------------------------------------------------------------------
