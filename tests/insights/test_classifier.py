@@ -53,7 +53,8 @@ def test_below_the_confidence_threshold_the_answer_is_uncertain_not_a_guess(mode
 def test_a_text_with_no_word_the_model_knows_gets_no_confident_proposal(model: TextClassifier) -> None:
     """Punctuation, numbers, English, emoji or one character repeated: the model's answer is its prior alone (a
     reviewer saw 城建交通 at 65.8 %, with a 采用 button). Even at threshold 0 it is uncertain now."""
-    for text in ("！！！！？？？？。。", "12345678901", "hello world testing", "😀😀😀😀😀😀😀😀😀", "谢谢谢谢谢谢谢谢"):
+    for text in ("！！！！？？？？。。", "12345678901", "hello world testing", "😀😀😀😀😀😀😀😀😀",
+                 "谢谢谢谢谢谢谢谢"):
         s = model.suggest(text, threshold=0.0)
         assert s.uncertain and not s.terms, (text, s)
     assert model.suggest("东湖社区油烟扰民，晚上噪音也很大", threshold=0.0).label == "环境保护"
