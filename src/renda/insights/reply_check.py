@@ -291,7 +291,7 @@ def review(*, question_title: str = "", question: str, reply: str, asked_at: dat
     only: the caller shows it, the clerk decides. `weighing`: the congress's category model's features
     (classifier.TextFeatures), when it has one."""
     content = content_of(reply)
-    checks = (
+    checks: tuple[Check, ...] = (
         check_relevance(question_title, question, content, weighing),
         check_completeness(content, enquiry=is_enquiry(question_title, question)),
         check_interpretability(content),
