@@ -40,6 +40,7 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
 
 from renda.core.errors import DomainError
+from renda.core.files import write_whole
 from renda.insights import terms as termslib
 from renda.insights import text as textlib
 from renda.insights.nbsvm import NBLinearSVC
@@ -398,11 +399,12 @@ class TextClassifier:
     # --- persistence ------------------------------------------------------------------------------------------
 
     def save(self, path: str | Path) -> None:
+        """Write the model to `path` whole (core.files.write_whole): readers never see half a file, and two
+        trainings of the same model at once (the nightly job, 立即重新学习, a settings change, a ledger import, in
+        several worker processes or threads) do not write into each other's file."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        joblib.dump(self, tmp, compress=3)
-        tmp.replace(path)  # readers never see half a file
+        write_whole(path, lambda f: joblib.dump(self, f, compress=3))
 
     @classmethod
     def load(cls, path: str | Path) -> TextClassifier:

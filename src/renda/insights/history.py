@@ -36,11 +36,10 @@ from renda.insights import sources
 from renda.insights import text as textlib
 from renda.insights.flight import KeyedLocks
 from renda.insights.models import ArchivedCase
-from renda.insights.similar import Case, SimilarIndex
+from renda.insights.similar import MAX_CHARS, Case, SimilarIndex  # MAX_CHARS: the index's, and the search's
 from renda.organizations.models import Congress, Region
 
 HISTORY_LIMIT = 3000  # the most recent cases of each source a similarity index holds
-MAX_CHARS = 1500
 
 # --- labels -------------------------------------------------------------------------------------------------------
 

@@ -39,6 +39,11 @@ BOILERPLATE = frozenset(_BOILERPLATE.split())
 # The most similar cases looked at for a shared subject: past them, what shares only the place is all there is.
 MAX_CANDIDATES = 200
 
+# The characters of a text (normalised) that the index reads: its words, its character bigrams and the places that do
+# not count as a subject all come from them. A long letter's subject is in its beginning; the rest only costs time,
+# and the assistant asks on every keystroke.
+MAX_CHARS = 1500
+
 # The level a region's name ends with: "青山镇" is also written "青山".
 _LEVEL_SUFFIX = ("街道", "社区", "镇", "乡", "村", "县", "区", "市", "省")
 
@@ -65,12 +70,12 @@ class SimilarIndex:
     def __init__(self, cases: Sequence[Case], *, prepared: Sequence[tuple[list[str], str]] | None = None,
                  places: Iterable[str] = ()) -> None:
         """`prepared`: the cases' (words, compact text) already made by textlib.words_and_compact (max_chars
-        1500), e.g. kept from an earlier index; made here when not given. `places`: place names the congress knows
-        (its regions), which do not count as a shared subject."""
+        MAX_CHARS), e.g. kept from an earlier index; made here when not given. `places`: place names the congress
+        knows (its regions), which do not count as a shared subject."""
         self.cases = list(cases)
         self._places = place_names(places)
         docs = (list(prepared) if prepared is not None
-                else [textlib.words_and_compact(c.text, max_chars=1500) for c in self.cases])
+                else [textlib.words_and_compact(c.text, max_chars=MAX_CHARS) for c in self.cases])
         self._case_words = [w for w, _ in docs]
         small = len(self.cases) < 20
         self._words = TfidfVectorizer(analyzer=textlib.identity, sublinear_tf=True, min_df=1,
@@ -92,7 +97,10 @@ class SimilarIndex:
         """What of `text` can make a past case similar: the two-character pieces of its words ("不安全" → 不安, 安全)
         that are not boilerplate and not part of a place the text names (a known region, or a place as
         hot.place_spans finds it, suffix included: "幸福花园小区", "青山镇中学"). Pieces, not whole words, so
-        "孩子过马路不安全" meets "学生横穿马路…交通安全"."""
+        "孩子过马路不安全" meets "学生横穿马路…交通安全". Places are looked for in the first MAX_CHARS characters
+        only, those the words come from (query): in the rest of a very long text they would only cost time, on
+        every keystroke."""
+        text = textlib.normalise(text)[:MAX_CHARS]
         flat = textlib.compact(text)
         named = [p for p in self._places if p in flat] + sorted(hot.place_spans(text))
         return {p for p in _pieces(words) if not any(p in place for place in named)}
@@ -103,7 +111,7 @@ class SimilarIndex:
         near_duplicate when the score reaches the threshold."""
         if self._matrix is None or not text.strip():
             return []
-        doc = textlib.words_and_compact(text, max_chars=1500)
+        doc = textlib.words_and_compact(text, max_chars=MAX_CHARS)
         scores = (self._matrix @ self._vector([doc]).T).toarray().ravel()
         subject = self.subject_pieces(text, doc[0])
         out: list[Match] = []
