@@ -304,12 +304,11 @@ class HotMonthOut(Schema):
                         "every township, a township's staff their own), the top five groups of opinions about the "
                         "same problem, hottest first, with the heat index of the page 热点问题 (docs/insights.md), "
                         "and the suggestions most like each (to link its opinions to: POST "
-                        "/api/v1/opinions/{id}/to_suggestion). 422 for a month that is not YYYY-MM.")
+                        "/api/v1/opinions/{id}/to_suggestion). 422 for a month that is not YYYY-MM, or is before "
+                        "1979-01 or after December of next year.")
 @endpoint(*STAFF)
 def hot_month(request: HttpRequest, month: str = "") -> HotMonthOut:
-    first = monthly.parse_month(month) if month else monthly.this_month()
-    if first is None:
-        raise Invalid("月份格式应为 YYYY-MM，如 2026-05", fields={"month": ["格式应为 YYYY-MM"]})
+    first = monthly.read_month(month) if month else monthly.this_month()
     rows = monthly.hot_month(request.user, first)
     likely = monthly.likely_per_township(request.user, rows, monthly.link_targets(request.user))
     return HotMonthOut(month=f"{first:%Y-%m}", townships=[TownshipHotOut(

@@ -11,6 +11,8 @@
     text (weight ½), with place names and administrative units masked, so that the problem is compared, not the
     address;
   * time — two messages further apart than `window_days` are not linked directly.
+A message's title is taken without a greeting before it, and a title of nothing else ("尊敬的领导：", "？？？", "投诉")
+is replaced by the first line of its text that says what the problem is (_subject).
 Two messages are linked when they name the same place and their topic similarity is ≥ `same_place_threshold`
 (0.15), or when they do not name different places and it is ≥ `threshold` (0.5). A message that names no place
 keeps only its links to the places of its closest named match (`_hub_links`), so that it cannot join complaints
@@ -32,7 +34,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -71,6 +73,16 @@ _KIND = re.compile(r"(?:物业|房地产|地产|开发商?|建筑|建设|施工|
 _SUFFIX = re.compile(HOME_SUFFIXES + "|" + OTHER_SUFFIXES)
 COMMON_WORD_FREQ = 100  # a home "name" that is an ordinary word (幸福, 建设) is a place only with its suffix
 BODY_WEIGHT = 0.5
+# Words that greet the reader or say that a message is a request or a complaint, not what it is about: a first line
+# of nothing else ("尊敬的各位领导：", "县长您好！", "投诉", "紧急求助") is no title. Stop words (尊敬, 领导, 希望 …)
+# are gone before these are looked at; "0" is any number ("1、").
+_SAY_NOTHING = frozenset({
+    "各位", "大家", "好", "你们好", "同志", "书记", "主任", "县长", "市长", "区长", "镇长", "乡长", "局长",
+    "代表", "亲爱", "早上好", "上午好", "下午好", "晚上好", "感谢", "打扰", "麻烦", "反映", "投诉", "举报",
+    "实名", "咨询", "求助", "建议", "要求", "请求", "恳请", "恳求", "请", "帮帮", "帮忙", "紧急", "急", "急急",
+    "在线", "标题", "无", "个", "想", "问", "一下", "尽快", "解决", "处理", "0"})
+_CLAUSE_END = re.compile(r"[，,：:、！!？?。；;…~～\s]+")
+SUBJECT_CHARS = 60  # as long as a title (monthly.message)
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,8 @@ class HotIssue:
     places: list[str]
     first_at: datetime
     last_at: datetime
-    title: str  # the title of the message most similar to the rest of its group
+    title: str  # the title of the message most similar to the rest of its group, of those whose title says what
+    # the problem is if any (_subject)
     keywords: list[str] = field(default_factory=list)
 
 
@@ -227,6 +240,50 @@ def _masked(text: str, found: set[Place]) -> str:
     return _HOME.sub("，", norm)  # a bare "小区" left behind says nothing about the problem
 
 
+def _without_greeting(line: str) -> str:
+    """The line without the clauses it opens with that say nothing: "尊敬的领导：甲村路灯坏了" → "甲村路灯坏了",
+    "？？？" → ""."""
+    rest = line.strip()
+    while rest:
+        end = _CLAUSE_END.search(rest)
+        clause = rest[:end.start()] if end else rest
+        if any(w not in _SAY_NOTHING for w in textlib.words(clause)):
+            return rest
+        rest = rest[end.end():] if end else ""
+    return ""
+
+
+def _tells(text: str) -> bool:
+    """Whether the text says what a problem is: a word besides stop words, place names, administrative units and
+    _SAY_NOTHING ("幸福花园小区" alone does not, "德雅路什么时候修？" does)."""
+    return any(w not in _SAY_NOTHING for w in textlib.words(_masked(text, set())))
+
+
+@dataclass(frozen=True)
+class _Subject:
+    compared: str  # the title the message is compared by
+    shown: str  # the title it gives its group
+    rank: int  # 0: its own title says what the problem is; 1: a line of its text does; 2: nothing does
+
+
+def _subject(m: Message) -> _Subject:
+    """What the message is about, in its own words. A title is taken without a greeting before it ("尊敬的领导：甲村
+    路灯坏了" → "甲村路灯坏了"). A title of nothing else (a greeting, punctuation, an emoji, "投诉") is replaced by
+    the first line of the text that says what the problem is, to compare the message by and to title it: such a
+    title left the vectoriser nothing to learn from, and every opinion's first line being "尊敬的领导：" failed the
+    month's page. A title that names a place and no problem ("幸福花园小区") is still what the message is compared
+    by, as before (its place links it, the text gives the topic); only the group's title adds that line to it
+    ("幸福花园小区，楼下餐馆油烟直排")."""
+    title = _without_greeting(m.title)
+    if _tells(title):
+        return _Subject(title, title, 0)
+    line = next((text for raw in m.body[:300].splitlines() if _tells(text := _without_greeting(raw))), "")
+    if not title:
+        return _Subject(line[:SUBJECT_CHARS], line[:SUBJECT_CHARS] or m.title.strip(), 1 if line else 2)
+    shown = line if title in line else f"{title}，{line}" if line else title
+    return _Subject(title, shown[:SUBJECT_CHARS], 1 if line else 2)
+
+
 def _topic_vectors(messages: Sequence[Message], place_sets: Sequence[set[Place]]) -> tuple[sparse.csr_matrix, list]:
     titles = [textlib.words(_masked(m.title, p)) for m, p in zip(messages, place_sets, strict=True)]
     bodies = [textlib.words(_masked(m.body[:300], p)) for m, p in zip(messages, place_sets, strict=True)]
@@ -235,9 +292,13 @@ def _topic_vectors(messages: Sequence[Message], place_sets: Sequence[set[Place]]
     vt = TfidfVectorizer(analyzer=textlib.identity, sublinear_tf=True)
     vb = TfidfVectorizer(analyzer=textlib.identity, sublinear_tf=True, min_df=1 if small else 2,
                          max_df=1.0 if small else 0.3)
-    blocks = [normalize(vt.fit_transform(titles))]
+    blocks = []
+    with contextlib.suppress(ValueError):  # ValueError: no subject has a word (see _subject)
+        blocks.append(normalize(vt.fit_transform(titles)))
     with contextlib.suppress(ValueError):  # ValueError: no body word survives the document-frequency cut
         blocks.append(normalize(vb.fit_transform(bodies)) * math.sqrt(BODY_WEIGHT))
+    if not blocks:  # not a word to compare the messages by: none is like another
+        return sparse.csr_matrix((len(messages), 1)), titles
     return normalize(sparse.hstack(blocks).tocsr()), titles
 
 
@@ -321,9 +382,16 @@ def group(messages: Sequence[Message], p: Params = Params(), *,
     """Indices of messages grouped by problem, biggest group first (single messages are groups of one)."""
     if not messages:
         return []
-    located = _locate(messages, set(known_places))
-    x, _ = _topic_vectors(messages, located.title)
-    return _group(messages, p, located, x)
+    subjects = [_subject(m) for m in messages]
+    compared = _compared(messages, subjects)
+    located = _locate(compared, set(known_places))
+    x, _ = _topic_vectors(compared, located.title)
+    return _group(compared, p, located, x)
+
+
+def _compared(messages: Sequence[Message], subjects: Sequence[_Subject]) -> list[Message]:
+    """The messages with the title they are compared by (_subject)."""
+    return [replace(m, title=s.compared) for m, s in zip(messages, subjects, strict=True)]
 
 
 def heat(msgs: Sequence[Message], *, now: datetime, p: Params = Params()) -> tuple[float, int, int]:
@@ -347,22 +415,30 @@ def hot_issues(messages: Sequence[Message], *, now: datetime | None = None, p: P
     if not messages:
         return []
     now = now or max(m.at for m in messages)
-    located = _locate(messages, set(known_places))
-    x, titles = _topic_vectors(messages, located.title)
+    subjects = [_subject(m) for m in messages]
+    compared = _compared(messages, subjects)
+    located = _locate(compared, set(known_places))
+    x, titles = _topic_vectors(compared, located.title)
     issues = []
-    for idx in _group(messages, p, located, x):
+    for idx in _group(compared, p, located, x):
         msgs = [messages[i] for i in idx]
         h, people, support = heat(msgs, now=now, p=p)
         if people < p.min_people:
             continue
         rows = x[idx]
         centre = np.asarray(rows @ rows.sum(axis=0).T).ravel()
+        # the subject of the message most like the rest, of those whose own title says what the problem is if any:
+        # a line found in the text titles the group only when no title says more
+        best = idx[min(range(len(idx)), key=lambda k: (subjects[idx[k]].rank, -centre[k]))]
         place_count = Counter(place.name for i in idx for place in located.any[i])
-        word_count = Counter(w for i in idx for w in set(titles[i]) if len(w) >= 2)
+        # the words of the titles the group is shown by: of a place alone ("幸福花园小区"), the line of its text
+        word_count = Counter(w for i in idx for w in set(titles[i] if subjects[i].shown == compared[i].title else
+                                                         textlib.words(_masked(subjects[i].shown, located.any[i])))
+                             if len(w) >= 2 and w not in _SAY_NOTHING)
         issues.append(HotIssue(
             messages=sorted(msgs, key=lambda m: m.at), heat=round(h, 3), people=people, support=support,
             places=_most_common(place_count, 3), first_at=min(m.at for m in msgs),
-            last_at=max(m.at for m in msgs), title=messages[idx[int(centre.argmax())]].title,
+            last_at=max(m.at for m in msgs), title=subjects[best].shown,
             keywords=_most_common(word_count, 5)))
     issues.sort(key=lambda g: -g.heat)
     return issues[:top] if top else issues

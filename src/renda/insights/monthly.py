@@ -11,10 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from openpyxl import Workbook
 
+from renda.core.errors import Invalid
 from renda.insights import history, hot
+from renda.insights.archive import FIRST_YEAR
 from renda.insights.similar import Case, SimilarIndex
 from renda.organizations.models import Region, RegionLevel
 
@@ -52,13 +55,17 @@ LINK_TARGETS = 200  # the newest suggestions a hot issue may be linked to, offer
 
 
 def link_targets(user: Any) -> list[Any]:
-    """The suggestions the user may link a hot issue's opinions to (those the liaison service accepts), newest
-    first."""
+    """The suggestions the user may link a hot issue's opinions to (those the liaison service accepts): those still
+    open first, then the finished ones (已办结), newest first in each. The service takes a finished suggestion too
+    (its answer reaches the opinions by the next run of the job), but a clerk seldom means to, and dozens of them
+    must not crowd out the open ones."""
     from renda.liaison.services.conversion import LINKABLE
     from renda.suggestions import selectors as suggestion_selectors
+    from renda.suggestions.models import Status
 
+    finished = models.Case(models.When(status=Status.CLOSED, then=models.Value(1)), default=models.Value(0))
     return list(suggestion_selectors.visible(user=user).filter(status__in=LINKABLE).select_related("congress__region")
-                .order_by("-id")[:LINK_TARGETS])
+                .order_by(finished, "-id")[:LINK_TARGETS])
 
 
 def likely_per_township(user: Any, rows: list[TownshipMonth], targets: list[Any]
@@ -70,12 +77,29 @@ def likely_per_township(user: Any, rows: list[TownshipMonth], targets: list[Any]
     return [[next(flat) for _ in row.issues] for row in rows]
 
 
-def parse_month(value: str | None) -> date | None:
-    """"2026-05" → 1 May 2026; None for anything else."""
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", (value or "").strip())
+FIRST_MONTH = date(FIRST_YEAR, 1, 1)  # no congress had a standing committee to take opinions before 1979
+
+
+def read_month(value: str) -> date:
+    """"2026-05" → 1 May 2026; Invalid (422) otherwise, saying what is wrong: not YYYY-MM, or a month before
+    FIRST_MONTH or after next year. Year 0 is no date, the month before January of year 1 none either (the page's
+    link back failed on both), and a month years ahead can have no opinions."""
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        return None
+        raise Invalid("月份格式应为 YYYY-MM，如 2026-05", fields={"month": ["格式应为 YYYY-MM"]})
+    last = this_month().year + 1  # next year too: a client's clock a little ahead of ours is no error
+    if not FIRST_YEAR <= int(m.group(1)) <= last:
+        raise Invalid(f"月份应在 {FIRST_YEAR} 年 1 月至 {last} 年 12 月之间",
+                      fields={"month": [f"应在 {FIRST_YEAR}-01 至 {last}-12 之间"]})
     return date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def parse_month(value: str | None) -> date | None:
+    """read_month, None for anything it refuses (the page shows this month instead)."""
+    try:
+        return read_month(value or "")
+    except Invalid:
+        return None
 
 
 def next_month(month: date) -> date:

@@ -92,7 +92,9 @@ def _advice(request: HttpRequest, *, result_class: str = "", **question: Any) ->
 
 
 def _month(value: str | None) -> date:
-    """The month asked for; this month when none is, or one to come (it has no opinions yet)."""
+    """The month asked for; this month when none is, when the value is no month the platform knows (not YYYY-MM,
+    or before monthly.FIRST_MONTH: "0000-01" is no date at all, and failed the page), or when it is one to come (it
+    has no opinions yet)."""
     asked, now = monthly.parse_month(value), monthly.this_month()
     return min(asked, now) if asked else now
 
@@ -103,7 +105,8 @@ class HotCard:
 
     issue: hot.HotIssue
     likely: list[tuple[Any, float]]
-    others: list[Any]
+    others: list[Any]  # the other suggestions still open
+    finished: list[Any] = field(default_factory=list)  # … and those finished (已办结), offered last
     linkable: list[str] = field(default_factory=list)  # its opinions that may still become a suggestion (已受理)
     linked: list[tuple[Any, int]] = field(default_factory=list)  # suggestions its opinions went to, with how many
     waiting: int = 0  # its opinions registered but not yet accepted (受理), which can be linked once they are
@@ -114,7 +117,7 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
     """Top groups of opinions per township for one month (the county sees every township, a township its own)."""
     from renda.liaison.models import OpinionStatus
     from renda.liaison.services.conversion import CONVERTIBLE
-    from renda.suggestions.models import Suggestion
+    from renda.suggestions.models import Status, Suggestion
 
     user: Any = request.user
     month = _month(request.GET.get("month"))
@@ -129,7 +132,9 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
             offered = {s.pk for s, _ in near}
             opinions = [row.opinions[m.id] for m in issue.messages]
             linked = Counter(o.suggestion_id for o in opinions if o.suggestion_id)
-            row_cards.append(HotCard(issue, near, [t for t in targets if t.pk not in offered],
+            rest = [t for t in targets if t.pk not in offered]
+            row_cards.append(HotCard(issue, near, [t for t in rest if t.status != Status.CLOSED],
+                                     finished=[t for t in rest if t.status == Status.CLOSED],
                                      linkable=[str(o.pk) for o in opinions if o.status in CONVERTIBLE],
                                      waiting=sum(o.status == OpinionStatus.RECEIVED for o in opinions),
                                      linked=[(suggestions[pk], n) for pk, n in linked.most_common()]))
@@ -139,7 +144,7 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
     following = monthly.next_month(month)
     return render(request, "insights/hot.html", {
         "rows": busy, "quiet": [row for row, _ in cards if not row.issues], "any": bool(cards), "month": month,
-        "previous": (month - timedelta(days=1)).replace(day=1),
+        "previous": (month - timedelta(days=1)).replace(day=1) if month > monthly.FIRST_MONTH else None,
         "next": following if following <= monthly.this_month() else None, "targets": targets,
         "params": hot.Params()})
 
