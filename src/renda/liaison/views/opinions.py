@@ -3,6 +3,7 @@ the events its state allows, and registration of an opinion taken by phone, by l
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -219,6 +220,10 @@ def opinion_new(request: HttpRequest, station_id: int) -> HttpResponse:
                                                         "channels": Channel.choices})
 
 
+TOPIC_CHARS = 60  # a hot issue's title is at most as long (insights.hot.SUBJECT_CHARS)
+TOPIC_MIN_CHARS = 6  # a first clause shorter than this ("投诉：") says too little to title a suggestion
+
+
 @page(*STAFF)
 def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
     """Several opinions of the clerk's scope taken up by one deputy: pick the opinions, the deputy, edit the
@@ -233,6 +238,11 @@ def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
     picked = [o for o in candidates if o.pk in wanted]
     mandates = list(selectors.deputies_who_may_take_up(user=user, opinions=picked)) if picked else []
     title, content = prefill(picked)
+    topic = " ".join(source.get("topic", "").split())[:TOPIC_CHARS]
+    if topic:  # what the opinions are about, in words given by the page that sent them (a hot issue's title):
+        # its first clause, when that says something ("幸福花园小区门口烧烤摊油烟扰民，深夜还在营业" → the first)
+        head = re.split(r"[，,。；;！!？?]", topic, maxsplit=1)[0]
+        title = f"关于{services.scrub(head if len(head) >= TOPIC_MIN_CHARS else topic)}问题的建议"
     ctx: dict[str, Any] = {"candidates": candidates, "picked": {o.pk for o in picked}, "mandates": mandates,
                            "mandate": source.get("mandate", ""), "title": title, "content": content, "errors": {}}
     if request.method == "POST":
