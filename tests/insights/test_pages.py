@@ -300,7 +300,7 @@ def test_a_hot_issue_can_be_taken_up_by_a_deputy_as_a_new_suggestion(world) -> N
         assert f'value="{o.pk}" checked' in draft
     assert "3 条群众意见反映" in draft
     # the title drafted names the issue, as the page titled it (not "关于环境保护方面群众反映问题的建议")
-    issue_title = re.search(r'data-testid="hot-title">([^<]+)<', page)
+    issue_title = re.search(r'<h3>1\. ([^<]+) <span class="tag">热度', page)
     assert issue_title, page
     assert issue_title.group(1).startswith("幸福花园小区门口烧烤摊油烟噪音扰民，")
     assert 'value="关于幸福花园小区门口烧烤摊油烟噪音扰民问题的建议"' in draft, draft
