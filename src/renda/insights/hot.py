@@ -382,16 +382,28 @@ def group(messages: Sequence[Message], p: Params = Params(), *,
     """Indices of messages grouped by problem, biggest group first (single messages are groups of one)."""
     if not messages:
         return []
+    read = _read(messages, known_places)
+    return _group(read.compared, p, read.located, read.x)
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What grouping reads of the messages: each one's subject, the messages with the title they are compared by,
+    their places, their topic vectors and the words of those titles."""
+
+    subjects: list[_Subject]
+    compared: list[Message]
+    located: _Located
+    x: sparse.csr_matrix
+    titles: list[list[str]]
+
+
+def _read(messages: Sequence[Message], known_places: Iterable[str]) -> _Read:
     subjects = [_subject(m) for m in messages]
-    compared = _compared(messages, subjects)
+    compared = [replace(m, title=s.compared) for m, s in zip(messages, subjects, strict=True)]
     located = _locate(compared, set(known_places))
-    x, _ = _topic_vectors(compared, located.title)
-    return _group(compared, p, located, x)
-
-
-def _compared(messages: Sequence[Message], subjects: Sequence[_Subject]) -> list[Message]:
-    """The messages with the title they are compared by (_subject)."""
-    return [replace(m, title=s.compared) for m, s in zip(messages, subjects, strict=True)]
+    x, titles = _topic_vectors(compared, located.title)
+    return _Read(subjects, compared, located, x, titles)
 
 
 def heat(msgs: Sequence[Message], *, now: datetime, p: Params = Params()) -> tuple[float, int, int]:
@@ -415,10 +427,8 @@ def hot_issues(messages: Sequence[Message], *, now: datetime | None = None, p: P
     if not messages:
         return []
     now = now or max(m.at for m in messages)
-    subjects = [_subject(m) for m in messages]
-    compared = _compared(messages, subjects)
-    located = _locate(compared, set(known_places))
-    x, titles = _topic_vectors(compared, located.title)
+    read = _read(messages, known_places)
+    subjects, compared, located, x, titles = read.subjects, read.compared, read.located, read.x, read.titles
     issues = []
     for idx in _group(compared, p, located, x):
         msgs = [messages[i] for i in idx]

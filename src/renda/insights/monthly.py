@@ -107,6 +107,11 @@ def next_month(month: date) -> date:
     return (month + timedelta(days=32)).replace(day=1)
 
 
+def previous_month(month: date) -> date | None:
+    """The first day of the month before `month` (a first day); None before FIRST_MONTH."""
+    return (month - timedelta(days=1)).replace(day=1) if month > FIRST_MONTH else None
+
+
 def this_month() -> date:
     return timezone.localdate().replace(day=1)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -144,7 +144,7 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
     following = monthly.next_month(month)
     return render(request, "insights/hot.html", {
         "rows": busy, "quiet": [row for row, _ in cards if not row.issues], "any": bool(cards), "month": month,
-        "previous": (month - timedelta(days=1)).replace(day=1) if month > monthly.FIRST_MONTH else None,
+        "previous": monthly.previous_month(month),
         "next": following if following <= monthly.this_month() else None, "targets": targets,
         "params": hot.Params()})
 

@@ -21,12 +21,16 @@ def version_of(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def run(request: HttpRequest, back: str, call: Callable[[], Any], done: str) -> HttpResponse:
-    """Run a service; a domain error becomes a message on the page it came from (post/redirect/get)."""
+def run(request: HttpRequest, back: str, call: Callable[[], Any], done: str,
+        refused: Callable[[], HttpResponse] | None = None) -> HttpResponse:
+    """Run a service; a domain error becomes a message on the page it came from (post/redirect/get), or on the page
+    `refused` renders instead (one that shows again what was typed)."""
     try:
         call()
     except DomainError as exc:
         error(request, exc)
+        if refused is not None:
+            return refused()
     else:
         messages.success(request, done)
     return redirect(back)

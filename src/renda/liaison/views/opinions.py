@@ -23,7 +23,7 @@ from renda.liaison import selectors, workflow
 from renda.liaison.forms import OpinionRegisterForm, RejectForm
 from renda.liaison.models import Channel, NotAcceptedReason, OpinionStatus
 from renda.liaison.services import opinions as services
-from renda.liaison.views.common import HANDLERS, STAFF, error, form_errors, run, version_of
+from renda.liaison.views.common import HANDLERS, STAFF, form_errors, run, version_of
 from renda.organizations.models import HandlingUnit
 from renda.organizations.services import congress_categories, unit_serves
 
@@ -185,17 +185,12 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
         return services.opinion_publish(actor=user, opinion=opinion, summary=post.get("summary", ""),
                                         published=post.get("published", "1") == "1", version=version)
 
-    if event not in TYPED:
-        return run(request, back, call, DONE[event])
-    try:
-        call()
-    except DomainError as exc:  # the page again, as it now stands, with what was typed: nothing is lost
-        error(request, exc)
+    def refused() -> HttpResponse:  # the page again, as it now stands, with what was typed: nothing is lost
         typed = {"event": event, **{name: post.get(name, "") for name in TYPED[event]}}
         return _detail_page(request, selectors.access_opinion_by_id(user=user, opinion_id=opinion.pk),
                             typed=typed, status=422)
-    messages.success(request, DONE[event])
-    return redirect(back)
+
+    return run(request, back, call, DONE[event], refused if event in TYPED else None)
 
 
 @page(*STAFF)
