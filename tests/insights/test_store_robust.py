@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import random
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import joblib
 import pytest
 
+from renda.core import files
 from renda.insights import hot, services, similar, store
 from renda.insights.classifier import TextClassifier, train
 from tests.insights.synthetic import history
@@ -90,6 +93,27 @@ def test_a_save_that_fails_halfway_leaves_the_old_model_and_no_temporary_file(
         store.save(CONGRESS, "category", model)
     assert path.read_bytes() == before
     assert leftovers(path) == []
+
+
+def test_the_next_save_removes_what_a_writer_killed_mid_save_left_and_not_what_a_live_writer_is_writing(
+        model: TextClassifier) -> None:
+    """A worker killed while saving (OOM, a deploy) leaves its temporary file: the next save of the same model
+    removes it once it is older than any save takes, and leaves a younger one, which may be another worker's."""
+    path = store.model_path(CONGRESS, "category")
+    path.parent.mkdir(parents=True)
+    killed = path.with_name(f"{path.name}.0123456789abcdef.tmp")
+    writing = path.with_name(f"{path.name}.fedcba9876543210.tmp")
+    other_model = path.with_name("unit.joblib.00aa.tmp")
+    for left in (killed, writing, other_model):
+        left.write_bytes(b"half a model")
+    old = time.time() - files.STALE_AFTER - 60
+    for left in (killed, other_model):
+        os.utime(left, (old, old))
+
+    store.save(CONGRESS, "category", model)
+
+    assert leftovers(path) == sorted([writing.name, other_model.name])
+    assert store.load(CONGRESS, "category") is not None
 
 
 def test_a_summary_that_cannot_be_put_in_place_leaves_no_temporary_file(
