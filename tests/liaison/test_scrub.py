@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from renda.liaison.services.opinions import scrub
+from renda.core.masking import scrub
 
 
 @pytest.mark.parametrize("written", [

@@ -1,6 +1,9 @@
-"""How personal data looks in lists: ID first 6 + last 4, phone 3 + **** + 4."""
+"""How personal data looks in lists: ID first 6 + last 4, phone 3 + **** + 4; and free text shown in lists, on
+the portal or in exports with anything like a phone or ID number masked, and the writer's own name and phone."""
 
 from __future__ import annotations
+
+import re
 
 
 def mask_id_number(value: str | None) -> str:
@@ -17,3 +20,27 @@ def mask_phone(value: str | None) -> str:
     if len(value) < 8:
         return "*" * len(value)
     return value[:3] + "****" + value[-4:]
+
+
+# A mobile number as people write it: 13912345678, +86 139 1234 5678, 86-139-1234-5678; an ID number; a landline
+# (0731-88888888, 0731 8888 8888). The prefix and the separators are masked with the number.
+# Not a group of a longer code joined by dashes (2026-0503-1234-5678 is an order number, not a landline).
+PII_PATTERNS = [re.compile(r"(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!-?\d)"),
+                re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
+                re.compile(r"(?<!\d)(?<!\d-)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!-?\d)")]
+
+
+def scrub(text: str) -> str:
+    """Mask anything that looks like a phone or an ID number in text meant for the public or for a list."""
+    for pattern in PII_PATTERNS:
+        text = pattern.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 3), text)
+    return text
+
+
+def mask_text(text: str, *secrets: str | None) -> str:
+    """`text` as a list, an export or the portal shows it: each of `secrets` (the writer's own name and phone, as
+    they gave them) masked after its first character wherever it appears, and then anything scrub() masks."""
+    for secret in secrets:
+        if secret and len(secret) >= 2:
+            text = text.replace(secret, secret[0] + "*" * (len(secret) - 1))
+    return scrub(text)

@@ -127,8 +127,12 @@ def townships(user: Any) -> list[Region]:
 
 
 def message(o: Any) -> hot.Message:
-    first = o.content.strip().splitlines()[0] if o.content.strip() else ""
-    return hot.Message(id=str(o.pk), title=first[:60], body=o.content, author=o.phone_hash or f"opinion:{o.pk}",
+    """An opinion as the hot-issue grouping reads it, its text as a list shows it (core.masking.mask_text): what the
+    grouping makes of it (the group's title and keywords, the opinions listed under it) goes to the page, the API
+    and the export, and must not carry the writer's name, a phone or an ID number (Opinion.listed_content)."""
+    text = o.listed_content
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return hot.Message(id=str(o.pk), title=first[:60], body=text, author=o.phone_hash or f"opinion:{o.pk}",
                        at=o.received_at)
 
 
@@ -150,8 +154,6 @@ def hot_month(user: Any, month: date) -> list[TownshipMonth]:
 
 def workbook(rows: list[TownshipMonth], month: date) -> bytes:
     """The month's hot issues as an .xlsx workbook: a sheet of the issues per township, a sheet of their opinions."""
-    from renda.liaison.services.opinions import scrub
-
     book = Workbook()
     issues = book.active
     issues.title = "热点问题"
@@ -161,13 +163,14 @@ def workbook(rows: list[TownshipMonth], month: date) -> bytes:
     detail = book.create_sheet("意见")
     # the opinion's number on the platform, not its tracking code: a code lets whoever holds it follow the opinion
     # on the public portal, and an exported file travels
-    detail.append(["乡镇（街道）", "排名", "问题", "意见编号", "登记时间", "状态", "内容（电话、身份证号已遮盖）"])
+    detail.append(["乡镇（街道）", "排名", "问题", "意见编号", "登记时间", "状态",
+                   "内容（反映人姓名、电话、身份证号已遮盖）"])
     for row in rows:
         name = row.township.name
         if not row.issues:
             issues.append([name, row.count, "", "本月没有三人以上反映的同一问题"])
         for rank, issue in enumerate(row.issues, start=1):
-            title = scrub(issue.title)  # the first line of one of its opinions, which may hold a phone
+            title = issue.title  # made of its opinions' texts as message() masked them
             issues.append([name, row.count, rank, title, round(issue.heat, 1), issue.people,
                            len(issue.messages), timezone.localtime(issue.first_at).strftime("%Y-%m-%d"),
                            timezone.localtime(issue.last_at).strftime("%Y-%m-%d"), "、".join(issue.places),
@@ -176,7 +179,7 @@ def workbook(rows: list[TownshipMonth], month: date) -> bytes:
                 o = row.opinions[m.id]
                 detail.append([name, rank, title, o.pk,
                                timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M"),
-                               o.get_status_display(), scrub(o.content)])
+                               o.get_status_display(), m.body])
     for sheet, widths in ((issues, [14, 10, 6, 40, 8, 8, 8, 12, 12, 20, 24]), (detail, [14, 6, 40, 18, 17, 10, 80])):
         for k, width in enumerate(widths):
             sheet.column_dimensions[chr(ord("A") + k)].width = width

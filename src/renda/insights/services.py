@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from renda.core import audit
+from renda.core.masking import mask_text
 from renda.insights import sources, store
 from renda.insights import terms as termslib
 from renda.insights import text as textlib
@@ -273,16 +274,26 @@ def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
 
 
 def _with_items(found: list[PastCase]) -> list[PastCase]:
-    """The suggestions' and opinions' rows (one query each), for their number or date and status."""
+    """The suggestions' and opinions' rows (one query each), for their number or date and status; and each case's
+    text and reply as a list shows them (core.masking.mask_text): an opinion's writer's name and phone, and
+    anything like a phone or ID number in any case, masked."""
     from renda.liaison.models import Opinion
     from renda.suggestions.models import Suggestion
 
     rows: dict[str, dict[int, Any]] = {}
     for source, model, fields in (("suggestion", Suggestion, ("number", "status", "year")),
-                                  ("opinion", Opinion, ("received_at", "status"))):
+                                  ("opinion", Opinion, ("received_at", "status", "constituent_name",
+                                                        "constituent_phone"))):
         pks = [c.pk for c in found if c.source == source]
         rows[source] = model.objects.only(*fields).in_bulk(pks) if pks else {}
-    return [replace(c, item=rows[c.source].get(c.pk)) if c.source in rows else c for c in found]
+    out = []
+    for case in found:
+        item = rows[case.source].get(case.pk) if case.source in rows else None
+        secrets = (item.constituent_name, item.constituent_phone) if case.source == "opinion" and item else ()
+        match = replace(case.match, text=mask_text(case.match.text, *secrets),
+                        reply=mask_text(case.match.reply, *secrets))
+        out.append(replace(case, match=match, item=item) if case.source in rows else replace(case, match=match))
+    return out
 
 
 def same_text_together(cases: Sequence[PastCase], k: int) -> list[PastCase]:

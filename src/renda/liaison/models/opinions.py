@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from renda.core.crypto import EncryptedCharField
+from renda.core.masking import mask_text
 from renda.core.models import VersionedModel
 from renda.liaison.codes import format_code
 
@@ -113,6 +114,12 @@ class Opinion(VersionedModel):
 
     def __str__(self) -> str:
         return f"群众意见 {self.code}"
+
+    @property
+    def listed_content(self) -> str:
+        """The content as lists, exports and panels show it: the writer's own name and phone, and anything like a
+        phone or ID number, masked (core.masking.mask_text). The opinion's own page shows it whole."""
+        return mask_text(self.content, self.constituent_name, self.constituent_phone)
 
     @property
     def code(self) -> str:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from renda.core import audit, crypto
 from renda.core.errors import Forbidden, Invalid
+from renda.core.masking import scrub
 from renda.core.roles import Role
 from renda.core.scope import check_version
 from renda.core.settings_registry import platform_setting
@@ -341,21 +342,6 @@ def opinion_close(*, actor: Any, opinion: Opinion, version: int | None = None,
     _save(opinion, "status", "closed_at")
     audit.record(actor=actor, action="opinion.close", obj=opinion, before=before, after=_view(opinion))
     return opinion
-
-
-# A mobile number as people write it: 13912345678, +86 139 1234 5678, 86-139-1234-5678; an ID number; a landline
-# (0731-88888888, 0731 8888 8888). The prefix and the separators are masked with the number.
-# Not a group of a longer code joined by dashes (2026-0503-1234-5678 is an order number, not a landline).
-PII_PATTERNS = [re.compile(r"(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!-?\d)"),
-                re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
-                re.compile(r"(?<!\d)(?<!\d-)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!-?\d)")]
-
-
-def scrub(text: str) -> str:
-    """Mask anything that looks like a phone or an ID number in text meant for the public."""
-    for pattern in PII_PATTERNS:
-        text = pattern.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 3), text)
-    return text
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from typing import Any
 
 from renda.core import crypto
 from renda.core.errors import Invalid
+from renda.core.masking import mask_text
 from renda.core.settings_registry import platform_setting
 from renda.liaison import throttle
 from renda.liaison.models import Opinion, Station
@@ -65,12 +66,7 @@ def public_opinion_evaluate(*, ip: str | None, opinion: Opinion, satisfaction: s
 def public_view_text(opinion: Opinion, text: str) -> str:
     """Text shown to the public about an opinion, with the constituent's own name and phone masked and anything
     that looks like a phone or ID number masked too: a reply letter often begins with the person's name."""
-    from renda.liaison.services.opinions import scrub
-
-    for secret in (opinion.constituent_name, opinion.constituent_phone):
-        if secret and len(secret) >= 2:
-            text = text.replace(secret, secret[0] + "*" * (len(secret) - 1))
-    return scrub(text)
+    return mask_text(text, opinion.constituent_name, opinion.constituent_phone)
 
 
 def client_ip(request: Any) -> str | None:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from renda.accounts.models import User
 from renda.core.access import page
 from renda.core.errors import DomainError, Invalid, NotFound
-from renda.core.masking import mask_phone
+from renda.core.masking import mask_phone, scrub
 from renda.core.scope import get_or_404
 from renda.liaison import selectors, workflow
 from renda.liaison.forms import OpinionRegisterForm, RejectForm
@@ -237,7 +237,7 @@ def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
     if topic:  # what the opinions are about, in words given by the page that sent them (a hot issue's title):
         # its first clause, when that says something ("幸福花园小区门口烧烤摊油烟扰民，深夜还在营业" → the first)
         head = re.split(r"[，,。；;！!？?]", topic, maxsplit=1)[0]
-        title = f"关于{services.scrub(head if len(head) >= TOPIC_MIN_CHARS else topic)}问题的建议"
+        title = f"关于{scrub(head if len(head) >= TOPIC_MIN_CHARS else topic)}问题的建议"
     ctx: dict[str, Any] = {"candidates": candidates, "picked": {o.pk for o in picked}, "mandates": mandates,
                            "mandate": source.get("mandate", ""), "title": title, "content": content, "errors": {}}
     if request.method == "POST":
