@@ -235,3 +235,16 @@ def test_the_command_reads_xlsx_files(tmp_path) -> None:
     lines = out.getvalue().splitlines()
     assert f"测试 {len(rows[1::2])} 条" in out.getvalue(), out.getvalue()
     assert re.fullmatch(r"macro_f1=(0\.\d{4}|1\.0000)", lines[-1]), lines[-1]
+
+
+def test_the_share_that_gets_a_proposal_counts_only_what_the_form_would_propose() -> None:
+    """The report's "N % get a proposal" is the form's: texts with no word the model knows are "uncertain" at any
+    threshold (classifier.supported). Before the fifteenth session it counted every text at the threshold."""
+    from tests.insights.synthetic import history
+
+    rows = history(per_class=15)
+    test = _labelled(rows[:20] + [("！！！！？？？？", rows[0][1]), ("12345678901", rows[1][1]), ("🙂🙂🙂", rows[2][1])])
+    report = evaluation.holdout([_labelled(rows[20:])], test, threshold=0.0, overlap="keep")
+    assert report.n_test == 23
+    assert report.coverage <= 20 / 23 + 1e-9, "the three texts without words are not proposed"
+    assert report.coverage >= 16 / 23

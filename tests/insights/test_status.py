@@ -159,7 +159,10 @@ def test_the_estimate_scores_only_the_history_and_needs_three_items_a_class() ->
     assert model.estimate is not None and model.estimate.items == 48
     assert model.estimate.support == {"城建交通": 12, "教科文卫": 12, "环境保护": 12, "社会保障": 12}
     confident = model.estimate.confident
-    assert [t for t, *_ in confident] == list(range(101)) and confident[0] == (0, 1.0, model.estimate.accuracy)
+    assert [t for t, *_ in confident] == list(range(101))
+    # at threshold 0 an item is proposed when its words carry the answer (classifier.supported), as on the form:
+    # 47 of these 48 (one short message's words cover less than half the way from the prior)
+    assert confident[0][1] >= 0.95 and confident[0][2] is not None and confident[0][2] >= model.estimate.accuracy
     shares = [shown for _, shown, _ in confident]
     assert shares == sorted(shares, reverse=True)  # a higher threshold never proposes more
     assert model.estimate.at(60) == confident[60][1:]
@@ -170,6 +173,21 @@ def test_the_estimate_scores_only_the_history_and_needs_three_items_a_class() ->
     y = np.array([*labels[:9], "农业农村", "农业农村"])
     assert classifier.estimate(x, y, n_history=11, cv=[], c=0.5) is None  # three folds cannot each hold one
     assert classifier.train(texts, labels, min_history=10, min_per_class=3, with_estimate=False).estimate is None
+
+
+def test_the_estimate_counts_as_proposed_only_what_the_form_would_propose() -> None:
+    """Labelled items whose text has no word the model knows ("！！！", a number, an emoji) get no proposal on the
+    form whatever the threshold (classifier.supported): the estimate of how many items get one must not count
+    them either. Before the fifteenth session it counted by the threshold alone: 100 % at threshold 0."""
+    texts, labels = zip(*synthetic_history(per_class=12), strict=True)
+    noise = ["！！！！？？？？", "12345678901", "🙂🙂🙂", "……", "？？？", "。。。。"]
+    noise_labels = ["城建交通", "教科文卫", "环境保护", "社会保障", "城建交通", "教科文卫"]
+    model = classifier.train([*texts, *noise], [*labels, *noise_labels], min_history=10, min_per_class=3)
+    assert all(s.uncertain for s in model.suggest_many(noise, threshold=0.0))
+    assert model.estimate is not None and model.estimate.items == 54
+    shown, right = model.estimate.at(0) or (None, None)
+    assert shown is not None and shown <= 48 / 54 + 1e-4, "none of the six is counted as proposed"
+    assert shown >= 40 / 54 and right is not None and right > model.estimate.accuracy  # measured 44 of 54
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from renda.core.errors import DomainError
 from renda.core.files import write_whole
@@ -116,25 +116,42 @@ def folds(y: np.ndarray, texts: Sequence[str], seed: int = 0) -> list[tuple[np.n
 
 
 def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tuple[np.ndarray, np.ndarray]],
-             c: float, calibrated: CalibratedClassifierCV | None = None) -> Estimate | None:
+             c: float, calibrated: CalibratedClassifierCV | None = None,
+             features: TextFeatures | None = None) -> Estimate | None:
     """The Estimate for features `x` with labels `y`, whose first `n_history` rows are the history and the rest
     learnt terms, on the folds `cv` — the calibration's (folds()), so that the out-of-fold scores are those the
     trained model's calibration (`calibrated`, for the confidence; without it the SVM's answers only) was fitted
-    on. None when a class has fewer items than folds."""
+    on. With `features` (those of `x`), an item counts as proposed only as the form would propose it: at the
+    threshold and resting on its words (`supported`, judged by its fold's model). None when a class has fewer
+    items than folds."""
     counts = Counter(y[:n_history].tolist())
     if len(counts) < 2 or min(counts.values()) < CALIBRATION_FOLDS:
         return None
-    with warnings.catch_warnings():  # a class spread unevenly over the folds is fine here
-        warnings.simplefilter("ignore", UserWarning)
-        decisions = cross_val_predict(NBLinearSVC(C=c), x, y, cv=cv, method="decision_function")[:n_history]
     classes = np.array(sorted(set(y.tolist())))
+    binary = len(classes) == 2
+    decisions = np.zeros(n_history) if binary else np.full((n_history, len(classes)), np.finfo(float).min)
+    evidence = np.ones(n_history, dtype=bool)
+    for train_idx, test_idx in cv:
+        rows = test_idx[test_idx < n_history]
+        if not len(rows):
+            continue
+        with warnings.catch_warnings():  # a class spread unevenly over the folds is fine here
+            warnings.simplefilter("ignore", UserWarning)
+            svm = NBLinearSVC(C=c).fit(x[train_idx], y[train_idx])
+        scores = svm.decision_function(x[rows])
+        if binary:
+            decisions[rows] = scores
+        else:  # a class missing from a fold's training part keeps the lowest score, as cross_val_predict does
+            decisions[np.ix_(rows, np.searchsorted(classes, svm.classes_))] = scores
+        if calibrated is not None and features is not None:
+            evidence[rows] = _supported_rows(svm, features, calibrated, classes, x[rows], decisions[rows])
     truth = y[:n_history]
     confident: tuple[tuple[int, float, float | None], ...] = ()
     if calibrated is not None:
         proba = _probabilities(calibrated, decisions)
         answer, best = classes[proba.argmax(axis=1)], proba.max(axis=1)
         right = answer == truth
-        confident = tuple((t, round(float(np.mean(shown := best >= t / 100)), 4),
+        confident = tuple((t, round(float(np.mean(shown := (best >= t / 100) & evidence)), 4),
                            round(float(right[shown].mean()), 4) if shown.any() else None) for t in range(101))
     else:
         answer = classes[decisions.argmax(axis=1)] if decisions.ndim == 2 else classes[(decisions > 0).astype(int)]
@@ -146,6 +163,29 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tu
                     f1={label: round(float(v), 4) for label, v in zip(labels, per_class, strict=True)},
                     support={label: counts[label] for label in labels}, confident=confident,
                     confused=tuple((t, a, n) for (t, a), n in mistakes.most_common(CONFUSED_SHOWN)))
+
+
+def _supported_rows(svm: NBLinearSVC, features: TextFeatures, calibrated: CalibratedClassifierCV,
+                    classes: np.ndarray, x: sparse.csr_matrix, decisions: np.ndarray) -> np.ndarray:
+    """For each row of `x` scored `decisions` by a fold's `svm`: whether its best answer rests on its words
+    (`supported`) as the form judges it, with that fold's model's answer to a text of no known word as the prior."""
+    proba = _probabilities(calibrated, decisions)
+    empty = svm.decision_function(sparse.csr_matrix((1, x.shape[1])))
+    full = np.full((1, len(classes)), np.finfo(float).min)
+    if len(classes) == 2:
+        prior = _probabilities(calibrated, np.atleast_1d(empty))[0]
+    else:
+        full[0, np.searchsorted(classes, svm.classes_)] = empty
+        prior = _probabilities(calibrated, full)[0]
+    position = {str(label): k for k, label in enumerate(svm.classes_)}
+    out = np.zeros(x.shape[0], dtype=bool)
+    for row in range(x.shape[0]):
+        best = int(proba[row].argmax())
+        k = position.get(str(classes[best]))
+        if k is not None:
+            has_terms = bool(explain_row(svm, features, x[row], k, 1))
+            out[row] = supported(float(proba[row, best]), float(prior[best]), has_terms)
+    return out
 
 
 @dataclass(frozen=True)
@@ -353,42 +393,8 @@ class TextClassifier:
     def _svm(self) -> NBLinearSVC:
         return self.estimator.calibrated_classifiers_[0].estimator
 
-    def _class_weights(self, class_index: int) -> np.ndarray:
-        coef = self._svm().coef_
-        if coef.shape[0] == 1:  # two classes: one weight vector, positive for the second class
-            return coef[0] if class_index == 1 else -coef[0]
-        return coef[class_index]
-
     def _explain_row(self, row: sparse.csr_matrix, class_index: int, n: int) -> list[str]:
-        """The words of this text with the largest positive contribution (tf-idf × weight) to the class score.
-
-        Word features come first; a character n-gram is shown only when it is not already part of a shown word;
-        nothing of a single character or with a digit is shown, and only features that say "this class"
-        (NBLinearSVC.indicative) are."""
-        weights = self._class_weights(class_index)
-        idx, vals = row.indices, row.data
-        contrib = vals * weights[idx]
-        indicative = self._svm().indicative(class_index, idx)
-        if indicative is not None:  # only words that say "this class" (NBLinearSVC.indicative)
-            contrib = np.where(indicative, contrib, 0.0)
-        names = self.features.names()
-        assert self.features.words_ is not None
-        vocabulary = self.features.words_.vocabulary_  # word features come first in a row
-        n_words = len(vocabulary)
-        picked: list[str] = []
-        for k in np.argsort(-contrib):
-            if contrib[k] <= 0 or len(picked) >= n:
-                break
-            name = str(names[idx[k]]).replace(" ", "").removeprefix(HEAD_PREFIX)
-            if len(name) < 2 or any(ch.isdigit() for ch in name):
-                continue  # a single character, word or not ("至", "路"), explains nothing to a clerk, nor does a
-                # number or a code with one ("K8县" is read as "k0")
-            if idx[k] >= n_words and (any(name in p for p in picked) or name not in vocabulary):
-                continue  # parts of a shown word add nothing, and a bigram across two words ("雨天积水" → "天积")
-                # is no word at all
-            if name and not any(name in p or p in name for p in picked):
-                picked.append(name)
-        return picked
+        return explain_row(self._svm(), self.features, row, class_index, n)
 
     def explain(self, text: str, label: str | None = None, n: int = 8) -> list[str]:
         x = self.features.transform([text])
@@ -412,6 +418,47 @@ class TextClassifier:
         if not isinstance(model, cls) or model.format != MODEL_FORMAT:
             raise ValueError(f"{path} is not a text classifier of format {MODEL_FORMAT}")
         return model
+
+
+def _class_weights(svm: NBLinearSVC, class_index: int) -> np.ndarray:
+    coef = svm.coef_
+    if coef.shape[0] == 1:  # two classes: one weight vector, positive for the second class
+        return coef[0] if class_index == 1 else -coef[0]
+    return coef[class_index]
+
+
+def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix, class_index: int, n: int
+                ) -> list[str]:
+    """The words of a text (its row of `features`) with the largest positive contribution (tf-idf × weight) to the
+    score of `svm`'s class `class_index`: the words a proposal is shown with.
+
+    Word features come first; a character n-gram is shown only when it is not already part of a shown word;
+    nothing of a single character or with a digit is shown, and only features that say "this class"
+    (NBLinearSVC.indicative) are."""
+    weights = _class_weights(svm, class_index)
+    idx, vals = row.indices, row.data
+    contrib = vals * weights[idx]
+    indicative = svm.indicative(class_index, idx)
+    if indicative is not None:  # only words that say "this class" (NBLinearSVC.indicative)
+        contrib = np.where(indicative, contrib, 0.0)
+    names = features.names()
+    assert features.words_ is not None
+    vocabulary = features.words_.vocabulary_  # word features come first in a row
+    n_words = len(vocabulary)
+    picked: list[str] = []
+    for k in np.argsort(-contrib):
+        if contrib[k] <= 0 or len(picked) >= n:
+            break
+        name = str(names[idx[k]]).replace(" ", "").removeprefix(HEAD_PREFIX)
+        if len(name) < 2 or any(ch.isdigit() for ch in name):
+            continue  # a single character, word or not ("至", "路"), explains nothing to a clerk, nor does a
+            # number or a code with one ("K8县" is read as "k0")
+        if idx[k] >= n_words and (any(name in p for p in picked) or name not in vocabulary):
+            continue  # parts of a shown word add nothing, and a bigram across two words ("雨天积水" → "天积")
+            # is no word at all
+        if name and not any(name in p or p in name for p in picked):
+            picked.append(name)
+    return picked
 
 
 def usable_classes(labels: Sequence[str], *, min_history: int, min_per_class: int) -> dict[str, int]:
@@ -457,7 +504,8 @@ def train(texts: Sequence[str], labels: Sequence[str], *, min_history: int, min_
     cv = folds(y, docs)
     estimator = CalibratedClassifierCV(NBLinearSVC(C=c), method="sigmoid", cv=cv, ensemble=False)
     estimator.fit(x, y)
-    judged = estimate(x, y, n_history=len(keep), cv=cv, c=c, calibrated=estimator) if with_estimate else None
+    judged = (estimate(x, y, n_history=len(keep), cv=cv, c=c, calibrated=estimator, features=features)
+              if with_estimate else None)
     all_counts = Counter(str(label) for label in labels if label)
     return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y_list[:len(keep)])),
                           trained_at=time.time(), train_seconds=round(time.perf_counter() - started, 3),

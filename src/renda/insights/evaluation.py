@@ -165,7 +165,7 @@ class Report:
     suggest_ms_p50: float
     suggest_ms_p95: float
     threshold: float
-    coverage: float  # share of items confident enough to get a suggestion
+    coverage: float  # share of items that get a proposal: at the threshold and resting on their words (supported)
     accuracy_when_confident: float
     peak_rss_mb: float
     notes: list[str] = field(default_factory=list)
@@ -219,12 +219,18 @@ def _latency(model: TextClassifier, texts: Sequence[str], threshold: float) -> t
     return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
 
 
-def _score(y_true: Sequence[str], proba: np.ndarray, classes: list[str], threshold: float) -> dict[str, object]:
+def _proposed(model: TextClassifier, texts: Sequence[str], threshold: float) -> np.ndarray:
+    """Which texts the form would give a proposal (not "uncertain"): at the threshold and resting on their words."""
+    return np.array([s.label is not None for s in model.suggest_many(texts, threshold=threshold, n_terms=1)],
+                    dtype=bool)
+
+
+def _score(y_true: Sequence[str], proba: np.ndarray, classes: list[str], proposed: np.ndarray
+           ) -> dict[str, object]:
     pred = [classes[i] for i in proba.argmax(axis=1)]
     labels = sorted(set(y_true) | set(pred))
     p, r, f, s = precision_recall_fscore_support(y_true, pred, labels=labels, zero_division=0)
-    conf = proba.max(axis=1)
-    confident = conf >= threshold
+    confident = proposed
     right = np.array([a == b for a, b in zip(y_true, pred, strict=True)])
     return {
         "classes": labels, "precision": p.tolist(), "recall": r.tolist(), "f1": f.tolist(),
@@ -273,7 +279,8 @@ def holdout(train_sets: Sequence[Labelled], test: Labelled, *, threshold: float,
     unseen = sorted(set(test.labels) - set(model.classes))
     if unseen:
         notes.append(f"测试集中有训练集没有的类别：{'、'.join(unseen)}")
-    return Report(**_score(test.labels, proba, model.classes, threshold), n_train=len(texts),  # type: ignore[arg-type]
+    scores = _score(test.labels, proba, model.classes, _proposed(model, test.texts, threshold))
+    return Report(**scores, n_train=len(texts),  # type: ignore[arg-type]
                   n_test=len(test.texts), train_seconds=fit.wall, train_cpu_seconds=fit.cpu,
                   msgs_per_second=len(test.texts) / run.wall, msgs_per_cpu_second=len(test.texts) / run.cpu,
                   suggest_ms_p50=p50, suggest_ms_p95=p95, threshold=threshold, peak_rss_mb=peak_rss_mb(),
@@ -344,6 +351,7 @@ class _Splits:
     classes: list[str]
     order: list[np.ndarray] = field(default_factory=list)
     proba: list[np.ndarray] = field(default_factory=list)
+    proposed: list[np.ndarray] = field(default_factory=list)
     fits: list[_Timer] = field(default_factory=list)
     runs: list[tuple[int, _Timer]] = field(default_factory=list)
     f1: list[float] = field(default_factory=list)
@@ -354,7 +362,7 @@ class _Splits:
         idx = np.concatenate(self.order)
         assert self.model is not None
         p50, p95 = _latency(self.model, [texts[i] for i in self.order[-1]], threshold)
-        scores = _score(labels[idx].tolist(), np.vstack(self.proba), self.classes, threshold)
+        scores = _score(labels[idx].tolist(), np.vstack(self.proba), self.classes, np.concatenate(self.proposed))
         return Report(**scores, n_train=int(np.mean(self.n_train)), n_test=len(idx),  # type: ignore[arg-type]
                       train_seconds=float(np.mean([f.wall for f in self.fits])),
                       train_cpu_seconds=float(np.mean([f.cpu for f in self.fits])),
@@ -365,7 +373,7 @@ class _Splits:
 
 
 def _run_splits(texts: Sequence[str], labels: np.ndarray, splits: Iterable[tuple[np.ndarray, np.ndarray]], *,
-                userdict: Sequence[str], terms: Terms | None) -> _Splits:
+                userdict: Sequence[str], terms: Terms | None, threshold: float) -> _Splits:
     out = _Splits(classes=sorted(set(labels.tolist())))
     for train_idx, test_idx in splits:
         out.model, fit = _timed_train([texts[i] for i in train_idx], labels[train_idx].tolist(), userdict, terms)
@@ -377,6 +385,7 @@ def _run_splits(texts: Sequence[str], labels: np.ndarray, splits: Iterable[tuple
         for k, c in enumerate(out.model.classes):
             aligned[:, out.classes.index(c)] = proba[:, k]
         out.proba.append(aligned)
+        out.proposed.append(_proposed(out.model, [texts[i] for i in test_idx], threshold))
         out.order.append(test_idx)
         pred = [out.classes[i] for i in aligned.argmax(axis=1)]
         out.f1.append(float(f1_score(labels[test_idx], pred, average="macro")))
@@ -393,7 +402,7 @@ def cross_validate(data: Sequence[Labelled], *, threshold: float, folds: int = 5
     identical = len(texts) - len({textlib.compact(t) for t in texts})
     repeated = len(texts) - len(set(groups.tolist()))
     splits = StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(texts, labels, groups)
-    run = _run_splits(texts, labels, splits, userdict=userdict, terms=terms)
+    run = _run_splits(texts, labels, splits, userdict=userdict, terms=terms, threshold=threshold)
     notes = [f"{folds} 折分层交叉验证，同一留言归入同一折（完全相同 {identical} 条，连同改动少许后重发的共 "
              f"{repeated} 条重复）；"
              f"macro-F1 按全部折外预测计算，各折 {', '.join(f'{v:.4f}' for v in run.f1)}"]
@@ -431,7 +440,7 @@ def random_holdouts(data: Sequence[Labelled], *, threshold: float, size: float, 
                 train_idx = kept
             yield train_idx, test_idx
 
-    run = _run_splits(texts, labels, splits(), userdict=userdict, terms=terms)
+    run = _run_splits(texts, labels, splits(), userdict=userdict, terms=terms, threshold=threshold)
     spread = float(np.std(run.f1))
     notes = [f"随机留出 {repeats} 次，每次分层随机留出 {n_test} 条作测试、其余训练；"
              + (f"测试留言的重发已从训练集中剔除（平均 {np.mean(dropped):.0f} 条）" if overlap == "drop"
