@@ -243,7 +243,8 @@ def test_the_share_that_gets_a_proposal_counts_only_what_the_form_would_propose(
     from tests.insights.synthetic import history
 
     rows = history(per_class=15)
-    test = _labelled(rows[:20] + [("！！！！？？？？", rows[0][1]), ("12345678901", rows[1][1]), ("🙂🙂🙂", rows[2][1])])
+    wordless = [("！！！！？？？？", rows[0][1]), ("12345678901", rows[1][1]), ("🙂🙂🙂", rows[2][1])]
+    test = _labelled([*rows[:20], *wordless])
     report = evaluation.holdout([_labelled(rows[20:])], test, threshold=0.0, overlap="keep")
     assert report.n_test == 23
     assert report.coverage <= 20 / 23 + 1e-9, "the three texts without words are not proposed"

@@ -568,6 +568,76 @@ def test_a_hot_issue_offers_only_its_accepted_opinions_and_shows_where_the_other
     assert 'data-testid="hot-to-suggestion"' not in done and 'data-testid="hot-new-suggestion"' not in done
 
 
+def _form_fields(html: str, testid: str) -> dict[str, list[str]]:
+    """The hidden inputs of the form `testid`, as the browser would send them."""
+    form = html.split(f'data-testid="{testid}"', 1)[1].split("</form>", 1)[0]
+    fields: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form):
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+@pytest.mark.django_db
+def test_a_hot_issue_form_shown_before_its_opinions_changed_is_refused_whole(world) -> None:
+    """The group was shown with four accepted opinions; in another tab a deputy was then asked to follow one of
+    them (跟进代表: its status stays 已受理, so the status check alone would have let it through). The form links
+    nothing and says which opinion changed; the page shown again links the group as it now is."""
+    from renda.liaison.services.deputies import opinion_set_deputy
+    from renda.suggestions.models import Status, Suggestion
+
+    group = _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+    for o in group:
+        opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护")
+    suggestion = Suggestion.objects.create(
+        congress=world.tree.congress_a, region_path=world.tree.town_a.path, title="整治烧烤摊油烟", content="……",
+        lead_deputy=world.deputies[0], year=2026, channel="recess", status=Status.SUBMITTED)
+    clerk = client_for(world.clerk)
+    shown = _form_fields(clerk.get(reverse("insights:hot"), {"month": "2026-05"}).content.decode(), "hot-to-suggestion")
+    assert sorted(shown["opinions"]) == sorted(str(o.pk) for o in group)
+    assert all(shown[f"version_{o.pk}"] == [str(Opinion.objects.get(pk=o.pk).version)] for o in group)
+
+    changed = opinion_set_deputy(actor=world.clerk, opinion=Opinion.objects.get(pk=group[1].pk),
+                                 person=world.deputies[0])
+    assert changed.status == Opinion.objects.get(pk=group[0].pk).status  # still 已受理
+    refused = clerk.post(reverse("insights:hot_to_suggestion"), {**shown, "suggestion": suggestion.pk}, follow=True)
+    assert f"意见 {changed.code} 在您打开页面后已有变动" in refused.content.decode()
+    assert not Opinion.objects.filter(suggestion=suggestion).exists()
+    assert not AuditEntry.objects.filter(action="opinion.to_suggestion").exists()
+
+    again = _form_fields(clerk.get(reverse("insights:hot"), {"month": "2026-05"}).content.decode(), "hot-to-suggestion")
+    assert again[f"version_{changed.pk}"] == [str(changed.version)]
+    clerk.post(reverse("insights:hot_to_suggestion"), {**again, "suggestion": suggestion.pk})
+    assert set(Opinion.objects.filter(suggestion=suggestion).values_list("pk", flat=True)) == {o.pk for o in group}
+
+
+@pytest.mark.django_db
+def test_a_hot_issue_names_a_suggestion_the_clerk_may_not_open_without_a_link(world) -> None:
+    """The county took the township's opinions into a county suggestion: the township clerk sees where they went,
+    but the county's suggestion is not theirs to open (it would answer 404), so it is named, not linked."""
+    from renda.liaison.services.conversion import opinions_to_suggestion
+    from renda.suggestions.models import Status, Suggestion
+
+    group = _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+    for o in group:
+        opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护")
+    county = Suggestion.objects.create(
+        congress=world.tree.county_congress, region_path=world.tree.county.path, title="全县烧烤摊油烟整治",
+        content="……", lead_deputy=world.county_deputy, year=2026, channel="recess", status=Status.SUBMITTED,
+        number="县2026-001")
+    opinions_to_suggestion(actor=world.county_staff, opinions=group[:2], suggestion=county)
+
+    def linked_line(user) -> str:
+        page = client_for(user).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+        found = re.search(r'<p data-testid="hot-linked">(.*?)</p>', page, re.S)
+        assert found, page
+        return found.group(1)
+
+    clerk_sees = linked_line(world.clerk)
+    assert "县2026-001（测试县，2 条）" in clerk_sees and f"/suggestions/{county.pk}/" not in clerk_sees
+    assert client_for(world.clerk).get(f"/suggestions/{county.pk}/").status_code == 404
+    assert f'<a href="/suggestions/{county.pk}/">县2026-001</a>' in linked_line(world.county_staff)
+
+
 @pytest.mark.django_db
 def test_the_hot_page_puts_townships_with_hot_issues_first_and_never_offers_a_month_to_come(world) -> None:
     _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))

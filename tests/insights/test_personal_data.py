@@ -56,7 +56,8 @@ def hot_group(world: Liaison) -> list[Opinion]:
     for i in range(4):
         opinion = opinion_services.opinion_register(
             actor=world.clerk, station=world.central, channel="phone", phone=f"1380000{i:04d}", name=NAME,
-            content=f"幸福花园小区门口烧烤摊油烟噪音扰民 我是{NAME}电话{PHONE} 身份证{ID_NUMBER}\n深夜还在营业，第{i}次反映")
+            content=f"幸福花园小区门口烧烤摊油烟噪音扰民 我是{NAME}电话{PHONE} 身份证{ID_NUMBER}\n"
+                    f"深夜还在营业，第{i}次反映")
         Opinion.objects.filter(pk=opinion.pk).update(received_at=when + dt.timedelta(hours=i))
         out.append(opinion_services.opinion_accept(actor=world.clerk, opinion=opinion, category="环境保护"))
     return out

@@ -197,6 +197,40 @@ def test_the_form_refuses_without_a_deputy_and_changes_nothing(world):
     assert not Suggestion.objects.filter(title="标题").exists()
 
 
+def test_the_form_shown_before_an_opinion_changed_is_refused_keeping_the_text_and_enters_nothing(world):
+    """A stale form is refused, not merged: an opinion ticked on the page was changed since (a deputy was asked to
+    follow it; its status stays 已受理). No suggestion is entered, no opinion linked; the page comes back with the
+    title and content as typed and the opinions as they now are, and sent again it goes through."""
+    import re
+
+    from renda.liaison.services.deputies import opinion_set_deputy
+
+    opinions = opinions_from_three_villagers(world, n=2)
+    client = Client()
+    client.force_login(world.clerk_a)
+    page = client.get("/liaison/opinions/to-suggestion/").content.decode()
+    shown = dict(re.findall(r'<input type="hidden" name="(version_\d+)" value="(\d+)">', page))
+    assert shown == {f"version_{o.pk}": str(o.version) for o in opinions}
+    mandate = world.lead.person.mandates.get(congress=world.tree.congress_a)
+    form = {"opinions": [o.pk for o in opinions], "mandate": mandate.pk, "title": "关于修缮甲村至镇道路的建议",
+            "content": "甲村至镇道路破损严重，建议修缮。", **shown}
+
+    changed = opinion_set_deputy(actor=world.clerk_a, opinion=Opinion.objects.get(pk=opinions[0].pk),
+                                 person=world.lead.person)
+    refused = client.post("/liaison/opinions/to-suggestion/", form)
+    html = refused.content.decode()
+    assert refused.status_code == 422 and f"意见 {changed.code} 在您打开页面后已有变动" in html
+    assert "关于修缮甲村至镇道路的建议" in html and "甲村至镇道路破损严重，建议修缮。" in html, "nothing typed is lost"
+    assert f'name="version_{changed.pk}" value="{changed.version}"' in html, "the page shows the opinion as it is now"
+    assert not Suggestion.objects.filter(title="关于修缮甲村至镇道路的建议").exists()
+    assert not Opinion.objects.filter(pk__in=[o.pk for o in opinions], suggestion__isnull=False).exists()
+
+    again = client.post("/liaison/opinions/to-suggestion/", {**form, f"version_{changed.pk}": str(changed.version)})
+    assert again.status_code == 302
+    suggestion = Suggestion.objects.get(title="关于修缮甲村至镇道路的建议")
+    assert set(suggestion.opinions.values_list("pk", flat=True)) == {o.pk for o in opinions}
+
+
 def test_api_to_suggestion_with_a_deputy_enters_a_new_suggestion(world):
     opinions = opinions_from_three_villagers(world, n=2)
     response = api_client(world.clerk_a).post(

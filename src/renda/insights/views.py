@@ -107,8 +107,10 @@ class HotCard:
     likely: list[tuple[Any, float]]
     others: list[Any]  # the other suggestions still open
     finished: list[Any] = field(default_factory=list)  # … and those finished (已办结), offered last
-    linkable: list[str] = field(default_factory=list)  # its opinions that may still become a suggestion (已受理)
-    linked: list[tuple[Any, int]] = field(default_factory=list)  # suggestions its opinions went to, with how many
+    linkable: list[Any] = field(default_factory=list)  # its opinions that may still become a suggestion (已受理)
+    # suggestions its opinions went to, with how many, and whether the user may open it (a township clerk may not
+    # open the county congress's suggestion their opinions went to: it is named, not linked)
+    linked: list[tuple[Any, int, bool]] = field(default_factory=list)
     waiting: int = 0  # its opinions registered but not yet accepted (受理), which can be linked once they are
 
 
@@ -117,6 +119,7 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
     """Top groups of opinions per township for one month (the county sees every township, a township its own)."""
     from renda.liaison.models import OpinionStatus
     from renda.liaison.services.conversion import CONVERTIBLE
+    from renda.suggestions import selectors as suggestion_selectors
     from renda.suggestions.models import Status, Suggestion
 
     user: Any = request.user
@@ -125,6 +128,8 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
     targets = monthly.link_targets(user)
     went_to = {o.suggestion_id for row in rows for o in row.opinions.values() if o.suggestion_id}
     suggestions = Suggestion.objects.select_related("congress__region").in_bulk(went_to) if went_to else {}
+    may_open = set(suggestion_selectors.visible(user=user).filter(pk__in=went_to).values_list("pk", flat=True)
+                   ) if went_to else set()
     cards = []  # each issue with the suggestions most like it first, then the others
     for row, likely in zip(rows, monthly.likely_per_township(user, rows, targets), strict=True):
         row_cards = []
@@ -135,9 +140,9 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
             rest = [t for t in targets if t.pk not in offered]
             row_cards.append(HotCard(issue, near, [t for t in rest if t.status != Status.CLOSED],
                                      finished=[t for t in rest if t.status == Status.CLOSED],
-                                     linkable=[str(o.pk) for o in opinions if o.status in CONVERTIBLE],
+                                     linkable=[o for o in opinions if o.status in CONVERTIBLE],
                                      waiting=sum(o.status == OpinionStatus.RECEIVED for o in opinions),
-                                     linked=[(suggestions[pk], n) for pk, n in linked.most_common()]))
+                                     linked=[(suggestions[pk], n, pk in may_open) for pk, n in linked.most_common()]))
         cards.append((row, row_cards))
     # the townships with a hot issue first, the hottest first; the others named in one line after them
     busy = sorted((c for c in cards if c[0].issues), key=lambda c: -c[0].issues[0].heat)
@@ -175,6 +180,7 @@ def hot_to_suggestion(request: HttpRequest) -> HttpResponse:
     """Link a hot issue's opinions to one deputy suggestion (liaison's own service does the work and the audit)."""
     from renda.liaison import selectors
     from renda.liaison.services.conversion import opinions_to_suggestion
+    from renda.liaison.views.common import versions_of
     from renda.suggestions import selectors as suggestion_selectors
 
     user: Any = request.user
@@ -190,7 +196,8 @@ def hot_to_suggestion(request: HttpRequest) -> HttpResponse:
         suggestion = suggestion_selectors.access_suggestion_by_id(
             user=user, suggestion_id=int(request.POST.get("suggestion") or 0))
         with transaction.atomic():
-            opinions_to_suggestion(actor=user, opinions=opinions, suggestion=suggestion)
+            opinions_to_suggestion(actor=user, opinions=opinions, suggestion=suggestion,
+                                   versions=versions_of(request, [o.pk for o in opinions]))
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(back)

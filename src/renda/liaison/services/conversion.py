@@ -3,7 +3,7 @@ reaching every one of their constituents (DOMAIN.md §4: 转为代表建议 → 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renda.core import audit
-from renda.core.errors import Invalid
+from renda.core.errors import Invalid, StaleVersion
 from renda.deputies.models import Person
 from renda.liaison import workflow
 from renda.liaison.models import Opinion, OpinionStatus
@@ -38,11 +38,12 @@ def suggestion_replies(suggestion: Suggestion) -> list[Reply]:
 
 @transaction.atomic
 def opinions_to_suggestion(*, actor: Any, opinions: Sequence[Opinion], suggestion: Suggestion,
-                           version: int | None = None) -> list[Opinion]:
+                           version: int | None = None, versions: Mapping[int, int] | None = None) -> list[Opinion]:
     """Link opinions (accepted or reopened) to one deputy suggestion of their congress or one above it. `version`
-    checks the first opinion (the one the request was made on). Every status is checked on a copy locked here
-    (select_for_update), never on the objects passed in: two clerks converting, or one converting while another
-    replies, must not both win."""
+    checks the first opinion (the one the request was made on); `versions` ({opinion pk: version}, a form's that
+    listed several) each one it names: a form whose opinions changed since it was shown is refused whole. Every
+    status is checked on a copy locked here (select_for_update), never on the objects passed in: two clerks
+    converting, or one converting while another replies, must not both win."""
     from renda.core.scope import check_version
 
     _check_staff(actor)
@@ -58,6 +59,11 @@ def opinions_to_suggestion(*, actor: Any, opinions: Sequence[Opinion], suggestio
     locked = {o.pk: o for o in Opinion.objects.select_for_update().select_related("region")
               .filter(pk__in=[o.pk for o in opinions]).order_by("pk")}
     check_version(locked[first_pk], version)
+    for pk, seen in (versions or {}).items():
+        if pk in locked and locked[pk].version != seen:
+            raise StaleVersion(f"意见 {locked[pk].code} 在您打开页面后已有变动（如已答复、转办或办结），"
+                               "请查看后重新选择", fields={"opinions": [f"{locked[pk].code} 已有变动"]},
+                               current_version=locked[pk].version)
     done = []
     for pk in dict.fromkeys(o.pk for o in opinions):
         o = locked[pk]
@@ -99,7 +105,8 @@ def prefill(opinions: Sequence[Opinion]) -> tuple[str, str]:
 @transaction.atomic
 def opinions_to_new_suggestion(*, actor: Any, opinions: Sequence[Opinion], lead_deputy: Person,
                                congress: Congress, title: str, content: str, category: str = "",
-                               version: int | None = None) -> tuple[Suggestion, list[Opinion]]:
+                               version: int | None = None, versions: Mapping[int, int] | None = None
+                               ) -> tuple[Suggestion, list[Opinion]]:
     """Several opinions taken up by one deputy: the clerk enters the deputy's suggestion on their behalf (代录,
     the deputy stays its author; renda.suggestions) and links every opinion to it, all or nothing."""
     from renda.suggestions.models import Channel, Kind
@@ -113,7 +120,7 @@ def opinions_to_new_suggestion(*, actor: Any, opinions: Sequence[Opinion], lead_
         title=title, content=content, category=category,
         note=f"由{len(opinions)}条群众意见形成（{'、'.join(o.tracking_code for o in opinions[:10])}）")
     return suggestion, opinions_to_suggestion(actor=actor, opinions=opinions, suggestion=suggestion,
-                                              version=version)
+                                              version=version, versions=versions)
 
 
 def reply_text_from(suggestion: Suggestion, reply: Reply) -> str:

@@ -23,7 +23,7 @@ from renda.liaison import selectors, workflow
 from renda.liaison.forms import OpinionRegisterForm, RejectForm
 from renda.liaison.models import Channel, NotAcceptedReason, OpinionStatus
 from renda.liaison.services import opinions as services
-from renda.liaison.views.common import HANDLERS, STAFF, form_errors, run, version_of
+from renda.liaison.views.common import HANDLERS, STAFF, form_errors, run, version_of, versions_of
 from renda.organizations.models import HandlingUnit
 from renda.organizations.services import congress_categories, unit_serves
 
@@ -250,7 +250,7 @@ def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
                 raise Invalid("请选择接手的代表", fields={"mandate": ["请选择可接手这些意见的在任代表"]})
             suggestion, done = opinions_to_new_suggestion(
                 actor=user, opinions=picked, lead_deputy=mandate.person, congress=mandate.congress,
-                title=ctx["title"], content=ctx["content"])
+                title=ctx["title"], content=ctx["content"], versions=versions_of(request, [o.pk for o in picked]))
         except DomainError as exc:
             ctx["errors"] = exc.fields or {"__all__": [exc.message]}
             ctx["message"] = exc.message
