@@ -189,6 +189,14 @@ def test_the_estimate_counts_as_proposed_only_what_the_form_would_propose() -> N
     assert shown is not None and shown <= 48 / 54 + 1e-4, "none of the six is counted as proposed"
     assert shown >= 40 / 54 and right is not None and right > model.estimate.accuracy  # measured 44 of 54
 
+    # two classes: one SVM score per item, the same rule
+    pairs = [(t, c) for t, c in zip(texts, labels, strict=True) if c in ("城建交通", "环境保护")]
+    two = classifier.train([*(t for t, _ in pairs), *noise[:2]], [*(c for _, c in pairs), "城建交通", "环境保护"],
+                           min_history=10, min_per_class=3)
+    assert two.classes == ["城建交通", "环境保护"] and two.estimate is not None and two.estimate.items == 26
+    shown, right = two.estimate.at(0) or (None, None)
+    assert shown is not None and shown <= 24 / 26 + 1e-4 and right is not None and right >= two.estimate.accuracy
+
 
 @pytest.mark.django_db
 def test_a_threshold_that_no_item_reaches_is_said_plainly(tree, clerk, django_capture_on_commit_callbacks) -> None:

@@ -171,10 +171,10 @@ def _supported_rows(svm: NBLinearSVC, features: TextFeatures, calibrated: Calibr
     (`supported`) as the form judges it, with that fold's model's answer to a text of no known word as the prior."""
     proba = _probabilities(calibrated, decisions)
     empty = svm.decision_function(sparse.csr_matrix((1, x.shape[1])))
-    full = np.full((1, len(classes)), np.finfo(float).min)
     if len(classes) == 2:
         prior = _probabilities(calibrated, np.atleast_1d(empty))[0]
-    else:
+    else:  # as in estimate(): a class the fold's model does not know gets the lowest score
+        full = np.full((1, len(classes)), np.finfo(float).min)
         full[0, np.searchsorted(classes, svm.classes_)] = empty
         prior = _probabilities(calibrated, full)[0]
     position = {str(label): k for k, label in enumerate(svm.classes_)}
