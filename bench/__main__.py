@@ -10,7 +10,8 @@ from pathlib import Path
 
 def main() -> int:
     here = Path(__file__).resolve().parent
-    names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name not in ("common", "__main__"))
+    helpers = ("common", "http", "__main__")  # shared code, not benchmarks
+    names = sorted(m.name for m in pkgutil.iter_modules([str(here)]) if m.name not in helpers)
     if len(sys.argv) < 2 or sys.argv[1] not in names:
         print("usage: python -m bench NAME [options]\nbenchmarks: " + ", ".join(names))
         return 2

@@ -1,0 +1,52 @@
+"""With REDIS_URL set (several workers, README "Running on PostgreSQL with several workers"), the cache is Django's
+Redis backend, shared by every process: throttles and lockouts counted in one worker are seen by the others. Until
+the fifteenth session the `redis` client was not among the requirements, so the first use of the cache failed."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("RENDA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def test_the_redis_client_is_installed_with_the_platform() -> None:
+    assert importlib.util.find_spec("redis") is not None, "requirements/base.in must list redis"
+
+
+def _redis_reachable() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def _worker(code: str) -> str:
+    """Run `code` in a fresh process configured as a production worker with REDIS_URL, print what it prints."""
+    env = {**os.environ, "REDIS_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "renda.settings", "RENDA_DEBUG": "1",
+           "PYTHONPATH": str(ROOT / "src")}
+    env.pop("RENDA_TESTING", None)
+    script = "import django; django.setup()\nfrom django.core.cache import cache\n" + code
+    done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis at 127.0.0.1:6379")
+def test_workers_with_redis_url_share_one_cache() -> None:
+    key = f"renda-test-{uuid.uuid4().hex}"
+    backend = _worker("from django.core.cache import caches; print(type(caches['default']).__module__)")
+    assert backend == "django.core.cache.backends.redis"
+    for _ in range(2):  # two workers, each counting one failed login
+        _worker(f"cache.add({key!r}, 0, 60); cache.incr({key!r})")
+    assert _worker(f"print(cache.get({key!r})); cache.delete({key!r})") == "2"
