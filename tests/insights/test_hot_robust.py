@@ -10,14 +10,13 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from renda.insights import history, hot, monthly
+from renda.insights import hot, monthly
 from renda.liaison.models import Opinion
 from renda.liaison.services import opinions as opinion_services
-from tests.liaison.builders import build_liaison
+from tests.helpers import logged_in
 
 T0 = datetime(2026, 5, 1, 9, 0)
 LAMP = ["北关村的路灯坏了一个月，晚上出行很不方便", "北关村的路灯坏了一个多月，晚上出行很危险",
@@ -95,18 +94,6 @@ def test_many_opinions_without_titles_still_find_their_group() -> None:
 # --- the page, the export and the API on such opinions -------------------------------------------------------
 
 
-@pytest.fixture
-def world(tree):
-    history.clear_caches()
-    return build_liaison(tree)
-
-
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def _register(world, contents: list[str], when: dt.datetime) -> list[Opinion]:
     out = []
     for i, content in enumerate(contents):
@@ -124,11 +111,11 @@ def test_opinions_beginning_with_a_greeting_show_on_the_page_the_export_and_the_
     from tests.helpers import api_client
 
     _register(world, [f"尊敬的领导：\n{text}…" for text in LAMP[:3]], timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
-    page = client_for(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"})
+    page = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"})
     assert page.status_code == 200
     title = re.search(r"<h3>1\. (.*?) <span", page.content.decode())
     assert title and title.group(1) in [f"{t}…" for t in LAMP], title
-    export = client_for(world.county_staff).get(reverse("insights:hot_export"), {"month": "2026-05"})
+    export = logged_in(world.county_staff).get(reverse("insights:hot_export"), {"month": "2026-05"})
     assert export.status_code == 200
     rows = list(load_workbook(io.BytesIO(export.content))["热点问题"].iter_rows(values_only=True))
     assert [r[3] for r in rows[2:] if r[0] == world.tree.town_a.name] == [title.group(1)]
@@ -154,18 +141,18 @@ def test_a_month_is_read_within_the_years_the_platform_knows() -> None:
 @pytest.mark.parametrize("asked", ["0000-01", "0001-01", "1978-12", "9999-12", "2026-13", "abc"])
 def test_a_month_out_of_range_shows_this_month_on_the_page_and_in_the_export(world, asked: str) -> None:
     now = monthly.this_month()
-    page = client_for(world.county_staff).get(reverse("insights:hot"), {"month": asked})
+    page = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": asked})
     assert page.status_code == 200 and f"{now.year} 年 {now.month} 月" in page.content.decode()
-    export = client_for(world.county_staff).get(reverse("insights:hot_export"), {"month": asked})
+    export = logged_in(world.county_staff).get(reverse("insights:hot_export"), {"month": asked})
     assert export.status_code == 200 and f"{now:%Y-%m}-hot-issues.xlsx" in export["Content-Disposition"]
 
 
 @pytest.mark.django_db
 def test_the_first_month_offers_no_month_before_it(world) -> None:
-    page = client_for(world.county_staff).get(reverse("insights:hot"), {"month": "1979-01"}).content.decode()
+    page = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": "1979-01"}).content.decode()
     assert "1979 年 1 月" in page and "上月" not in page and "?month=1978-12" not in page
     assert "?month=1979-02" in page
-    later = client_for(world.county_staff).get(reverse("insights:hot"), {"month": "1979-02"}).content.decode()
+    later = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": "1979-02"}).content.decode()
     assert "?month=1979-01" in later and "上月" in later
 
 
@@ -213,7 +200,7 @@ def test_the_suggestions_offered_show_their_status_the_open_ones_first(world) ->
     handling = filed("关于增设公交站点的建议", Status.HANDLING)
     newest_closed = filed("关于改善学校食堂的建议", Status.CLOSED)
     submitted = filed("关于整治河道的建议", Status.SUBMITTED)
-    page = client_for(world.clerk).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    page = logged_in(world.clerk).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
     select = re.search(r'<select name="suggestion" required data-testid="hot-target">(.*?)</select>', page, re.S)
     assert select, page
     options = re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select.group(1))

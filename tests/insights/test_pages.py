@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from renda.liaison.models import Opinion
 from renda.liaison.services import opinions as opinion_services
 from renda.organizations.services import congress_setting_set
 from tests.factories import UserFactory
+from tests.helpers import logged_in
 from tests.insights.synthetic import history as synthetic_history
 from tests.liaison.builders import build_liaison
 
@@ -26,14 +26,8 @@ ELEVATOR = [f"{place}电梯故障频发，经常困人，物业不管" for place
 SMOKE = "东湖社区油烟扰民，晚上噪音也很大，希望有关部门处理"
 
 
-def client_for(user) -> Client:
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 def assist(user, **data) -> str:
-    response = client_for(user).post(reverse("insights:assist"), data)
+    response = logged_in(user).post(reverse("insights:assist"), data)
     assert response.status_code == 200, response.status_code
     return response.content.decode()
 
@@ -166,7 +160,7 @@ def test_a_township_clerk_never_sees_another_townships_cases(world) -> None:
     assert "乙镇河道发臭" in assist(world.county_staff, content=secret, insights_congress=county)
     assert "乙镇河道发臭" in assist(world.clerk_b, content=secret, insights_congress=county)
     assert "乙镇河道发臭" not in assist(world.clerk, content=secret, insights_congress=county)
-    response = client_for(world.clerk).post(reverse("insights:assist"),
+    response = logged_in(world.clerk).post(reverse("insights:assist"),
                                             {"content": secret, "insights_congress": tree.congress_b.pk})
     assert response.status_code == 404
 
@@ -179,18 +173,18 @@ def test_the_deputys_suggestion_form_uses_the_chosen_congress_and_only_their_con
     assert "建议分类：环境保护" in html
     # a deputy sees the suggestions they lead or co-signed, not opinions
     assert 'data-testid="insights-similar"' not in html and 'data-testid="insights-no-similar"' in html
-    response = client_for(deputy).post(reverse("insights:assist"),
+    response = logged_in(deputy).post(reverse("insights:assist"),
                                        {"content": SMOKE, "congress": world.tree.congress_b.pk})
     assert response.status_code == 404
 
 
 @pytest.mark.django_db
 def test_the_forms_carry_the_assistant(world) -> None:
-    page = client_for(world.clerk).get(reverse("liaison:opinion_new", args=[world.central.pk])).content.decode()
+    page = logged_in(world.clerk).get(reverse("liaison:opinion_new", args=[world.central.pk])).content.decode()
     assert 'data-testid="insights-assist"' in page and reverse("insights:assist") in page
     assert f'"insights_congress": "{world.tree.congress_a.pk}"' in page
     deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
-    form = client_for(deputy).get(reverse("suggestions:new")).content.decode()
+    form = logged_in(deputy).get(reverse("suggestions:new")).content.decode()
     assert 'data-testid="insights-assist"' in form and "hx-vals" not in form  # the form's own congress field
 
 
@@ -222,11 +216,11 @@ def test_hot_issues_show_per_township_and_month_and_a_group_becomes_one_suggesti
 
     when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
     group = _complaints(world, 4, when)
-    page = client_for(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    page = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
     assert f'data-testid="hot-township-{world.tree.town_a.pk}"' in page
     assert f'data-testid="hot-township-{world.tree.town_b.pk}"' in page
     assert "幸福花园小区门口烧烤摊油烟噪音扰民" in page and "4 人反映" in page
-    own = client_for(world.clerk_b).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    own = logged_in(world.clerk_b).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
     assert "幸福花园" not in own and f'data-testid="hot-township-{world.tree.town_a.pk}"' not in own
 
     suggestion = Suggestion.objects.create(
@@ -235,7 +229,7 @@ def test_hot_issues_show_per_township_and_month_and_a_group_becomes_one_suggesti
         status=Status.SUBMITTED)
     for o in group:
         opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护")
-    response = client_for(world.clerk).post(reverse("insights:hot_to_suggestion"), {
+    response = logged_in(world.clerk).post(reverse("insights:hot_to_suggestion"), {
         "opinions": [o.pk for o in group], "suggestion": suggestion.pk, "month": "2026-05"})
     assert response.status_code == 302
     assert Opinion.objects.filter(pk__in=[o.pk for o in group], suggestion=suggestion).count() == 4
@@ -260,7 +254,7 @@ def test_a_hot_issue_offers_the_suggestions_most_like_it_first_and_asks_for_a_ch
               ("修复村道", "增设公交站点", "建设养老服务中心", "改善学校食堂", "整治河道")]
     for o in group:  # only accepted opinions can become a suggestion: the page offers the choice for those
         opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护")
-    page = client_for(world.clerk).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    page = logged_in(world.clerk).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
     select = re.search(r'<select name="suggestion" required data-testid="hot-target">(.*?)</select>', page, re.S)
     assert select, page
     options = re.findall(r'<option value="(\d*)"', select.group(1))
@@ -276,7 +270,7 @@ def test_a_hot_issue_offers_the_suggestions_most_like_it_first_and_asks_for_a_ch
     assert offered[0]["id"] == barbecue.pk and offered[0]["title"] == barbecue.title
     assert 0 < offered[0]["similarity"] <= 1 and all(o["id"] != x.pk for o in offered for x in others)
 
-    response = client_for(world.clerk).post(reverse("insights:hot_to_suggestion"), {
+    response = logged_in(world.clerk).post(reverse("insights:hot_to_suggestion"), {
         "opinions": [o.pk for o in group], "suggestion": "", "month": "2026-05"}, follow=True)
     assert "请选择要并入的代表建议" in response.content.decode()
     assert not Opinion.objects.filter(pk__in=[o.pk for o in group], suggestion__isnull=False).exists()
@@ -291,7 +285,7 @@ def test_a_hot_issue_can_be_taken_up_by_a_deputy_as_a_new_suggestion(world) -> N
     group = _complaints(world, 3, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
     for o in group:
         opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护")
-    clerk = client_for(world.clerk)
+    clerk = logged_in(world.clerk)
     page = clerk.get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
     link = re.search(r'data-testid="hot-new-suggestion" href="([^"]+)"', page)
     assert link, page
@@ -317,7 +311,7 @@ def test_a_hot_issue_can_be_taken_up_by_a_deputy_as_a_new_suggestion(world) -> N
 @pytest.mark.django_db
 def test_a_clerk_cannot_convert_another_townships_opinions(world) -> None:
     group = _complaints(world, 3, timezone.now())
-    response = client_for(world.clerk_b).post(reverse("insights:hot_to_suggestion"), {
+    response = logged_in(world.clerk_b).post(reverse("insights:hot_to_suggestion"), {
         "opinions": [o.pk for o in group], "suggestion": 1})
     assert response.status_code == 302
     assert not Opinion.objects.filter(pk__in=[o.pk for o in group], suggestion__isnull=False).exists()
@@ -360,7 +354,7 @@ def test_the_reply_to_an_opinion_gets_advice_in_its_form_and_late_replies_are_to
         actor=world.clerk, station=world.central, channel="phone",
         content="东湖社区门口的路灯坏了半个月，晚上老人出门很危险，请尽快修好。")
     opinion_services.opinion_accept(actor=world.clerk, opinion=opinion, category="城建交通")
-    clerk = client_for(world.clerk)
+    clerk = logged_in(world.clerk)
     page = clerk.get(reverse("liaison:opinion_detail", args=[opinion.pk])).content.decode()
     url = reverse("insights:opinion_reply_advice", args=[opinion.pk])
     assert 'data-testid="insights-reply-advice"' in page and url in page
@@ -374,7 +368,7 @@ def test_the_reply_to_an_opinion_gets_advice_in_its_form_and_late_replies_are_to
     late = clerk.post(url, {"text": "关于东湖社区门口路灯损坏的问题，经核实，镇城建办已安排电工，"
                                    "将于本周五前修复路灯。"}).content.decode()
     assert "超过 30 天的办理期限" in late
-    assert client_for(world.clerk_b).post(url, {"text": "已安排电工，本周五前修好。"}).status_code == 404
+    assert logged_in(world.clerk_b).post(url, {"text": "已安排电工，本周五前修好。"}).status_code == 404
     from tests.helpers import api_client
 
     api = api_client(world.clerk).post("/api/v1/insights/reply-check", {"opinion": opinion.pk, "text": (
@@ -398,7 +392,7 @@ def test_accepting_and_transferring_an_opinion_preselect_the_proposed_category_a
     assert jobs.retrain_congress.call(tree.congress_a.pk, "unit") is True
     opinion = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone",
                                                 content="石桥村道路坑洼，路灯不亮，晚上出行很危险")
-    clerk = client_for(world.clerk)
+    clerk = logged_in(world.clerk)
     page = clerk.get(reverse("liaison:opinion_detail", args=[opinion.pk])).content.decode()
     assert re.search(r'<option selected>城建交通</option>', page), page
     assert "智能建议分类：城建交通" in page and "已预选" in page
@@ -409,7 +403,7 @@ def test_accepting_and_transferring_an_opinion_preselect_the_proposed_category_a
 
     without = opinion_services.opinion_register(actor=world.clerk_b, region=tree.town_b, channel="phone",
                                                 content="石桥村道路坑洼，路灯不亮，晚上出行很危险")
-    page = client_for(world.clerk_b).get(reverse("liaison:opinion_detail", args=[without.pk])).content.decode()
+    page = logged_in(world.clerk_b).get(reverse("liaison:opinion_detail", args=[without.pk])).content.decode()
     assert "智能建议" not in page and " selected>" not in page.split('id="acc-cat"', 1)[1].split("</select>")[0]
     # no category chosen for the clerk: an empty first choice, not the taxonomy's first category (工业经济)
     assert page.split('id="acc-cat"', 1)[1].startswith(' name="category" required><option value="">（请选择）</option>')
@@ -426,9 +420,9 @@ def test_the_months_hot_issues_export_as_a_workbook_with_personal_data_masked_an
     when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
     group = _complaints(world, 4, when)
     Opinion.objects.filter(pk=group[0].pk).update(content=group[0].content + "，电话13812345678")
-    page = client_for(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    page = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
     assert f'{reverse("insights:hot_export")}?month=2026-05' in page
-    response = client_for(world.county_staff).get(reverse("insights:hot_export"), {"month": "2026-05"})
+    response = logged_in(world.county_staff).get(reverse("insights:hot_export"), {"month": "2026-05"})
     assert response.status_code == 200 and "2026-05-hot-issues.xlsx" in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
     issues = list(book["热点问题"].iter_rows(values_only=True))
@@ -446,11 +440,11 @@ def test_the_months_hot_issues_export_as_a_workbook_with_personal_data_masked_an
     assert "13812345678" not in texts and "138********" in texts
     entry = AuditEntry.objects.get(action="insights.hot_export")
     assert entry.actor_id == world.county_staff.pk and '"issues":1' in entry.after
-    own = client_for(world.clerk_b).get(reverse("insights:hot_export"), {"month": "2026-05"})
+    own = logged_in(world.clerk_b).get(reverse("insights:hot_export"), {"month": "2026-05"})
     assert "幸福花园" not in " ".join(str(c) for row in load_workbook(io.BytesIO(own.content))["意见"].iter_rows(
         values_only=True) for c in row)
     deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
-    assert client_for(deputy).get(reverse("insights:hot_export")).status_code == 403
+    assert logged_in(deputy).get(reverse("insights:hot_export")).status_code == 403
 
 
 @pytest.mark.django_db
@@ -521,7 +515,7 @@ def test_the_export_masks_a_phone_in_the_line_that_titles_the_group(world) -> No
             actor=world.clerk, station=world.central, channel="phone", phone=f"1380000{i:04d}",
             content=f"幸福花园小区门口烧烤摊油烟噪音扰民 电话{written}\n深夜还在营业，请尽快处理")
         Opinion.objects.filter(pk=o.pk).update(received_at=when + dt.timedelta(hours=i))
-    response = client_for(world.county_staff).get(reverse("insights:hot_export"), {"month": "2026-05"})
+    response = logged_in(world.county_staff).get(reverse("insights:hot_export"), {"month": "2026-05"})
     book = load_workbook(io.BytesIO(response.content))
     cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
     titles = [c for c in cells if c.startswith("幸福花园小区门口烧烤摊油烟噪音扰民")]
@@ -536,7 +530,7 @@ def test_a_hot_issue_offers_only_its_accepted_opinions_and_shows_where_the_other
     from renda.suggestions.models import Status, Suggestion
 
     group = _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
-    clerk = client_for(world.clerk)
+    clerk = logged_in(world.clerk)
 
     def card() -> str:
         page = clerk.get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
@@ -591,7 +585,7 @@ def test_a_hot_issue_form_shown_before_its_opinions_changed_is_refused_whole(wor
     suggestion = Suggestion.objects.create(
         congress=world.tree.congress_a, region_path=world.tree.town_a.path, title="整治烧烤摊油烟", content="……",
         lead_deputy=world.deputies[0], year=2026, channel="recess", status=Status.SUBMITTED)
-    clerk = client_for(world.clerk)
+    clerk = logged_in(world.clerk)
     shown = _form_fields(clerk.get(reverse("insights:hot"), {"month": "2026-05"}).content.decode(), "hot-to-suggestion")
     assert sorted(shown["opinions"]) == sorted(str(o.pk) for o in group)
     assert all(shown[f"version_{o.pk}"] == [str(Opinion.objects.get(pk=o.pk).version)] for o in group)
@@ -627,29 +621,29 @@ def test_a_hot_issue_names_a_suggestion_the_clerk_may_not_open_without_a_link(wo
     opinions_to_suggestion(actor=world.county_staff, opinions=group[:2], suggestion=county)
 
     def linked_line(user) -> str:
-        page = client_for(user).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+        page = logged_in(user).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
         found = re.search(r'<p data-testid="hot-linked">(.*?)</p>', page, re.S)
         assert found, page
         return found.group(1)
 
     clerk_sees = linked_line(world.clerk)
     assert "县2026-001（测试县，2 条）" in clerk_sees and f"/suggestions/{county.pk}/" not in clerk_sees
-    assert client_for(world.clerk).get(f"/suggestions/{county.pk}/").status_code == 404
+    assert logged_in(world.clerk).get(f"/suggestions/{county.pk}/").status_code == 404
     assert f'<a href="/suggestions/{county.pk}/">县2026-001</a>' in linked_line(world.county_staff)
 
 
 @pytest.mark.django_db
 def test_the_hot_page_puts_townships_with_hot_issues_first_and_never_offers_a_month_to_come(world) -> None:
     _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
-    page = client_for(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    page = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
     busy = f'data-testid="hot-township-{world.tree.town_a.pk}"'
     quiet = f'data-testid="hot-township-{world.tree.town_b.pk}"'
     assert page.index(busy) < page.index('data-testid="hot-quiet"') < page.index(quiet)
     assert f"{world.tree.town_b.name}（意见 0 条）" in page
     assert "?month=2026-06" in page
     this_month = monthly.this_month()
-    now = client_for(world.county_staff).get(reverse("insights:hot"), {"month": this_month.strftime("%Y-%m")})
+    now = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": this_month.strftime("%Y-%m")})
     following = (this_month + dt.timedelta(days=32)).replace(day=1).strftime("%Y-%m")
     assert f"?month={following}" not in now.content.decode() and "下月" not in now.content.decode()
-    ahead = client_for(world.county_staff).get(reverse("insights:hot"), {"month": following}).content.decode()
+    ahead = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": following}).content.decode()
     assert f"{this_month.year} 年 {this_month.month} 月" in ahead  # a month to come shows this month

@@ -13,35 +13,21 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from renda.core.masking import mask_text, scrub
-from renda.insights import history
 from renda.liaison.models import Opinion
 from renda.liaison.services import opinions as opinion_services
-from tests.helpers import api_client
-from tests.liaison.builders import Liaison, build_liaison
+from tests.helpers import api_client, logged_in
+from tests.liaison.builders import Liaison
 
 PHONE = "13812345678"
 ID_NUMBER = "430101198001010033"
 NAME = "张三丰"
 SECRETS = (PHONE, ID_NUMBER, NAME)
 MONTH = "2026-05"
-
-
-@pytest.fixture
-def world(tree) -> Liaison:
-    history.clear_caches()
-    return build_liaison(tree)
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def leaked(text: str) -> list[str]:
