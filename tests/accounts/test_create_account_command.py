@@ -57,3 +57,14 @@ def test_on_a_new_database_the_first_administrator_comes_with_the_top_region_and
     call_command("create_account", role="security_admin", username="sec", region=county.pk, password_stdin=True,
                  stdout=io.StringIO())
     assert Region.objects.count() == 1 and User.objects.get(username="sec").region_id == county.pk
+
+
+@pytest.mark.django_db
+def test_a_new_region_the_model_refuses_is_a_clear_error_and_leaves_nothing(monkeypatch):
+    from renda.organizations.models import Region
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("Xian-Server-2026\n"))
+    with pytest.raises(CommandError, match="区域不符合要求"):
+        call_command("create_account", role="system_admin", username="admin", new_region="县" * 101,
+                     password_stdin=True, stdout=io.StringIO())
+    assert not Region.objects.exists() and not User.objects.exists()

@@ -137,3 +137,27 @@ def test_the_near_duplicate_panel_and_the_opinion_lists_mask_the_text_and_the_pa
     assert first.code in listed and leaked(listed) == []
     whole = clerk.get(reverse("liaison:opinion_detail", args=[first.pk])).content.decode()
     assert PHONE in whole and ID_NUMBER in whole, "the clerk handling the opinion reads it as it was written"
+
+
+@pytest.mark.django_db
+def test_the_other_opinion_lists_mask_the_text_too(world: Liaison) -> None:
+    """形成代表建议's choices, and the merged opinions listed under the one they were merged into."""
+    first = signed_opinion(world)
+    other_phone = "13700001111"
+    second = opinion_services.opinion_register(
+        actor=world.clerk, station=world.central, channel="phone", name="赵六", phone=other_phone,
+        content=f"甲村村口路灯坏了三个月没人修，我是赵六，电话{other_phone}")
+    for opinion in (first, second):
+        opinion_services.opinion_accept(actor=world.clerk, opinion=Opinion.objects.get(pk=opinion.pk),
+                                        category="城建交通")
+    clerk = logged_in(world.clerk)
+    choices = clerk.get(reverse("liaison:opinions_to_suggestion")).content.decode()
+    assert first.code in choices and second.code in choices
+    assert leaked(choices) == [] and other_phone not in choices and "赵六" not in choices
+
+    opinion_services.opinion_merge(actor=world.clerk, opinion=Opinion.objects.get(pk=second.pk),
+                                   into=Opinion.objects.get(pk=first.pk))
+    page = clerk.get(reverse("liaison:opinion_detail", args=[first.pk])).content.decode()
+    merged = page.split('data-testid="merged-opinions"', 1)[1].split("</div>", 1)[0]
+    assert second.code in merged and "路灯坏了" in merged
+    assert other_phone not in merged and "赵六" not in merged and "137********" in merged

@@ -231,6 +231,28 @@ def test_the_form_shown_before_an_opinion_changed_is_refused_keeping_the_text_an
     assert set(suggestion.opinions.values_list("pk", flat=True)) == {o.pk for o in opinions}
 
 
+def test_the_form_is_refused_when_a_ticked_opinion_was_answered_in_another_tab_not_sent_without_it(world):
+    """An opinion ticked on the page was then answered (答复) in another tab: it is no longer offered, and the form
+    must not quietly make the suggestion from the others; it says which opinion changed."""
+    import re
+
+    opinions = opinions_from_three_villagers(world, n=2)
+    client = Client()
+    client.force_login(world.clerk_a)
+    page = client.get("/liaison/opinions/to-suggestion/").content.decode()
+    shown = dict(re.findall(r'<input type="hidden" name="(version_\d+)" value="(\d+)">', page))
+    mandate = world.lead.person.mandates.get(congress=world.tree.congress_a)
+    answered = Opinion.objects.get(pk=opinions[0].pk)
+    svc.opinion_reply(actor=world.clerk_a, opinion=answered, text="已安排修缮，本月完成。")
+    refused = client.post("/liaison/opinions/to-suggestion/", {
+        "opinions": [o.pk for o in opinions], "mandate": mandate.pk, "title": "关于修缮甲村至镇道路的建议",
+        "content": "甲村至镇道路破损严重，建议修缮。", **shown})
+    assert refused.status_code == 422
+    assert f"意见 {opinions[0].code} 在您打开页面后已有变动" in refused.content.decode()
+    assert not Suggestion.objects.filter(title="关于修缮甲村至镇道路的建议").exists()
+    assert Opinion.objects.get(pk=opinions[1].pk).suggestion_id is None
+
+
 def test_api_to_suggestion_with_a_deputy_enters_a_new_suggestion(world):
     opinions = opinions_from_three_villagers(world, n=2)
     response = api_client(world.clerk_a).post(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from renda.core.masking import scrub
+from renda.core.masking import mask_text, scrub
 
 
 @pytest.mark.parametrize("written", [
     "13912345678", "+8613912345678", "8613912345678", "+86 139 1234 5678", "86-139-1234-5678", "139-1234-5678",
     "139 1234 5678", "0731-88888888", "0731 8888 8888", "010-12345678", "0731-1234567", "430101198001010000",
-    "43010119800101001X",
+    "43010119800101001X", "430101800101001",  # the old 15-digit ID number
+    "１３９１２３４５６７８", "＋８６ １３９ １２３４ ５６７８",  # full-width, as a Chinese input method types them
 ])
 def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> None:
     masked = scrub(f"请回电{written}，谢谢")
@@ -25,3 +26,14 @@ def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> N
                                   "2019 2020 2021 三年"])
 def test_dates_amounts_and_codes_are_left_as_they_are(text: str) -> None:
     assert scrub(text) == text
+
+
+def test_the_writers_own_name_and_phone_are_masked_however_they_appear_in_their_text() -> None:
+    """A letter signed with the writer's own landline without its area code, their mobile with dashes, or typed
+    in full width: each is masked like a phone in a list (three characters kept), the name after its first."""
+    landline = mask_text("我是李四，家里电话88886666，晚上打", "李四", "0731-88886666")
+    assert landline == "我是李*，家里电话888*****，晚上打"
+    mobile = mask_text("请联系王五139-1234-5678或１３９１２３４５６７８", "王五", "13912345678")
+    assert "1234" not in mobile and "５６７８" not in mobile and "5678" not in mobile and mobile.startswith("请联系王*")
+    assert mask_text("联系电话13912345678", None, "13912345678") == "联系电话139********"
+    assert mask_text("邻居王五也知道", "李四", "") == "邻居王五也知道"

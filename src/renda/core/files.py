@@ -38,5 +38,5 @@ def _remove_stale(path: Path) -> None:
         try:
             if left.stat().st_mtime < cutoff:
                 left.unlink()
-        except FileNotFoundError:  # another writer removed it first
+        except OSError:  # removed by another writer first, or not ours to remove: the write itself succeeded
             pass

@@ -22,25 +22,46 @@ def mask_phone(value: str | None) -> str:
     return value[:3] + "****" + value[-4:]
 
 
-# A mobile number as people write it: 13912345678, +86 139 1234 5678, 86-139-1234-5678; an ID number; a landline
-# (0731-88888888, 0731 8888 8888). The prefix and the separators are masked with the number.
-# Not a group of a longer code joined by dashes (2026-0503-1234-5678 is an order number, not a landline).
+# A mobile number as people write it: 13912345678, +86 139 1234 5678, 86-139-1234-5678; an ID number, of 18
+# characters or the old 15 digits; a landline (0731-88888888, 0731 8888 8888). The prefix and the separators are
+# masked with the number. Not a group of a longer code joined by dashes (2026-0503-1234-5678 is an order number, not
+# a landline). Full-width digits (１３９…, typed with a Chinese input method) are read as digits.
 PII_PATTERNS = [re.compile(r"(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!-?\d)"),
                 re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
+                re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])"),
                 re.compile(r"(?<!\d)(?<!\d-)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!-?\d)")]
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－　", "0123456789+- ")
 
 
 def scrub(text: str) -> str:
-    """Mask anything that looks like a phone or an ID number in text meant for the public or for a list."""
+    """Mask anything that looks like a phone or an ID number in text meant for the public or for a list (the first
+    three characters kept, as a list shows a phone)."""
+    text = text.translate(_HALF_WIDTH)
     for pattern in PII_PATTERNS:
         text = pattern.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 3), text)
     return text
 
 
+def _secret_forms(secret: str) -> list[str]:
+    """How a writer's own name or phone may appear in their text: as given; a phone also without its separators and,
+    for a landline given with its area code (0731-88886666), its number alone."""
+    forms = [secret]
+    if sum(ch.isdigit() for ch in secret) >= 7:
+        digits = re.sub(r"\D", "", secret)
+        last = re.split(r"[- ]", secret.strip())[-1]
+        forms += [f for f in (digits, last) if len(f) >= 7 and f not in forms]
+    return sorted(forms, key=len, reverse=True)
+
+
 def mask_text(text: str, *secrets: str | None) -> str:
     """`text` as a list, an export or the portal shows it: each of `secrets` (the writer's own name and phone, as
-    they gave them) masked after its first character wherever it appears, and then anything scrub() masks."""
+    they gave them) masked wherever it appears, a name after its first character and a phone after its first three,
+    and then anything scrub() masks."""
+    text = text.translate(_HALF_WIDTH)
     for secret in secrets:
-        if secret and len(secret) >= 2:
-            text = text.replace(secret, secret[0] + "*" * (len(secret) - 1))
+        if not secret or len(secret) < 2:
+            continue
+        for form in _secret_forms(secret.translate(_HALF_WIDTH)):
+            keep = 3 if form[:1].isdigit() or form[:1] == "+" else 1
+            text = text.replace(form, form[:keep] + "*" * (len(form) - keep))
     return scrub(text)

@@ -90,11 +90,10 @@ def prefill(opinions: Sequence[Opinion]) -> tuple[str, str]:
 
     if not opinions:
         return "", ""
-    first = " ".join(opinions[0].content.split())
-    topic = first[:24] + ("…" if len(first) > 24 else "")
+    first = public_view_text(opinions[0], " ".join(opinions[0].content.split()))  # masked, then cut: a phone
+    topic = first[:24] + ("…" if len(first) > 24 else "")  # cut in two would escape the masking
     categories = sorted({o.category for o in opinions if o.category})
-    title = (f"关于{'、'.join(categories)}方面群众反映问题的建议" if categories
-             else f"关于“{public_view_text(opinions[0], topic)}”等问题的建议")
+    title = f"关于{'、'.join(categories)}方面群众反映问题的建议" if categories else f"关于“{topic}”等问题的建议"
     lines = [f"{len(opinions)} 条群众意见反映："]
     lines += [f"{i}. {public_view_text(o, ' '.join(o.content.split()))}（{o.region.name}，"
               f"{timezone.localtime(o.received_at):%Y年%m月%d日}）" for i, o in enumerate(opinions, 1)]

@@ -131,6 +131,21 @@ def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
     return [{"opinion": o, "code": o.code} for o, _ in found]
 
 
+def _refuse_gone(user: Any, request: HttpRequest, wanted: set[int], picked: list[Any]) -> None:
+    """A form sent with opinions that were shown (they carry a version) but can no longer become a suggestion —
+    replied, referred, taken up or closed in another tab — is stale: refused whole, naming the first, not sent
+    without them."""
+    from renda.core.errors import StaleVersion
+
+    shown = sorted(pk for pk in wanted - {o.pk for o in picked} if f"version_{pk}" in request.POST)
+    if not shown:
+        return
+    gone = selectors.opinions_visible(user=user).filter(pk__in=shown).order_by("pk").first()
+    which = f"意见 {gone.code}" if gone is not None else "所选意见"
+    raise StaleVersion(f"{which} 在您打开页面后已有变动（如已答复、转办或办结），请查看后重新选择",
+                       fields={"opinions": [f"{which} 已有变动"]})
+
+
 DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不予受理，原因将告知群众。", "assign": "已转办。",
         "reply": "已答复，群众可凭查询码查看并评价。", "close": "已办结。", "publish": "答复公开设置已保存。",
         "merge": "已合并办理：答复所并入的意见时，本条的群众会同时收到答复。",
@@ -244,6 +259,7 @@ def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
         ctx["title"], ctx["content"] = request.POST.get("title", ""), request.POST.get("content", "")
         mandate = next((m for m in mandates if str(m.pk) == request.POST.get("mandate")), None)
         try:
+            _refuse_gone(user, request, wanted, picked)
             if not picked:
                 raise Invalid("请选择群众意见", fields={"opinions": ["至少选择一条受理中的意见"]})
             if mandate is None:

@@ -9,6 +9,7 @@ import getpass
 import sys
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -67,6 +68,8 @@ class Command(BaseCommand):
                                             role=opts["role"], region=region, display_name=opts["name"])
         except DomainError as exc:
             raise CommandError(f"{exc.message}: {exc.fields}") from None
+        except ValidationError as exc:  # the new region's own checks (a name over 100 characters…)
+            raise CommandError(f"区域不符合要求: {exc.message_dict}") from None
         if new:
             self.stdout.write(f"created region {region.name} (id {region.pk}) and its people's congress")
         self.stdout.write(f"created {user.username} ({Role(user.role).label}, {region.name})")
