@@ -37,3 +37,8 @@ def test_the_writers_own_name_and_phone_are_masked_however_they_appear_in_their_
     assert "1234" not in mobile and "５６７８" not in mobile and "5678" not in mobile and mobile.startswith("请联系王*")
     assert mask_text("联系电话13912345678", None, "13912345678") == "联系电话139********"
     assert mask_text("邻居王五也知道", "李四", "") == "邻居王五也知道"
+
+
+def test_a_letters_full_width_indentation_is_left_as_written() -> None:
+    letter = "尊敬的群众：\n　　您反映的路灯问题已修复，联系电话１３９１２３４５６７８。"
+    assert mask_text(letter, "张三", "") == "尊敬的群众：\n　　您反映的路灯问题已修复，联系电话139********。"

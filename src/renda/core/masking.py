@@ -30,7 +30,8 @@ PII_PATTERNS = [re.compile(r"(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d
                 re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
                 re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])"),
                 re.compile(r"(?<!\d)(?<!\d-)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!-?\d)")]
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－　", "0123456789+- ")
+# (digits and their signs only: a letter's full-width indentation, "　　", stays as written)
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
 
 
 def scrub(text: str) -> str:
