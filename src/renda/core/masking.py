@@ -14,6 +14,15 @@ def mask_id_number(value: str | None) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
+def mask_name(value: str | None) -> str:
+    """A person's name as a list shows it: its first character ("张**")."""
+    return _kept(value, 1) if value else ""
+
+
+def _kept(value: str, keep: int) -> str:
+    return value[:keep] + "*" * (len(value) - keep)
+
+
 def mask_phone(value: str | None) -> str:
     if not value:
         return ""
@@ -39,7 +48,7 @@ def scrub(text: str) -> str:
     three characters kept, as a list shows a phone)."""
     text = text.translate(_HALF_WIDTH)
     for pattern in PII_PATTERNS:
-        text = pattern.sub(lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 3), text)
+        text = pattern.sub(lambda m: _kept(m.group(0), 3), text)
     return text
 
 
@@ -63,6 +72,5 @@ def mask_text(text: str, *secrets: str | None) -> str:
         if not secret or len(secret) < 2:
             continue
         for form in _secret_forms(secret.translate(_HALF_WIDTH)):
-            keep = 3 if form[:1].isdigit() or form[:1] == "+" else 1
-            text = text.replace(form, form[:keep] + "*" * (len(form) - keep))
+            text = text.replace(form, _kept(form, 3) if form[:1].isdigit() or form[:1] == "+" else mask_name(form))
     return scrub(text)

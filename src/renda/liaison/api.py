@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from renda.api.schemas import ERRORS, Error, Page, PageParams, paginate
 from renda.core.access import endpoint
-from renda.core.masking import mask_phone
+from renda.core.masking import mask_name, mask_phone
 from renda.core.roles import Role
 from renda.core.scope import get_or_404
 from renda.liaison import public_api, selectors, workflow
@@ -68,17 +68,13 @@ class OpinionOut(Schema):
     version: int
 
 
-def _masked_name(name: str) -> str:
-    return (name[0] + "*" * (len(name) - 1)) if name else ""
-
-
 def opinion_out(o: Opinion) -> OpinionOut:
     today = timezone.localdate()
     return OpinionOut(
         id=o.pk, tracking_code=o.tracking_code, status=o.status, status_label=o.get_status_display(),
         channel=o.channel, station=o.station_id, station_name=o.station.name if o.station else "",
         region=Ref(id=o.region.pk, name=o.region.name), category=o.category, content=o.content,
-        constituent_name=_masked_name(o.constituent_name), constituent_phone=mask_phone(o.constituent_phone),
+        constituent_name=mask_name(o.constituent_name), constituent_phone=mask_phone(o.constituent_phone),
         received_at=o.received_at, deadline=o.deadline,
         overdue=o.status in workflow.AWAITING_REPLY and o.deadline < today, escalated=o.escalated_at is not None,
         responsible=Ref(id=o.responsible.pk, name=str(o.responsible)) if o.responsible else None,

@@ -3,7 +3,7 @@ reaching every one of their constituents (DOMAIN.md §4: 转为代表建议 → 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -59,11 +59,7 @@ def opinions_to_suggestion(*, actor: Any, opinions: Sequence[Opinion], suggestio
     locked = {o.pk: o for o in Opinion.objects.select_for_update().select_related("region")
               .filter(pk__in=[o.pk for o in opinions]).order_by("pk")}
     check_version(locked[first_pk], version)
-    for pk, seen in (versions or {}).items():
-        if pk in locked and locked[pk].version != seen:
-            raise StaleVersion(f"意见 {locked[pk].code} 在您打开页面后已有变动（如已答复、转办或办结），"
-                               "请查看后重新选择", fields={"opinions": [f"{locked[pk].code} 已有变动"]},
-                               current_version=locked[pk].version)
+    refuse_changed(locked.values(), versions or {})
     done = []
     for pk in dict.fromkeys(o.pk for o in opinions):
         o = locked[pk]
@@ -81,6 +77,16 @@ def opinions_to_suggestion(*, actor: Any, opinions: Sequence[Opinion], suggestio
 
 
 CONVERTIBLE = (OpinionStatus.ACCEPTED, OpinionStatus.REOPENED)
+
+
+def refuse_changed(opinions: Iterable[Opinion], versions: Mapping[int, int]) -> None:
+    """StaleVersion naming the first of `opinions` whose version is not the one a form listing several was shown
+    with (`versions`: {pk: version}; an opinion it has none for is not checked)."""
+    for o in opinions:
+        seen = versions.get(o.pk)
+        if seen is not None and o.version != seen:
+            raise StaleVersion(f"意见 {o.code} 在您打开页面后已有变动（如已答复、转办或办结），请查看后重新选择",
+                               fields={"opinions": [f"{o.code} 已有变动"]}, current_version=o.version)
 
 
 def prefill(opinions: Sequence[Opinion]) -> tuple[str, str]:

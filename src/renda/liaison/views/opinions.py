@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from renda.accounts.models import User
 from renda.core.access import page
 from renda.core.errors import DomainError, Invalid, NotFound
-from renda.core.masking import mask_phone, scrub
+from renda.core.masking import mask_name, mask_phone, scrub
 from renda.core.scope import get_or_404
 from renda.liaison import selectors, workflow
 from renda.liaison.forms import OpinionRegisterForm, RejectForm
@@ -80,8 +80,7 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         "typed": typed, "typed_lost": [] if typed.get("event") in events else [
             (label, typed[name].strip()) for name, label in TYPED.get(typed.get("event", ""), {}).items()
             if label and typed[name].strip()],
-        "name": (opinion.constituent_name[:1] + "*" * (len(opinion.constituent_name) - 1))
-        if opinion.constituent_name else "", "phone": mask_phone(opinion.constituent_phone),
+        "name": mask_name(opinion.constituent_name), "phone": mask_phone(opinion.constituent_phone),
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
         and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
         "code": opinion.code,
@@ -129,21 +128,6 @@ def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
                                   pk=opinion.pk, among=selectors.opinions_visible(user=user).filter(
                                       congress=opinion.congress, status__in=workflow.MERGEABLE))
     return [{"opinion": o, "code": o.code} for o, _ in found]
-
-
-def _refuse_gone(user: Any, request: HttpRequest, wanted: set[int], picked: list[Any]) -> None:
-    """A form sent with opinions that were shown (they carry a version) but can no longer become a suggestion —
-    replied, referred, taken up or closed in another tab — is stale: refused whole, naming the first, not sent
-    without them."""
-    from renda.core.errors import StaleVersion
-
-    shown = sorted(pk for pk in wanted - {o.pk for o in picked} if f"version_{pk}" in request.POST)
-    if not shown:
-        return
-    gone = selectors.opinions_visible(user=user).filter(pk__in=shown).order_by("pk").first()
-    which = f"意见 {gone.code}" if gone is not None else "所选意见"
-    raise StaleVersion(f"{which} 在您打开页面后已有变动（如已答复、转办或办结），请查看后重新选择",
-                       fields={"opinions": [f"{which} 已有变动"]})
 
 
 DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不予受理，原因将告知群众。", "assign": "已转办。",
@@ -239,7 +223,7 @@ def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
     """Several opinions of the clerk's scope taken up by one deputy: pick the opinions, the deputy, edit the
     title and content drafted from them; the suggestion is entered on the deputy's behalf and linked both ways.
     With htmx, ticking opinions refreshes only the deputy list and the drafted text."""
-    from renda.liaison.services.conversion import opinions_to_new_suggestion, prefill
+    from renda.liaison.services.conversion import opinions_to_new_suggestion, prefill, refuse_changed
 
     user: Any = request.user
     candidates = list(selectors.convertible_opinions(user=user).order_by("-received_at", "-id")[:200])
@@ -259,7 +243,11 @@ def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
         ctx["title"], ctx["content"] = request.POST.get("title", ""), request.POST.get("content", "")
         mandate = next((m for m in mandates if str(m.pk) == request.POST.get("mandate")), None)
         try:
-            _refuse_gone(user, request, wanted, picked)
+            # a ticked opinion that was shown but is no longer offered (answered, referred… in another tab) has
+            # changed since: the form is stale, not to be sent without it
+            gone = wanted - {o.pk for o in picked}
+            refuse_changed(selectors.opinions_visible(user=user).filter(pk__in=gone).order_by("pk"),
+                           versions_of(request, gone))
             if not picked:
                 raise Invalid("请选择群众意见", fields={"opinions": ["至少选择一条受理中的意见"]})
             if mandate is None:
