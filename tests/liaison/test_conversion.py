@@ -280,3 +280,29 @@ def opinions_from_three_villagers_of_town_b(world) -> Opinion:
                              address="乙镇政府")
     o = svc.opinion_register(actor=world.clerk_b, channel="phone", station=station, content="乙镇的路灯坏了很久。")
     return svc.opinion_accept(actor=world.clerk_b, opinion=o, category="城建交通")
+
+
+def test_the_opinion_page_names_a_county_suggestion_without_its_title_to_the_township_clerk(world):
+    """The county took a township's opinion into a county suggestion: the township clerk sees that it went to the
+    county congress's suggestion, but not that suggestion's title nor a link (it is not theirs to open); the
+    county's clerk sees both."""
+    opinion = opinions_from_three_villagers(world, n=1)[0]
+    county = Suggestion.objects.create(
+        congress=world.tree.county_congress, region_path=world.tree.county.path, title="全县农村道路提质改造",
+        content="……", lead_deputy=world.lead.person, year=2026, channel="recess", status=Status.SUBMITTED,
+        number="县2026-009")
+    conversion.opinions_to_suggestion(actor=world.county_clerk, opinions=[opinion], suggestion=county)
+
+    def seen_by(user) -> str:
+        client = Client()
+        client.force_login(user)
+        response = client.get(f"/liaison/opinions/{opinion.pk}/")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    township = seen_by(world.clerk_a)
+    assert "全县农村道路提质改造" not in township and f"/suggestions/{county.pk}/" not in township
+    assert f'<span data-testid="linked-suggestion-closed">已转为{world.tree.county_congress.name}的代表建议</span>' \
+        in township
+    county_page = seen_by(world.county_clerk)
+    assert f'href="/suggestions/{county.pk}/" data-testid="linked-suggestion">《全县农村道路提质改造》' in county_page

@@ -209,3 +209,25 @@ def test_the_daily_job_is_registered_and_runs_the_sweep(liaison):
     assert job.task is liaison_jobs.opinion_deadlines
     register(liaison, now=at(2020, 1, 1))
     assert liaison_jobs.opinion_deadlines.call() == {"reminders": 0, "escalations": 1}
+
+
+def test_the_api_list_masks_the_writers_name_and_phone_in_the_text_and_the_opinion_gives_them_whole(liaison):
+    """Personal data is masked in lists: the API's list of opinions masks, in the content and the reply, the writer's
+    own name and phone and anything shaped like a phone or ID number, as the pages' lists do; the opinion's own
+    endpoint, like its page, gives the text whole to those who handle it."""
+    from tests.helpers import api_client
+
+    content = "我是孙大娘，电话13812345678，身份证号110101195001011234，村口道路破损。"
+    opinion = register(liaison, content=content)
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=opinion,
+                                text="已电话联系孙大娘（13812345678），道路已修。")
+    client = api_client(liaison.clerk)
+    listed = client.get("/api/v1/opinions").json()["items"]
+    item = next(i for i in listed if i["id"] == opinion.pk)
+    for text in (item["content"], item["reply"]["text"]):
+        assert "孙大娘" not in text and "13812345678" not in text, text
+    assert "孙**" in item["content"] and "138********" in item["content"]
+    assert "110101195001011234" not in item["content"]
+    assert "道路已修" in item["reply"]["text"] and "村口道路破损" in item["content"]
+    whole = client.get(f"/api/v1/opinions/{opinion.pk}").json()
+    assert whole["content"] == content and "13812345678" in whole["reply"]["text"]

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from renda.api.schemas import ERRORS, Error, Page, PageParams, paginate
 from renda.core.access import endpoint
-from renda.core.masking import mask_name, mask_phone
+from renda.core.masking import mask_name, mask_phone, mask_text
 from renda.core.roles import Role
 from renda.core.scope import get_or_404
 from renda.liaison import public_api, selectors, workflow
@@ -68,19 +68,25 @@ class OpinionOut(Schema):
     version: int
 
 
-def opinion_out(o: Opinion) -> OpinionOut:
+def opinion_out(o: Opinion, *, listed: bool = False) -> OpinionOut:
+    """One opinion as the API gives it; `listed`: as the list gives it, the content and the reply masked as the pages'
+    lists mask them (the writer's own name and phone, anything like a phone or ID number: Opinion.listed_content).
+    The opinion's own endpoint, like its page, gives them whole."""
     today = timezone.localdate()
+    secrets = (o.constituent_name, o.constituent_phone)
     return OpinionOut(
         id=o.pk, tracking_code=o.tracking_code, status=o.status, status_label=o.get_status_display(),
         channel=o.channel, station=o.station_id, station_name=o.station.name if o.station else "",
-        region=Ref(id=o.region.pk, name=o.region.name), category=o.category, content=o.content,
+        region=Ref(id=o.region.pk, name=o.region.name), category=o.category,
+        content=o.listed_content if listed else o.content,
         constituent_name=mask_name(o.constituent_name), constituent_phone=mask_phone(o.constituent_phone),
         received_at=o.received_at, deadline=o.deadline,
         overdue=o.status in workflow.AWAITING_REPLY and o.deadline < today, escalated=o.escalated_at is not None,
         responsible=Ref(id=o.responsible.pk, name=str(o.responsible)) if o.responsible else None,
         unit=Ref(id=o.unit.pk, name=o.unit.name) if o.unit else None,
         not_accepted_reason=o.not_accepted_reason, note=o.status_note,
-        reply=ReplyOut(text=o.reply_text, replied_at=o.replied_at, on_the_spot=o.replied_on_the_spot)
+        reply=ReplyOut(text=mask_text(o.reply_text, *secrets) if listed else o.reply_text, replied_at=o.replied_at,
+                       on_the_spot=o.replied_on_the_spot)
         if o.replied_at else None,
         satisfaction=o.satisfaction, reopen_count=o.reopen_count, published=o.published,
         suggestion=o.suggestion_id, merged_into=o.merged_into_id, allowed_events=workflow.allowed_events(o.status),
@@ -108,7 +114,7 @@ def opinion_list(request: HttpRequest, params: Query[PageParams], filters: Query
         overdue = selectors.overdue_q(timezone.localdate())
         qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
     items, count = paginate(qs, params)
-    return {"items": [opinion_out(o) for o in items], "count": count}
+    return {"items": [opinion_out(o, listed=True) for o in items], "count": count}
 
 
 class OpinionIn(Schema):

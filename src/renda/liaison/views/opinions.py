@@ -83,9 +83,19 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         "name": mask_name(opinion.constituent_name), "phone": mask_phone(opinion.constituent_phone),
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
         and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
-        "code": opinion.code,
+        "code": opinion.code, "suggestion_visible": _may_open_suggestion(user, opinion),
         "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
         **_proposals(opinion, events, units)}, status=status)
+
+
+def _may_open_suggestion(user: Any, opinion: Any) -> bool:
+    """Whether the user may open the deputy suggestion the opinion went to. A township clerk may not open the county
+    congress's suggestion, nor a unit one it does not handle: the page says the opinion went to a suggestion and
+    which congress's, without its title or a link (the title is the suggestion's, not the opinion's)."""
+    from renda.suggestions import selectors as suggestion_selectors
+
+    return bool(opinion.suggestion_id) and suggestion_selectors.visible(user=user).filter(
+        pk=opinion.suggestion_id).exists()
 
 
 def _proposals(opinion: Any, events: list[str], units: list[HandlingUnit]) -> dict[str, Any]:
