@@ -41,3 +41,29 @@ def test_wrong_password_shows_the_generic_message(live_server, page):
     page.fill("#id_password", "wrong-Password-1")
     page.click("button[type=submit]")
     assert "用户名或密码错误" in page.inner_text("[data-testid=login-error]")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_county_clerks_home_page_lists_what_waits_and_loads_the_months_hot_issues(live_server, page):
+    """In Chromium: the 待办 card names the opinions waiting for a reply, and htmx fills 本月热点问题 after the page."""
+    from renda.liaison.services import opinions as opinion_services
+    from tests.liaison.builders import build_liaison
+
+    world = build_liaison(org_tree())
+    UserFactory(username="county", role=Role.COUNTY_STAFF, region=world.tree.county)
+    for i in range(3):
+        opinion_services.opinion_register(actor=world.clerk, channel="reception", station=world.central,
+                                          name=f"村民{i}", phone=f"1380000001{i}",
+                                          content="甲村幸福路路灯坏了一个月，晚上漆黑一片，请尽快修复路灯。")
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "county")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=todo-opinions]")
+    assert page.inner_text("[data-testid=todo-opinions] [data-testid=todo-count]").strip() == "3"
+    page.wait_for_selector("[data-testid=hot-home-list]")
+    hot = page.inner_text("[data-testid=hot-home]")
+    assert "路灯" in hot and "3 人反映" in hot
+    page.click("[data-testid=hot-home-list] a")
+    page.wait_for_url("**/insights/hot/**")
+    assert page.is_visible(f"#hot-township-{world.tree.town_a.pk}")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("reply-advice/<int:suggestion_id>/", views.reply_advice, name="reply_advice"),
     path("reply-advice/opinion/<int:opinion_id>/", views.opinion_reply_advice, name="opinion_reply_advice"),
     path("hot/", views.hot_issues, name="hot"),
+    path("hot/home/", views.hot_home, name="hot_home"),
     path("hot/to-suggestion/", views.hot_to_suggestion, name="hot_to_suggestion"),
     path("hot/export/", views.hot_export, name="hot_export"),
     path("archive/", views.archive_page, name="archive"),

@@ -154,6 +154,20 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
         "params": hot.Params()})
 
 
+HOME_TOP = 3  # hot issues the home page names
+
+
+@page(*STAFF)
+def hot_home(request: HttpRequest) -> HttpResponse:
+    """The home page's 本月热点: this month's hottest groups of the townships the user sees, loaded by htmx after the
+    page (grouping a county's month takes a moment, which must not hold up the home page)."""
+    month = monthly.this_month()
+    found = sorted(((issue, row.township) for row in monthly.hot_month(request.user, month) for issue in row.issues),
+                   key=lambda pair: -pair[0].heat)
+    return render(request, "insights/_hot_home.html", {"issues": found[:HOME_TOP], "more": len(found) - HOME_TOP,
+                                                       "month": month})
+
+
 @page(*STAFF)
 def hot_export(request: HttpRequest) -> HttpResponse:
     """The month's hot issues as an .xlsx workbook for a meeting's papers: one sheet of the issues, one of their

@@ -9,6 +9,7 @@ from renda.core.access import page
 from renda.core.roles import Role
 from renda.deputies import selectors as deputy_selectors
 from renda.organizations.models import RegionLevel
+from renda.web.todo import todo
 
 LEVEL_LABELS = dict(RegionLevel.choices)
 
@@ -21,7 +22,7 @@ def _bars(rows: list[tuple[str, int]]) -> list[dict[str, object]]:
 @page(*Role.values)
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    ctx: dict[str, object] = {}
+    ctx: dict[str, object] = {"todo": todo(user), "hot": user.role in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)}
     if user.role in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.DEPUTY):
         by_level = deputy_selectors.active_counts_by_level(user=user)
         ctx["by_level"] = [{"label": LEVEL_LABELS.get(k, k), "n": v} for k, v in sorted(by_level.items())]

@@ -39,6 +39,11 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         "key_supervised": True if g.get("key") == "1" else None,
     }
     qs = selectors.filtered(selectors.visible(user=user), today=today, **filters)
+    if user.role == Role.DEPUTY and g.get("mine") == "1":  # those the deputy leads, not those they co-sign
+        qs = qs.filter(lead_deputy_id=user.person_id)
+    if user.role == Role.DEPUTY and g.get("cosign") == "1":  # drafts waiting for the deputy's co-signature (附议)
+        qs = qs.filter(status=Status.DRAFT, cosigners__person_id=user.person_id,
+                       cosigners__confirmed_at__isnull=True).exclude(lead_deputy_id=user.person_id)
     # the list shows neither the text nor the deputy's personal fields: not loaded, so not decrypted row by row
     qs = qs.select_related("lead_deputy", "lead_unit", "congress").defer(
         "content", *[f"lead_deputy__{f}" for f in selectors.PERSON_PRIVATE]).order_by("-id")
@@ -47,6 +52,12 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
            "channels": Channel.choices, "kinds": Kind.choices, "is_staff": user.role in STAFF_ROLES,
            "is_deputy": user.role == Role.DEPUTY, "is_unit": user.role == Role.UNIT_USER,
            "query": g.urlencode(), "open_statuses": list(workflow.OPEN_HANDLING)}
+    if user.role == Role.DEPUTY:  # no filter form on a deputy's list: say what a link from the home page chose
+        labels = dict(Status.choices)
+        ctx["filtered"] = "、".join(
+            [labels[v] for v in (filters["status"] or "").split(",") if v in labels]
+            + ["我领衔"] * (g.get("mine") == "1") + ["请我附议"] * (g.get("cosign") == "1")
+            + ["超期"] * bool(filters["overdue"]))
     if user.role in STAFF_ROLES:
         # the units of the clerk's region and the regions above it, which are the ones assigned from here
         ids = user.region.ancestor_ids()
