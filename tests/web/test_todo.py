@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 
 from renda.liaison.services import opinions as opinion_services
-from renda.suggestions.models import Status, Suggestion
+from renda.suggestions import services
+from renda.suggestions.models import Assignment, Status, Suggestion
 from renda.web.todo import todo
 from tests.helpers import logged_in
 from tests.suggestions import conftest as suggestion_fixtures
@@ -82,6 +83,15 @@ def test_the_lead_unit_is_asked_to_sign_then_to_answer_and_a_co_unit_or_another_
     assert lines(world.unit_lead)["sign"].count == 1
     assert listed(world.unit_lead, lines(world.unit_lead)["sign"].url) == 1
     assert "sign" not in lines(world.unit_co) and "sign" not in lines(world.unit_third)
+    co = lines(world.unit_co)["co_opinion"]
+    due = Assignment.objects.get(suggestion=assigned, unit=world.tree.unit_other, active=True).opinion_due
+    assert co.count == 1 and co.items[0].due == due and due is not None
+    assert listed(world.unit_co, co.url) == 1 and "只显示待提出协办意见的建议" in logged_in(world.unit_co).get(
+        co.url).content.decode()
+    assert "co_opinion" not in lines(world.unit_lead) and "co_opinion" not in lines(world.unit_third)
+    services.suggestion_opinion(actor=world.unit_co, suggestion=assigned, text="我局将配合做好校门口交通安全宣传。")
+    assert "co_opinion" not in lines(world.unit_co), "once sent, nothing waits"
+    assert listed(world.unit_co, co.url) == 0
 
     world.step(assigned, "accept")
     seen = lines(world.unit_lead)

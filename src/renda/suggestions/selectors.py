@@ -116,6 +116,16 @@ def filtered(qs: QuerySet[Suggestion], *, today: date, status: str | None = None
     return qs
 
 
+CO_OPINION_STATUSES = frozenset(state for state, events in workflow.SUGGESTION_TABLE.items() if "opinion" in events)
+
+
+def awaiting_co_opinion(qs: QuerySet[Suggestion], unit_id: int) -> QuerySet[Suggestion]:
+    """Those of `qs` on which the unit is an active co-unit (协办单位) that has not yet sent its opinion, in a state
+    where it still can (the unit's list with ?co_opinion=1, and its 待办 on the home page)."""
+    return qs.filter(status__in=CO_OPINION_STATUSES, pk__in=Assignment.objects.filter(
+        unit_id=unit_id, role=UnitRole.CO, active=True, opinion_on__isnull=True).values("suggestion_id"))
+
+
 def is_overdue(s: Suggestion, today: date) -> bool:
     return s.status in workflow.OPEN_HANDLING and s.deadline is not None and s.deadline < today
 

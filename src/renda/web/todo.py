@@ -8,7 +8,8 @@ meetings.selectors.meetings_visible), so the home page shows nothing a user coul
 - staff (county, township): suggestions to review (已提交), to assign (已立案待交办), overdue (超期) and to close
   (已评价); constituents' opinions awaiting a reply, overdue first; meetings of the coming 30 days;
 - a handling unit: suggestions it leads to sign for (已交办) and to answer (办理中, 重新办理, 跟踪办理), overdue
-  first; opinions assigned to it awaiting its reply;
+  first; those it co-handles whose 协办意见 it has not sent, by that opinion's deadline; opinions assigned to it
+  awaiting its reply;
 - a deputy: suggestions they were asked to co-sign (附议), their own returned for revision, drafts, replies to judge
   (满意度测评); opinions they follow that await a reply; their meetings and reception days of the coming 30 days;
 - everyone: unread messages.
@@ -138,9 +139,28 @@ def _unit(user: Any, today: date) -> list[Line | None]:
                          status=Status.ASSIGNED, lead_unit=user.unit_id),
         _suggestion_line("answer", "待答复的建议（主办）", led.filter(status__in=answering), today,
                          status=",".join(answering), lead_unit=user.unit_id),
+        _co_opinion_line(user, today),
         _opinion_line("opinions", "待答复的群众意见", liaison.opinions_visible(user=user).filter(
             status=OpinionStatus.ASSIGNED), today, _url("liaison:opinions", status=OpinionStatus.ASSIGNED)),
     ]
+
+
+def _co_opinion_line(user: Any, today: date) -> Line | None:
+    """The suggestions the unit co-handles whose 协办意见 it has not sent, by the co-unit's own deadline."""
+    from renda.suggestions.models import Assignment, UnitRole
+    from renda.suggestions.selectors import awaiting_co_opinion, visible
+
+    qs = awaiting_co_opinion(visible(user=user), user.unit_id)
+    count = qs.count()
+    if not count:
+        return None
+    mine = Assignment.objects.filter(unit_id=user.unit_id, role=UnitRole.CO, active=True, suggestion__in=qs)
+    first = list(mine.select_related("suggestion").order_by("opinion_due", "pk")[:SHOWN])
+    late = mine.filter(opinion_due__lt=today).count()
+    return Line("co_opinion", "待提出协办意见的建议", count, _url("suggestions:list", co_opinion=1), [
+        Item(f"{a.suggestion.number + ' ' if a.suggestion.number else ''}{a.suggestion.title}",
+             reverse("suggestions:detail", args=[a.suggestion_id]), a.opinion_due,
+             bool(a.opinion_due and a.opinion_due < today)) for a in first], late)
 
 
 def _deputy(user: Any, today: date) -> list[Line | None]:

@@ -39,6 +39,8 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         "key_supervised": True if g.get("key") == "1" else None,
     }
     qs = selectors.filtered(selectors.visible(user=user), today=today, **filters)
+    if user.role == Role.UNIT_USER and g.get("co_opinion") == "1":  # co-units' opinions not yet sent (协办意见)
+        qs = selectors.awaiting_co_opinion(qs, user.unit_id)
     if user.role == Role.DEPUTY and g.get("mine") == "1":  # those the deputy leads, not those they co-sign
         qs = qs.filter(lead_deputy_id=user.person_id)
     if user.role == Role.DEPUTY and g.get("cosign") == "1":  # drafts waiting for the deputy's co-signature (附议)
@@ -52,6 +54,8 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
            "channels": Channel.choices, "kinds": Kind.choices, "is_staff": user.role in STAFF_ROLES,
            "is_deputy": user.role == Role.DEPUTY, "is_unit": user.role == Role.UNIT_USER,
            "query": g.urlencode(), "open_statuses": list(workflow.OPEN_HANDLING)}
+    if user.role == Role.UNIT_USER and g.get("co_opinion") == "1":  # not a choice of the unit's filter form
+        ctx["filtered"] = "待提出协办意见"
     if user.role == Role.DEPUTY:  # no filter form on a deputy's list: say what a link from the home page chose
         labels = dict(Status.choices)
         ctx["filtered"] = "、".join(
