@@ -213,6 +213,7 @@ def endpoint(args: argparse.Namespace) -> None:
         print(f"  warm calls (model and index kept in the process): {summary_ms(samples)}; {queries} queries each")
         print(f"  CPU time of the same calls: {summary_ms(cpu)}")
         _opinion_page(client, congress)
+        _hot_pages(client)
         status = reverse("insights:status")
         pages = []
         for _ in range(20):
@@ -320,6 +321,28 @@ def _opinion_page(client: object, congress: object) -> None:
     warm = [get(f"/liaison/opinions/{pk}/near-duplicates/") for pk in ids[1:]]
     print(f"  opinion page (without the near-duplicate look-up): {summary_ms(page)}")
     print(f"  its 疑似重复 fragment: first call {cold * 1000:.0f} ms (builds the index), then {summary_ms(warm)}")
+
+
+def _hot_pages(client: object) -> None:
+    """The township clerk's 热点问题 page and the home page's 本月热点 fragment: this month's opinions of the
+    township grouped on every call (nothing is cached between calls)."""
+    from django.test import Client
+
+    from bench.common import count_queries, summary_ms
+    from renda.insights import monthly
+    from renda.liaison.models import Opinion
+
+    assert isinstance(client, Client)
+    start = monthly.this_month()
+    month = Opinion.objects.filter(region__name="甲镇", received_at__date__gte=start).count()
+    for name, path in (("热点问题 page", "/insights/hot/"), ("home page's 本月热点 fragment", "/insights/hot/home/")):
+        samples = []
+        for _ in range(10):
+            began = time.perf_counter()
+            queries, response = count_queries(lambda p=path: client.get(p))
+            assert response.status_code == 200, (path, response.status_code)
+            samples.append(time.perf_counter() - began)
+        print(f"  {name} ({month} opinions of the township this month): {summary_ms(samples)}; {queries} queries")
 
 
 _TIMING = """() => {

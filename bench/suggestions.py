@@ -12,7 +12,9 @@ list   the clerk's page /suggestions/ (30 a page) and the API list /api/v1/sugge
        township clerk, a county clerk and a province-level overview account, with each filter → p50/p95 per
        scenario and overall, and the SQL queries per page;
 stats  /api/v1/suggestions/stats?year= for the same accounts, totals and grouped by unit, township, category
-       → p50/p95, and the SQL queries per call.
+       → p50/p95, and the SQL queries per call;
+home   the home page / of the same accounts (its 待办 counts every waiting suggestion in scope, and the deputies'
+       figures) → p50/p95 and the SQL queries.
 
 Databases are the benchmark's own: a SQLite file under bench/out/suggestions/ (made afresh unless --reuse), or the
 PostgreSQL database named (its name must start with bench_; created afresh and dropped at the end unless --reuse).
@@ -299,6 +301,16 @@ def measure(repeat: int) -> dict[str, Any]:
                   + f"   queries {queries(client, '/api/v1/suggestions/stats', params)}", flush=True)
     print(line("ALL", stat_samples), flush=True)
     result["stats"] = figures(stat_samples)
+    home: list[tuple[float, float, float]] = []
+    print("  home page / (待办 and the deputies' figures):", flush=True)
+    for user in users:
+        client = Client()
+        client.force_login(user)
+        values = timed(client, "/", {}, repeat)
+        home += values
+        print(line(user.bench_label, values) + f"   queries {queries(client, '/', {})}", flush=True)
+    print(line("ALL", home), flush=True)
+    result["home"] = figures(home)
     return result
 
 

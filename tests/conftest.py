@@ -26,3 +26,13 @@ def tree(db: None) -> OrgTree:
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """Each test starts with an empty cache: a test database reuses ids after a rollback, so an entry keyed by a
+    region's path or an opinion's id could otherwise answer for another test's rows (the portal's pages, the home
+    page's 本月热点)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -137,3 +137,40 @@ def test_the_deputy_who_follows_an_online_opinion_is_reminded_with_the_staff(dep
                                        ).exists()
     mine = Notification.objects.get(recipient=account, kind="opinion.reminder", object_id=str(online.pk))
     assert mine.link == "/liaison/me/"
+
+
+def test_the_home_page_counts_the_deputys_duty_days_and_open_opinions_as_their_page_shows_them(deputy_world):
+    """The home page's 待办 and 我的联络站 agree: a deputy with a term of answered opinions still sees the one
+    waiting (it used to fall out of the page's 100 earliest deadlines), and a station the deputy left takes its duty
+    days with it from both."""
+    from renda.liaison.models import OpinionStatus
+    from renda.liaison.services.stations import station_release_deputy
+    from renda.web.todo import todo
+
+    liaison, account, opinion, _, today = deputy_world
+    opinion_set_deputy(actor=liaison.clerk, opinion=opinion, person=account.person)
+    template = Opinion.objects.get(pk=opinion.pk)
+    answered = []
+    for i in range(101):  # answered long ago, each deadline before the open one's
+        old = Opinion.objects.get(pk=opinion.pk)
+        old.pk, old.tracking_code, old.status = None, f"OLD{i:09d}", OpinionStatus.CLOSED
+        old.deadline = template.deadline - timedelta(days=400 - i)
+        answered.append(old)
+    Opinion.objects.bulk_create(answered)
+
+    def seen() -> tuple[dict, str]:
+        client = Client()
+        client.force_login(account)
+        page = client.get("/liaison/me/").content.decode()
+        return {line.key: line for line in todo(account)}, page
+
+    lines, page = seen()
+    assert lines["opinions"].count == 1 and lines["duties"].count == 1
+    assert opinion.code in page.split('data-testid="my-opinions"')[1].split("</section>")[0]
+    two = today + timedelta(days=2)
+    assert lines["duties"].items[0].due == two and f"{two.month}月{two.day}日" in page
+
+    station_release_deputy(actor=liaison.clerk, station=liaison.central, person=account.person, until=today)
+    lines, page = seen()
+    assert "duties" not in lines, "a station the deputy left is no longer their duty"
+    assert f"{two.month}月{two.day}日" not in page.split('data-testid="my-duties"')[1].split("</section>")[0]

@@ -79,10 +79,16 @@ def test_the_clerk_sees_what_waits_in_their_township_each_count_as_its_list_show
 
 
 def test_the_lead_unit_is_asked_to_sign_then_to_answer_and_a_co_unit_or_another_unit_is_not(world):
+    world.build(Status.REPLIED)  # also on the units' lists, waiting for nobody: the lines' filters must leave it out
     assigned = world.build(Status.ASSIGNED)
-    assert lines(world.unit_lead)["sign"].count == 1
-    assert listed(world.unit_lead, lines(world.unit_lead)["sign"].url) == 1
+    sign = lines(world.unit_lead)["sign"]
+    assert sign.count == 1 and listed(world.unit_lead, sign.url) == 1 and listed(world.unit_lead, "/suggestions/") == 2
+    accept_due = Assignment.objects.get(suggestion=assigned, unit=world.tree.unit_county, active=True).accept_due
+    assert sign.items[0].due == accept_due, "signing waits on the assignment's 退回期限"
+    page = logged_in(world.unit_lead).get(sign.url).content.decode()
+    assert "只显示本单位主办的建议" in page and '<input type="hidden" name="lead_unit"' in page
     assert "sign" not in lines(world.unit_co) and "sign" not in lines(world.unit_third)
+    assert listed(world.unit_co, "/suggestions/") == 2, "the co-unit's list also holds the replied one"
     co = lines(world.unit_co)["co_opinion"]
     due = Assignment.objects.get(suggestion=assigned, unit=world.tree.unit_other, active=True).opinion_due
     assert co.count == 1 and co.items[0].due == due and due is not None
@@ -98,6 +104,8 @@ def test_the_lead_unit_is_asked_to_sign_then_to_answer_and_a_co_unit_or_another_
     assert "sign" not in seen and seen["answer"].count == 1
     assert seen["answer"].items[0].due == Suggestion.objects.get(pk=assigned.pk).deadline
     assert listed(world.unit_lead, seen["answer"].url) == 1
+    several = logged_in(world.unit_lead).get(seen["answer"].url).content.decode()
+    assert '<option value="handling,rehandling,follow_up" selected>办理中、重新办理、跟踪办理</option>' in several
     world.step(assigned, "reply_A")
     assert "answer" not in lines(world.unit_lead)
 
@@ -114,14 +122,44 @@ def test_a_deputy_is_asked_to_co_sign_to_revise_and_to_judge_a_reply_and_the_lis
     assert "cosign" not in lines(world.cosigner), "once co-signed, nothing waits"
 
     world.build(Status.RETURNED)
-    world.build(Status.REPLIED)
+    replied = world.build(Status.REPLIED)  # led by world.lead, co-signed by world.cosigner
     seen = lines(world.lead)
     assert seen["returned"].count == 1 and seen["evaluate"].count == 1 and seen["drafts"].count == 1
     for key in ("returned", "evaluate", "drafts"):
         assert listed(world.lead, seen[key].url) == seen[key].count, key
     assert "evaluate" not in lines(world.cosigner), "the co-signer does not judge the reply"
+    assert listed(world.cosigner, "/suggestions/?status=replied") == 1
+    assert listed(world.cosigner, "/suggestions/?status=replied&mine=1") == 0, "mine=1: only those they lead"
+    assert listed(world.cosigner, "/suggestions/?cosign=1") == 0 < listed(world.cosigner, "/suggestions/")
+    assert Suggestion.objects.get(pk=replied.pk).status == Status.REPLIED
     page = logged_in(world.lead).get(seen["evaluate"].url).content.decode()
     assert "只显示已答复、我领衔的建议" in page
+
+
+def test_a_deputy_whose_mandate_ended_is_not_asked_to_co_sign_and_may_not(world):
+    """Invited while in office, then resigned (辞职): the draft no longer asks them, their list's ?cosign=1 is empty,
+    and the service refuses the signature (联名 is by deputies in office); a bill does not count one given before."""
+    from renda.core.errors import Invalid
+    from renda.deputies.models import MandateStatus
+
+    draft = world.create(title="增设甲村公交站")
+    assert lines(world.cosigner)["cosign"].count == 1
+    world.cosigner.person.mandates.filter(congress=world.tree.congress_a).update(status=MandateStatus.TERMINATED)
+    assert "cosign" not in lines(world.cosigner) and listed(world.cosigner, "/suggestions/?cosign=1") == 0
+    with pytest.raises(Invalid) as refused:
+        services.suggestion_cosign(actor=world.cosigner, suggestion=draft)
+    assert refused.value.code == "not_serving"
+    assert services.signer_count(Suggestion.objects.get(pk=draft.pk)) == 1
+
+
+def test_a_signature_given_in_office_stops_counting_for_a_bill_once_the_mandate_ends(world):
+    from renda.deputies.models import MandateStatus
+
+    bill = world.create(kind="bill", channel="session", co_signers=list(world.deputies[:4]))
+    bill = world.step(bill, "confirm_all")
+    assert services.signer_count(bill) == 5
+    world.deputies[0].mandates.filter(congress=world.tree.congress_a).update(status=MandateStatus.TERMINATED)
+    assert services.signer_count(bill) == 4
 
 
 @pytest.mark.django_db
@@ -143,6 +181,20 @@ def test_the_home_page_names_the_months_hot_issues_of_the_clerks_townships(world
     assert logged_in(world.lead).get("/insights/hot/home/").status_code in (403, 404)
     assert 'hx-get="/insights/hot/home/"' in logged_in(world.county_clerk).get("/").content.decode()
     assert "/insights/hot/home/" not in logged_in(world.lead).get("/").content.decode()
+
+    # kept under the month's opinions as they stand: a fourth villager writes, and the next visit counts them
+    opinion_services.opinion_register(actor=world.clerk_a, channel="reception", station=station, name="村民3",
+                                      phone="13800000004",
+                                      content="甲村幸福路路灯坏了一个月，晚上漆黑一片，请修复路灯。")
+    assert "4 人反映" in logged_in(world.clerk_a).get("/insights/hot/home/").content.decode()
+
+    # a city's account does not group its thousand townships on each visit of its home page
+    from renda.core.roles import Role
+    from tests.factories import UserFactory
+
+    city = UserFactory(role=Role.COUNTY_STAFF, region=world.tree.county.parent)
+    assert "/insights/hot/home/" not in logged_in(city).get("/").content.decode()
+    assert 'data-testid="hot-home-level"' in logged_in(city).get("/insights/hot/home/").content.decode()
 
 
 def test_meetings_of_the_coming_30_days_wait_for_the_clerk_and_the_deputy_and_one_under_way_is_marked(world):
@@ -168,3 +220,8 @@ def test_meetings_of_the_coming_30_days_wait_for_the_clerk_and_the_deputy_and_on
     deputy = lines(world.lead)["meetings"]
     assert [i.url for i in deputy.items] == [f"/meetings/{running.pk}/me/", f"/meetings/{soon.pk}/me/"]
     assert "meetings" not in lines(world.clerk_b), "another township's meetings"
+    assert clerk.url == "/meetings/?upcoming=1"
+    page = logged_in(world.clerk_a).get(clerk.url).content.decode()
+    assert re.findall(r'href="/meetings/(\d+)/"', page) == [str(running.pk), str(soon.pk)]
+    everything = logged_in(world.clerk_a).get("/meetings/").content.decode()
+    assert len(set(re.findall(r'href="/meetings/(\d+)/"', everything))) == 5

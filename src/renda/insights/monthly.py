@@ -136,12 +136,27 @@ def message(o: Any) -> hot.Message:
                        at=o.received_at)
 
 
+def _month_range(month: date) -> tuple[datetime, datetime]:
+    return (timezone.make_aware(datetime.combine(month, time())),
+            timezone.make_aware(datetime.combine(next_month(month), time())))
+
+
+def month_fingerprint(user: Any, month: date) -> str:
+    """The month's opinions the user sees as they stand, in one aggregate: how many, the newest, and the sum of
+    their versions (every change of an opinion raises its version). Equal fingerprints, equal hot issues."""
+    from renda.liaison import selectors
+
+    start, end = _month_range(month)
+    found = selectors.opinions_visible(user=user).filter(received_at__gte=start, received_at__lt=end).aggregate(
+        n=models.Count("pk"), last=models.Max("pk"), versions=models.Sum("version"))
+    return f"{found['n']}-{found['last']}-{found['versions']}"
+
+
 def hot_month(user: Any, month: date) -> list[TownshipMonth]:
     """Per township the user sees: its opinions of the month and their top groups (hot.hot_issues)."""
     from renda.liaison import selectors
 
-    start = timezone.make_aware(datetime.combine(month, time()))
-    end = timezone.make_aware(datetime.combine(next_month(month), time()))
+    start, end = _month_range(month)
     rows = []
     for township in townships(user):
         opinions = list(selectors.opinions_visible(user=user).filter(

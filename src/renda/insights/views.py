@@ -155,17 +155,37 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
 
 
 HOME_TOP = 3  # hot issues the home page names
+HOME_LEVELS = ("county", "township", "street")  # whose home page names hot issues (a township's, or its county's)
+
+
+def hot_on_home(user: Any) -> bool:
+    """Whether the user's home page has 本月热点问题: staff of a county, a township or a street. A city's or a
+    province's account would group a thousand townships on each visit for a card nobody there reads."""
+    region = getattr(user, "region", None)
+    return getattr(user, "role", None) in STAFF and region is not None and region.level in HOME_LEVELS
 
 
 @page(*STAFF)
 def hot_home(request: HttpRequest) -> HttpResponse:
     """The home page's 本月热点: this month's hottest groups of the townships the user sees, loaded by htmx after the
-    page (grouping a county's month takes a moment, which must not hold up the home page)."""
+    page (grouping a county's month takes a moment, which must not hold up the home page). Kept in the cache under
+    the month's opinions as they stand (how many, the newest, the sum of their versions: any new or changed opinion
+    gives a new key), so a repeated visit reads it instead of grouping again."""
+    from django.core.cache import cache
+
+    user: Any = request.user
     month = monthly.this_month()
-    found = sorted(((issue, row.township) for row in monthly.hot_month(request.user, month) for issue in row.issues),
-                   key=lambda pair: -pair[0].heat)
-    return render(request, "insights/_hot_home.html", {"issues": found[:HOME_TOP], "more": len(found) - HOME_TOP,
-                                                       "month": month})
+    if not hot_on_home(user):
+        return render(request, "insights/_hot_home.html", {"month": month, "issues": [], "level": False})
+    key = f"insights:hot_home:{user.region.path}:{month:%Y-%m}:{monthly.month_fingerprint(user, month)}"
+    issues = cache.get(key)
+    if issues is None:
+        found = sorted(((issue, row.township) for row in monthly.hot_month(user, month) for issue in row.issues),
+                       key=lambda pair: -pair[0].heat)
+        issues = [{"title": issue.title, "township": township.pk, "place": township.name, "people": issue.people,
+                   "heat": issue.heat} for issue, township in found[:HOME_TOP]]
+        cache.set(key, issues, 3600)
+    return render(request, "insights/_hot_home.html", {"issues": issues, "month": month, "level": True})
 
 
 @page(*STAFF)

@@ -69,9 +69,9 @@ class OpinionOut(Schema):
 
 
 def opinion_out(o: Opinion, *, listed: bool = False) -> OpinionOut:
-    """One opinion as the API gives it; `listed`: as the list gives it, the content and the reply masked as the pages'
-    lists mask them (the writer's own name and phone, anything like a phone or ID number: Opinion.listed_content).
-    The opinion's own endpoint, like its page, gives them whole."""
+    """One opinion as the API gives it; `listed`: as the list gives it, the content, the reply and the clerk's note
+    masked as the pages' lists mask them (the writer's own name and phone, anything like a phone or ID number:
+    Opinion.listed_content). The opinion's own endpoint, like its page, gives them whole."""
     today = timezone.localdate()
     secrets = (o.constituent_name, o.constituent_phone)
     return OpinionOut(
@@ -84,7 +84,7 @@ def opinion_out(o: Opinion, *, listed: bool = False) -> OpinionOut:
         overdue=o.status in workflow.AWAITING_REPLY and o.deadline < today, escalated=o.escalated_at is not None,
         responsible=Ref(id=o.responsible.pk, name=str(o.responsible)) if o.responsible else None,
         unit=Ref(id=o.unit.pk, name=o.unit.name) if o.unit else None,
-        not_accepted_reason=o.not_accepted_reason, note=o.status_note,
+        not_accepted_reason=o.not_accepted_reason, note=mask_text(o.status_note, *secrets) if listed else o.status_note,
         reply=ReplyOut(text=mask_text(o.reply_text, *secrets) if listed else o.reply_text, replied_at=o.replied_at,
                        on_the_spot=o.replied_on_the_spot)
         if o.replied_at else None,

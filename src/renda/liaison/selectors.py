@@ -328,7 +328,20 @@ class DeputyLiaison:
     work: list[Any]
 
 
-def deputy_liaison(*, person: Person, today: date, days_ahead: int = 90) -> DeputyLiaison:
+def upcoming_duties(*, person: Person, today: date, days: int) -> QuerySet[DutyAssignment]:
+    """The deputy's reception days from today for `days` days, soonest first: on a schedule and at a station still
+    in use, where the deputy still serves (a deputy released from a station keeps the duty rows, not the duty)."""
+    return (DutyAssignment.objects.filter(
+        person=person, date__gte=today, date__lte=today + timedelta(days=days), schedule__active=True,
+        schedule__station__active=True, schedule__station__assignments__person=person,
+        schedule__station__assignments__until__isnull=True)
+        .select_related("schedule__station").order_by("date", "pk"))
+
+
+DEPUTY_DAYS_AHEAD = 90  # the reception days 我的联络站 (and the home page's 近期接待日) show
+
+
+def deputy_liaison(*, person: Person, today: date, days_ahead: int = DEPUTY_DAYS_AHEAD) -> DeputyLiaison:
     """What a deputy sees of their liaison work: their stations, their coming duty days, the receptions they
     attended this year and last, the opinions they follow (open ones first, with deadlines) and what they
     recorded. Five small queries, each bounded."""
@@ -336,13 +349,13 @@ def deputy_liaison(*, person: Person, today: date, days_ahead: int = 90) -> Depu
 
     stations = list(Station.objects.filter(assignments__person=person, assignments__until__isnull=True)
                     .select_related("region").distinct().order_by("name"))
-    duties = list(DutyAssignment.objects.filter(person=person, date__gte=today,
-                                                date__lte=today + timedelta(days=days_ahead))
-                  .select_related("schedule__station").order_by("date")[:30])
+    duties = list(upcoming_duties(person=person, today=today, days=days_ahead)[:30])
     receptions = list(Reception.objects.filter(deputies_present=person, date__year__gte=today.year - 1)
                       .select_related("station").order_by("-date")[:30])
-    opinions = sorted(Opinion.objects.filter(deputy=person).select_related("station", "region")
-                      .order_by("deadline")[:100],
-                      key=lambda o: (o.status not in AWAITING_REPLY, o.deadline, o.pk))
+    # every open one first (a deputy with a term of answered ones must still see those waiting), then the latest
+    # answered, to 100 in all
+    followed = Opinion.objects.filter(deputy=person).select_related("station", "region")
+    opinions = list(followed.filter(status__in=AWAITING_REPLY).order_by("deadline", "pk")[:100])
+    opinions += list(followed.exclude(status__in=AWAITING_REPLY).order_by("-deadline", "-pk")[:100 - len(opinions)])
     work = list(DeputyWork.objects.filter(person=person).select_related("opinion", "station")[:30])
     return DeputyLiaison(stations=stations, duties=duties, receptions=receptions, opinions=opinions, work=work)

@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from renda.core import scope
 from renda.core.errors import Forbidden
@@ -24,6 +26,7 @@ from renda.meetings.models import (
     Election,
     ExcusedAbsence,
     Meeting,
+    MeetingStatus,
     Notice,
     Participation,
     Vote,
@@ -87,6 +90,17 @@ def meetings_visible(*, user: Any) -> QuerySet[Meeting]:
         return qs.filter(Q(term_id__in=mandates.values("term_id")),
                          Q(body__isnull=True) | Q(body_id__in=bodies))
     return qs.none()
+
+
+UPCOMING_DAYS = 30  # what "upcoming" reaches: the meetings list's ?upcoming=1 and the home page's 近期会议
+
+
+def upcoming(qs: QuerySet[Meeting], today: Any) -> QuerySet[Meeting]:
+    """The meetings under way and those planned from today for UPCOMING_DAYS, soonest first."""
+    start = timezone.make_aware(datetime.combine(today, time()))
+    return qs.filter(Q(status=MeetingStatus.IN_PROGRESS) | Q(
+        status=MeetingStatus.PLANNED, starts_at__gte=start, starts_at__lt=start + timedelta(days=UPCOMING_DAYS))
+    ).order_by("starts_at", "pk")
 
 
 def access_meeting_by_id(*, user: Any, meeting_id: int) -> Meeting:

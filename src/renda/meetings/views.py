@@ -50,8 +50,12 @@ M = TypeVar("M", bound=Model)
 @page(*STAFF, Role.DEPUTY)
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    meetings = selectors.meetings_visible(user=user).order_by("-starts_at", "-id")[:200]
-    ctx: dict[str, Any] = {"meetings": meetings, "is_staff": selectors.is_staff(user)}
+    meetings = selectors.meetings_visible(user=user).order_by("-starts_at", "-id")
+    soon = request.GET.get("upcoming") == "1"  # the home page's 近期会议
+    if soon:
+        meetings = selectors.upcoming(meetings, timezone.localdate())
+    ctx: dict[str, Any] = {"meetings": meetings[:200], "is_staff": selectors.is_staff(user), "upcoming": soon,
+                           "upcoming_days": selectors.UPCOMING_DAYS}
     if ctx["is_staff"]:
         congresses = org_selectors.congresses_visible(user=user)
         ctx.update(congresses=congresses, kinds=MeetingKind.choices, session_kinds=SessionKind.choices,

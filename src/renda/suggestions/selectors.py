@@ -126,6 +126,19 @@ def awaiting_co_opinion(qs: QuerySet[Suggestion], unit_id: int) -> QuerySet[Sugg
         unit_id=unit_id, role=UnitRole.CO, active=True, opinion_on__isnull=True).values("suggestion_id"))
 
 
+def awaiting_cosign(qs: QuerySet[Suggestion], person_id: int) -> QuerySet[Suggestion]:
+    """The drafts of `qs` the person was asked to co-sign (附议) and has not, while a deputy of that congress in
+    office (suggestion_cosign refuses anyone else): the deputy's list with ?cosign=1, and their 待办."""
+    from django.db.models import Exists, OuterRef
+
+    from renda.deputies.models import Mandate, MandateStatus
+
+    serving = Mandate.objects.filter(person_id=person_id, congress_id=OuterRef("congress_id"),
+                                     status=MandateStatus.ACTIVE, term__is_current=True)
+    return qs.filter(Exists(serving), status=Status.DRAFT, pk__in=CoSigner.objects.filter(
+        person_id=person_id, confirmed_at__isnull=True).values("suggestion_id")).exclude(lead_deputy_id=person_id)
+
+
 def is_overdue(s: Suggestion, today: date) -> bool:
     return s.status in workflow.OPEN_HANDLING and s.deadline is not None and s.deadline < today
 

@@ -3,22 +3,25 @@
 Each line counts what one list of the platform shows when opened from it (its link carries that list's filters), and
 names the first few, soonest due first, with a link to each. Lines with nothing waiting are left out. Every count is
 read through the apps' own scope rules (suggestions.selectors.visible, liaison.selectors.opinions_visible,
-meetings.selectors.meetings_visible), so the home page shows nothing a user could not open:
+meetings.selectors.meetings_visible; a deputy's followed opinions and reception days as 我的联络站 reads them), so
+the home page shows nothing a user could not open:
 
-- staff (county, township): suggestions to review (已提交), to assign (已立案待交办), overdue (超期) and to close
-  (已评价); constituents' opinions awaiting a reply, overdue first; meetings of the coming 30 days;
-- a handling unit: suggestions it leads to sign for (已交办) and to answer (办理中, 重新办理, 跟踪办理), overdue
-  first; those it co-handles whose 协办意见 it has not sent, by that opinion's deadline; opinions assigned to it
-  awaiting its reply;
-- a deputy: suggestions they were asked to co-sign (附议), their own returned for revision, drafts, replies to judge
-  (满意度测评); opinions they follow that await a reply; their meetings and reception days of the coming 30 days;
+- staff (county, township): suggestions and bills to review or decide (已提交), suggestions to assign (已立案待交办, by
+  their 应交办日期), overdue (超期) and to close (已评价); constituents' opinions awaiting a reply, overdue first;
+  meetings under way or in the coming 30 days (the meetings list with ?upcoming=1);
+- a handling unit: suggestions it leads to sign for (已交办, by the assignment's 退回期限) and to answer (办理中, 重新
+  办理, 跟踪办理, by the 答复期限), those it co-handles whose 协办意见 it has not sent (by that opinion's deadline),
+  and opinions assigned to it awaiting its reply;
+- a deputy: drafts they were asked to co-sign (附议) while in office, their own returned for revision, drafts, replies
+  to judge (满意度测评); opinions they follow that await a reply; their meetings and reception days (the days 我的联络站
+  shows: the next 90, at stations and on schedules still in use where they still serve);
 - everyone: unread messages.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -29,7 +32,6 @@ from django.utils import timezone
 from renda.core.roles import STAFF_ROLES, Role
 
 SHOWN = 3  # items named per line
-AHEAD = timedelta(days=30)  # how far ahead meetings and reception days count as waiting
 
 
 @dataclass
@@ -57,18 +59,38 @@ def _url(name: str, *args: Any, **query: Any) -> str:
     return f"{path}?{urlencode(query)}" if query else path
 
 
-def _suggestion_line(key: str, label: str, qs: QuerySet[Any], today: date, **query: Any) -> Line | None:
-    from renda.suggestions.selectors import is_overdue
-    from renda.suggestions.workflow import OPEN_HANDLING
+def _title(s: Any) -> str:
+    return f"{s.number + ' ' if s.number else ''}{s.title}"
 
+
+def _suggestion_line(key: str, label: str, qs: QuerySet[Any], today: date, *, due: str | None = None,
+                     **query: Any) -> Line | None:
+    """`due`: the suggestion's date field this line waits on (答复期限 `deadline`, 应交办日期 `assign_due`): the
+    first named are those due soonest, and those past it are counted as overdue."""
     count = qs.count()
     if not count:
         return None
-    first = list(qs.only("pk", "title", "number", "status", "deadline").order_by("deadline", "pk")[:SHOWN])
-    overdue = qs.filter(status__in=OPEN_HANDLING, deadline__lt=today).count()
-    items = [Item(f"{s.number + ' ' if s.number else ''}{s.title}", reverse("suggestions:detail", args=[s.pk]),
-                  s.deadline if s.status in OPEN_HANDLING else None, is_overdue(s, today)) for s in first]
+    first = list(qs.only("pk", "title", "number", *([due] if due else [])).order_by(
+        *([due] if due else []), "pk")[:SHOWN])
+    items = []
+    for s in first:
+        when = getattr(s, due) if due else None
+        items.append(Item(_title(s), reverse("suggestions:detail", args=[s.pk]), when, bool(when and when < today)))
+    overdue = qs.filter(**{f"{due}__lt": today}).count() if due else 0
     return Line(key, label, count, _url("suggestions:list", **query), items, overdue)
+
+
+def _assignment_line(key: str, label: str, assignments: QuerySet[Any], today: date, due: str, url: str
+                     ) -> Line | None:
+    """A unit's line read from its assignments (交办), each waiting on the assignment's own date `due` (退回期限
+    `accept_due`, 协办意见期限 `opinion_due`)."""
+    count = assignments.count()
+    if not count:
+        return None
+    first = list(assignments.select_related("suggestion").order_by(due, "pk")[:SHOWN])
+    items = [Item(_title(a.suggestion), reverse("suggestions:detail", args=[a.suggestion_id]), getattr(a, due),
+                  bool(getattr(a, due) and getattr(a, due) < today)) for a in first]
+    return Line(key, label, count, url, items, assignments.filter(**{f"{due}__lt": today}).count())
 
 
 def _opinion_line(key: str, label: str, qs: QuerySet[Any], today: date, url: str, *, each: bool = True
@@ -85,22 +107,17 @@ def _opinion_line(key: str, label: str, qs: QuerySet[Any], today: date, url: str
 
 
 def _meeting_line(user: Any, today: date, *, phone: bool) -> Line | None:
-    from django.db.models import Q
-
     from renda.meetings.models import MeetingStatus
-    from renda.meetings.selectors import meetings_visible
+    from renda.meetings.selectors import meetings_visible, upcoming
 
-    start = timezone.make_aware(datetime.combine(today, time()))
-    qs = meetings_visible(user=user).filter(Q(status=MeetingStatus.IN_PROGRESS) | Q(
-        status=MeetingStatus.PLANNED, starts_at__gte=start, starts_at__lt=start + AHEAD))
+    qs = upcoming(meetings_visible(user=user), today)
     count = qs.count()
     if not count:
         return None
-    first = list(qs.order_by("starts_at", "pk")[:SHOWN])
     items = [Item(m.title, reverse("meetings:phone" if phone else "meetings:run", args=[m.pk]),
                   timezone.localtime(m.starts_at).date(),
-                  tag="进行中" if m.status == MeetingStatus.IN_PROGRESS else "") for m in first]
-    return Line("meetings", "近期会议", count, reverse("meetings:list"), items, unit="个")
+                  tag="进行中" if m.status == MeetingStatus.IN_PROGRESS else "") for m in qs[:SHOWN]]
+    return Line("meetings", "近期会议", count, _url("meetings:list", upcoming=1), items, unit="个")
 
 
 def _staff(user: Any, today: date) -> list[Line | None]:
@@ -112,14 +129,14 @@ def _staff(user: Any, today: date) -> list[Line | None]:
 
     seen = visible(user=user)
 
-    def in_status(key: str, label: str, status: str) -> Line | None:
-        return _suggestion_line(key, label, seen.filter(status=status), today, status=status)
+    def in_status(key: str, label: str, status: str, due: str | None = None) -> Line | None:
+        return _suggestion_line(key, label, seen.filter(status=status), today, due=due, status=status)
 
     return [
-        in_status("review", "待审查的建议", Status.SUBMITTED),
-        in_status("assign", "待交办的建议", Status.ACCEPTED),
+        in_status("review", "待审查的建议、议案", Status.SUBMITTED),
+        in_status("assign", "待交办的建议", Status.ACCEPTED, due="assign_due"),
         _suggestion_line("late", "超期未答复的建议", seen.filter(status__in=OPEN_HANDLING, deadline__lt=today), today,
-                         overdue=1),
+                         due="deadline", overdue=1),
         in_status("close", "待办结的建议", Status.EVALUATED),
         _opinion_line("opinions", "待答复的群众意见", liaison.opinions_visible(user=user).filter(
             status__in=AWAITING_REPLY), today, _url("liaison:opinions", view="open")),
@@ -129,66 +146,51 @@ def _staff(user: Any, today: date) -> list[Line | None]:
 def _unit(user: Any, today: date) -> list[Line | None]:
     from renda.liaison import selectors as liaison
     from renda.liaison.models import OpinionStatus
-    from renda.suggestions.models import Status
-    from renda.suggestions.selectors import visible
+    from renda.suggestions.models import Assignment, Status, UnitRole
+    from renda.suggestions.selectors import awaiting_co_opinion, visible
 
-    led = visible(user=user).filter(lead_unit_id=user.unit_id)
+    seen = visible(user=user)
     answering = (Status.HANDLING, Status.REHANDLING, Status.FOLLOW_UP)
+    mine = Assignment.objects.filter(unit_id=user.unit_id, active=True, suggestion__in=seen)
     return [
-        _suggestion_line("sign", "待签收的建议（主办）", led.filter(status=Status.ASSIGNED), today,
-                         status=Status.ASSIGNED, lead_unit=user.unit_id),
-        _suggestion_line("answer", "待答复的建议（主办）", led.filter(status__in=answering), today,
-                         status=",".join(answering), lead_unit=user.unit_id),
-        _co_opinion_line(user, today),
+        _assignment_line("sign", "待签收的建议（主办）", mine.filter(
+            role=UnitRole.LEAD, suggestion__status=Status.ASSIGNED), today, "accept_due",
+            _url("suggestions:list", status=Status.ASSIGNED, lead_unit=user.unit_id)),
+        _suggestion_line("answer", "待答复的建议（主办）", seen.filter(lead_unit_id=user.unit_id, status__in=answering),
+                         today, due="deadline", status=",".join(answering), lead_unit=user.unit_id),
+        _assignment_line("co_opinion", "待提出协办意见的建议", mine.filter(
+            role=UnitRole.CO, suggestion__in=awaiting_co_opinion(seen, user.unit_id)), today, "opinion_due",
+            _url("suggestions:list", co_opinion=1)),
         _opinion_line("opinions", "待答复的群众意见", liaison.opinions_visible(user=user).filter(
             status=OpinionStatus.ASSIGNED), today, _url("liaison:opinions", status=OpinionStatus.ASSIGNED)),
     ]
 
 
-def _co_opinion_line(user: Any, today: date) -> Line | None:
-    """The suggestions the unit co-handles whose 协办意见 it has not sent, by the co-unit's own deadline."""
-    from renda.suggestions.models import Assignment, UnitRole
-    from renda.suggestions.selectors import awaiting_co_opinion, visible
-
-    qs = awaiting_co_opinion(visible(user=user), user.unit_id)
-    count = qs.count()
-    if not count:
-        return None
-    mine = Assignment.objects.filter(unit_id=user.unit_id, role=UnitRole.CO, active=True, suggestion__in=qs)
-    first = list(mine.select_related("suggestion").order_by("opinion_due", "pk")[:SHOWN])
-    late = mine.filter(opinion_due__lt=today).count()
-    return Line("co_opinion", "待提出协办意见的建议", count, _url("suggestions:list", co_opinion=1), [
-        Item(f"{a.suggestion.number + ' ' if a.suggestion.number else ''}{a.suggestion.title}",
-             reverse("suggestions:detail", args=[a.suggestion_id]), a.opinion_due,
-             bool(a.opinion_due and a.opinion_due < today)) for a in first], late)
-
-
 def _deputy(user: Any, today: date) -> list[Line | None]:
-    from renda.liaison.models import DutyAssignment, Opinion
+    from renda.liaison.models import Opinion
+    from renda.liaison.selectors import DEPUTY_DAYS_AHEAD, upcoming_duties
     from renda.liaison.workflow import AWAITING_REPLY
-    from renda.suggestions.models import Status, Suggestion
+    from renda.suggestions.models import Status
+    from renda.suggestions.selectors import awaiting_cosign, visible
 
-    mine = Suggestion.objects.filter(lead_deputy_id=user.person_id)
-    asked = Suggestion.objects.filter(status=Status.DRAFT, cosigners__person_id=user.person_id,
-                                      cosigners__confirmed_at__isnull=True).exclude(lead_deputy_id=user.person_id)
+    seen = visible(user=user)
+    mine = seen.filter(lead_deputy_id=user.person_id)
 
     def led(key: str, label: str, status: str) -> Line | None:
         return _suggestion_line(key, label, mine.filter(status=status), today, status=status, mine=1)
 
     lines = [
-        _suggestion_line("cosign", "请您附议的建议", asked, today, cosign=1),
+        _suggestion_line("cosign", "请您附议的建议", awaiting_cosign(seen, user.person_id), today, cosign=1),
         led("returned", "退回待修改的建议", Status.RETURNED),
         led("evaluate", "待您评价的答复", Status.REPLIED),
         led("drafts", "未提交的草稿", Status.DRAFT),
         _opinion_line("opinions", "您跟进的待答复群众意见", Opinion.objects.filter(
             deputy_id=user.person_id, status__in=AWAITING_REPLY), today, reverse("liaison:me"), each=False),
     ]
-    duties = DutyAssignment.objects.filter(person_id=user.person_id, date__gte=today,
-                                           date__lt=today + AHEAD).select_related("schedule__station")
+    duties = upcoming_duties(person=user.person, today=today, days=DEPUTY_DAYS_AHEAD)
     if count := duties.count():
         lines.append(Line("duties", "近期接待日", count, reverse("liaison:me"), [
-            Item(d.schedule.station.name, reverse("liaison:me"), d.date) for d in duties.order_by("date")[:SHOWN]],
-            unit="天"))
+            Item(d.schedule.station.name, reverse("liaison:me"), d.date) for d in duties[:SHOWN]], unit="天"))
     return lines
 
 

@@ -22,7 +22,9 @@ def _bars(rows: list[tuple[str, int]]) -> list[dict[str, object]]:
 @page(*Role.values)
 def home(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    ctx: dict[str, object] = {"todo": todo(user), "hot": user.role in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)}
+    from renda.insights.views import hot_on_home
+
+    ctx: dict[str, object] = {"todo": todo(user), "hot": hot_on_home(user)}
     if user.role in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.DEPUTY):
         by_level = deputy_selectors.active_counts_by_level(user=user)
         ctx["by_level"] = [{"label": LEVEL_LABELS.get(k, k), "n": v} for k, v in sorted(by_level.items())]

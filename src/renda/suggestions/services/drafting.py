@@ -150,8 +150,12 @@ def suggestion_update_draft(*, actor: Any, suggestion: Suggestion, version: int 
 
 @transaction.atomic
 def suggestion_cosign(*, actor: Any, suggestion: Suggestion, version: int | None = None) -> Suggestion:
-    """An invited deputy confirms signing (附议)."""
+    """An invited deputy confirms signing (附议), while a deputy of the congress in office: one whose mandate ended
+    since the invitation (辞职, 调离…) may no longer sign, and is not asked to on their home page."""
     s, before = begin(actor=actor, suggestion=suggestion, event="cosign", version=version)
+    if _active_mandate(actor.person, s.congress) is None:
+        message = "您已不是本级人大的在任代表，不能附议"
+        raise Invalid(message, code="not_serving", fields={"__all__": [message]})
     CoSigner.objects.filter(suggestion=s, person_id=actor.person_id, confirmed_at__isnull=True).update(
         confirmed_at=timezone.now())
     return finish(actor=actor, s=s, event="cosign", to=Status.DRAFT, before=before,
@@ -159,8 +163,16 @@ def suggestion_cosign(*, actor: Any, suggestion: Suggestion, version: int | None
 
 
 def signer_count(s: Suggestion) -> int:
-    """The lead deputy and every co-signer who has confirmed."""
-    return 1 + CoSigner.objects.filter(suggestion=s, confirmed_at__isnull=False).count()
+    """The lead deputy and every co-signer who has confirmed and is still a deputy of the congress in office (联名 is
+    by deputies: a signature whose mandate ended before the bill is submitted does not count)."""
+    return 1 + CoSigner.objects.filter(suggestion=s, confirmed_at__isnull=False,
+                                       person__in=serving_people(s.congress)).count()
+
+
+def serving_people(congress: Congress) -> Any:
+    """The people with a mandate of the congress's current term in office (a subquery of person ids)."""
+    return Mandate.objects.filter(congress=congress, status=MandateStatus.ACTIVE, term__is_current=True
+                                  ).values("person_id")
 
 
 def _next_number(s: Suggestion, year: int) -> str:

@@ -44,8 +44,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     if user.role == Role.DEPUTY and g.get("mine") == "1":  # those the deputy leads, not those they co-sign
         qs = qs.filter(lead_deputy_id=user.person_id)
     if user.role == Role.DEPUTY and g.get("cosign") == "1":  # drafts waiting for the deputy's co-signature (附议)
-        qs = qs.filter(status=Status.DRAFT, cosigners__person_id=user.person_id,
-                       cosigners__confirmed_at__isnull=True).exclude(lead_deputy_id=user.person_id)
+        qs = selectors.awaiting_cosign(qs, user.person_id)
     # the list shows neither the text nor the deputy's personal fields: not loaded, so not decrypted row by row
     qs = qs.select_related("lead_deputy", "lead_unit", "congress").defer(
         "content", *[f"lead_deputy__{f}" for f in selectors.PERSON_PRIVATE]).order_by("-id")
@@ -54,14 +53,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
            "channels": Channel.choices, "kinds": Kind.choices, "is_staff": user.role in STAFF_ROLES,
            "is_deputy": user.role == Role.DEPUTY, "is_unit": user.role == Role.UNIT_USER,
            "query": g.urlencode(), "open_statuses": list(workflow.OPEN_HANDLING)}
-    if user.role == Role.UNIT_USER and g.get("co_opinion") == "1":  # not a choice of the unit's filter form
-        ctx["filtered"] = "待提出协办意见"
-    if user.role == Role.DEPUTY:  # no filter form on a deputy's list: say what a link from the home page chose
-        labels = dict(Status.choices)
-        ctx["filtered"] = "、".join(
-            [labels[v] for v in (filters["status"] or "").split(",") if v in labels]
-            + ["我领衔"] * (g.get("mine") == "1") + ["请我附议"] * (g.get("cosign") == "1")
-            + ["超期"] * bool(filters["overdue"]))
+    ctx.update(_beyond_the_form(user, g, filters))
     if user.role in STAFF_ROLES:
         # the units of the clerk's region and the regions above it, which are the ones assigned from here
         ids = user.region.ancestor_ids()
@@ -70,6 +62,28 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         # a province-wide account would get thousands: the filter stays available as ?lead_unit=
         ctx["units"] = units[:300] if units.count() <= 300 else []
     return render(request, "suggestions/list.html", ctx)
+
+
+def _beyond_the_form(user: Any, g: Any, filters: dict[str, Any]) -> dict[str, Any]:
+    """What the list was asked for that its filter form cannot show (a link from the home page's 待办): `filtered`,
+    said above the list ("只显示已答复、我领衔的建议", a deputy's list having no form at all); `several`, the label of a
+    status filter naming several states, offered as the form's chosen status; `carried`, the parameters the form
+    sends on as hidden fields, so that filtering by year or keyword does not drop them."""
+    labels = dict(Status.choices)
+    statuses = [labels[v] for v in (filters["status"] or "").split(",") if v in labels]
+    said, carried = [], {}
+    if user.role == Role.DEPUTY:
+        said += statuses + ["超期"] * bool(filters["overdue"])
+        said += ["我领衔"] * (g.get("mine") == "1") + ["请我附议"] * (g.get("cosign") == "1")
+    if user.role == Role.UNIT_USER:
+        if filters["lead_unit"] is not None and filters["lead_unit"] == user.unit_id:
+            said.append("本单位主办")
+            carried["lead_unit"] = filters["lead_unit"]
+        if g.get("co_opinion") == "1":
+            said.append("待提出协办意见")
+            carried["co_opinion"] = "1"
+    return {"filtered": "、".join(said), "carried": carried,
+            "several": "、".join(statuses) if len(statuses) > 1 else ""}
 
 
 @page(Role.DEPUTY)
