@@ -263,6 +263,24 @@ def figures(samples: list[tuple[float, float, float]]) -> dict[str, float]:
     return {"p50_ms": round(percentile(wall, 50) * 1000, 1), "p95_ms": round(percentile(wall, 95) * 1000, 1)}
 
 
+def _todo_times(user: Any, repeat: int) -> list[tuple[float, float, float]]:
+    """The home page's 待办 alone (web.todo.todo), called directly: how much of the page it is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from renda.web.todo import todo
+
+    out = []
+    for i in range(repeat + 2):
+        with CaptureQueriesContext(connection) as ctx:
+            cpu, start = time.process_time(), time.perf_counter()
+            todo(user)
+            elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        if i >= 2:
+            out.append((elapsed, cpu, sum(float(q["time"]) for q in ctx.captured_queries)))
+    return out
+
+
 def measure(repeat: int) -> dict[str, Any]:
     from django.test import Client
 
@@ -309,6 +327,7 @@ def measure(repeat: int) -> dict[str, Any]:
         values = timed(client, "/", {}, repeat)
         home += values
         print(line(user.bench_label, values) + f"   queries {queries(client, '/', {})}", flush=True)
+        print(line(f"{user.bench_label}: of which 待办", _todo_times(user, repeat)), flush=True)
     print(line("ALL", home), flush=True)
     result["home"] = figures(home)
     return result

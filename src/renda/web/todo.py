@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -71,7 +71,7 @@ def _suggestion_line(key: str, label: str, qs: QuerySet[Any], today: date, *, du
     if not count:
         return None
     first = list(qs.only("pk", "title", "number", *([due] if due else [])).order_by(
-        *([due] if due else []), "pk")[:SHOWN])
+        *([F(due).asc(nulls_last=True)] if due else []), "pk")[:SHOWN])
     items = []
     for s in first:
         when = getattr(s, due) if due else None
@@ -87,7 +87,7 @@ def _assignment_line(key: str, label: str, assignments: QuerySet[Any], today: da
     count = assignments.count()
     if not count:
         return None
-    first = list(assignments.select_related("suggestion").order_by(due, "pk")[:SHOWN])
+    first = list(assignments.select_related("suggestion").order_by(F(due).asc(nulls_last=True), "pk")[:SHOWN])
     items = [Item(_title(a.suggestion), reverse("suggestions:detail", args=[a.suggestion_id]), getattr(a, due),
                   bool(getattr(a, due) and getattr(a, due) < today)) for a in first]
     return Line(key, label, count, url, items, assignments.filter(**{f"{due}__lt": today}).count())
