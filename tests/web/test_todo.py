@@ -136,32 +136,6 @@ def test_a_deputy_is_asked_to_co_sign_to_revise_and_to_judge_a_reply_and_the_lis
     assert "只显示已答复、我领衔的建议" in page
 
 
-def test_a_deputy_whose_mandate_ended_is_not_asked_to_co_sign_and_may_not(world):
-    """Invited while in office, then resigned (辞职): the draft no longer asks them, their list's ?cosign=1 is empty,
-    and the service refuses the signature (联名 is by deputies in office); a bill does not count one given before."""
-    from renda.core.errors import Invalid
-    from renda.deputies.models import MandateStatus
-
-    draft = world.create(title="增设甲村公交站")
-    assert lines(world.cosigner)["cosign"].count == 1
-    world.cosigner.person.mandates.filter(congress=world.tree.congress_a).update(status=MandateStatus.TERMINATED)
-    assert "cosign" not in lines(world.cosigner) and listed(world.cosigner, "/suggestions/?cosign=1") == 0
-    with pytest.raises(Invalid) as refused:
-        services.suggestion_cosign(actor=world.cosigner, suggestion=draft)
-    assert refused.value.code == "not_serving"
-    assert services.signer_count(Suggestion.objects.get(pk=draft.pk)) == 1
-
-
-def test_a_signature_given_in_office_stops_counting_for_a_bill_once_the_mandate_ends(world):
-    from renda.deputies.models import MandateStatus
-
-    bill = world.create(kind="bill", channel="session", co_signers=list(world.deputies[:4]))
-    bill = world.step(bill, "confirm_all")
-    assert services.signer_count(bill) == 5
-    world.deputies[0].mandates.filter(congress=world.tree.congress_a).update(status=MandateStatus.TERMINATED)
-    assert services.signer_count(bill) == 4
-
-
 @pytest.mark.django_db
 def test_the_home_page_names_the_months_hot_issues_of_the_clerks_townships(world):
     """Three villagers write about the same broken street lights this month: the county's and the township's home

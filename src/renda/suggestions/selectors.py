@@ -126,16 +126,28 @@ def awaiting_co_opinion(qs: QuerySet[Suggestion], unit_id: int) -> QuerySet[Sugg
         unit_id=unit_id, role=UnitRole.CO, active=True, opinion_on__isnull=True).values("suggestion_id"))
 
 
+def serving_mandates(*, congress_id: Any) -> QuerySet[Any]:
+    """Mandates in office of the congress's current term: who may sign (附议, 联名) its suggestions and bills."""
+    from renda.deputies.models import Mandate, MandateStatus
+
+    return Mandate.objects.filter(congress_id=congress_id, status=MandateStatus.ACTIVE, term__is_current=True)
+
+
+def out_of_office(s: Suggestion) -> set[int]:
+    """The people invited to co-sign the suggestion whose mandate of its congress is no longer in office."""
+    invited = [c.person_id for c in s.cosigners.all()]
+    serving = set(serving_mandates(congress_id=s.congress_id).filter(person_id__in=invited)
+                  .values_list("person_id", flat=True))
+    return set(invited) - serving
+
+
 def awaiting_cosign(qs: QuerySet[Suggestion], person_id: int) -> QuerySet[Suggestion]:
     """The drafts of `qs` the person was asked to co-sign (附议) and has not, while a deputy of that congress in
     office (suggestion_cosign refuses anyone else): the deputy's list with ?cosign=1, and their 待办."""
     from django.db.models import Exists, OuterRef
 
-    from renda.deputies.models import Mandate, MandateStatus
-
-    serving = Mandate.objects.filter(person_id=person_id, congress_id=OuterRef("congress_id"),
-                                     status=MandateStatus.ACTIVE, term__is_current=True)
-    return qs.filter(Exists(serving), status=Status.DRAFT, pk__in=CoSigner.objects.filter(
+    return qs.filter(Exists(serving_mandates(congress_id=OuterRef("congress_id")).filter(person_id=person_id)),
+                     status=Status.DRAFT, pk__in=CoSigner.objects.filter(
         person_id=person_id, confirmed_at__isnull=True).values("suggestion_id")).exclude(lead_deputy_id=person_id)
 
 
@@ -167,6 +179,8 @@ def actions_for(user: Any, s: Suggestion) -> list[str]:
     mine = relations(user, s)
     if "co_signer" in mine and any(c.person_id == user.person_id and c.confirmed_at for c in s.cosigners.all()):
         mine.discard("co_signer")  # already signed
+    if "co_signer" in mine and s.status == Status.DRAFT and user.person_id in out_of_office(s):
+        mine.discard("co_signer")  # no longer a deputy in office: suggestion_cosign would refuse
     return [event for event in workflow.table(s.kind).get(s.status, {})
             if workflow.EVENTS[event].relation in mine]
 

@@ -51,7 +51,7 @@ class Line:
     url: str  # the list that shows exactly these
     items: list[Item] = field(default_factory=list)
     overdue: int = 0  # how many of them are past their deadline
-    unit: str = "件"  # the counting word: 件 suggestions, 条 opinions and messages, 个 meetings, 天 reception days
+    unit: str = "件"  # the counting word: 件 suggestions, 条 opinions and messages, 个 meetings, 次 reception duties
 
 
 def _url(name: str, *args: Any, **query: Any) -> str:
@@ -190,15 +190,16 @@ def _deputy(user: Any, today: date) -> list[Line | None]:
     duties = upcoming_duties(person=user.person, today=today, days=DEPUTY_DAYS_AHEAD)
     if count := duties.count():
         lines.append(Line("duties", "近期接待日", count, reverse("liaison:me"), [
-            Item(d.schedule.station.name, reverse("liaison:me"), d.date) for d in duties[:SHOWN]], unit="天"))
+            Item(d.schedule.station.name, reverse("liaison:me"), d.date) for d in duties[:SHOWN]], unit="次"))
     return lines
 
 
 def todo(user: Any) -> list[Line]:
     """The home page's 待办 of the user (see the module's docstring), in the order the page shows them."""
     from renda.notifications.selectors import unread_count
+    from renda.suggestions.services import today as suggestions_today
 
-    today = timezone.localdate()
+    today = suggestions_today()  # the date the suggestion lists count deadlines from (tests move it)
     role = getattr(user, "role", None)
     lines: list[Line | None] = []
     if role in STAFF_ROLES:

@@ -14,7 +14,7 @@ from renda.core.roles import STAFF_ROLES, Role
 from renda.deputies.models import Mandate, MandateStatus, Person
 from renda.organizations.models import Congress, Region, RegionLevel
 from renda.organizations.services import congress_categories
-from renda.suggestions import rules
+from renda.suggestions import rules, selectors
 from renda.suggestions.models import Channel, CoSigner, Kind, Status, Suggestion
 from renda.suggestions.services._base import TRACKED, begin, finish, signers_of, staff_of, tell, today
 
@@ -153,7 +153,7 @@ def suggestion_cosign(*, actor: Any, suggestion: Suggestion, version: int | None
     """An invited deputy confirms signing (附议), while a deputy of the congress in office: one whose mandate ended
     since the invitation (辞职, 调离…) may no longer sign, and is not asked to on their home page."""
     s, before = begin(actor=actor, suggestion=suggestion, event="cosign", version=version)
-    if _active_mandate(actor.person, s.congress) is None:
+    if actor.person_id in selectors.out_of_office(s):
         message = "您已不是本级人大的在任代表，不能附议"
         raise Invalid(message, code="not_serving", fields={"__all__": [message]})
     CoSigner.objects.filter(suggestion=s, person_id=actor.person_id, confirmed_at__isnull=True).update(
@@ -165,14 +165,8 @@ def suggestion_cosign(*, actor: Any, suggestion: Suggestion, version: int | None
 def signer_count(s: Suggestion) -> int:
     """The lead deputy and every co-signer who has confirmed and is still a deputy of the congress in office (联名 is
     by deputies: a signature whose mandate ended before the bill is submitted does not count)."""
-    return 1 + CoSigner.objects.filter(suggestion=s, confirmed_at__isnull=False,
-                                       person__in=serving_people(s.congress)).count()
-
-
-def serving_people(congress: Congress) -> Any:
-    """The people with a mandate of the congress's current term in office (a subquery of person ids)."""
-    return Mandate.objects.filter(congress=congress, status=MandateStatus.ACTIVE, term__is_current=True
-                                  ).values("person_id")
+    return 1 + CoSigner.objects.filter(suggestion=s, confirmed_at__isnull=False).exclude(
+        person_id__in=selectors.out_of_office(s)).count()
 
 
 def _next_number(s: Suggestion, year: int) -> str:
@@ -188,11 +182,17 @@ def _submit(*, actor: Any, s: Suggestion, before: dict, note: str = "") -> Sugge
                            category=s.category)
     if errors:
         raise Invalid(fields=errors)
+    if _active_mandate(s.lead_deputy, s.congress) is None:
+        message = f"{s.lead_deputy.name} 已不是本级人大的在任代表，不能提出"
+        raise Invalid(message, code="not_serving", fields={"__all__": [message]})
     if s.kind == Kind.BILL:
         needed = rules.bill_min_signers(s.congress.region.level)
         have = signer_count(s)
         if have < needed:
-            message = f"议案须由代表 {needed} 人以上联名提出（含领衔代表），目前确认联名 {have} 人"
+            gone = CoSigner.objects.filter(suggestion=s, confirmed_at__isnull=False,
+                                           person_id__in=selectors.out_of_office(s)).select_related("person")
+            left = f"（{'、'.join(c.person.name for c in gone)} 已不在任，不计入）" if gone else ""
+            message = f"议案须由代表 {needed} 人以上联名提出（含领衔代表），目前确认联名 {have} 人{left}"
             raise Invalid(message, code="bill_signers_below_threshold",
                           fields={"co_signers": [message]}, needed=needed, signers=have)
     if not s.number:  # a revised suggestion keeps the number it was first given

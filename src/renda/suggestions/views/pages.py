@@ -83,7 +83,7 @@ def _beyond_the_form(user: Any, g: Any, filters: dict[str, Any]) -> dict[str, An
             said.append("待提出协办意见")
             carried["co_opinion"] = "1"
     return {"filtered": "、".join(said), "carried": carried,
-            "several": "、".join(statuses) if len(statuses) > 1 else ""}
+            "several": "、".join(statuses) if "," in (filters["status"] or "") else ""}
 
 
 @page(Role.DEPUTY)
@@ -190,6 +190,7 @@ def detail_context(user: Any, s: Suggestion, *, bound: Any = None, sent: str = "
         "co_role": UnitRole.CO, "can_edit": "submit" in actions,
         "is_staff": user.role in STAFF_ROLES,
         "merged_members": list(s.merged_members.only("pk", "number", "title", "status")),
+        "out_of_office": selectors.out_of_office(s) if s.status == Status.DRAFT else set(),
     }
 
 
