@@ -170,6 +170,19 @@ def test_the_home_page_counts_the_deputys_duty_days_and_open_opinions_as_their_p
     two = today + timedelta(days=2)
     assert lines["duties"].items[0].due == two and f"{two.month}月{two.day}日" in page
 
+    assert "（待答复 1 件）" in page
+
+    waiting = []  # a hundred more waiting: the page lists 100 and says how many there are, as the home page counts
+    for i in range(100):
+        more = Opinion.objects.get(pk=opinion.pk)
+        more.pk, more.tracking_code = None, f"NEW{i:09d}"
+        more.deadline = template.deadline + timedelta(days=1 + i)
+        waiting.append(more)
+    Opinion.objects.bulk_create(waiting)
+    lines, page = seen()
+    assert lines["opinions"].count == 101 and "（待答复 101 件，下列前 100 件）" in page
+    assert opinion.code in page, "the soonest due is among those listed"
+
     station_release_deputy(actor=liaison.clerk, station=liaison.central, person=account.person, until=today)
     lines, page = seen()
     assert "duties" not in lines, "a station the deputy left is no longer their duty"

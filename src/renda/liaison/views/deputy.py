@@ -32,7 +32,9 @@ def my_liaison(request: HttpRequest) -> HttpResponse:
     data = selectors.deputy_liaison(person=user.person, today=today)
     return render(request, "liaison/deputy_home.html", {
         "data": data, "today": today, "awaiting": AWAITING_REPLY, "kinds": WorkKind.choices,
-        "open_count": sum(1 for o in data.opinions if o.status in AWAITING_REPLY)})
+        # all of them, as the home page's 待办 counts them: the list below shows at most 100
+        "open_count": Opinion.objects.filter(deputy=user.person, status__in=AWAITING_REPLY).count(),
+        "open_shown": sum(1 for o in data.opinions if o.status in AWAITING_REPLY)})
 
 
 @require_POST
