@@ -289,9 +289,8 @@ def _with_items(found: list[PastCase]) -> list[PastCase]:
     out = []
     for case in found:
         item = rows[case.source].get(case.pk) if case.source in rows else None
-        secrets = (item.constituent_name, item.constituent_phone) if case.source == "opinion" and item else ()
-        match = replace(case.match, text=mask_text(case.match.text, *secrets),
-                        reply=mask_text(case.match.reply, *secrets))
+        mask = item.masked if case.source == "opinion" and item else mask_text  # an opinion's writer's own, too
+        match = replace(case.match, text=mask(case.match.text), reply=mask(case.match.reply))
         out.append(replace(case, match=match, item=item) if case.source in rows else replace(case, match=match))
     return out
 

@@ -24,7 +24,7 @@ from renda.core.errors import DomainError, NotFound
 from renda.core.roles import Role
 from renda.insights import archive, assistant, hot, monthly, services
 from renda.insights.models import ArchiveKind
-from renda.organizations.models import Congress
+from renda.organizations.models import Congress, RegionLevel
 
 STAFF = assistant.STAFF
 
@@ -155,7 +155,8 @@ def hot_issues(request: HttpRequest) -> HttpResponse:
 
 
 HOME_TOP = 3  # hot issues the home page names
-HOME_LEVELS = ("county", "township", "street")  # whose home page names hot issues (a township's, or its county's)
+# whose home page names hot issues (a township's, or its county's)
+HOME_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP, RegionLevel.STREET)
 
 
 def hot_on_home(user: Any) -> bool:

@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from renda.api.schemas import ERRORS, Error, Page, PageParams, paginate
 from renda.core.access import endpoint
-from renda.core.masking import mask_name, mask_phone, mask_text
+from renda.core.masking import mask_name, mask_phone
 from renda.core.roles import Role
 from renda.core.scope import get_or_404
 from renda.liaison import public_api, selectors, workflow
@@ -73,7 +73,6 @@ def opinion_out(o: Opinion, *, listed: bool = False) -> OpinionOut:
     masked as the pages' lists mask them (the writer's own name and phone, anything like a phone or ID number:
     Opinion.listed_content). The opinion's own endpoint, like its page, gives them whole."""
     today = timezone.localdate()
-    secrets = (o.constituent_name, o.constituent_phone)
     return OpinionOut(
         id=o.pk, tracking_code=o.tracking_code, status=o.status, status_label=o.get_status_display(),
         channel=o.channel, station=o.station_id, station_name=o.station.name if o.station else "",
@@ -84,8 +83,8 @@ def opinion_out(o: Opinion, *, listed: bool = False) -> OpinionOut:
         overdue=o.status in workflow.AWAITING_REPLY and o.deadline < today, escalated=o.escalated_at is not None,
         responsible=Ref(id=o.responsible.pk, name=str(o.responsible)) if o.responsible else None,
         unit=Ref(id=o.unit.pk, name=o.unit.name) if o.unit else None,
-        not_accepted_reason=o.not_accepted_reason, note=mask_text(o.status_note, *secrets) if listed else o.status_note,
-        reply=ReplyOut(text=mask_text(o.reply_text, *secrets) if listed else o.reply_text, replied_at=o.replied_at,
+        not_accepted_reason=o.not_accepted_reason, note=o.masked(o.status_note) if listed else o.status_note,
+        reply=ReplyOut(text=o.masked(o.reply_text) if listed else o.reply_text, replied_at=o.replied_at,
                        on_the_spot=o.replied_on_the_spot)
         if o.replied_at else None,
         satisfaction=o.satisfaction, reopen_count=o.reopen_count, published=o.published,

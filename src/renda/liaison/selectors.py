@@ -338,6 +338,11 @@ def upcoming_duties(*, person: Person, today: date, days: int) -> QuerySet[DutyA
         .select_related("schedule__station").order_by("date", "pk"))
 
 
+def followed_open(person_id: Any) -> QuerySet[Opinion]:
+    """The opinions the deputy follows that await a reply (我的联络站, its heading's count, the home page's 待办)."""
+    return Opinion.objects.filter(deputy_id=person_id, status__in=AWAITING_REPLY)
+
+
 DEPUTY_DAYS_AHEAD = 90  # the reception days 我的联络站 (and the home page's 近期接待日) show
 
 
@@ -354,8 +359,8 @@ def deputy_liaison(*, person: Person, today: date, days_ahead: int = DEPUTY_DAYS
                       .select_related("station").order_by("-date")[:30])
     # every open one first (a deputy with a term of answered ones must still see those waiting), then the latest
     # answered, to 100 in all
-    followed = Opinion.objects.filter(deputy=person).select_related("station", "region")
-    opinions = list(followed.filter(status__in=AWAITING_REPLY).order_by("deadline", "pk")[:100])
-    opinions += list(followed.exclude(status__in=AWAITING_REPLY).order_by("-deadline", "-pk")[:100 - len(opinions)])
+    opinions = list(followed_open(person.pk).select_related("station", "region").order_by("deadline", "pk")[:100])
+    opinions += list(Opinion.objects.filter(deputy=person).exclude(status__in=AWAITING_REPLY).select_related(
+        "station", "region").order_by("-deadline", "-pk")[:100 - len(opinions)])
     work = list(DeputyWork.objects.filter(person=person).select_related("opinion", "station")[:30])
     return DeputyLiaison(stations=stations, duties=duties, receptions=receptions, opinions=opinions, work=work)

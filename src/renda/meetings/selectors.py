@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -95,7 +95,7 @@ def meetings_visible(*, user: Any) -> QuerySet[Meeting]:
 UPCOMING_DAYS = 30  # what "upcoming" reaches: the meetings list's ?upcoming=1 and the home page's 近期会议
 
 
-def upcoming(qs: QuerySet[Meeting], today: Any) -> QuerySet[Meeting]:
+def upcoming(qs: QuerySet[Meeting], today: date) -> QuerySet[Meeting]:
     """The meetings under way and those planned from today for UPCOMING_DAYS, soonest first."""
     start = timezone.make_aware(datetime.combine(today, time()))
     return qs.filter(Q(status=MeetingStatus.IN_PROGRESS) | Q(

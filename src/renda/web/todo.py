@@ -167,9 +167,7 @@ def _unit(user: Any, today: date) -> list[Line | None]:
 
 
 def _deputy(user: Any, today: date) -> list[Line | None]:
-    from renda.liaison.models import Opinion
-    from renda.liaison.selectors import DEPUTY_DAYS_AHEAD, upcoming_duties
-    from renda.liaison.workflow import AWAITING_REPLY
+    from renda.liaison.selectors import DEPUTY_DAYS_AHEAD, followed_open, upcoming_duties
     from renda.suggestions.models import Status
     from renda.suggestions.selectors import awaiting_cosign, visible
 
@@ -184,8 +182,8 @@ def _deputy(user: Any, today: date) -> list[Line | None]:
         led("returned", "退回待修改的建议", Status.RETURNED),
         led("evaluate", "待您评价的答复", Status.REPLIED),
         led("drafts", "未提交的草稿", Status.DRAFT),
-        _opinion_line("opinions", "您跟进的待答复群众意见", Opinion.objects.filter(
-            deputy_id=user.person_id, status__in=AWAITING_REPLY), today, reverse("liaison:me"), each=False),
+        _opinion_line("opinions", "您跟进的待答复群众意见", followed_open(user.person_id), today,
+                      reverse("liaison:me"), each=False),
     ]
     duties = upcoming_duties(person=user.person, today=today, days=DEPUTY_DAYS_AHEAD)
     if count := duties.count():

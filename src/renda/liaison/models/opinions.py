@@ -115,11 +115,16 @@ class Opinion(VersionedModel):
     def __str__(self) -> str:
         return f"群众意见 {self.code}"
 
+    def masked(self, text: str) -> str:
+        """`text` about this opinion (its content, reply, note, summary) as lists, exports, panels and the portal show
+        it: the writer's own name and phone, and anything like a phone or ID number, masked (core.masking.mask_text).
+        """
+        return mask_text(text, self.constituent_name, self.constituent_phone)
+
     @property
     def listed_content(self) -> str:
-        """The content as lists, exports and panels show it: the writer's own name and phone, and anything like a
-        phone or ID number, masked (core.masking.mask_text). The opinion's own page shows it whole."""
-        return mask_text(self.content, self.constituent_name, self.constituent_phone)
+        """The content as lists show it (masked); the opinion's own page shows it whole."""
+        return self.masked(self.content)
 
     @property
     def code(self) -> str:

@@ -9,7 +9,6 @@ from typing import Any
 
 from renda.core import crypto
 from renda.core.errors import Invalid
-from renda.core.masking import mask_text
 from renda.core.settings_registry import platform_setting
 from renda.liaison import throttle
 from renda.liaison.models import Opinion, Station
@@ -66,7 +65,7 @@ def public_opinion_evaluate(*, ip: str | None, opinion: Opinion, satisfaction: s
 def public_view_text(opinion: Opinion, text: str) -> str:
     """Text shown to the public about an opinion, with the constituent's own name and phone masked and anything
     that looks like a phone or ID number masked too: a reply letter often begins with the person's name."""
-    return mask_text(text, opinion.constituent_name, opinion.constituent_phone)
+    return opinion.masked(text)
 
 
 def client_ip(request: Any) -> str | None:

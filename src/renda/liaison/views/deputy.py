@@ -33,7 +33,7 @@ def my_liaison(request: HttpRequest) -> HttpResponse:
     return render(request, "liaison/deputy_home.html", {
         "data": data, "today": today, "awaiting": AWAITING_REPLY, "kinds": WorkKind.choices,
         # all of them, as the home page's 待办 counts them: the list below shows at most 100
-        "open_count": Opinion.objects.filter(deputy=user.person, status__in=AWAITING_REPLY).count(),
+        "open_count": selectors.followed_open(user.person_id).count(),
         "open_shown": sum(1 for o in data.opinions if o.status in AWAITING_REPLY)})
 
 

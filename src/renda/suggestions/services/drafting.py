@@ -11,7 +11,7 @@ from django.utils import timezone
 from renda.core import audit
 from renda.core.errors import Forbidden, Invalid, InvalidTransition
 from renda.core.roles import STAFF_ROLES, Role
-from renda.deputies.models import Mandate, MandateStatus, Person
+from renda.deputies.models import Mandate, Person
 from renda.organizations.models import Congress, Region, RegionLevel
 from renda.organizations.services import congress_categories
 from renda.suggestions import rules, selectors
@@ -20,8 +20,8 @@ from renda.suggestions.services._base import TRACKED, begin, finish, signers_of,
 
 
 def _active_mandate(person: Person, congress: Congress) -> Mandate | None:
-    return (Mandate.objects.select_related("district__region")
-            .filter(person=person, congress=congress, status=MandateStatus.ACTIVE, term__is_current=True).first())
+    return selectors.serving_mandates(congress_id=congress.pk).select_related("district__region").filter(
+        person=person).first()
 
 
 def _township_of(region: Region | None) -> Region | None:
