@@ -647,3 +647,29 @@ def test_the_hot_page_puts_townships_with_hot_issues_first_and_never_offers_a_mo
     assert f"?month={following}" not in now.content.decode() and "下月" not in now.content.decode()
     ahead = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": following}).content.decode()
     assert f"{this_month.year} 年 {this_month.month} 月" in ahead  # a month to come shows this month
+
+
+@pytest.mark.django_db
+def test_the_hot_page_groups_a_month_once_while_its_opinions_stay_as_they_are(world, monkeypatch) -> None:
+    """The grouping is kept under the opinions' ids and versions: a repeated visit reads it, and a new opinion or a
+    changed one (here: refused, so it no longer counts) is grouped again at once, never shown stale."""
+    from renda.insights import hot
+
+    calls = []
+    grouping = hot.hot_issues
+    monkeypatch.setattr(hot, "hot_issues", lambda *a, **k: calls.append(1) or grouping(*a, **k))
+    when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
+    group = _complaints(world, 3, when)
+
+    def page() -> str:  # without the per-response CSRF tokens
+        html = logged_in(world.clerk).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+        return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", html)
+
+    first = page()
+    assert "3 人反映" in first and len(calls) == 1
+    assert page() == first and len(calls) == 1  # read from the cache, the same page
+    _complaints(world, 4, when)  # the three again and a fourth person
+    assert "4 人反映" in page() and len(calls) == 2
+    opinion_services.opinion_reject(actor=world.clerk, opinion=group[0], reason="litigation")
+    assert "3 人反映" in page() and len(calls) == 3
+    assert "3 人反映" in page() and len(calls) == 3
