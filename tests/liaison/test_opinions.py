@@ -239,3 +239,15 @@ def test_the_api_list_masks_the_writers_name_and_phone_in_the_text_and_the_opini
     item = next(i for i in client.get("/api/v1/opinions").json()["items"] if i["id"] == handed.pk)
     assert "13812345678" not in item["note"] and "孙大娘" not in item["note"] and "核实" in item["note"]
     assert client.get(f"/api/v1/opinions/{handed.pk}").json()["note"] == "请联系孙大娘 13812345678 核实"
+
+
+def test_a_published_summary_is_kept_without_the_writers_name_or_phone(liaison):
+    """The summary is for the portal: the writer's own name is masked as the portal would show it, before it is
+    stored, as are their phone (however written) and anything like an ID number."""
+    opinion = register(liaison)
+    svc.opinion_reply(actor=liaison.clerk, opinion=opinion, text="已安排维修，本月内完成。")
+    summary = "孙大娘反映村口道路破损积水（电话 138 1234 5678，身份证 430102198001011234）"
+    published = svc.opinion_publish(actor=liaison.clerk, opinion=opinion, summary=summary)
+    assert published.public_summary == "孙**反映村口道路破损积水（电话 138**********，身份证 430***************）"
+    stored = Opinion.objects.get(pk=opinion.pk).public_summary
+    assert "孙大娘" not in stored and "5678" not in stored and stored == published.public_summary

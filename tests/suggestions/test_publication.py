@@ -130,3 +130,36 @@ def test_a_deputy_writing_a_suggestion_sees_published_replies_of_other_deputies_
     pub.publication_withdraw(actor=world.clerk_a, publication=p, reason="内容有误")
     assert "published" not in sources(world.other_deputy)
     history.clear_caches()
+
+
+def test_the_title_is_prepared_and_checked_for_personal_data_as_the_text_is(world, reply):
+    """The published title is public too: a suggestion titled with a phone number is drafted masked, and a title
+    typed back with one is refused by name of field and kind."""
+    from renda.suggestions.models import Reply, Suggestion
+
+    Suggestion.objects.filter(pk=reply.suggestion_id).update(title="关于13912345678反映的甲村道路问题")
+    p = pub.publication_prepare(actor=world.clerk_a, reply=Reply.objects.get(pk=reply.pk))
+    assert "13912345678" not in p.title and "*" * 11 in p.title and "甲村道路问题" in p.title
+    with pytest.raises(Invalid) as exc:
+        pub.publication_publish(actor=world.clerk_a, publication=p, title="关于13912345678反映的甲村道路问题",
+                                text=p.text, checked=True)
+    assert exc.value.fields["title"] == ["标题中仍有手机号码，请删除"] and "text" not in exc.value.fields
+    p.refresh_from_db()
+    assert p.status == PublicationStatus.DRAFT
+
+
+@pytest.mark.parametrize("written, kind", [
+    ("联系电话 +86 139 1234 5678", "手机号码"),
+    ("联系电话 １３９１２３４５６７８", "手机号码"),  # typed with a Chinese input method
+    ("身份证 430102800101123", "身份证号"),  # the old 15-digit number
+    ("座机 0731 8888 6666", "固定电话"),
+])
+def test_the_check_knows_personal_data_as_lists_mask_it(world, reply, written, kind):
+    """Publication reads personal data as core.masking does for lists and the portal: before, a mobile number
+    written with spaces or in full-width digits, or a 15-digit ID number, passed the check."""
+    p = pub.publication_prepare(actor=world.clerk_a, reply=reply)
+    with pytest.raises(Invalid) as exc:
+        pub.publication_publish(actor=world.clerk_a, publication=p, title=p.title, text=f"道路已修缮。{written}",
+                                checked=True)
+    assert exc.value.fields["text"] == [f"公开文本中仍有{kind}，请删除"]
+    assert pub.personal_data_found(pub.redact(written)) == [] and "*" * 11 in pub.redact(written)

@@ -35,21 +35,28 @@ def mask_phone(value: str | None) -> str:
 # characters or the old 15 digits; a landline (0731-88888888, 0731 8888 8888). The prefix and the separators are
 # masked with the number. Not a group of a longer code joined by dashes (2026-0503-1234-5678 is an order number, not
 # a landline). Full-width digits (１３９…, typed with a Chinese input method) are read as digits.
-PII_PATTERNS = [re.compile(r"(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!-?\d)"),
-                re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])"),
-                re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])"),
-                re.compile(r"(?<!\d)(?<!\d-)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!-?\d)")]
+PII_KINDS = [("手机号码", re.compile(r"(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!-?\d)")),
+             ("身份证号", re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")),
+             ("身份证号", re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")),
+             ("固定电话", re.compile(r"(?<!\d)(?<!\d-)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!-?\d)"))]
+PII_PATTERNS = [pattern for _, pattern in PII_KINDS]
 # (digits and their signs only: a letter's full-width indentation, "　　", stays as written)
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
+HALF_WIDTH = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
 
 
 def scrub(text: str) -> str:
     """Mask anything that looks like a phone or an ID number in text meant for the public or for a list (the first
     three characters kept, as a list shows a phone)."""
-    text = text.translate(_HALF_WIDTH)
+    text = text.translate(HALF_WIDTH)
     for pattern in PII_PATTERNS:
         text = pattern.sub(lambda m: _kept(m.group(0), 3), text)
     return text
+
+
+def pii_found(text: str) -> list[str]:
+    """What kinds of personal data (PII_KINDS' names: 手机号码, 身份证号, 固定电话) `text` still holds, each once."""
+    text = text.translate(HALF_WIDTH)
+    return list(dict.fromkeys(label for label, pattern in PII_KINDS if pattern.search(text)))
 
 
 def _secret_forms(secret: str) -> list[str]:
@@ -67,10 +74,10 @@ def mask_text(text: str, *secrets: str | None) -> str:
     """`text` as a list, an export or the portal shows it: each of `secrets` (the writer's own name and phone, as
     they gave them) masked wherever it appears, a name after its first character and a phone after its first three,
     and then anything scrub() masks."""
-    text = text.translate(_HALF_WIDTH)
+    text = text.translate(HALF_WIDTH)
     for secret in secrets:
         if not secret or len(secret) < 2:
             continue
-        for form in _secret_forms(secret.translate(_HALF_WIDTH)):
+        for form in _secret_forms(secret.translate(HALF_WIDTH)):
             text = text.replace(form, _kept(form, 3) if form[:1].isdigit() or form[:1] == "+" else mask_name(form))
     return scrub(text)

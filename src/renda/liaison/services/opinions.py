@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from renda.core import audit, crypto
 from renda.core.errors import Forbidden, Invalid
-from renda.core.masking import scrub
 from renda.core.roles import Role
 from renda.core.scope import check_version
 from renda.core.settings_registry import platform_setting
@@ -352,7 +351,7 @@ def opinion_publish(*, actor: Any, opinion: Opinion, summary: str, published: bo
     opinion = _locked(opinion, version)
     if published and opinion.replied_at is None:
         raise Invalid("只能公开已答复的意见", fields={"published": ["尚未答复"]})
-    summary = scrub(clean_text(summary))
+    summary = opinion.masked(clean_text(summary))  # the writer's own name too, not only what scrub() finds
     if published and len(summary) < 5:
         raise Invalid("请填写公开摘要（不含任何个人信息）", fields={"summary": ["至少 5 个字"]})
     before = _view(opinion)
