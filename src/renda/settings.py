@@ -17,6 +17,7 @@ A file <RENDA_DATA_DIR>/renda.env of KEY=VALUE lines (written by the demo) fills
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -158,8 +159,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- cache: local memory in one process, Redis when several workers share throttles and lockouts -------------
 CACHES: dict[str, dict[str, object]]
 if os.environ.get("REDIS_URL"):
+    # Keys carry the database they describe: a staging and a production site (or two counties) sharing one Redis
+    # have the same ids, and a cached page or group of one must never be read by the other.
+    _db = DATABASES["default"]
+    _db_key = f"{_db['ENGINE']}|{_db.get('HOST')}|{_db.get('PORT')}|{_db['NAME']}"
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"]}}
+                          "LOCATION": os.environ["REDIS_URL"],
+                          "KEY_PREFIX": os.environ.get("RENDA_CACHE_PREFIX") or
+                          "renda-" + hashlib.sha256(_db_key.encode()).hexdigest()[:8]}}
 else:
     # Django's default of 300 entries is culled by a third whenever it is exceeded: the portal's per-station and
     # per-opinion pages alone pass that in a county, and the culling then throws out the hot station pages.

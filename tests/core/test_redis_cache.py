@@ -34,10 +34,11 @@ def _redis_reachable() -> bool:
     return True
 
 
-def _worker(code: str) -> str:
-    """Run `code` in a fresh process configured as a production worker with REDIS_URL, print what it prints."""
+def _worker(code: str, **extra: str) -> str:
+    """Run `code` in a fresh process configured as a production worker with REDIS_URL (and the environment
+    `extra`), print what it prints."""
     env = {**os.environ, "REDIS_URL": REDIS_URL, "DJANGO_SETTINGS_MODULE": "renda.settings", "RENDA_DEBUG": "1",
-           "PYTHONPATH": str(ROOT / "src")}
+           "PYTHONPATH": str(ROOT / "src"), **extra}
     env.pop("RENDA_TESTING", None)
     script = "import django; django.setup()\nfrom django.core.cache import cache\n" + code
     done = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
@@ -54,3 +55,17 @@ def test_workers_with_redis_url_share_one_cache() -> None:
     for _ in range(2):  # two workers, each counting one failed login
         _worker(f"cache.add({key!r}, 0, 60); cache.incr({key!r})")
     assert _worker(f"print(cache.get({key!r})); cache.delete({key!r})") == "2"
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason=f"no Redis at {REDIS_URL}")
+def test_sites_on_different_databases_sharing_one_redis_do_not_read_each_others_entries(tmp_path) -> None:
+    """Ids repeat between databases (staging and production, two counties): a key cached by one site, such as a
+    township's hot-issue groups under its opinions' ids, must not be read by the other. Keys carry the database."""
+    key = f"renda-test-{uuid.uuid4().hex}"
+    one = {"DATABASE_URL": f"sqlite:///{tmp_path / 'one.sqlite3'}"}
+    other = {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"}
+    _worker(f"cache.set({key!r}, 'one', 60)", **one)
+    assert _worker(f"print(cache.get({key!r}))", **other) == "None"
+    assert _worker(f"print(cache.get({key!r})); cache.delete({key!r})", **one) == "one"
+    chosen = {**other, "RENDA_CACHE_PREFIX": "county-b"}  # or a prefix set by hand
+    assert _worker("print(cache.make_key('k'))", **chosen) == "county-b:1:k"

@@ -12,6 +12,7 @@ from renda.core.masking import mask_text, scrub
     "13912345678", "+8613912345678", "8613912345678", "+86 139 1234 5678", "86-139-1234-5678", "139-1234-5678",
     "139 1234 5678", "0731-88888888", "0731 8888 8888", "010-12345678", "0731-1234567", "430101198001010000",
     "43010119800101001X", "430101800101001",  # the old 15-digit ID number
+    "ID430101198001010000",  # glued to letters
     "１３９１２３４５６７８", "＋８６ １３９ １２３４ ５６７８",  # full-width, as a Chinese input method types them
 ])
 def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> None:
@@ -23,7 +24,11 @@ def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> N
 
 @pytest.mark.parametrize("text", ["2026-05-03 10:00 反映", "共1390元", "订单号20260503123456789", "编号 2020 0115 1234",
                                   "3号楼12单元", "订单号 2026-0503-1234-5678", "合同编号 2026-0731-2020-0101",
-                                  "2019 2020 2021 三年"])
+                                  "2019 2020 2021 三年",
+                                  # 15 or 18 digits that are no ID number (GB 11643: a province's code, then a date
+                                  # of birth): a work order, an old company registration number, a credit code, π
+                                  "工单号202605031234567", "注册号430100000012345", "12430000006141234X",
+                                  "π≈3.141592653589793"])
 def test_dates_amounts_and_codes_are_left_as_they_are(text: str) -> None:
     assert scrub(text) == text
 

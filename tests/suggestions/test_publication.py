@@ -163,3 +163,15 @@ def test_the_check_knows_personal_data_as_lists_mask_it(world, reply, written, k
                                 checked=True)
     assert exc.value.fields["text"] == [f"公开文本中仍有{kind}，请删除"]
     assert pub.personal_data_found(pub.redact(written)) == [] and "*" * 11 in pub.redact(written)
+
+
+def test_numbers_that_are_no_personal_data_do_not_block_publication_and_the_draft_keeps_its_writing(world, reply):
+    """A work order or an old registration number of 15 digits is no ID number (no province code and date of birth
+    in it), so the check lets it through; the draft masks what it must and leaves full-width dates as written."""
+    text = "１２３４５热线工单号202605031234567已办结，该公司（注册号430100000012345）已于２０２６年５月３日整改。"
+    assert pub.personal_data_found(text) == []
+    assert pub.redact(text) == text
+    assert pub.redact("２０２６年５月３日，电话１３９１２３４５６７８") == "２０２６年５月３日，电话" + "*" * 11
+    p = pub.publication_prepare(actor=world.clerk_a, reply=reply)
+    p = pub.publication_publish(actor=world.clerk_a, publication=p, title=p.title, text=text, checked=True)
+    assert p.status == PublicationStatus.PUBLISHED

@@ -35,9 +35,16 @@ def mask_phone(value: str | None) -> str:
 # characters or the old 15 digits; a landline (0731-88888888, 0731 8888 8888). The prefix and the separators are
 # masked with the number. Not a group of a longer code joined by dashes (2026-0503-1234-5678 is an order number, not
 # a landline). Full-width digits (１３９…, typed with a Chinese input method) are read as digits.
+# An ID number is read by its shape (GB 11643): a province's code first (11 北京 … 65 新疆, 71 台湾, 81–83 港澳台
+# residence permits), then four digits of the county, a date of birth (YYYYMMDD, or YYMMDD in the old 15-digit
+# number) and three digits (and the check character). So a work order or a company's old registration number of 15
+# digits (202605031234567, 430100000012345) is not one, nor is an ID number of a year 0000; one glued to letters
+# (身份证ID430102198001011234) still is. Since the seventeenth session; before, any 15 or 18 digits were.
+_PROVINCE = r"(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])"
+_MONTH_DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 PII_KINDS = [("手机号码", re.compile(r"(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?!-?\d)")),
-             ("身份证号", re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")),
-             ("身份证号", re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")),
+             ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}(?:18|19|20)\d\d{_MONTH_DAY}\d{{3}}[\dXx](?!\d)")),
+             ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}\d\d{_MONTH_DAY}\d{{3}}(?![\dXx])")),
              ("固定电话", re.compile(r"(?<!\d)(?<!\d-)0\d{2,3}[- ]?\d{3,4}[- ]?\d{4}(?!-?\d)"))]
 PII_PATTERNS = [pattern for _, pattern in PII_KINDS]
 # (digits and their signs only: a letter's full-width indentation, "　　", stays as written)

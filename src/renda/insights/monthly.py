@@ -5,11 +5,14 @@ through the liaison app's scope rule (liaison.selectors.opinions_visible), those
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.db import models
@@ -167,21 +170,40 @@ def hot_month(user: Any, month: date) -> list[TownshipMonth]:
     return rows
 
 
-GROUPS_FORMAT = 1  # raised when what hot.hot_issues returns for the same opinions changes, so no old entry is read
-GROUPS_SECONDS = 24 * 3600  # how long a month's groups stay in the cache when nobody asks for them
+GROUPS_SECONDS = 3600  # how long a month's groups stay in the cache after they were grouped
+
+
+@functools.cache
+def _grouping_code() -> str:
+    """What the groups of the same opinions depend on besides them: the code that reads and groups them (this
+    module, hot.py, the text and masking modules) and the segmenter's packages. Part of the cache key, so that
+    after a deploy no group made by older code is read from a Redis that outlived it (a masking fix must never be
+    undone by the cache, and an entry of a changed class must never be unpickled)."""
+    from importlib import metadata
+
+    from renda.core import masking
+    from renda.insights import text as textlib
+
+    digest = hashlib.sha256()
+    for module in (sys.modules[__name__], hot, textlib, masking):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    for package in ("rjieba", "jieba"):
+        digest.update(metadata.version(package).encode())
+    return digest.hexdigest()[:12]
 
 
 def _groups(opinions: list[Any], end: datetime) -> list[hot.HotIssue]:
     """hot.hot_issues of these opinions (a township's month, in order), kept in the cache under the opinions as they
     stand: their ids and versions (every change of an opinion raises its version; its text, status and writer are
-    what the grouping reads). A repeated visit to the page, the API or the export reads the groups instead of
-    grouping again (about 0.4 s for a township's 465 opinions); a new or changed opinion gives another key."""
+    what the grouping reads) and the code that groups them. A repeated visit to the page, the API or the export
+    reads the groups instead of grouping again (about 0.4 s for a township's 465 opinions); a new or changed
+    opinion gives another key. The groups hold the opinions' texts as lists show them (masked, see message())."""
     from django.core.cache import cache
 
     if not opinions:
         return []
     stand = hashlib.sha256(",".join(f"{o.pk}.{o.version}" for o in opinions).encode()).hexdigest()[:32]
-    key = f"insights:hot_groups:{GROUPS_FORMAT}:{end:%Y-%m-%d}:{stand}"
+    key = f"insights:hot_groups:{_grouping_code()}:{end:%Y-%m-%d}:{stand}"
     issues = cache.get(key)
     if issues is None:
         issues = hot.hot_issues([message(o) for o in opinions], now=end, top=TOP)
