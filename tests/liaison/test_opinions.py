@@ -251,3 +251,30 @@ def test_a_published_summary_is_kept_without_the_writers_name_or_phone(liaison):
     assert published.public_summary == "孙**反映村口道路破损积水（电话 138**********，身份证 430***************）"
     stored = Opinion.objects.get(pk=opinion.pk).public_summary
     assert "孙大娘" not in stored and "5678" not in stored and stored == published.public_summary
+
+
+def test_a_handling_unit_reads_the_constituents_words_masked_and_the_clerks_note_as_written(liaison):
+    """The opinion's page and endpoint show a unit the constituent's contact masked, and the content must not give
+    it away (a reviewer found "我的电话13807315551，身份证430102…" whole under "138****5551"). The staff who took
+    it read it whole; the clerk's hand-over note, where a clerk asks the unit to call back, stays as written."""
+    from django.test import Client
+
+    from tests.helpers import api_client
+
+    content = "我是孙大娘，电话13812345678，身份证号110101195001011234，村口道路破损。"
+    opinion = svc.opinion_accept(actor=liaison.clerk, opinion=register(liaison, content=content), category="城建交通")
+    opinion = svc.opinion_assign(actor=liaison.clerk, opinion=opinion, unit=liaison.tree.unit_county,
+                                 note="请联系孙大娘 13812345678 核实")
+    unit_user = UserFactory(role=Role.UNIT_USER, region=liaison.tree.county, unit=liaison.tree.unit_county)
+    page = Client()
+    page.force_login(unit_user)
+    html = page.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+    assert "村口道路破损" in html and "孙**" in html
+    assert "110101195001011234" not in html and "电话13812345678" not in html
+    assert "请联系孙大娘 13812345678 核实" in html
+    api = api_client(unit_user).get(f"/api/v1/opinions/{opinion.pk}").json()
+    assert api["content"] == opinion.listed_content and "13812345678" in api["note"]
+    staff = Client()
+    staff.force_login(liaison.clerk)
+    assert content in staff.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+    assert api_client(liaison.clerk).get(f"/api/v1/opinions/{opinion.pk}").json()["content"] == content

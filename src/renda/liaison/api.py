@@ -16,6 +16,7 @@ from renda.core.scope import get_or_404
 from renda.liaison import public_api, selectors, workflow
 from renda.liaison.models import Opinion
 from renda.liaison.services import opinions as services
+from renda.liaison.views.opinions import sees_whole
 from renda.organizations import selectors as org_selectors
 
 router = Router(tags=["opinions"])
@@ -68,16 +69,17 @@ class OpinionOut(Schema):
     version: int
 
 
-def opinion_out(o: Opinion, *, listed: bool = False) -> OpinionOut:
-    """One opinion as the API gives it; `listed`: as the list gives it, the content, the reply and the clerk's note
-    masked as the pages' lists mask them (the writer's own name and phone, anything like a phone or ID number:
-    Opinion.listed_content). The opinion's own endpoint, like its page, gives them whole."""
+def opinion_out(o: Opinion, *, listed: bool = False, whole: bool = True) -> OpinionOut:
+    """One opinion as the API gives it; `listed`: the content, the reply and the clerk's note masked as the pages'
+    lists mask them (the writer's own name and phone, anything like a phone or ID number: Opinion.listed_content).
+    The opinion's own endpoint, like its page, gives them whole, except the constituent's content to a handling
+    unit (`whole` False; views.opinions.sees_whole)."""
     today = timezone.localdate()
     return OpinionOut(
         id=o.pk, tracking_code=o.tracking_code, status=o.status, status_label=o.get_status_display(),
         channel=o.channel, station=o.station_id, station_name=o.station.name if o.station else "",
         region=Ref(id=o.region.pk, name=o.region.name), category=o.category,
-        content=o.listed_content if listed else o.content,
+        content=o.listed_content if listed or not whole else o.content,
         constituent_name=mask_name(o.constituent_name), constituent_phone=mask_phone(o.constituent_phone),
         received_at=o.received_at, deadline=o.deadline,
         overdue=o.status in workflow.AWAITING_REPLY and o.deadline < today, escalated=o.escalated_at is not None,
@@ -143,7 +145,8 @@ def opinion_create(request: HttpRequest, payload: OpinionIn) -> OpinionOut:
 @router.get("/opinions/{opinion_id}", response={200: OpinionOut, **ERRORS})
 @endpoint(*HANDLERS)
 def opinion_detail(request: HttpRequest, opinion_id: int) -> OpinionOut:
-    return opinion_out(selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id))
+    return opinion_out(selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id),
+                       whole=sees_whole(request.user))
 
 
 class Versioned(Schema):
@@ -215,7 +218,8 @@ def opinion_assign(request: HttpRequest, opinion_id: int, payload: AssignIn) -> 
 @endpoint(*HANDLERS)
 def opinion_reply(request: HttpRequest, opinion_id: int, payload: ReplyIn) -> OpinionOut:
     return opinion_out(services.opinion_reply(actor=request.user, opinion=_opinion(request, opinion_id),
-                                              text=payload.text, version=payload.version))
+                                              text=payload.text, version=payload.version),
+                       whole=sees_whole(request.user))
 
 
 class MergeIn(Versioned):

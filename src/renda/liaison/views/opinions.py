@@ -84,8 +84,19 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
         and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
         "code": opinion.code, "suggestion_visible": _may_open_suggestion(user, opinion),
+        "content": opinion.content if sees_whole(user) else opinion.listed_content,
         "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
         **_proposals(opinion, events, units)}, status=status)
+
+
+def sees_whole(user: Any) -> bool:
+    """Whether the user reads the constituent's own words on an opinion's page whole: the staff who took them. A
+    handling unit (a county department) reads them masked as lists show them (the writer's name and phone,
+    anything like a phone or ID number): the page shows it the constituent's contact masked, and the content must
+    not give it away. The clerk's hand-over note stays whole: a clerk who wants the unit to call the constituent
+    writes the number there ("请联系孙大娘 138… 核实"), which is their decision to share it; the reply is the
+    unit's own."""
+    return getattr(user, "role", None) in STAFF
 
 
 def _may_open_suggestion(user: Any, opinion: Any) -> bool:
@@ -170,7 +181,9 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
             return services.opinion_reject(actor=user, opinion=opinion, reason=form.cleaned_data["reason"],
                                            note=form.cleaned_data["note"], version=version)
         if event == "assign":
-            unit = get_or_404(HandlingUnit.objects.select_related("region"), pk=post.get("unit") or 0)
+            if not post.get("unit", "").isdigit():  # the form chooses none in advance unless the engine is sure
+                raise Invalid("请选择承办单位", fields={"unit": ["请选择承办单位"]})
+            unit = get_or_404(HandlingUnit.objects.select_related("region"), pk=post["unit"])
             return services.opinion_assign(actor=user, opinion=opinion, unit=unit, note=post.get("note", ""),
                                            version=version)
         if event == "reply":
