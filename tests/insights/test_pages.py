@@ -432,7 +432,7 @@ def test_the_months_hot_issues_export_as_a_workbook_with_personal_data_masked_an
     assert f"1. {town_a[0][3]}" in page  # the page's title of the group
     assert town_a[0][5:7] == (4, 4) and town_a[0][7] == "2026-05-03"
     town_b = [row for row in issues[2:] if row[0] == world.tree.town_b.name]
-    assert town_b[0][3] == "本月没有三人以上反映的同一问题"
+    assert town_b[0][3] == "当月没有三人以上反映的同一问题"  # the workbook is of May, whenever it is opened
     detail = list(book["意见"].iter_rows(values_only=True))[1:]
     assert sorted(row[3] for row in detail) == sorted(o.pk for o in group)  # not the tracking codes
     assert not {o.tracking_code for o in group} & {str(c) for row in detail for c in row}
@@ -640,6 +640,8 @@ def test_the_hot_page_puts_townships_with_hot_issues_first_and_never_offers_a_mo
     quiet = f'data-testid="hot-township-{world.tree.town_b.pk}"'
     assert page.index(busy) < page.index('data-testid="hot-quiet"') < page.index(quiet)
     assert f"{world.tree.town_b.name}（意见 0 条）" in page
+    assert "5 月没有三人以上反映的同一问题" in page and "（5 月群众意见 4 条）" in page  # not 本月: May is past
+    assert "本月" not in page.split("<main", 1)[1]
     assert "?month=2026-06" in page
     this_month = monthly.this_month()
     now = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": this_month.strftime("%Y-%m")})
@@ -673,3 +675,45 @@ def test_the_hot_page_groups_a_month_once_while_its_opinions_stay_as_they_are(wo
     opinion_services.opinion_reject(actor=world.clerk, opinion=group[0], reason="litigation")
     assert "3 人反映" in page() and len(calls) == 3
     assert "3 人反映" in page() and len(calls) == 3
+
+
+@pytest.mark.django_db
+def test_transferring_without_a_confident_proposal_chooses_no_unit_and_asks_for_one(world) -> None:
+    """转办 starts at 「（请选择）」 unless the engine is sure: before, the list started at its first unit, and one tap
+    sent a street-light complaint to 县人民法院. Sent without a unit, it is refused with the note kept."""
+    tree = world.tree
+    opinion = opinion_services.opinion_register(actor=world.clerk_b, region=tree.town_b, channel="phone",
+                                                content="石桥村道路坑洼，路灯不亮，晚上出行很危险")
+    opinion = opinion_services.opinion_accept(actor=world.clerk_b, opinion=opinion, category="城建交通")
+    clerk = logged_in(world.clerk_b)
+    page = clerk.get(reverse("liaison:opinion_detail", args=[opinion.pk])).content.decode()
+    form = page.split('id="as-unit"', 1)[1].split("</select>")[0]
+    assert form.startswith(' name="unit" required><option value="">（请选择）</option>') and " selected>" not in form
+    response = clerk.post(reverse("liaison:opinion_act", args=[opinion.pk, "assign"]),
+                          {"version": opinion.version, "unit": "", "note": "请尽快核实路灯"})
+    assert response.status_code == 422 and "请选择承办单位" in response.content.decode()
+    assert 'value="请尽快核实路灯"' in response.content.decode()
+    assert Opinion.objects.get(pk=opinion.pk).status == "accepted"
+
+
+@pytest.mark.django_db
+def test_a_hot_issue_offers_as_like_it_only_suggestions_at_the_similar_case_minimum(world, monkeypatch) -> None:
+    """A township clerk was offered "关于硬化河口村通组道路的建议（相似度 7%）" first for a school-traffic issue:
+    the list of suggestions like the issue keeps to the similar-case panel's minimum (similar.SIMILAR_MIN)."""
+    from renda.suggestions.models import Status, Suggestion
+    from tests.helpers import api_client
+
+    _complaints(world, 4, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+    Suggestion.objects.create(
+        congress=world.tree.congress_a, region_path=world.tree.town_a.path, title="关于整治烧烤摊油烟噪音的建议",
+        content="小区门口烧烤摊深夜营业，油烟噪音扰民。", lead_deputy=world.deputies[0], year=2026, channel="recess",
+        status=Status.SUBMITTED)
+
+    def offered() -> list[float]:
+        api = api_client(world.clerk).get("/api/v1/insights/hot?month=2026-05").json()
+        return [o["similarity"] for o in api["townships"][0]["issues"][0]["likely_suggestions"]]
+
+    found = offered()
+    assert found and all(s >= monthly.SIMILAR_MIN for s in found)
+    monkeypatch.setattr(monthly, "SIMILAR_MIN", max(found) + 0.01)
+    assert offered() == []

@@ -14,15 +14,13 @@ from renda.core.errors import NotFound
 from renda.core.roles import Role
 from renda.insights import reply_check, services
 from renda.insights.classifier import Suggestion
+from renda.insights.similar import SIMILAR_MIN
 from renda.organizations.models import Congress, HandlingUnit
 from renda.organizations.services import unit_serves
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 MIN_CHARS = 8  # fewer characters say too little to suggest anything
 SIMILAR_K = 5
-# Below this similarity a past case shares with the text little more than the words every message uses (a 野猪
-# complaint found 茶叶合作社 at 4 %, 河道污染 at 12 %): not shown as a similar case.
-SIMILAR_MIN = 0.15
 
 
 def access_congress(*, user: Any, congress_id: Any) -> Congress:

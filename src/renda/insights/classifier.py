@@ -445,17 +445,19 @@ def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix
     assert features.words_ is not None
     vocabulary = features.words_.vocabulary_  # word features come first in a row
     n_words = len(vocabulary)
+    own = [str(names[i]).replace(" ", "").removeprefix(HEAD_PREFIX) for i in idx if i < n_words]  # its words
     picked: list[str] = []
     for k in np.argsort(-contrib):
         if contrib[k] <= 0 or len(picked) >= n:
             break
         name = str(names[idx[k]]).replace(" ", "").removeprefix(HEAD_PREFIX)
-        if len(name) < 2 or any(ch.isdigit() for ch in name):
+        if len(name) < 2 or any(ch.isdigit() for ch in name) or textlib.says_nothing(name):
             continue  # a single character, word or not ("至", "路"), explains nothing to a clerk, nor does a
-            # number or a code with one ("K8县" is read as "k0")
-        if idx[k] >= n_words and (any(name in p for p in picked) or name not in vocabulary):
-            continue  # parts of a shown word add nothing, and a bigram across two words ("雨天积水" → "天积")
-            # is no word at all
+            # number or a code with one ("K8县" is read as "k0"), nor a word that names no subject ("一直", "三个")
+        if idx[k] >= n_words and (any(name in p for p in picked) or name not in vocabulary
+                                  or not any(name in w for w in own)):
+            continue  # parts of a shown word add nothing, and characters across two words are no word of the
+            # text: "雨天积水" → "天积", or "维修，并建立" → "修建", a word the model knows but not one written
         if name and not any(name in p or p in name for p in picked):
             picked.append(name)
     return picked

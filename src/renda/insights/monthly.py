@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from renda.core.errors import Invalid
 from renda.insights import history, hot
 from renda.insights.archive import FIRST_YEAR
-from renda.insights.similar import Case, SimilarIndex
+from renda.insights.similar import SIMILAR_MIN, Case, SimilarIndex
 from renda.organizations.models import Region, RegionLevel
 
 TOP = 5  # groups shown per township
@@ -40,7 +40,9 @@ def likely_suggestions(issues: list[hot.HotIssue], suggestions: list[Any], *, pl
                        ) -> list[list[tuple[Any, float]]]:
     """For each hot issue, the suggestions of `suggestions` (Suggestion rows: title, content, version) most like its
     opinions, best first, with their similarity (similar.SimilarIndex, the region's place names `places` not
-    counting as a shared subject): the ones a clerk most likely links the group to, offered first."""
+    counting as a shared subject): the ones a clerk most likely links the group to, offered first. Only those at
+    SIMILAR_MIN or more: one at 6 % shares only the words every letter uses, and was offered first to a township
+    clerk before the seventeenth session."""
     if not suggestions or not issues:
         return [[] for _ in issues]
     texts = [f"{s.title} {s.content}" for s in suggestions]  # as history's index reads them, under the same keys
@@ -51,7 +53,7 @@ def likely_suggestions(issues: list[hot.HotIssue], suggestions: list[Any], *, pl
     for issue in issues:
         text = " ".join([issue.title, *(m.body for m in issue.messages)])
         matches = index.query(text, k=k, near_duplicate_threshold=1.0)
-        out.append([(suggestions[int(m.id)], m.score) for m in matches])
+        out.append([(suggestions[int(m.id)], m.score) for m in matches if m.score >= SIMILAR_MIN])
     return out
 
 
@@ -217,7 +219,7 @@ def workbook(rows: list[TownshipMonth], month: date) -> bytes:
     issues = book.active
     issues.title = "热点问题"
     issues.append([f"{month.year}年{month.month}月热点问题（热度 = 反映人数等按时间衰减，见平台“热点问题”页面的说明）"])
-    issues.append(["乡镇（街道）", "本月意见条数", "排名", "问题", "热度", "反映人数", "意见条数", "首次反映",
+    issues.append(["乡镇（街道）", "当月意见条数", "排名", "问题", "热度", "反映人数", "意见条数", "首次反映",
                    "最近反映", "地点", "关键词"])
     detail = book.create_sheet("意见")
     # the opinion's number on the platform, not its tracking code: a code lets whoever holds it follow the opinion
@@ -227,7 +229,7 @@ def workbook(rows: list[TownshipMonth], month: date) -> bytes:
     for row in rows:
         name = row.township.name
         if not row.issues:
-            issues.append([name, row.count, "", "本月没有三人以上反映的同一问题"])
+            issues.append([name, row.count, "", "当月没有三人以上反映的同一问题"])
         for rank, issue in enumerate(row.issues, start=1):
             title = issue.title  # made of its opinions' texts as message() masked them
             issues.append([name, row.count, rank, title, round(issue.heat, 1), issue.people,

@@ -20,7 +20,7 @@ def _retrain_categories(congress: Any) -> None:
 register(
     SettingSpec("insights.confidence_threshold", "智能建议的置信度阈值（%）", 60, group=GROUP, min_value=0,
                 max_value=100,
-                help="置信度低于此值时只提示“不确定”，不给出建议；各阈值下得到建议的比例和其中的正确率见“智能辅助”页面",
+                help="置信度低于此值时（或文中没有能说明建议的词语时）只提示“不确定”，不给出建议；各阈值下得到建议的比例和其中的正确率见“智能辅助”页面",
                 source="docs/insights.md：阈值 60% 时约九成留言得到建议，其中 87%–96% 正确（TipDM 2020 实测）"),
     SettingSpec("insights.min_history", "开始提供智能建议所需的已标注条数", 50, group=GROUP, min_value=10,
                 max_value=100000, help="已标注（含工作人员更正）的条目少于此数时不提供建议",

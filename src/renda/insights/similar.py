@@ -48,6 +48,12 @@ MAX_CHARS = 1500
 _LEVEL_SUFFIX = ("街道", "社区", "镇", "乡", "村", "县", "区", "市", "省")
 
 
+# Below this similarity a past case shares with the text little more than the words every message uses (a 野猪
+# complaint found 茶叶合作社 at 4 %, 河道污染 at 12 %): not shown as a similar case, nor offered as the suggestion a
+# hot issue is most like.
+SIMILAR_MIN = 0.15
+
+
 @dataclass(frozen=True)
 class Case:
     id: str | int
