@@ -717,3 +717,38 @@ def test_a_hot_issue_offers_as_like_it_only_suggestions_at_the_similar_case_mini
     assert found and all(s >= monthly.SIMILAR_MIN for s in found)
     monkeypatch.setattr(monthly, "SIMILAR_MIN", max(found) + 0.01)
     assert offered() == []
+
+
+@pytest.mark.django_db
+def test_the_merge_box_offers_the_other_opinions_of_the_same_hot_issue(world) -> None:
+    """Different people write the same problem in different words: the hot page had four opinions about 石门村's
+    rubbish as one issue while each one's 合并办理 box said "未发现疑似重复" (a reviewer's finding). The box now
+    offers the issue's other open opinions to merge into, and merging one works as any merge does."""
+    texts = ["幸福花园小区门口烧烤摊油烟太大，家里窗户都不敢开，希望管一管",
+             "幸福花园门口的烧烤摊每晚营业到凌晨两点，油烟噪音吵得孩子睡不着",
+             "幸福花园小区外烧烤摊占道经营，油烟噪音扰民严重",
+             "幸福花园小区门口烧烤摊噪音油烟扰民，多次反映没人管"]
+    when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
+    opinions = []
+    for i, text in enumerate(texts):
+        o = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone",
+                                              phone=f"1390000{i:04d}", content=text)
+        Opinion.objects.filter(pk=o.pk).update(received_at=when + dt.timedelta(days=i))
+        opinions.append(opinion_services.opinion_accept(actor=world.clerk, opinion=Opinion.objects.get(pk=o.pk),
+                                                        category="环境保护"))
+    clerk = logged_in(world.clerk)
+    page = clerk.get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    assert "4 人反映" in page, re.findall(r"\d+ 人反映[^<]*|<h3>[^<]*", page)
+    box = clerk.get(reverse("liaison:opinion_near_duplicates", args=[opinions[3].pk])).content.decode()
+    assert 'data-testid="same-issue"' in box and "4 人反映" in box
+    offered = re.findall(r'name="into" value="([^"]+)" data-testid="merge-into-same-issue"', box)
+    near = re.findall(r'name="into" value="([^"]+)" data-testid="merge-into"', box)
+    assert set(offered) | set(near) == {o.code for o in opinions[:3]} and not set(offered) & set(near)
+    assert "13900000" not in box  # masked as lists show them
+    response = clerk.post(reverse("liaison:opinion_act", args=[opinions[3].pk, "merge"]),
+                          {"version": Opinion.objects.get(pk=opinions[3].pk).version, "into": offered[0]})
+    assert response.status_code == 302
+    assert Opinion.objects.get(pk=opinions[3].pk).status == "merged"
+    other_township = logged_in(world.clerk_b).get(reverse("liaison:opinion_near_duplicates",
+                                                          args=[opinions[0].pk]))
+    assert other_township.status_code == 404

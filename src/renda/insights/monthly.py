@@ -160,16 +160,33 @@ def month_fingerprint(user: Any, month: date) -> str:
 
 def hot_month(user: Any, month: date) -> list[TownshipMonth]:
     """Per township the user sees: its opinions of the month and their top groups (hot.hot_issues)."""
+    return [_township_month(user, township, month) for township in townships(user)]
+
+
+def _township_month(user: Any, township: Region, month: date) -> TownshipMonth:
     from renda.liaison import selectors
 
     start, end = _month_range(month)
-    rows = []
-    for township in townships(user):
-        opinions = list(selectors.opinions_visible(user=user).filter(
-            region__path__startswith=township.path, received_at__gte=start, received_at__lt=end)
-            .exclude(status="not_accepted").order_by("received_at", "pk"))
-        rows.append(TownshipMonth(township, len(opinions), _groups(opinions, end), {str(o.pk): o for o in opinions}))
-    return rows
+    opinions = list(selectors.opinions_visible(user=user).filter(
+        region__path__startswith=township.path, received_at__gte=start, received_at__lt=end)
+        .exclude(status="not_accepted").order_by("received_at", "pk"))
+    return TownshipMonth(township, len(opinions), _groups(opinions, end), {str(o.pk): o for o in opinions})
+
+
+def same_issue(user: Any, opinion: Any) -> tuple[hot.HotIssue | None, list[Any]]:
+    """The hot issue of its township and month the opinion is one of, as the hot page groups them (three or more
+    people about one problem), and the issue's other opinions the user sees: what the opinion's 合并办理 box offers
+    beside the near-duplicates of the same text. (None, []) when it is in none."""
+    month = timezone.localdate(opinion.received_at).replace(day=1)
+    township = next((t for t in townships(user) if opinion.region.path.startswith(t.path)), None)
+    if township is None:
+        return None, []
+    row = _township_month(user, township, month)
+    for issue in row.issues:
+        ids = [m.id for m in issue.messages]
+        if str(opinion.pk) in ids:
+            return issue, [row.opinions[i] for i in ids if i != str(opinion.pk)]
+    return None, []
 
 
 GROUPS_SECONDS = 3600  # how long a month's groups stay in the cache after they were grouped

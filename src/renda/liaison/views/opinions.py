@@ -137,8 +137,27 @@ def opinion_near_duplicates(request: HttpRequest, opinion_id: int) -> HttpRespon
     scope's similar-case index (seconds for thousands of opinions), which must not hold up the page itself."""
     user: Any = request.user
     opinion = selectors.access_opinion_by_id(user=user, opinion_id=opinion_id)
-    found = _near_duplicates(user, opinion) if "merge" in _events(user, opinion) else []
-    return render(request, "liaison/_near_duplicates.html", {"near_duplicates": found})
+    mergeable = "merge" in _events(user, opinion)
+    found = _near_duplicates(user, opinion) if mergeable else []
+    issue, siblings = _same_issue(user, opinion, {d["opinion"].pk for d in found}) if mergeable else (None, [])
+    return render(request, "liaison/_near_duplicates.html", {"near_duplicates": found, "issue": issue,
+                                                             "same_issue": siblings})
+
+
+def _same_issue(user: Any, opinion: Any, shown: set[int]) -> tuple[Any, list[dict[str, Any]]]:
+    """The hot issue the opinion is one of (insights.monthly.same_issue: three or more people about one problem in
+    its township this month) and its other opinions it may be merged into: open, of the same congress, not already
+    offered as 疑似重复. Different people write the same problem in different words, which the near-duplicate
+    look-up (the same text) does not find; the hot page had them as one issue while this box said "未发现"."""
+    from renda.insights import monthly
+
+    issue, others = monthly.same_issue(user, opinion)
+    offered = [{"opinion": o, "code": o.code} for o in others if o.pk not in shown
+               and o.congress_id == opinion.congress_id and o.status in workflow.MERGEABLE]
+    return (issue if offered else None), offered[:SAME_ISSUE_SHOWN]  # the earliest first, as the group lists them
+
+
+SAME_ISSUE_SHOWN = 5  # buttons a hot issue's other opinions get in the merge box (a group may hold dozens)
 
 
 def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
