@@ -186,3 +186,13 @@ def test_a_county_towns_estate_phase_is_no_place() -> None:
     be found inside "珠江花城三期" of another district."""
     assert hot.places("A7县M9县城三期小区麻将馆扰民") == set()
     assert hot.places("A市丽发新城三期违建") == {"丽发"}
+
+
+def test_a_writers_masked_contact_is_no_keyword_nor_the_groups_title() -> None:
+    """Letters signed "我的电话138********" made 电话 one of a group's keywords (a reviewer's finding): the words of a
+    contact say nothing about the problem."""
+    msgs = [msg(i, f"石门村桥头垃圾堆积没人清运，我的电话13{i}********，手机也可以联系",
+                "石门村桥头垃圾堆积很久了，臭气熏天，请尽快清运。", f"p{i}", i) for i in range(4)]
+    issues = hot.hot_issues(msgs)
+    assert len(issues) == 1 and "垃圾" in issues[0].keywords, issues
+    assert not {"电话", "手机", "联系"} & set(issues[0].keywords), issues[0].keywords
