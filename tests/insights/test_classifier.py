@@ -136,3 +136,15 @@ def test_characters_across_two_words_are_never_shown_as_a_word_of_the_text(model
     m = train([t for t, _ in items], [c for _, c in items], min_history=50, min_per_class=5)
     s = m.suggest("东湖社区油烟扰民，希望维修，并建立长效机制", threshold=0.0)
     assert "修建" not in s.terms and s.terms, s.terms
+
+
+@pytest.mark.parametrize("text, label, word", [
+    ("公交车太少，等一趟要一个小时", "城建交通", "公交"),
+    ("小区门口垃圾站臭气熏天，夏天没法开窗", "环境保护", "垃圾"),
+])
+def test_characters_inside_a_word_the_model_does_not_know_still_explain_it(model: TextClassifier, text: str,
+                                                                             label: str, word: str) -> None:
+    """The rule against characters across two words must not drop the characters inside a new word (垃圾站, 公交车):
+    that is what character features are for (a reviewer found these made 不确定 by a first version of the rule)."""
+    s = model.suggest(text, threshold=0.6)
+    assert s.label == label and word in s.terms, s

@@ -720,7 +720,7 @@ def test_a_hot_issue_offers_as_like_it_only_suggestions_at_the_similar_case_mini
 
 
 @pytest.mark.django_db
-def test_the_merge_box_offers_the_other_opinions_of_the_same_hot_issue(world) -> None:
+def test_the_merge_box_offers_the_other_opinions_of_the_same_hot_issue(world, monkeypatch) -> None:
     """Different people write the same problem in different words: the hot page had four opinions about 石门村's
     rubbish as one issue while each one's 合并办理 box said "未发现疑似重复" (a reviewer's finding). The box now
     offers the issue's other open opinions to merge into, and merging one works as any merge does."""
@@ -745,6 +745,10 @@ def test_the_merge_box_offers_the_other_opinions_of_the_same_hot_issue(world) ->
     near = re.findall(r'name="into" value="([^"]+)" data-testid="merge-into"', box)
     assert set(offered) | set(near) == {o.code for o in opinions[:3]} and not set(offered) & set(near)
     assert "13900000" not in box  # masked as lists show them
+    monkeypatch.setattr(monthly, "TOP", 0)  # an issue the page does not show (not among its township's top five)
+    assert 'data-testid="same-issue"' in clerk.get(reverse("liaison:opinion_near_duplicates",
+                                                          args=[opinions[3].pk])).content.decode()
+    monkeypatch.undo()
     response = clerk.post(reverse("liaison:opinion_act", args=[opinions[3].pk, "merge"]),
                           {"version": Opinion.objects.get(pk=opinions[3].pk).version, "into": offered[0]})
     assert response.status_code == 302

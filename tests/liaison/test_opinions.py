@@ -278,3 +278,11 @@ def test_a_handling_unit_reads_the_constituents_words_masked_and_the_clerks_note
     staff.force_login(liaison.clerk)
     assert content in staff.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
     assert api_client(liaison.clerk).get(f"/api/v1/opinions/{opinion.pk}").json()["content"] == content
+
+    # the constituent's comment when they judge the reply is their own words too (a reviewer's finding)
+    opinion = svc.opinion_reply(actor=unit_user, opinion=Opinion.objects.get(pk=opinion.pk), text="已修复。")
+    svc.opinion_evaluate(opinion=opinion, satisfaction="unsatisfied",
+                         comment="没修好！我是孙大娘，请打13812345678")
+    html = page.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+    assert "没修好！我是孙**，请打138********" in html and "请打13812345678" not in html
+    assert "我是孙大娘，请打13812345678" in staff.get(f"/liaison/opinions/{opinion.pk}/").content.decode()

@@ -117,13 +117,13 @@ def folds(y: np.ndarray, texts: Sequence[str], seed: int = 0) -> list[tuple[np.n
 
 def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tuple[np.ndarray, np.ndarray]],
              c: float, calibrated: CalibratedClassifierCV | None = None,
-             features: TextFeatures | None = None) -> Estimate | None:
+             features: TextFeatures | None = None, words: Sequence[Sequence[str]] | None = None) -> Estimate | None:
     """The Estimate for features `x` with labels `y`, whose first `n_history` rows are the history and the rest
     learnt terms, on the folds `cv` — the calibration's (folds()), so that the out-of-fold scores are those the
     trained model's calibration (`calibrated`, for the confidence; without it the SVM's answers only) was fitted
     on. With `features` (those of `x`), an item counts as proposed only as the form would propose it: at the
-    threshold and resting on its words (`supported`, judged by its fold's model). None when a class has fewer
-    items than folds."""
+    threshold and resting on its words (`supported`, judged by its fold's model; `words`: each row's words, as
+    TextFeatures cut them, for explain_row). None when a class has fewer items than folds."""
     counts = Counter(y[:n_history].tolist())
     if len(counts) < 2 or min(counts.values()) < CALIBRATION_FOLDS:
         return None
@@ -144,7 +144,8 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tu
         else:  # a class missing from a fold's training part keeps the lowest score, as cross_val_predict does
             decisions[np.ix_(rows, np.searchsorted(classes, svm.classes_))] = scores
         if calibrated is not None and features is not None:
-            evidence[rows] = _supported_rows(svm, features, calibrated, classes, x[rows], decisions[rows])
+            evidence[rows] = _supported_rows(svm, features, calibrated, classes, x[rows], decisions[rows],
+                                             [words[r] for r in rows] if words is not None else None)
     truth = y[:n_history]
     confident: tuple[tuple[int, float, float | None], ...] = ()
     if calibrated is not None:
@@ -166,7 +167,8 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tu
 
 
 def _supported_rows(svm: NBLinearSVC, features: TextFeatures, calibrated: CalibratedClassifierCV,
-                    classes: np.ndarray, x: sparse.csr_matrix, decisions: np.ndarray) -> np.ndarray:
+                    classes: np.ndarray, x: sparse.csr_matrix, decisions: np.ndarray,
+                    words: Sequence[Sequence[str]] | None = None) -> np.ndarray:
     """For each row of `x` scored `decisions` by a fold's `svm`: whether its best answer rests on its words
     (`supported`) as the form judges it, with that fold's model's answer to a text of no known word as the prior."""
     proba = _probabilities(calibrated, decisions)
@@ -183,7 +185,7 @@ def _supported_rows(svm: NBLinearSVC, features: TextFeatures, calibrated: Calibr
         best = int(proba[row].argmax())
         k = position.get(str(classes[best]))
         if k is not None:
-            has_terms = bool(explain_row(svm, features, x[row], k, 1))
+            has_terms = bool(explain_row(svm, features, x[row], k, 1, words[row] if words is not None else None))
             out[row] = supported(float(proba[row, best]), float(prior[best]), has_terms)
     return out
 
@@ -243,6 +245,10 @@ class TextFeatures:
         return [w for w, _ in pairs], [c for _, c in pairs]
 
     def fit_transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return self.fit_transform_words(texts)[0]
+
+    def fit_transform_words(self, texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[list[str]]]:
+        """fit_transform, and each text's words as cut for it (words_of, without cutting twice)."""
         words, chars = self._prepare(texts)
         # min_df must not exceed the number of documents, or a tiny history would have no features at all
         min_df = self.min_df if len(texts) >= 20 * self.min_df else 1
@@ -259,7 +265,7 @@ class TextFeatures:
             if hasattr(vec, "stop_words_"):
                 delattr(vec, "stop_words_")
         self._names = None
-        return x
+        return x, words
 
     def transform(self, texts: Sequence[str], *, processes: int = 1) -> sparse.csr_matrix:
         """Feature rows of the texts; with processes > 1 a large batch is cut by forked worker processes (the
@@ -283,6 +289,11 @@ class TextFeatures:
         cosines = [float(x[0].multiply(x[1]).sum()) for x in (self.words_.transform(words),
                                                                 self.chars_.transform(chars))]
         return sum(cosines) / len(cosines)
+
+    def words_of(self, texts: Sequence[str]) -> list[list[str]]:
+        """Each text's words as the features cut them (stop words out): what a proposal's shown words are read
+        from."""
+        return self._prepare(texts)[0]
 
     def knows(self, word: str) -> bool:
         """The word is one of the history's: seen often enough to be learnt, and not in most of its items."""
@@ -364,6 +375,7 @@ class TextClassifier:
         """The proposal for each text: confident (label set) when its probability reaches `threshold` and the
         text's own words carry it (`supported`); otherwise uncertain, with the best guess as a hint."""
         x = self.features.transform(texts)
+        words = self.features.words_of(texts)
         proba = self.estimator.predict_proba(x)
         classes = self.classes
         prior = self.prior()
@@ -373,7 +385,7 @@ class TextClassifier:
             best = classes[order[0]]
             conf = float(proba[row, order[0]])
             alternatives = tuple((classes[i], round(float(proba[row, i]), 4)) for i in order[:3])
-            terms = tuple(self._explain_row(x[row], order[0], max(n_terms, 1)))
+            terms = tuple(self._explain_row(x[row], order[0], max(n_terms, 1), words[row]))
             confident = conf >= threshold and supported(conf, float(prior[order[0]]), bool(terms))
             out.append(Suggestion(label=best if confident else None, confidence=round(conf, 4),
                                   best=best, alternatives=alternatives, terms=terms[:n_terms]))
@@ -393,14 +405,15 @@ class TextClassifier:
     def _svm(self) -> NBLinearSVC:
         return self.estimator.calibrated_classifiers_[0].estimator
 
-    def _explain_row(self, row: sparse.csr_matrix, class_index: int, n: int) -> list[str]:
-        return explain_row(self._svm(), self.features, row, class_index, n)
+    def _explain_row(self, row: sparse.csr_matrix, class_index: int, n: int,
+                     words: Sequence[str] | None = None) -> list[str]:
+        return explain_row(self._svm(), self.features, row, class_index, n, words)
 
     def explain(self, text: str, label: str | None = None, n: int = 8) -> list[str]:
         x = self.features.transform([text])
         classes = self.classes
         index = classes.index(label) if label is not None else int(self.estimator.predict_proba(x)[0].argmax())
-        return self._explain_row(x[0], index, n)
+        return self._explain_row(x[0], index, n, self.features.words_of([text])[0])
 
     # --- persistence ------------------------------------------------------------------------------------------
 
@@ -427,8 +440,8 @@ def _class_weights(svm: NBLinearSVC, class_index: int) -> np.ndarray:
     return coef[class_index]
 
 
-def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix, class_index: int, n: int
-                ) -> list[str]:
+def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix, class_index: int, n: int,
+                words: Sequence[str] | None = None) -> list[str]:
     """The words of a text (its row of `features`) with the largest positive contribution (tf-idf × weight) to the
     score of `svm`'s class `class_index`: the words a proposal is shown with.
 
@@ -445,7 +458,9 @@ def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix
     assert features.words_ is not None
     vocabulary = features.words_.vocabulary_  # word features come first in a row
     n_words = len(vocabulary)
-    own = [str(names[i]).replace(" ", "").removeprefix(HEAD_PREFIX) for i in idx if i < n_words]  # its words
+    # the text's words (as cut for the features), or without them those of its words the model knows
+    own = list(words) if words is not None else [str(names[i]).replace(" ", "").removeprefix(HEAD_PREFIX)
+                                                  for i in idx if i < n_words]
     picked: list[str] = []
     for k in np.argsort(-contrib):
         if contrib[k] <= 0 or len(picked) >= n:
@@ -455,12 +470,20 @@ def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix
             continue  # a single character, word or not ("至", "路"), explains nothing to a clerk, nor does a
             # number or a code with one ("K8县" is read as "k0"), nor a word that names no subject ("一直", "三个")
         if idx[k] >= n_words and (any(name in p for p in picked) or name not in vocabulary
-                                  or not any(name in w for w in own)):
+                                  or _across(name, own)):
             continue  # parts of a shown word add nothing, and characters across two words are no word of the
             # text: "雨天积水" → "天积", or "维修，并建立" → "修建", a word the model knows but not one written
         if name and not any(name in p or p in name for p in picked):
             picked.append(name)
     return picked
+
+
+def _across(bigram: str, words: list[str]) -> bool:
+    """Whether `bigram` is read across two of the text's words (the end of one, the start of another: "维修" and
+    "建立" give "修建") rather than inside one (公交 in 公交车, 垃圾 in 垃圾站, which the model need not know)."""
+    if any(bigram in w for w in words):
+        return False
+    return any(w.endswith(bigram[0]) for w in words) and any(w.startswith(bigram[1:]) for w in words)
 
 
 def usable_classes(labels: Sequence[str], *, min_history: int, min_per_class: int) -> dict[str, int]:
@@ -502,11 +525,12 @@ def train(texts: Sequence[str], labels: Sequence[str], *, min_history: int, min_
         docs += words * features.min_df  # message uses yet would be pruned as rare
         y_list += [label] * (len(words) * features.min_df)
     y = np.array(y_list)
-    x = features.fit_transform(docs)
+    x, cut = features.fit_transform_words(docs)
     cv = folds(y, docs)
     estimator = CalibratedClassifierCV(NBLinearSVC(C=c), method="sigmoid", cv=cv, ensemble=False)
     estimator.fit(x, y)
-    judged = (estimate(x, y, n_history=len(keep), cv=cv, c=c, calibrated=estimator, features=features)
+    judged = (estimate(x, y, n_history=len(keep), cv=cv, c=c, calibrated=estimator, features=features,
+                       words=cut[:len(keep)])
               if with_estimate else None)
     all_counts = Counter(str(label) for label in labels if label)
     return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y_list[:len(keep)])),

@@ -133,12 +133,22 @@ def townships(user: Any) -> list[Region]:
     return list(Region.objects.filter(path__startswith=region.path, level__in=levels).order_by("path"))
 
 
+# A writer's contact as letters give it, once masked ("我的电话138********", "身份证号：430***************"): left out
+# of an opinion's title as the grouping reads it, so that 电话 is no group's keyword (a reviewer's finding), while a
+# problem about phones or ID cards ("老人补办身份证要跑县城") keeps its words.
+_CONTACT = re.compile(r"(?:我的|本人|联系)?(?:联系方式|联系电话|手机号码?|电话号码?|电话|手机|身份证号?码?)(?:是|为)?"
+                      r"[：:\s]*[0-9Xx*\-\s]{6,}")
+
+
 def message(o: Any) -> hot.Message:
     """An opinion as the hot-issue grouping reads it, its text as a list shows it (core.masking.mask_text): what the
     grouping makes of it (the group's title and keywords, the opinions listed under it) goes to the page, the API
-    and the export, and must not carry the writer's name, a phone or an ID number (Opinion.listed_content)."""
+    and the export, and must not carry the writer's name, a phone or an ID number (Opinion.listed_content); the
+    phrases that gave the masked contact are left out of its title (_CONTACT), which names the group and gives
+    its keywords."""
     text = o.listed_content
-    first = text.strip().splitlines()[0] if text.strip() else ""
+    title = _CONTACT.sub("", text).strip()
+    first = title.splitlines()[0] if title else ""
     return hot.Message(id=str(o.pk), title=first[:60], body=text, author=o.phone_hash or f"opinion:{o.pk}",
                        at=o.received_at)
 
@@ -177,12 +187,13 @@ def _township_month_opinions(user: Any, township: Region, month: date) -> Any:
 def _township_month(user: Any, township: Region, month: date) -> TownshipMonth:
     opinions = list(_township_month_opinions(user, township, month))
     issues = _groups([(o.pk, o.version) for o in opinions], _month_range(month)[1], lambda: opinions)
-    return TownshipMonth(township, len(opinions), issues, {str(o.pk): o for o in opinions})
+    return TownshipMonth(township, len(opinions), issues[:TOP], {str(o.pk): o for o in opinions})
 
 
 def same_issue(user: Any, opinion: Any) -> tuple[hot.HotIssue | None, list[Any]]:
     """The hot issue of its township and month the opinion is one of, as the hot page groups them (three or more
-    people about one problem), and the issue's other opinions the user sees: what the opinion's 合并办理 box offers
+    people about one problem; any of them, not only the TOP the page shows), and the issue's other opinions the
+    user sees: what the opinion's 合并办理 box offers
     beside the near-duplicates of the same text. (None, []) when it is in none. Reads the month's ids and versions
     only, and the groups from the cache when the month is unchanged: the township's opinions themselves (their
     contact decrypted) are loaded only to group them."""
@@ -237,7 +248,7 @@ def _groups(stand: list[tuple[int, int]], end: datetime, load: Callable[[], list
     key = f"insights:hot_groups:{_grouping_code()}:{end:%Y-%m-%d}:{digest}"
     issues = cache.get(key)
     if issues is None:
-        issues = hot.hot_issues([message(o) for o in load()], now=end, top=TOP)
+        issues = hot.hot_issues([message(o) for o in load()], now=end)  # all: the page shows TOP, a merge box any
         cache.set(key, issues, GROUPS_SECONDS)
     return issues
 
