@@ -343,6 +343,12 @@ def test_the_handling_unit_is_proposed_from_the_units_opinions_were_assigned_to(
     assert jobs.retrain_congress.call(tree.congress_a.pk, "unit") is True
     html = assist(world.clerk, content="石桥村道路坑洼，路灯不亮，晚上出行很危险", insights_congress=tree.congress_a.pk)
     assert "建议承办单位：县交通运输局" in html
+    # a unit since closed: the other one is a hint, and the panel says why it is uncertain (not "no word says it")
+    tree.unit_county.active = False
+    tree.unit_county.save(update_fields=["active"])
+    html = assist(world.clerk, content="石桥村道路坑洼，路灯不亮，晚上出行很危险", insights_congress=tree.congress_a.pk)
+    assert "承办单位：不确定" in html and "县教育局" in html and "最可能的单位已不再承办" in html, html
+    assert "文中没有能说明它的词语" not in html.split('data-testid="insights-unit"', 1)[1].split("</p>")[0]
 
 
 # --- reply advice on an opinion ----------------------------------------------------------------------------------

@@ -52,6 +52,7 @@ class Proposals:
     unit: Suggestion | None
     unit_name: str  # the name of the unit proposed (or, when uncertain, the likeliest)
     similar: list[services.PastCase] = field(default_factory=list)
+    unit_instead: bool = False  # the model's best unit is no longer in use: `unit` is the likeliest usable one
 
     @property
     def no_history(self) -> bool:
@@ -64,11 +65,13 @@ def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int
     """The category and unit the congress's models propose for the text, and its most similar past cases the user
     may see (the suggestion being edited left out)."""
     category = services.suggest(congress=congress, kind="category", text=text)
-    unit, name = usable_unit(congress, services.suggest(congress=congress, kind="unit", text=text))
+    learnt = services.suggest(congress=congress, kind="unit", text=text)
+    unit, name = usable_unit(congress, learnt)
     exclude = [("suggestion", exclude_suggestion)] if exclude_suggestion else []
     similar = services.similar_in_scope(user=user, congress=congress, text=text, k=k, exclude=exclude)
     return Proposals(category=category, unit=unit, unit_name=name,
-                     similar=[c for c in similar if c.match.score >= SIMILAR_MIN])
+                     similar=[c for c in similar if c.match.score >= SIMILAR_MIN],
+                     unit_instead=unit is not None and learnt is not None and unit.best != learnt.best)
 
 
 def usable_unit(congress: Congress, proposal: Suggestion | None) -> tuple[Suggestion | None, str]:

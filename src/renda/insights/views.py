@@ -50,6 +50,7 @@ def assist(request: HttpRequest) -> HttpResponse:
     similar = services.same_text_together(answer.similar, assistant.SIMILAR_K)
     context.update({
         "category": answer.category, "unit": answer.unit, "unit_name": answer.unit_name,
+        "unit_instead": answer.unit_instead,
         "similar": similar,
         "near_duplicates": sum(c.match.near_duplicate for c in similar if c.source in ("suggestion", "opinion")),
         "no_history": answer.no_history,
