@@ -117,13 +117,13 @@ def folds(y: np.ndarray, texts: Sequence[str], seed: int = 0) -> list[tuple[np.n
 
 def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tuple[np.ndarray, np.ndarray]],
              c: float, calibrated: CalibratedClassifierCV | None = None,
-             features: TextFeatures | None = None, words: Sequence[Sequence[str]] | None = None) -> Estimate | None:
+             features: tuple[TextFeatures, Sequence[Sequence[str]]] | None = None) -> Estimate | None:
     """The Estimate for features `x` with labels `y`, whose first `n_history` rows are the history and the rest
     learnt terms, on the folds `cv` — the calibration's (folds()), so that the out-of-fold scores are those the
     trained model's calibration (`calibrated`, for the confidence; without it the SVM's answers only) was fitted
-    on. With `features` (those of `x`), an item counts as proposed only as the form would propose it: at the
-    threshold and resting on its words (`supported`, judged by its fold's model; `words`: each row's words, as
-    TextFeatures cut them, for explain_row). None when a class has fewer items than folds."""
+    on. With `features` (those of `x`, and each row's words as they cut it), an item counts as proposed only as the
+    form would propose it: at the threshold and resting on its words (`supported`, judged by its fold's model).
+    None when a class has fewer items than folds."""
     counts = Counter(y[:n_history].tolist())
     if len(counts) < 2 or min(counts.values()) < CALIBRATION_FOLDS:
         return None
@@ -144,8 +144,8 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tu
         else:  # a class missing from a fold's training part keeps the lowest score, as cross_val_predict does
             decisions[np.ix_(rows, np.searchsorted(classes, svm.classes_))] = scores
         if calibrated is not None and features is not None:
-            evidence[rows] = _supported_rows(svm, features, calibrated, classes, x[rows], decisions[rows],
-                                             [words[r] for r in rows] if words is not None else None)
+            evidence[rows] = _supported_rows(svm, features[0], calibrated, classes, x[rows], decisions[rows],
+                                             [features[1][r] for r in rows])
     truth = y[:n_history]
     confident: tuple[tuple[int, float, float | None], ...] = ()
     if calibrated is not None:
@@ -168,7 +168,7 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tu
 
 def _supported_rows(svm: NBLinearSVC, features: TextFeatures, calibrated: CalibratedClassifierCV,
                     classes: np.ndarray, x: sparse.csr_matrix, decisions: np.ndarray,
-                    words: Sequence[Sequence[str]] | None = None) -> np.ndarray:
+                    words: Sequence[Sequence[str]]) -> np.ndarray:
     """For each row of `x` scored `decisions` by a fold's `svm`: whether its best answer rests on its words
     (`supported`) as the form judges it, with that fold's model's answer to a text of no known word as the prior."""
     proba = _probabilities(calibrated, decisions)
@@ -185,7 +185,7 @@ def _supported_rows(svm: NBLinearSVC, features: TextFeatures, calibrated: Calibr
         best = int(proba[row].argmax())
         k = position.get(str(classes[best]))
         if k is not None:
-            has_terms = bool(explain_row(svm, features, x[row], k, 1, words[row] if words is not None else None))
+            has_terms = bool(explain_row(svm, features, x[row], k, 1, words[row]))
             out[row] = supported(float(proba[row, best]), float(prior[best]), has_terms)
     return out
 
@@ -248,7 +248,7 @@ class TextFeatures:
         return self.fit_transform_words(texts)[0]
 
     def fit_transform_words(self, texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[list[str]]]:
-        """fit_transform, and each text's words as cut for it (words_of, without cutting twice)."""
+        """fit_transform, and each text's words as cut for it (as transform_words)."""
         words, chars = self._prepare(texts)
         # min_df must not exceed the number of documents, or a tiny history would have no features at all
         min_df = self.min_df if len(texts) >= 20 * self.min_df else 1
@@ -274,10 +274,15 @@ class TextFeatures:
         assert self.words_ is not None and self.chars_ is not None, "fit first"
         if processes > 1 and len(texts) >= PARALLEL_MIN_BATCH and "fork" in mp.get_all_start_methods():
             return _parallel_transform(self, list(texts), processes)
+        return self.transform_words(texts)[0]
+
+    def transform_words(self, texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[list[str]]]:
+        """transform, and each text's words as cut for it (stop words out): what a proposal's shown words are read
+        from (explain_row), without cutting the text twice."""
+        assert self.words_ is not None and self.chars_ is not None and self.heads_ is not None, "fit first"
         words, chars = self._prepare(texts)
-        assert self.heads_ is not None
         return sparse.hstack([self.words_.transform(words), self.chars_.transform(chars),
-                              self.heads_.transform(self._heads(chars))]).tocsr()
+                              self.heads_.transform(self._heads(chars))]).tocsr(), words
 
     def relatedness(self, a: str, b: str) -> float:
         """How much two texts are about the same thing, 0–1, with words weighted as the history weighs them: the
@@ -289,11 +294,6 @@ class TextFeatures:
         cosines = [float(x[0].multiply(x[1]).sum()) for x in (self.words_.transform(words),
                                                                 self.chars_.transform(chars))]
         return sum(cosines) / len(cosines)
-
-    def words_of(self, texts: Sequence[str]) -> list[list[str]]:
-        """Each text's words as the features cut them (stop words out): what a proposal's shown words are read
-        from."""
-        return self._prepare(texts)[0]
 
     def knows(self, word: str) -> bool:
         """The word is one of the history's: seen often enough to be learnt, and not in most of its items."""
@@ -374,8 +374,7 @@ class TextClassifier:
     def suggest_many(self, texts: Sequence[str], *, threshold: float, n_terms: int = 5) -> list[Suggestion]:
         """The proposal for each text: confident (label set) when its probability reaches `threshold` and the
         text's own words carry it (`supported`); otherwise uncertain, with the best guess as a hint."""
-        x = self.features.transform(texts)
-        words = self.features.words_of(texts)
+        x, words = self.features.transform_words(texts)
         proba = self.estimator.predict_proba(x)
         classes = self.classes
         prior = self.prior()
@@ -405,15 +404,14 @@ class TextClassifier:
     def _svm(self) -> NBLinearSVC:
         return self.estimator.calibrated_classifiers_[0].estimator
 
-    def _explain_row(self, row: sparse.csr_matrix, class_index: int, n: int,
-                     words: Sequence[str] | None = None) -> list[str]:
+    def _explain_row(self, row: sparse.csr_matrix, class_index: int, n: int, words: Sequence[str]) -> list[str]:
         return explain_row(self._svm(), self.features, row, class_index, n, words)
 
     def explain(self, text: str, label: str | None = None, n: int = 8) -> list[str]:
-        x = self.features.transform([text])
+        x, words = self.features.transform_words([text])
         classes = self.classes
         index = classes.index(label) if label is not None else int(self.estimator.predict_proba(x)[0].argmax())
-        return self._explain_row(x[0], index, n, self.features.words_of([text])[0])
+        return self._explain_row(x[0], index, n, words[0])
 
     # --- persistence ------------------------------------------------------------------------------------------
 
@@ -441,7 +439,7 @@ def _class_weights(svm: NBLinearSVC, class_index: int) -> np.ndarray:
 
 
 def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix, class_index: int, n: int,
-                words: Sequence[str] | None = None) -> list[str]:
+                words: Sequence[str]) -> list[str]:
     """The words of a text (its row of `features`) with the largest positive contribution (tf-idf × weight) to the
     score of `svm`'s class `class_index`: the words a proposal is shown with.
 
@@ -458,9 +456,6 @@ def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix
     assert features.words_ is not None
     vocabulary = features.words_.vocabulary_  # word features come first in a row
     n_words = len(vocabulary)
-    # the text's words (as cut for the features), or without them those of its words the model knows
-    own = list(words) if words is not None else [str(names[i]).replace(" ", "").removeprefix(HEAD_PREFIX)
-                                                  for i in idx if i < n_words]
     picked: list[str] = []
     for k in np.argsort(-contrib):
         if contrib[k] <= 0 or len(picked) >= n:
@@ -470,7 +465,7 @@ def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix
             continue  # a single character, word or not ("至", "路"), explains nothing to a clerk, nor does a
             # number or a code with one ("K8县" is read as "k0"), nor a word that names no subject ("一直", "三个")
         if idx[k] >= n_words and (any(name in p for p in picked) or name not in vocabulary
-                                  or _across(name, own)):
+                                  or _across(name, words)):
             continue  # parts of a shown word add nothing, and characters across two words are no word of the
             # text: "雨天积水" → "天积", or "维修，并建立" → "修建", a word the model knows but not one written
         if name and not any(name in p or p in name for p in picked):
@@ -478,7 +473,7 @@ def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix
     return picked
 
 
-def _across(bigram: str, words: list[str]) -> bool:
+def _across(bigram: str, words: Sequence[str]) -> bool:
     """Whether `bigram` is read across two of the text's words (the end of one, the start of another: "维修" and
     "建立" give "修建") rather than inside one (公交 in 公交车, 垃圾 in 垃圾站, which the model need not know)."""
     if any(bigram in w for w in words):
@@ -529,8 +524,7 @@ def train(texts: Sequence[str], labels: Sequence[str], *, min_history: int, min_
     cv = folds(y, docs)
     estimator = CalibratedClassifierCV(NBLinearSVC(C=c), method="sigmoid", cv=cv, ensemble=False)
     estimator.fit(x, y)
-    judged = (estimate(x, y, n_history=len(keep), cv=cv, c=c, calibrated=estimator, features=features,
-                       words=cut[:len(keep)])
+    judged = (estimate(x, y, n_history=len(keep), cv=cv, c=c, calibrated=estimator, features=(features, cut))
               if with_estimate else None)
     all_counts = Counter(str(label) for label in labels if label)
     return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y_list[:len(keep)])),

@@ -193,10 +193,9 @@ def _township_month(user: Any, township: Region, month: date) -> TownshipMonth:
 def same_issue(user: Any, opinion: Any) -> tuple[hot.HotIssue | None, list[Any]]:
     """The hot issue of its township and month the opinion is one of, as the hot page groups them (three or more
     people about one problem; any of them, not only the TOP the page shows), and the issue's other opinions the
-    user sees: what the opinion's 合并办理 box offers
-    beside the near-duplicates of the same text. (None, []) when it is in none. Reads the month's ids and versions
-    only, and the groups from the cache when the month is unchanged: the township's opinions themselves (their
-    contact decrypted) are loaded only to group them."""
+    user sees: what the opinion's 合并办理 box offers beside the near-duplicates of the same text. (None, []) when
+    it is in none. Reads the month's ids and versions only, and the groups from the cache when the month is
+    unchanged: the township's opinions themselves (their contact decrypted) are loaded only to group them."""
     month = timezone.localdate(opinion.received_at).replace(day=1)
     township = next((t for t in townships(user) if opinion.region.path.startswith(t.path)), None)
     if township is None:

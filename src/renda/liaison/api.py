@@ -16,7 +16,6 @@ from renda.core.scope import get_or_404
 from renda.liaison import public_api, selectors, workflow
 from renda.liaison.models import Opinion
 from renda.liaison.services import opinions as services
-from renda.liaison.views.opinions import sees_whole
 from renda.organizations import selectors as org_selectors
 
 router = Router(tags=["opinions"])
@@ -73,7 +72,7 @@ def opinion_out(o: Opinion, *, listed: bool = False, whole: bool = True) -> Opin
     """One opinion as the API gives it; `listed`: the content, the reply and the clerk's note masked as the pages'
     lists mask them (the writer's own name and phone, anything like a phone or ID number: Opinion.listed_content).
     The opinion's own endpoint, like its page, gives them whole, except the constituent's content to a handling
-    unit (`whole` False; views.opinions.sees_whole)."""
+    unit (`whole` False; selectors.sees_whole)."""
     today = timezone.localdate()
     return OpinionOut(
         id=o.pk, tracking_code=o.tracking_code, status=o.status, status_label=o.get_status_display(),
@@ -146,7 +145,7 @@ def opinion_create(request: HttpRequest, payload: OpinionIn) -> OpinionOut:
 @endpoint(*HANDLERS)
 def opinion_detail(request: HttpRequest, opinion_id: int) -> OpinionOut:
     return opinion_out(selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id),
-                       whole=sees_whole(request.user))
+                       whole=selectors.sees_whole(request.user))
 
 
 class Versioned(Schema):
@@ -219,7 +218,7 @@ def opinion_assign(request: HttpRequest, opinion_id: int, payload: AssignIn) -> 
 def opinion_reply(request: HttpRequest, opinion_id: int, payload: ReplyIn) -> OpinionOut:
     return opinion_out(services.opinion_reply(actor=request.user, opinion=_opinion(request, opinion_id),
                                               text=payload.text, version=payload.version),
-                       whole=sees_whole(request.user))
+                       whole=selectors.sees_whole(request.user))
 
 
 class MergeIn(Versioned):

@@ -36,6 +36,16 @@ from renda.organizations.services import congress_setting
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 
 
+def sees_whole(user: Any) -> bool:
+    """Whether the user reads the constituent's own words on an opinion's page and endpoint (its content, their
+    comment when they judged the reply) whole: the staff who took them. A handling unit (a county department) reads
+    them masked as lists show them (the writer's name and phone, anything like a phone or ID number): it sees the
+    constituent's contact masked, and the content must not give it away. The clerk's hand-over note stays whole: a
+    clerk who wants the unit to call the constituent writes the number there ("请联系孙大娘 138… 核实"), which is
+    their decision to share it; the reply is the unit's own."""
+    return getattr(user, "role", None) in STAFF
+
+
 # --- stations (staff) -----------------------------------------------------------------------------------------
 def stations_visible(*, user: Any) -> QuerySet[Station]:
     qs = Station.objects.select_related("region", "congress")

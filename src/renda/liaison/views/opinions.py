@@ -84,21 +84,11 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
         and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
         "code": opinion.code, "suggestion_visible": _may_open_suggestion(user, opinion),
-        "content": opinion.content if sees_whole(user) else opinion.listed_content,
-        "comment": opinion.satisfaction_comment if sees_whole(user) else opinion.masked(opinion.satisfaction_comment),
+        # the constituent's own words: whole for the staff who took them, masked for a unit (selectors.sees_whole)
+        **{name: text if selectors.sees_whole(user) else opinion.masked(text)
+           for name, text in (("content", opinion.content), ("comment", opinion.satisfaction_comment))},
         "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
         **_proposals(opinion, events, units)}, status=status)
-
-
-def sees_whole(user: Any) -> bool:
-    """Whether the user reads the constituent's own words on an opinion's page (its content, their comment when they
-    judged the reply) whole: the staff who took them. A
-    handling unit (a county department) reads them masked as lists show them (the writer's name and phone,
-    anything like a phone or ID number): the page shows it the constituent's contact masked, and the content must
-    not give it away. The clerk's hand-over note stays whole: a clerk who wants the unit to call the constituent
-    writes the number there ("请联系孙大娘 138… 核实"), which is their decision to share it; the reply is the
-    unit's own."""
-    return getattr(user, "role", None) in STAFF
 
 
 def _may_open_suggestion(user: Any, opinion: Any) -> bool:
