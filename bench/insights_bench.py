@@ -326,8 +326,7 @@ def _opinion_page(client: object, congress: object) -> None:
 def _hot_pages(client: object) -> None:
     """The township clerk's 热点问题 page and the home page's 本月热点 fragment: each groups this month's opinions of
     the township on its first call (the cache emptied before), then reads the groups from the cache while the
-    opinions stay as they are (monthly._groups; the fragment also keeps its top three under the month's
-    fingerprint)."""
+    opinions stay as they are (monthly._groups; the fragment reads the same groups, monthly.hottest)."""
     from django.core.cache import cache
     from django.test import Client
 

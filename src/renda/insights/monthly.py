@@ -158,15 +158,22 @@ def _month_range(month: date) -> tuple[datetime, datetime]:
             timezone.make_aware(datetime.combine(next_month(month), time())))
 
 
-def month_fingerprint(user: Any, month: date) -> str:
-    """The month's opinions the user sees as they stand, in one aggregate: how many, the newest, and the sum of
-    their versions (every change of an opinion raises its version). Equal fingerprints, equal hot issues."""
+def hottest(user: Any, month: date, n: int) -> list[tuple[hot.HotIssue, Region]]:
+    """The month's n hottest groups of all the townships the user sees, with their township: what the home page
+    names. One query reads the month's ids and versions; each township's groups come from the cache the hot page
+    fills (_groups, the same keys), and only a township whose opinions changed is loaded and grouped again."""
     from renda.liaison import selectors
 
     start, end = _month_range(month)
-    found = selectors.opinions_visible(user=user).filter(received_at__gte=start, received_at__lt=end).aggregate(
-        n=models.Count("pk"), last=models.Max("pk"), versions=models.Sum("version"))
-    return f"{found['n']}-{found['last']}-{found['versions']}"
+    stand = list(selectors.opinions_visible(user=user).filter(received_at__gte=start, received_at__lt=end)
+                 .exclude(status="not_accepted").order_by("received_at", "pk")
+                 .values_list("pk", "version", "region__path"))
+    found: list[tuple[hot.HotIssue, Region]] = []
+    for township in townships(user):
+        mine = [(pk, version) for pk, version, path in stand if path.startswith(township.path)]
+        issues = _groups(mine, end, functools.partial(_township_month_list, user, township, month))
+        found += [(issue, township) for issue in issues[:TOP]]
+    return sorted(found, key=lambda pair: -pair[0].heat)[:n]
 
 
 def hot_month(user: Any, month: date) -> list[TownshipMonth]:
@@ -184,8 +191,12 @@ def _township_month_opinions(user: Any, township: Region, month: date) -> Any:
         .exclude(status="not_accepted").order_by("received_at", "pk"))
 
 
+def _township_month_list(user: Any, township: Region, month: date) -> list[Any]:
+    return list(_township_month_opinions(user, township, month))
+
+
 def _township_month(user: Any, township: Region, month: date) -> TownshipMonth:
-    opinions = list(_township_month_opinions(user, township, month))
+    opinions = _township_month_list(user, township, month)
     issues = _groups([(o.pk, o.version) for o in opinions], _month_range(month)[1], lambda: opinions)
     return TownshipMonth(township, len(opinions), issues[:TOP], {str(o.pk): o for o in opinions})
 

@@ -170,23 +170,15 @@ def hot_on_home(user: Any) -> bool:
 @page(*STAFF)
 def hot_home(request: HttpRequest) -> HttpResponse:
     """The home page's 本月热点: this month's hottest groups of the townships the user sees, loaded by htmx after the
-    page (grouping a county's month takes a moment, which must not hold up the home page). Kept in the cache under
-    the month's opinions as they stand (how many, the newest, the sum of their versions: any new or changed opinion
-    gives a new key), so a repeated visit reads it instead of grouping again."""
-    from django.core.cache import cache
-
+    page (grouping a county's month takes a moment, which must not hold up the home page). The groups are those
+    the hot page keeps in the cache (monthly.hottest), so a repeated visit does not group again and a new or
+    changed opinion is grouped at once."""
     user: Any = request.user
     month = monthly.this_month()
     if not hot_on_home(user):
         return render(request, "insights/_hot_home.html", {"month": month, "issues": [], "level": False})
-    key = f"insights:hot_home:{user.region.path}:{month:%Y-%m}:{monthly.month_fingerprint(user, month)}"
-    issues = cache.get(key)
-    if issues is None:
-        found = sorted(((issue, row.township) for row in monthly.hot_month(user, month) for issue in row.issues),
-                       key=lambda pair: -pair[0].heat)
-        issues = [{"title": issue.title, "township": township.pk, "place": township.name, "people": issue.people,
-                   "heat": issue.heat} for issue, township in found[:HOME_TOP]]
-        cache.set(key, issues, 3600)
+    issues = [{"title": issue.title, "township": township.pk, "place": township.name, "people": issue.people,
+               "heat": issue.heat} for issue, township in monthly.hottest(user, month, HOME_TOP)]
     return render(request, "insights/_hot_home.html", {"issues": issues, "month": month, "level": True})
 
 

@@ -338,12 +338,12 @@ class DeputyLiaison:
     work: list[Any]
 
 
-def upcoming_duties(*, person: Person, today: date, days: int) -> QuerySet[DutyAssignment]:
+def upcoming_duties(*, person_id: Any, today: date, days: int) -> QuerySet[DutyAssignment]:
     """The deputy's reception days from today for `days` days, soonest first: on a schedule and at a station still
     in use, where the deputy still serves (a deputy released from a station keeps the duty rows, not the duty)."""
     return (DutyAssignment.objects.filter(
-        person=person, date__gte=today, date__lte=today + timedelta(days=days), schedule__active=True,
-        schedule__station__active=True, schedule__station__assignments__person=person,
+        person_id=person_id, date__gte=today, date__lte=today + timedelta(days=days), schedule__active=True,
+        schedule__station__active=True, schedule__station__assignments__person_id=person_id,
         schedule__station__assignments__until__isnull=True)
         .select_related("schedule__station").order_by("date", "pk"))
 
@@ -364,7 +364,7 @@ def deputy_liaison(*, person: Person, today: date, days_ahead: int = DEPUTY_DAYS
 
     stations = list(Station.objects.filter(assignments__person=person, assignments__until__isnull=True)
                     .select_related("region").distinct().order_by("name"))
-    duties = list(upcoming_duties(person=person, today=today, days=days_ahead)[:30])
+    duties = list(upcoming_duties(person_id=person.pk, today=today, days=days_ahead)[:30])
     receptions = list(Reception.objects.filter(deputies_present=person, date__year__gte=today.year - 1)
                       .select_related("station").order_by("-date")[:30])
     # every open one first (a deputy with a term of answered ones must still see those waiting), then the latest

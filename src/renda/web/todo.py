@@ -185,7 +185,7 @@ def _deputy(user: Any, today: date) -> list[Line | None]:
         _opinion_line("opinions", "您跟进的待答复群众意见", followed_open(user.person_id), today,
                       reverse("liaison:me"), each=False),
     ]
-    duties = upcoming_duties(person=user.person, today=today, days=DEPUTY_DAYS_AHEAD)
+    duties = upcoming_duties(person_id=user.person_id, today=today, days=DEPUTY_DAYS_AHEAD)
     if count := duties.count():
         lines.append(Line("duties", "近期接待日", count, reverse("liaison:me"), [
             Item(d.schedule.station.name, reverse("liaison:me"), d.date) for d in duties[:SHOWN]], unit="次"))
