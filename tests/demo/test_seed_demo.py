@@ -487,6 +487,12 @@ def test_the_printed_tracking_codes_open_on_the_public_portal(demo):
         response = Client().get(f"/portal/track/{code.replace('-', '')}/")
         assert response.status_code == 200
         assert opinion.get_status_display() in response.content.decode()
+    # the code to be judged comes with the digits judging asks for (its constituent left a phone)
+    judged = re.search(r"([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})（[^）]*可评价，评价时填手机号后四位 (\d{4})）", demo)
+    assert judged, "the printed judgeable code gives the phone's last four digits"
+    opinion = Opinion.objects.get(tracking_code=judged[1].replace("-", ""))
+    assert opinion.constituent_phone.endswith(judged[2]) and opinion.status == "replied"
+    assert 'data-testid="evaluate-tail"' in Client().get(f"/portal/track/{judged[1]}/").content.decode()
 
 
 def test_the_county_finds_this_months_hot_issue_at_the_middle_school_gate(demo):

@@ -286,3 +286,36 @@ def test_a_handling_unit_reads_the_constituents_words_masked_and_the_clerks_note
     html = page.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
     assert "没修好！我是孙**，请打138********" in html and "请打13812345678" not in html
     assert "我是孙大娘，请打13812345678" in staff.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+
+
+def test_a_handling_unit_reads_the_tracking_code_masked(liaison):
+    """The code opens the portal's 评价 of the unit's own answer: a unit reads it as ABCD-****-**** on the list,
+    the opinion's page (title, heading, reminders) and the API; the staff, who give it to the constituent, whole."""
+    from django.test import Client
+
+    from tests.helpers import api_client
+
+    opinion = svc.opinion_accept(actor=liaison.clerk, opinion=register(liaison, content="村口道路破损。"),
+                                 category="城建交通")
+    opinion = svc.opinion_assign(actor=liaison.clerk, opinion=opinion, unit=liaison.tree.unit_county, note="")
+    svc.opinion_deadline_sweep(now=datetime.combine(opinion.deadline, datetime.min.time(), tzinfo=SH))
+    assert OpinionAlert.objects.filter(opinion=opinion).exists(), "a reminder naming the code is on the page"
+    code, masked = opinion.code, opinion.masked_code
+    assert masked == f"{code[:4]}-****-****" and masked != code
+    unit_user = UserFactory(role=Role.UNIT_USER, region=liaison.tree.county, unit=liaison.tree.unit_county)
+    unit = Client()
+    unit.force_login(unit_user)
+    staff = Client()
+    staff.force_login(liaison.clerk)
+    for path in ("/liaison/opinions/", f"/liaison/opinions/{opinion.pk}/"):
+        seen = unit.get(path).content.decode()
+        assert masked in seen and code not in seen, path
+        assert code in staff.get(path).content.decode(), path
+    assert code not in unit.get(f"/liaison/opinions/{opinion.pk}/").content.decode().split("提醒与督办")[1]
+    api = api_client(unit_user)
+    listed = api.get("/api/v1/opinions").json()["items"]
+    assert [o["tracking_code"] for o in listed] == [opinion.tracking_code[:4] + "*" * 8]
+    assert api.get(f"/api/v1/opinions/{opinion.pk}").json()["tracking_code"] == opinion.tracking_code[:4] + "*" * 8
+    assert api_client(liaison.clerk).get(f"/api/v1/opinions/{opinion.pk}").json()["tracking_code"] == \
+        opinion.tracking_code
+    assert Client().get(f"/portal/track/{masked}/").status_code == 404

@@ -11,8 +11,9 @@ from django.test import Client
 
 from renda.core.models import PlatformSetting
 from renda.liaison.models import Opinion, OpinionStatus
+from renda.liaison.services import opinions as opinion_services
 from renda.liaison.services.opinions import format_code
-from tests.liaison.portal_data import build_portal_data
+from tests.liaison.portal_data import PLANTED_PHONE, build_portal_data
 
 pytestmark = pytest.mark.django_db
 
@@ -104,10 +105,48 @@ def test_throttled_judgment_gets_429_with_retry_after_and_changes_nothing(liaiso
 def test_judging_the_answer_on_the_tracking_page(liaison):
     data = build_portal_data(liaison)
     url = f"/portal/track/{format_code(data.replied.tracking_code)}/"
-    assert 'data-testid="evaluate-form"' in html(Client().get(url))
-    response = Client().post(url + "evaluate/", {"satisfaction": "satisfied"})
+    page = html(Client().get(url))
+    assert 'data-testid="evaluate-form"' in page and 'data-testid="evaluate-tail"' in page
+    # the code alone is not enough where the constituent left a phone: the staff and the unit see the code
+    for tail, why in (("", "missing"), ("0000", "wrong"), ("54321", "five digits")):
+        refused = Client().post(url + "evaluate/", {"satisfaction": "satisfied", "tail": tail})
+        assert refused.status_code == 422, why
+        assert "与您留言时所留手机号的后四位不一致" in html(refused), why
+        assert 'value="satisfied" id="id_satisfaction_0" required checked' in html(refused), "the choice is kept"
+    assert Opinion.objects.get(pk=data.replied.pk).status == OpinionStatus.REPLIED
+    response = Client().post(url + "evaluate/", {"satisfaction": "satisfied", "tail": PLANTED_PHONE[-4:]})
     assert response.status_code == 302
     assert Opinion.objects.get(pk=data.replied.pk).status == OpinionStatus.CLOSED
+
+
+def test_tries_at_the_phone_digits_are_counted_per_opinion_whatever_the_address(liaison):
+    PlatformSetting.objects.create(key="liaison.evaluate_tries_day", value=3)
+    data = build_portal_data(liaison)
+    url = f"/portal/track/{format_code(data.replied.tracking_code)}/evaluate/"
+    for n in range(3):
+        wrong = Client(REMOTE_ADDR=f"10.0.0.{n + 1}").post(url, {"satisfaction": "satisfied", "tail": f"{n:04d}"})
+        assert wrong.status_code == 422
+    right = Client(REMOTE_ADDR="10.0.0.9").post(url, {"satisfaction": "satisfied", "tail": PLANTED_PHONE[-4:]})
+    assert right.status_code == 429 and "评价尝试次数已达上限" in html(right)
+    assert Opinion.objects.get(pk=data.replied.pk).status == OpinionStatus.REPLIED
+    other = opinion_services.opinion_reply(  # another opinion of the same person: its tries are its own
+        actor=liaison.clerk, text="已修复。", opinion=opinion_services.opinion_register(
+            actor=liaison.clerk, channel="reception", station=liaison.central, phone=PLANTED_PHONE,
+            content="路灯又坏了。"))
+    judged = Client().post(f"/portal/track/{other.code}/evaluate/",
+                           {"satisfaction": "satisfied", "tail": PLANTED_PHONE[-4:]})
+    assert judged.status_code == 302
+
+
+def test_an_opinion_left_without_a_phone_is_judged_by_its_code(liaison):
+    opinion = opinion_services.opinion_register(actor=liaison.clerk, channel="reception", station=liaison.central,
+                                                content="村口的垃圾桶满了没人清运。")
+    opinion = opinion_services.opinion_reply(actor=liaison.clerk, opinion=opinion, text="已安排清运。")
+    url = f"/portal/track/{opinion.code}/"
+    page = html(Client().get(url))
+    assert 'data-testid="evaluate-form"' in page and 'data-testid="evaluate-tail"' not in page
+    assert Client().post(url + "evaluate/", {"satisfaction": "satisfied"}).status_code == 302
+    assert Opinion.objects.get(pk=opinion.pk).status == OpinionStatus.CLOSED
 
 
 def test_large_text_mode_is_a_cookie_and_never_an_open_redirect(liaison):

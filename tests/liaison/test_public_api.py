@@ -17,7 +17,7 @@ from renda.liaison import throttle
 from renda.liaison.models import Opinion, OpinionStatus
 from renda.liaison.services import opinions as opinion_services
 from renda.organizations.services import congress_setting_set
-from tests.liaison.portal_data import build_portal_data
+from tests.liaison.portal_data import PLANTED_PHONE, build_portal_data
 
 BEIJING_10AM = datetime(2026, 11, 23, 2, 0, tzinfo=UTC).timestamp()  # 10:00 at UTC+8
 
@@ -115,12 +115,19 @@ def test_tracking_shows_status_and_reply_but_nothing_personal(liaison):
 def test_the_constituent_judges_the_answer_by_code(liaison):
     data = build_portal_data(liaison)
     url = f"/api/v1/public/opinions/{data.replied.tracking_code}/evaluate"
-    bad = Client().post(url, data=json.dumps({"satisfaction": "meh"}), content_type="application/json")
-    assert bad.status_code == 422
-    ok = Client().post(url, data=json.dumps({"satisfaction": "unsatisfied", "comment": "还没修好"}),
-                       content_type="application/json")
+    bad = Client().post(url, data=json.dumps({"satisfaction": "meh", "tail": PLANTED_PHONE[-4:]}),
+                        content_type="application/json")
+    assert bad.status_code == 422 and list(bad.json()["fields"]) == ["satisfaction"]
+    assert Client().get(f"/api/v1/public/opinions/{data.replied.tracking_code}").json()["asks_phone_tail"] is True
+    for payload in ({"satisfaction": "satisfied"}, {"satisfaction": "satisfied", "tail": "1234"}):
+        refused = Client().post(url, data=json.dumps(payload), content_type="application/json")
+        assert refused.status_code == 422 and list(refused.json()["fields"]) == ["tail"], payload
+    assert Opinion.objects.get(pk=data.replied.pk).status == OpinionStatus.REPLIED
+    ok = Client().post(url, data=json.dumps({"satisfaction": "unsatisfied", "comment": "还没修好",
+                                             "tail": PLANTED_PHONE[-4:]}), content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"] == "reopened"
-    again = Client().post(url, data=json.dumps({"satisfaction": "satisfied"}), content_type="application/json")
+    again = Client().post(url, data=json.dumps({"satisfaction": "satisfied", "tail": PLANTED_PHONE[-4:]}),
+                          content_type="application/json")
     assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
     assert Opinion.objects.get(pk=data.replied.pk).status == OpinionStatus.REOPENED
 

@@ -94,10 +94,14 @@ def test_every_public_response_is_free_of_planted_personal_data(liaison):
                                        "phone": PLANTED_PHONE}))))
     responses.append(("POST api evaluate", client.post(
         f"/api/v1/public/opinions/{codes[1]}/evaluate", content_type="application/json",
-        data=json.dumps({"satisfaction": "unsatisfied", "comment": "没修好"}))))
+        data=json.dumps({"satisfaction": "unsatisfied", "comment": "没修好", "tail": PLANTED_PHONE[-4:]}))))
     responses.append(("POST page evaluate", client.post(f"/portal/track/{codes[3]}/evaluate/",
-                                                       {"satisfaction": "satisfied"}, follow=True)))
+                                                       {"satisfaction": "satisfied", "tail": PLANTED_PHONE[-4:]},
+                                                       follow=True)))
 
+    judged = dict(responses)
+    assert judged["POST api evaluate"].status_code == 200 and judged["POST page evaluate"].status_code == 200
+    assert "感谢您的评价" in judged["POST page evaluate"].content.decode(), "the judging went through, not a refusal"
     leaks = []
     for url, response in responses:
         body = response.content.decode()

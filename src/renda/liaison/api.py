@@ -72,10 +72,11 @@ def opinion_out(o: Opinion, *, listed: bool = False, whole: bool = True) -> Opin
     """One opinion as the API gives it; `listed`: the content, the reply and the clerk's note masked as the pages'
     lists mask them (the writer's own name and phone, anything like a phone or ID number: Opinion.listed_content).
     The opinion's own endpoint, like its page, gives them whole, except the constituent's content to a handling
-    unit (`whole` False; selectors.sees_whole)."""
+    unit (`whole` False; selectors.sees_whole), who also reads the tracking code masked (Opinion.masked_code)."""
     today = timezone.localdate()
     return OpinionOut(
-        id=o.pk, tracking_code=o.tracking_code, status=o.status, status_label=o.get_status_display(),
+        id=o.pk, tracking_code=o.tracking_code if whole else o.masked_code.replace("-", ""), status=o.status,
+        status_label=o.get_status_display(),
         channel=o.channel, station=o.station_id, station_name=o.station.name if o.station else "",
         region=Ref(id=o.region.pk, name=o.region.name), category=o.category,
         content=o.listed_content if listed or not whole else o.content,
@@ -114,7 +115,8 @@ def opinion_list(request: HttpRequest, params: Query[PageParams], filters: Query
         overdue = selectors.overdue_q(timezone.localdate())
         qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
     items, count = paginate(qs, params)
-    return {"items": [opinion_out(o, listed=True) for o in items], "count": count}
+    whole = selectors.sees_whole(request.user)
+    return {"items": [opinion_out(o, listed=True, whole=whole) for o in items], "count": count}
 
 
 class OpinionIn(Schema):

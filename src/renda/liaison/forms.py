@@ -45,6 +45,8 @@ class EvaluateForm(forms.Form):
     satisfaction = forms.ChoiceField(label="您对答复是否满意", choices=Satisfaction.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label="补充说明（选填）", required=False, max_length=500,
                               widget=forms.Textarea(attrs={"rows": 3}))
+    # asked only when the constituent left a phone (services.public.asks_phone_tail); the service checks it
+    tail = forms.CharField(label="您留言时所留手机号的后四位", required=False, max_length=8)
 
 
 # --- staff --------------------------------------------------------------------------------------------------------

@@ -46,6 +46,17 @@ def sees_whole(user: Any) -> bool:
     return getattr(user, "role", None) in STAFF
 
 
+def reads_code_masked(user: Any) -> bool:
+    """Whether the user reads tracking codes masked (Opinion.masked_code): a handling unit, which is judged by the
+    answer and has no need of the code that opens the portal's 评价. The staff, who give the code to the
+    constituent, and the station's deputies, who follow the opinion with them, read it whole."""
+    return getattr(user, "role", None) == Role.UNIT_USER
+
+
+def shown_code(user: Any, opinion: Opinion) -> str:
+    return opinion.masked_code if reads_code_masked(user) else opinion.code
+
+
 # --- stations (staff) -----------------------------------------------------------------------------------------
 def stations_visible(*, user: Any) -> QuerySet[Station]:
     qs = Station.objects.select_related("region", "congress")

@@ -131,6 +131,12 @@ class Opinion(VersionedModel):
         """The tracking code as people read it out and as the portal shows it: ABCD-EFGH-JKMN."""
         return format_code(self.tracking_code)
 
+    @property
+    def masked_code(self) -> str:
+        """The code as a handling unit reads it (ABCD-****-****): enough to name the opinion to the clerk, not
+        enough to open it on the portal or judge the answer there (liaison.selectors.sees_whole)."""
+        return format_code(self.tracking_code[:4] + "*" * (len(self.tracking_code) - 4))
+
 
 class OpinionAlertKind(models.TextChoices):
     REMINDER = "reminder", "到期提醒"

@@ -11,7 +11,7 @@ from renda.core import crypto
 from renda.core.errors import Invalid
 from renda.core.settings_registry import platform_setting
 from renda.liaison import throttle
-from renda.liaison.models import Opinion, Station
+from renda.liaison.models import Opinion, OpinionStatus, Satisfaction, Station
 from renda.liaison.services.opinions import (
     PUBLIC_ACTOR,
     new_tracking_code,
@@ -56,9 +56,33 @@ def public_opinion_submit(*, ip: str | None, station: Station, content: str, nam
     return Submitted(opinion.tracking_code, stored=True)
 
 
+def asks_phone_tail(opinion: Opinion) -> bool:
+    """Whether judging the answer asks for the last four digits of the phone the constituent left. The tracking
+    code alone is not proof enough: the staff, the deputies of the station and the handling unit see it on their
+    pages, and a unit must not be able to close its own opinion as 满意. A constituent who left no phone holds only
+    the code (a unit sees it masked: selectors.shown_code)."""
+    return len(phone_tail(opinion.constituent_phone)) == 4
+
+
+def phone_tail(phone: str) -> str:
+    digits = "".join(c for c in phone if c.isdigit())
+    return digits[-4:]
+
+
 def public_opinion_evaluate(*, ip: str | None, opinion: Opinion, satisfaction: str, comment: str = "",
-                            now: datetime | None = None) -> Opinion:
+                            tail: str = "", now: datetime | None = None) -> Opinion:
     check_ip(ip, scope="evaluate")
+    if satisfaction not in Satisfaction.values:  # said before the digits are counted as a try
+        raise Invalid("请选择满意、基本满意或不满意", fields={"satisfaction": ["无效"]})
+    if asks_phone_tail(opinion) and opinion.status == OpinionStatus.REPLIED:  # otherwise the state refuses it
+        # every try counts, per opinion and calendar day, whatever the address: four digits are ten thousand
+        # guesses, and the constituent judges once
+        throttle.hit("evaluate-tail", str(opinion.pk), limit=int(platform_setting("liaison.evaluate_tries_day")),
+                     window=DAY, message="这条意见今天的评价尝试次数已达上限，请明天再试，或直接拨打联络站电话",
+                     now=now.timestamp() if now else None)
+        given = "".join(c for c in tail if c.isdigit())
+        if len(given) != 4 or given != phone_tail(opinion.constituent_phone):
+            raise Invalid("手机号后四位与留言时填写的不一致", fields={"tail": ["与您留言时所留手机号的后四位不一致"]})
     return opinion_evaluate(opinion=opinion, satisfaction=satisfaction, comment=comment, now=now)
 
 

@@ -45,7 +45,8 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
     stations = selectors.stations_visible(user=user) if user.role in STAFF else []
     return render(request, "liaison/opinion_list.html", {
-        "page_obj": page_obj, "counts": selectors.opinion_counts(user=user), "status": status, "view": view,
+        "page_obj": page_obj, "codes_masked": selectors.reads_code_masked(user),
+        "counts": selectors.opinion_counts(user=user), "status": status, "view": view,
         "statuses": OpinionStatus.choices, "stations": stations, "today": timezone.localdate(),
         "awaiting": workflow.AWAITING_REPLY})
 
@@ -68,6 +69,7 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
     user: Any = request.user
     typed = typed or {}
     events = _events(user, opinion)
+    code = selectors.shown_code(user, opinion)
     units = [u for u in HandlingUnit.objects.filter(active=True).select_related("region")
              if unit_serves(u, opinion.congress)]
     staff = [u for u in User.objects.filter(is_active=True, role__in=STAFF, region__isnull=False)
@@ -81,9 +83,10 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
             (label, typed[name].strip()) for name, label in TYPED.get(typed.get("event", ""), {}).items()
             if label and typed[name].strip()],
         "name": mask_name(opinion.constituent_name), "phone": mask_phone(opinion.constituent_phone),
-        "alerts": opinion.alerts.all()[:20], "overdue": opinion.status in workflow.AWAITING_REPLY
-        and opinion.deadline < timezone.localdate(), "reasons": NotAcceptedReason.choices,
-        "code": opinion.code, "suggestion_visible": _may_open_suggestion(user, opinion),
+        "alerts": [(a, a.message.replace(opinion.code, code)) for a in opinion.alerts.all()[:20]],
+        "overdue": opinion.status in workflow.AWAITING_REPLY and opinion.deadline < timezone.localdate(),
+        "reasons": NotAcceptedReason.choices,
+        "code": code, "suggestion_visible": _may_open_suggestion(user, opinion),
         # the constituent's own words: whole for the staff who took them, masked for a unit (selectors.sees_whole)
         **{name: text if selectors.sees_whole(user) else opinion.masked(text)
            for name, text in (("content", opinion.content), ("comment", opinion.satisfaction_comment))},
