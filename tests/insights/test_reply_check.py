@@ -105,10 +105,15 @@ def test_a_letter_to_a_deputy_is_judged_by_its_answer_not_by_the_title_it_quotes
 
 
 def test_a_one_line_refusal_is_asked_for_its_reasons_not_called_a_receipt() -> None:
-    check = review_letter("因资金有限，暂不能实施。").get("interpretability")
+    check = review_letter("经研究，暂不能实施。").get("interpretability")
     assert not check.ok
     assert "理由和依据" in check.advice and "受理或转办告知" not in check.advice
     assert check.evidence["declines"] is True
+    # one that gives its cause in the line is told so, and asked for the basis and what comes next
+    given = review_letter("因资金有限，暂不能实施。").get("interpretability")
+    assert not given.ok and given.evidence["reason"] is True
+    assert "说明了不能办理的原因" in given.advice and "依据" in given.advice and "下一步打算" in given.advice
+    assert "理由" not in given.advice
     receipt = review_letter("我局将认真研究。").get("interpretability")
     assert not receipt.ok and "受理或转办告知" in receipt.advice
 

@@ -241,7 +241,9 @@ def check_interpretability(content: str) -> Check:
     if not _substantive(content):
         # "因资金有限，暂不能实施" declines in one line: its advice is about the reasons, not about a mere receipt
         # "镇城建办已安排电工修复路灯" names the work, without a date: it is brief, not a receipt
-        if declines:
+        if declines and reason:  # it gives a cause; what one line lacks is the basis and what happens next
+            advice = "答复说明了不能办理的原因，但只有一句话，建议补充具体依据（政策、规定或事实）和下一步打算"
+        elif declines:
             advice = "答复表示不能办理，但只有一句话，请具体说明理由和依据（政策、规定或事实）及下一步打算"
         elif _WORK.search(content):
             advice = "答复较简略，说了要做的事，但未说明完成时间和办理结果，建议补充"
