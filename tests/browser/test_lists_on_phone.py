@@ -33,3 +33,18 @@ def test_a_clerk_reads_the_lists_of_opinions_and_suggestions_across_a_phone(live
         named = page.locator(f"td[data-label='{label.rstrip('：')}']").first.evaluate(
             "td => getComputedStyle(td, '::before').content")
         assert label in named, (path, named)  # each value still says what it is
+
+
+def test_the_stations_and_the_settings_are_read_as_cards_on_a_phone(live_server, page):
+    """Six columns of stations and four of settings scrolled sideways inside their box at 390 px (a phone walk of
+    the demo): they are cards now, each value named."""
+    liaison = build_liaison(org_tree())
+    log_in(page, live_server.url, liaison.clerk.username, PASSWORD)
+    for path, label in (("/liaison/", "下次接待日："), ("/org/settings/", "依据：")):
+        page.goto(f"{live_server.url}{path}")
+        overflow = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')].filter(w => w.offsetParent)
+            .map(w => w.scrollWidth - w.clientWidth)""")
+        assert overflow and set(overflow) == {0}, (path, overflow)
+        named = page.locator(f"td[data-label='{label.rstrip('：')}']").first.evaluate(
+            "td => getComputedStyle(td, '::before').content")
+        assert label in named, (path, named)

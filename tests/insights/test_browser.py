@@ -224,6 +224,13 @@ def test_the_status_page_shows_a_township_its_models_and_has_them_learn_again_on
     assert "建议与工作人员的选择一致的约占" in category
     assert "未启用" in card.locator("[data-testid=model-unit]").inner_text()  # no opinion went to a unit yet
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # fits the phone
+    # the model's tables, opened, fit the card too: none of them scrolls sideways inside it
+    for summary in card.locator("[data-testid=model-category] summary").all():
+        summary.click()
+    assert card.locator("[data-testid=model-thresholds] table").is_visible()
+    overflow = page.evaluate("""() => [...document.querySelectorAll('[data-testid=model-category] .table-wrap')]
+        .map(w => w.scrollWidth - w.clientWidth)""")
+    assert len(overflow) == 2 and overflow == [0, 0], overflow  # thresholds, then the classes
     from tests.browser.test_portal import serious_violations
 
     found = {}
