@@ -35,12 +35,13 @@ def test_a_clerk_reads_the_lists_of_opinions_and_suggestions_across_a_phone(live
         assert label in named, (path, named)  # each value still says what it is
 
 
-def test_the_stations_and_the_settings_are_read_as_cards_on_a_phone(live_server, page):
-    """Six columns of stations and four of settings scrolled sideways inside their box at 390 px (a phone walk of
-    the demo): they are cards now, each value named."""
+def test_the_stations_the_settings_the_calendar_and_the_compliance_are_read_as_cards_on_a_phone(live_server, page):
+    """Stations (six columns), settings (four), the calendar's years (six) and the townships' compliance (six)
+    scrolled sideways inside their box at 390 px (a phone walk of the demo): they are cards now, each value named."""
     liaison = build_liaison(org_tree())
-    log_in(page, live_server.url, liaison.clerk.username, PASSWORD)
-    for path, label in (("/liaison/", "下次接待日："), ("/org/settings/", "依据：")):
+    log_in(page, live_server.url, liaison.county_staff.username, PASSWORD)
+    for path, label in (("/liaison/", "下次接待日："), ("/org/settings/", "依据："), ("/calendar/", "放假天数："),
+                        ("/meetings/compliance/", "会期：")):
         page.goto(f"{live_server.url}{path}")
         overflow = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')].filter(w => w.offsetParent)
             .map(w => w.scrollWidth - w.clientWidth)""")

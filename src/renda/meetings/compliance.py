@@ -36,6 +36,11 @@ class Row:
     def ok(self) -> bool:
         return all(c.status in (OK, NA, PENDING) for c in self.checks.values())
 
+    @property
+    def labelled(self) -> list[tuple[str, str, Check]]:
+        """(key, label, check) in the table's order: a phone shows each check as a named line of the row's card."""
+        return [(key, CHECK_LABELS.get(key, key), check) for key, check in self.checks.items()]
+
 
 def _sessions_check(sessions: list[Session], year: int, today: date) -> Check:
     n = len(sessions)
