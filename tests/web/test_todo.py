@@ -199,3 +199,19 @@ def test_meetings_of_the_coming_30_days_wait_for_the_clerk_and_the_deputy_and_on
     assert re.findall(r'href="/meetings/(\d+)/"', page) == [str(running.pk), str(soon.pk)]
     everything = logged_in(world.clerk_a).get("/meetings/").content.decode()
     assert len(set(re.findall(r'href="/meetings/(\d+)/"', everything))) == 5
+
+
+def test_a_unit_is_not_told_a_follow_up_item_is_late_by_its_first_deadline(world):
+    """跟踪办理 (a B or C reply, judged): the second reply comes when the matter is solved, so the suggestion list never
+    calls it late; the unit's 待答复 line counted it overdue by the deadline of the first reply."""
+    following = world.build(Status.FOLLOW_UP)
+    handling = world.step(world.build(Status.ASSIGNED), "accept")
+    past = timezone.localdate() - dt.timedelta(days=3)
+    Suggestion.objects.filter(pk__in=[following.pk, handling.pk]).update(deadline=past)
+    answer = lines(world.unit_lead)["answer"]
+    assert answer.count == 2 and answer.overdue == 1, "only the one in 办理中 is late"
+    assert {item.url: item.overdue for item in answer.items} == {
+        f"/suggestions/{following.pk}/": False, f"/suggestions/{handling.pk}/": True}
+    assert listed(world.unit_lead, answer.url) == 2
+    late_list = logged_in(world.unit_lead).get("/suggestions/", {"overdue": "1"}).content.decode()
+    assert f"/suggestions/{handling.pk}/" in late_list and f"/suggestions/{following.pk}/" not in late_list

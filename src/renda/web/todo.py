@@ -64,19 +64,25 @@ def _title(s: Any) -> str:
 
 
 def _suggestion_line(key: str, label: str, qs: QuerySet[Any], today: date, *, due: str | None = None,
-                     **query: Any) -> Line | None:
+                     late_in: frozenset[str] | None = None, **query: Any) -> Line | None:
     """`due`: the suggestion's date field this line waits on (答复期限 `deadline`, 应交办日期 `assign_due`): the
-    first named are those due soonest, and those past it are counted as overdue."""
+    first named are those due soonest, and those past it are counted as overdue; `late_in`: the statuses in which
+    being past it is late (a 跟踪办理 item keeps its first deadline, but its second reply comes when the matter is
+    solved: the suggestion list never calls it late, nor does this line)."""
     count = qs.count()
     if not count:
         return None
-    first = list(qs.only("pk", "title", "number", *([due] if due else [])).order_by(
+    first = list(qs.only("pk", "title", "number", "status", *([due] if due else [])).order_by(
         *([F(due).asc(nulls_last=True)] if due else []), "pk")[:SHOWN])
     items = []
     for s in first:
         when = getattr(s, due) if due else None
-        items.append(Item(_title(s), reverse("suggestions:detail", args=[s.pk]), when, bool(when and when < today)))
-    overdue = qs.filter(**{f"{due}__lt": today}).count() if due else 0
+        late = bool(when and when < today and (late_in is None or s.status in late_in))
+        items.append(Item(_title(s), reverse("suggestions:detail", args=[s.pk]), when, late))
+    overdue = 0
+    if due:
+        past = qs.filter(**{f"{due}__lt": today})
+        overdue = (past if late_in is None else past.filter(status__in=late_in)).count()
     return Line(key, label, count, _url("suggestions:list", **query), items, overdue)
 
 
@@ -148,6 +154,7 @@ def _unit(user: Any, today: date) -> list[Line | None]:
     from renda.liaison.models import OpinionStatus
     from renda.suggestions.models import Assignment, Status, UnitRole
     from renda.suggestions.selectors import awaiting_co_opinion, visible
+    from renda.suggestions.workflow import OPEN_HANDLING
 
     seen = visible(user=user)
     answering = (Status.HANDLING, Status.REHANDLING, Status.FOLLOW_UP)
@@ -157,7 +164,8 @@ def _unit(user: Any, today: date) -> list[Line | None]:
             role=UnitRole.LEAD, suggestion__status=Status.ASSIGNED), today, "accept_due",
             _url("suggestions:list", status=Status.ASSIGNED, lead_unit=user.unit_id)),
         _suggestion_line("answer", "待答复的建议（主办）", seen.filter(lead_unit_id=user.unit_id, status__in=answering),
-                         today, due="deadline", status=",".join(answering), lead_unit=user.unit_id),
+                         today, due="deadline", late_in=OPEN_HANDLING, status=",".join(answering),
+                         lead_unit=user.unit_id),
         _assignment_line("co_opinion", "待提出协办意见的建议", mine.filter(
             role=UnitRole.CO, suggestion__in=awaiting_co_opinion(seen, user.unit_id)), today, "opinion_due",
             _url("suggestions:list", co_opinion=1)),
