@@ -102,8 +102,17 @@ class MandateStatus(models.TextChoices):
     MOVED = "moved", "调离"
 
 
+class MandateQuerySet(models.QuerySet["Mandate"]):
+    def in_office(self) -> MandateQuerySet:
+        """Mandates in office: active, of the congress's current term. Who may sign, co-sign, be on duty at a
+        station or be followed as a serving deputy."""
+        return self.filter(status=MandateStatus.ACTIVE, term__is_current=True)
+
+
 class Mandate(VersionedModel):
     """代表资格: one person's seat in one congress for one term."""
+
+    objects = MandateQuerySet.as_manager()
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mandates")
     congress = models.ForeignKey("organizations.Congress", on_delete=models.PROTECT, related_name="mandates")

@@ -17,6 +17,7 @@ from renda.deputies.models import (
     GroupMembership,
     ImportJob,
     Mandate,
+    MandateQuerySet,
     MandateStatus,
     Person,
 )
@@ -32,7 +33,7 @@ def _mandate_scope_q(user: Any) -> Q | None:
     return Q(congress__region__path__startswith=path) | Q(district__region__path__startswith=path)
 
 
-def mandates_visible(*, user: Any) -> QuerySet[Mandate]:
+def mandates_visible(*, user: Any) -> MandateQuerySet:
     qs = Mandate.objects.select_related("person", "congress__region", "term", "district")
     if getattr(user, "role", None) == Role.DEPUTY:
         return qs.filter(person_id=user.person_id)
@@ -59,14 +60,14 @@ def access_person_by_id(*, user: Any, person_id: int) -> Person:
 
 
 def active_counts_by_level(*, user: Any) -> dict[str, int]:
-    rows = (mandates_visible(user=user).filter(status=MandateStatus.ACTIVE, term__is_current=True)
+    rows = (mandates_visible(user=user).in_office()
             .values("congress__region__level").annotate(n=Count("id")))
     return {r["congress__region__level"]: r["n"] for r in rows}
 
 
 def composition(*, user: Any, field: str) -> list[tuple[str, int]]:
     """Active deputies (each person once) of the user's scope, counted by one Person field."""
-    person_ids = (mandates_visible(user=user).filter(status=MandateStatus.ACTIVE, term__is_current=True)
+    person_ids = (mandates_visible(user=user).in_office()
                   .values("person_id"))
     rows = (Person.objects.filter(pk__in=person_ids).values(field).annotate(n=Count("id")).order_by("-n"))
     labels = dict(getattr(Person._meta.get_field(field), "choices", None) or [])

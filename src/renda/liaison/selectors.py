@@ -15,7 +15,7 @@ from django.utils import timezone
 from renda.core import scope
 from renda.core.errors import Invalid, NotFound
 from renda.core.roles import Role
-from renda.deputies.models import Mandate, MandateStatus, Person
+from renda.deputies.models import Mandate, Person
 from renda.liaison import recurrence
 from renda.liaison.codes import is_code, normalize_code
 from renda.liaison.models import (
@@ -224,7 +224,7 @@ def deputies_who_may_take_up(*, user: Any, opinions: list[Opinion]) -> QuerySet[
     congress_ids = [c.pk for c in Congress.objects.select_related("region")
                     .filter(region__path__startswith=user.region.path)
                     if all(p.startswith(c.region.path) for p in paths)] if paths else []
-    return (Mandate.objects.filter(congress_id__in=congress_ids, status=MandateStatus.ACTIVE, term__is_current=True)
+    return (Mandate.objects.in_office().filter(congress_id__in=congress_ids)
             .select_related("person", "congress__region").order_by("-congress__region__path", "person__name"))
 
 
@@ -294,7 +294,7 @@ def deputies_for_region(region: Region, stations: list[Station] | None = None,
     those assigned to the stations that serve it — names and levels only."""
     today = today or timezone.localdate()
     stations = stations if stations is not None else stations_for_region(region)
-    mandates = (Mandate.objects.filter(status=MandateStatus.ACTIVE, term__is_current=True)
+    mandates = (Mandate.objects.in_office()
                 .filter(Q(district__villages=region) | Q(district__region=region))
                 .select_related("person", "congress__region").distinct())
     found: dict[int, PublicDeputy] = {}
@@ -317,8 +317,8 @@ def station_public_deputies(stations: list[Station], today: date | None = None) 
                 .filter(Q(until__isnull=True) | Q(until__gte=today)).select_related("person", "station"))
     level_labels = dict(RegionLevel.choices)
     levels: dict[int, set[str]] = defaultdict(set)
-    for m in (Mandate.objects.filter(person_id__in=[a.person_id for a in assigned], status=MandateStatus.ACTIVE,
-                                     term__is_current=True).select_related("congress__region")):
+    in_office = Mandate.objects.in_office().filter(person_id__in=[a.person_id for a in assigned])
+    for m in in_office.select_related("congress__region"):
         levels[m.person_id].add(level_labels.get(m.congress.region.level, "") + "人大代表")
     found: dict[int, PublicDeputy] = {}
     for a in assigned:

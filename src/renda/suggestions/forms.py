@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from renda.deputies.models import Mandate, MandateStatus, Person
+from renda.deputies.models import Mandate, Person
 from renda.organizations.models import Congress, HandlingUnit
 from renda.organizations.services import congress_categories, congress_setting
 from renda.suggestions.models import (
@@ -47,11 +47,10 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        mandates = Mandate.objects.filter(person=person, status=MandateStatus.ACTIVE, term__is_current=True)
+        mandates = Mandate.objects.in_office().filter(person=person)
         congresses = Congress.objects.filter(pk__in=mandates.values("congress_id")).select_related("region")
         self.fields["congress"].queryset = congresses  # type: ignore[attr-defined]
-        peers = Mandate.objects.filter(congress__in=congresses, status=MandateStatus.ACTIVE,
-                                       term__is_current=True).exclude(person=person).values("person_id")
+        peers = Mandate.objects.in_office().filter(congress__in=congresses).exclude(person=person).values("person_id")
         self.fields["co_signers"].queryset = Person.objects.filter(pk__in=peers).order_by(  # type: ignore[attr-defined]
             "name_initials", "name")
         categories: list[str] = []
@@ -79,8 +78,8 @@ class PaperForm(forms.Form):
         super().__init__(*args, **kwargs)
         congresses = Congress.objects.filter(region__path__startswith=region_path).select_related("region")
         self.fields["congress"].queryset = congresses  # type: ignore[attr-defined]
-        people = Person.objects.filter(pk__in=Mandate.objects.filter(
-            congress__in=congresses, status=MandateStatus.ACTIVE, term__is_current=True).values("person_id"))
+        people = Person.objects.filter(pk__in=Mandate.objects.in_office().filter(
+            congress__in=congresses).values("person_id"))
         people = people.order_by("name_initials", "name").only("pk", "name")
         self.fields["lead_deputy"].queryset = people  # type: ignore[attr-defined]
         self.fields["co_signers"].queryset = people  # type: ignore[attr-defined]

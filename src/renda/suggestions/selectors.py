@@ -128,9 +128,9 @@ def awaiting_co_opinion(qs: QuerySet[Suggestion], unit_id: int) -> QuerySet[Sugg
 
 def serving_mandates(*, congress_id: Any) -> QuerySet[Any]:
     """Mandates in office of the congress's current term: who may sign (附议, 联名) its suggestions and bills."""
-    from renda.deputies.models import Mandate, MandateStatus
+    from renda.deputies.models import Mandate
 
-    return Mandate.objects.filter(congress_id=congress_id, status=MandateStatus.ACTIVE, term__is_current=True)
+    return Mandate.objects.in_office().filter(congress_id=congress_id)
 
 
 def out_of_office(s: Suggestion) -> set[int]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from renda.core import audit
 from renda.core.errors import Forbidden, Invalid, NotFound
 from renda.core.roles import Role
-from renda.deputies.models import Mandate, MandateStatus, Person
+from renda.deputies.models import Mandate, Person
 from renda.liaison.codes import clean_text
 from renda.liaison.models import DeputyWork, Opinion, Station, StationDeputy, WorkKind
 from renda.liaison.services.opinions import _check_staff, _locked, _save, _view
@@ -25,8 +25,8 @@ def may_follow(person: Person, opinion: Opinion) -> bool:
     if opinion.station_id and StationDeputy.objects.filter(station_id=opinion.station_id, person=person,
                                                            until__isnull=True).exists():
         return True
-    return any(opinion.region.path.startswith(m.congress.region.path) for m in Mandate.objects.filter(
-        person=person, status=MandateStatus.ACTIVE, term__is_current=True).select_related("congress__region"))
+    return any(opinion.region.path.startswith(m.congress.region.path) for m in Mandate.objects.in_office().filter(
+        person=person).select_related("congress__region"))
 
 
 @transaction.atomic
