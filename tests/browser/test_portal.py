@@ -67,13 +67,13 @@ def test_find_a_station_leave_an_opinion_and_follow_it_by_code(live_server, page
     page.goto(f"{live_server.url}/portal/track/{format_code(data.replied.tracking_code)}/")
     assert "路灯已修复" in page.inner_text("[data-testid=reply]")
     page.get_by_label("满意", exact=True).check()
-    # the code alone is not enough: the constituent left a phone, and a wrong last four digits are refused
-    page.get_by_label("您留言时所留手机号的后四位").fill("0000")
+    # the code alone is not enough: the constituent left a phone, and a number not theirs is refused
+    page.get_by_label("您留言时登记的联系电话").fill(PLANTED_PHONE[:3] + "****" + PLANTED_PHONE[-4:])
     page.get_by_role("button", name="提交评价").click()
-    assert "与您留言时所留手机号的后四位不一致" in page.inner_text("main")
+    assert "与您留言时登记的联系电话不一致" in page.inner_text("main")
     assert Opinion.objects.get(pk=data.replied.pk).satisfaction == ""
     page.get_by_label("满意", exact=True).check()
-    page.get_by_label("您留言时所留手机号的后四位").fill(PLANTED_PHONE[-4:])
+    page.get_by_label("您留言时登记的联系电话").fill(PLANTED_PHONE)
     page.get_by_role("button", name="提交评价").click()
     assert "感谢您的评价" in page.inner_text("main")
     assert Opinion.objects.get(pk=data.replied.pk).satisfaction == "satisfied"

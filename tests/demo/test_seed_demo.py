@@ -488,11 +488,11 @@ def test_the_printed_tracking_codes_open_on_the_public_portal(demo):
         assert response.status_code == 200
         assert opinion.get_status_display() in response.content.decode()
     # the code to be judged comes with the digits judging asks for (its constituent left a phone)
-    judged = re.search(r"([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})（[^）]*可评价，评价时填手机号后四位 (\d{4})）", demo)
-    assert judged, "the printed judgeable code gives the phone's last four digits"
+    judged = re.search(r"([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})（[^）]*可评价，评价时填联系电话 (\d{11})）", demo)
+    assert judged, "the printed judgeable code gives the phone judging asks for"
     opinion = Opinion.objects.get(tracking_code=judged[1].replace("-", ""))
-    assert opinion.constituent_phone.endswith(judged[2]) and opinion.status == "replied"
-    assert 'data-testid="evaluate-tail"' in Client().get(f"/portal/track/{judged[1]}/").content.decode()
+    assert opinion.constituent_phone == judged[2] and opinion.status == "replied"
+    assert 'data-testid="evaluate-phone"' in Client().get(f"/portal/track/{judged[1]}/").content.decode()
 
 
 def test_the_county_finds_this_months_hot_issue_at_the_middle_school_gate(demo):

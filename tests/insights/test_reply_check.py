@@ -114,6 +114,13 @@ def test_a_one_line_refusal_is_asked_for_its_reasons_not_called_a_receipt() -> N
     assert not given.ok and given.evidence["reason"] is True
     assert "说明了不能办理的原因" in given.advice and "依据" in given.advice and "下一步打算" in given.advice
     assert "理由" not in given.advice
+    # words that only frame a reason are not a cause; a basis cited is told so and asked for the reasons
+    for framed in ("目前暂不能实施。", "按照要求，暂不能实施。", "该建议暂不予采纳，因此不再答复。",
+                   "不属于本单位职责，无法办理。"):
+        check = review_letter(framed).get("interpretability")
+        assert not check.ok and "说明了不能办理的原因" not in check.advice and "理由" in check.advice, framed
+    cited = review_letter("根据规定，不予办理。").get("interpretability")
+    assert not cited.ok and "引用了依据" in cited.advice and "理由" in cited.advice
     receipt = review_letter("我局将认真研究。").get("interpretability")
     assert not receipt.ok and "受理或转办告知" in receipt.advice
 

@@ -177,8 +177,19 @@ def test_clerk_form_turns_opinions_into_the_suggestion_a_deputy_takes_up_and_the
     listed = client.get(f"/liaison/opinions/?suggestion={suggestion.pk}").content.decode()
     assert all(o.code in listed for o in opinions)
 
+    staff_page = client.get(f"/suggestions/{suggestion.pk}/").content.decode()
+    assert f'由 <a href="/liaison/opinions/?suggestion={suggestion.pk}">3 条群众意见</a>形成' in staff_page
+
     for step in ["review_accept", "assign", "accept", "reply_A"]:
         suggestion = world.step(suggestion, step)
+    # the lead unit reads the suggestion and its timeline, but no code that would open the portal's 评价 of its
+    # own answer
+    unit = Client()
+    unit.force_login(world.unit_lead)
+    seen = unit.get(f"/suggestions/{suggestion.pk}/").content.decode()
+    assert "由3条群众意见形成" in seen and 'data-testid="from-opinions"' not in seen
+    seen += api_client(world.unit_lead).get(f"/api/v1/suggestions/{suggestion.pk}").content.decode()
+    assert not [o.code for o in opinions if o.code in seen or o.tracking_code in seen]
     assert conversion.suggestion_answers_reach_opinions() == 3
     for o in opinions:
         page = Client().get(f"/portal/track/{svc.format_code(o.tracking_code)}/").content.decode()
@@ -306,3 +317,23 @@ def test_the_opinion_page_names_a_county_suggestion_without_its_title_to_the_tow
         in township
     county_page = seen_by(world.county_clerk)
     assert f'href="/suggestions/{county.pk}/" data-testid="linked-suggestion">《全县农村道路提质改造》' in county_page
+
+
+def test_the_codes_already_written_into_timelines_are_taken_out(world):
+    """Migration suggestions 0006: a timeline note written before named the opinions' tracking codes."""
+    import importlib
+
+    from django.apps import apps
+
+    from renda.suggestions.models import SuggestionEvent
+
+    drop_codes = importlib.import_module("renda.suggestions.migrations.0006_opinion_codes_out_of_timeline").drop_codes
+    suggestion = world.build(Status.SUBMITTED)
+    old = SuggestionEvent.objects.create(suggestion=suggestion, event="submit", from_status="draft",
+                                         to_status="submitted",
+                                         note="纸质建议，由甲镇秘书代录。由2条群众意见形成（ABCDEFGHJKMN、PQRSTUVWXYZ2）")
+    other = SuggestionEvent.objects.create(suggestion=suggestion, event="submit", from_status="draft",
+                                           to_status="submitted", note="代表说明：ABCDEFGHJKMN 是门牌（群众意见形成）")
+    drop_codes(apps, None)
+    assert SuggestionEvent.objects.get(pk=old.pk).note == "纸质建议，由甲镇秘书代录。由2条群众意见形成"
+    assert SuggestionEvent.objects.get(pk=other.pk).note == "代表说明：ABCDEFGHJKMN 是门牌（群众意见形成）"

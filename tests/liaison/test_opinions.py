@@ -319,3 +319,28 @@ def test_a_handling_unit_reads_the_tracking_code_masked(liaison):
     assert api_client(liaison.clerk).get(f"/api/v1/opinions/{opinion.pk}").json()["tracking_code"] == \
         opinion.tracking_code
     assert Client().get(f"/portal/track/{masked}/").status_code == 404
+
+    # merged into another constituent's opinion after it went to the unit: the unit reads that code masked too
+    other = register(liaison, content="村口道路破损，雨天积水。")
+    svc.opinion_merge(actor=liaison.clerk, opinion=Opinion.objects.get(pk=opinion.pk), into=other)
+    seen = unit.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+    assert other.masked_code in seen and other.code not in seen and 'data-testid="merged-into"' in seen
+    assert other.code in staff.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+    version = Opinion.objects.get(pk=opinion.pk).version
+    refused = api.post(f"/api/v1/opinions/{opinion.pk}/reply", {"text": "已修复。", "version": version},
+                       content_type="application/json")
+    assert refused.status_code == 403 and other.code not in refused.content.decode()
+
+
+def test_a_units_reply_by_the_api_answers_with_the_code_masked(liaison):
+    from tests.helpers import api_client
+
+    opinion = svc.opinion_accept(actor=liaison.clerk, opinion=register(liaison, content="村口道路破损。"),
+                                 category="城建交通")
+    opinion = svc.opinion_assign(actor=liaison.clerk, opinion=opinion, unit=liaison.tree.unit_county, note="")
+    unit_user = UserFactory(role=Role.UNIT_USER, region=liaison.tree.county, unit=liaison.tree.unit_county)
+    answered = api_client(unit_user).post(f"/api/v1/opinions/{opinion.pk}/reply",
+                                          {"text": "已修复。", "version": opinion.version},
+                                          content_type="application/json")
+    assert answered.status_code == 200 and answered.json()["status"] == "replied"
+    assert answered.json()["tracking_code"] == opinion.tracking_code[:4] + "*" * 8

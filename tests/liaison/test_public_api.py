@@ -115,18 +115,18 @@ def test_tracking_shows_status_and_reply_but_nothing_personal(liaison):
 def test_the_constituent_judges_the_answer_by_code(liaison):
     data = build_portal_data(liaison)
     url = f"/api/v1/public/opinions/{data.replied.tracking_code}/evaluate"
-    bad = Client().post(url, data=json.dumps({"satisfaction": "meh", "tail": PLANTED_PHONE[-4:]}),
+    bad = Client().post(url, data=json.dumps({"satisfaction": "meh", "phone": PLANTED_PHONE}),
                         content_type="application/json")
     assert bad.status_code == 422 and list(bad.json()["fields"]) == ["satisfaction"]
-    assert Client().get(f"/api/v1/public/opinions/{data.replied.tracking_code}").json()["asks_phone_tail"] is True
-    for payload in ({"satisfaction": "satisfied"}, {"satisfaction": "satisfied", "tail": "1234"}):
+    assert Client().get(f"/api/v1/public/opinions/{data.replied.tracking_code}").json()["asks_phone"] is True
+    for payload in ({"satisfaction": "satisfied"}, {"satisfaction": "satisfied", "phone": PLANTED_PHONE[-4:]}):
         refused = Client().post(url, data=json.dumps(payload), content_type="application/json")
-        assert refused.status_code == 422 and list(refused.json()["fields"]) == ["tail"], payload
+        assert refused.status_code == 422 and list(refused.json()["fields"]) == ["phone"], payload
     assert Opinion.objects.get(pk=data.replied.pk).status == OpinionStatus.REPLIED
     ok = Client().post(url, data=json.dumps({"satisfaction": "unsatisfied", "comment": "还没修好",
-                                             "tail": PLANTED_PHONE[-4:]}), content_type="application/json")
+                                             "phone": PLANTED_PHONE}), content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"] == "reopened"
-    again = Client().post(url, data=json.dumps({"satisfaction": "satisfied", "tail": PLANTED_PHONE[-4:]}),
+    again = Client().post(url, data=json.dumps({"satisfaction": "satisfied", "phone": PLANTED_PHONE}),
                           content_type="application/json")
     assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
     assert Opinion.objects.get(pk=data.replied.pk).status == OpinionStatus.REOPENED

@@ -94,9 +94,9 @@ def test_every_public_response_is_free_of_planted_personal_data(liaison):
                                        "phone": PLANTED_PHONE}))))
     responses.append(("POST api evaluate", client.post(
         f"/api/v1/public/opinions/{codes[1]}/evaluate", content_type="application/json",
-        data=json.dumps({"satisfaction": "unsatisfied", "comment": "没修好", "tail": PLANTED_PHONE[-4:]}))))
+        data=json.dumps({"satisfaction": "unsatisfied", "comment": "没修好", "phone": PLANTED_PHONE}))))
     responses.append(("POST page evaluate", client.post(f"/portal/track/{codes[3]}/evaluate/",
-                                                       {"satisfaction": "satisfied", "tail": PLANTED_PHONE[-4:]},
+                                                       {"satisfaction": "satisfied", "phone": PLANTED_PHONE},
                                                        follow=True)))
 
     judged = dict(responses)

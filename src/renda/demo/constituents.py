@@ -152,9 +152,9 @@ def judge_bus_answer(story: Story) -> None:
 
 def portal_codes(county: Region) -> list[tuple[str, str]]:
     """Two tracking codes a visitor can try on /portal/: an answer that came through a deputy suggestion (to be
-    judged, with the last four digits of the constituent's phone that judging asks for), and an opinion transferred
-    to a unit."""
-    from renda.liaison.services.public import asks_phone_tail, phone_tail
+    judged, with the constituent's phone that judging asks for: the demo's people are made up), and an opinion
+    transferred to a unit."""
+    from renda.liaison.services.public import asks_phone
 
     qs = Opinion.objects.filter(region__path__startswith=county.path).order_by("pk")
     picks = [("经代表建议办理后的答复，可评价", qs.filter(status=OpinionStatus.REPLIED, suggestion__isnull=False)),
@@ -166,8 +166,8 @@ def portal_codes(county: Region) -> list[tuple[str, str]]:
         # one whose constituent left a phone, where there is one: the visitor then meets what judging asks
         opinion = found.exclude(phone_hash="").first() or found.first()
         if opinion is not None and len(out) < 2:
-            if label.endswith("可评价") and asks_phone_tail(opinion):  # the constituent's proof, for the visitor
-                label += f"，评价时填手机号后四位 {phone_tail(opinion.constituent_phone)}"
+            if label.endswith("可评价") and asks_phone(opinion):  # the constituent's proof, for the visitor
+                label += f"，评价时填联系电话 {opinion.constituent_phone}"
             out.append((label, opinion.tracking_code))
     return out
 

@@ -104,6 +104,13 @@ _REASON = _any(
 )
 
 
+# what a one-line refusal can hold (check_interpretability): a cause of its own ("因资金有限"), or a basis cited
+# ("根据规定"). _REASON also counts words that only frame a reason (目前, 要求, 因此, 属于 — also inside 不属于),
+# which is enough to pass a letter that explains itself at length, not to tell one line that it gave its cause.
+_CAUSE = re.compile(r"因为|由于|原因|鉴于|因(?!此|为|而)|受[^。，；;]{0,8}(?:限制|影响)|限于")
+_BASIS = re.compile(r"根据|依据|按照|依照|《|规定|条例|办法|政策|文件")
+
+
 # a message that says it asks for information; "能否/是否/如何" are left out: "能否尽快修路" asks for work
 _ENQUIRY = re.compile(r"咨询|请问|询问|问询|打听")
 
@@ -241,8 +248,11 @@ def check_interpretability(content: str) -> Check:
     if not _substantive(content):
         # "因资金有限，暂不能实施" declines in one line: its advice is about the reasons, not about a mere receipt
         # "镇城建办已安排电工修复路灯" names the work, without a date: it is brief, not a receipt
-        if declines and reason:  # it gives a cause; what one line lacks is the basis and what happens next
+        cause, basis = _CAUSE.search(content), _BASIS.search(content)
+        if declines and cause:  # it gives a cause; what one line lacks is the basis and what happens next
             advice = "答复说明了不能办理的原因，但只有一句话，建议补充具体依据（政策、规定或事实）和下一步打算"
+        elif declines and basis:
+            advice = "答复引用了依据，但只有一句话，请具体说明不能办理的理由及下一步打算"
         elif declines:
             advice = "答复表示不能办理，但只有一句话，请具体说明理由和依据（政策、规定或事实）及下一步打算"
         elif _WORK.search(content):

@@ -68,14 +68,15 @@ class OpinionOut(Schema):
     version: int
 
 
-def opinion_out(o: Opinion, *, listed: bool = False, whole: bool = True) -> OpinionOut:
+def opinion_out(o: Opinion, *, listed: bool = False, whole: bool = True, code_masked: bool = False) -> OpinionOut:
     """One opinion as the API gives it; `listed`: the content, the reply and the clerk's note masked as the pages'
     lists mask them (the writer's own name and phone, anything like a phone or ID number: Opinion.listed_content).
     The opinion's own endpoint, like its page, gives them whole, except the constituent's content to a handling
-    unit (`whole` False; selectors.sees_whole), who also reads the tracking code masked (Opinion.masked_code)."""
+    unit (`whole` False; selectors.sees_whole). `code_masked`: the tracking code as a unit reads it
+    (selectors.reads_code_masked, Opinion.masked_code without its dashes)."""
     today = timezone.localdate()
     return OpinionOut(
-        id=o.pk, tracking_code=o.tracking_code if whole else o.masked_code.replace("-", ""), status=o.status,
+        id=o.pk, tracking_code=o.masked_code.replace("-", "") if code_masked else o.tracking_code, status=o.status,
         status_label=o.get_status_display(),
         channel=o.channel, station=o.station_id, station_name=o.station.name if o.station else "",
         region=Ref(id=o.region.pk, name=o.region.name), category=o.category,
@@ -115,8 +116,8 @@ def opinion_list(request: HttpRequest, params: Query[PageParams], filters: Query
         overdue = selectors.overdue_q(timezone.localdate())
         qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
     items, count = paginate(qs, params)
-    whole = selectors.sees_whole(request.user)
-    return {"items": [opinion_out(o, listed=True, whole=whole) for o in items], "count": count}
+    masked = selectors.reads_code_masked(request.user)
+    return {"items": [opinion_out(o, listed=True, code_masked=masked) for o in items], "count": count}
 
 
 class OpinionIn(Schema):
@@ -147,7 +148,7 @@ def opinion_create(request: HttpRequest, payload: OpinionIn) -> OpinionOut:
 @endpoint(*HANDLERS)
 def opinion_detail(request: HttpRequest, opinion_id: int) -> OpinionOut:
     return opinion_out(selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id),
-                       whole=selectors.sees_whole(request.user))
+                       whole=selectors.sees_whole(request.user), code_masked=selectors.reads_code_masked(request.user))
 
 
 class Versioned(Schema):
@@ -220,7 +221,7 @@ def opinion_assign(request: HttpRequest, opinion_id: int, payload: AssignIn) -> 
 def opinion_reply(request: HttpRequest, opinion_id: int, payload: ReplyIn) -> OpinionOut:
     return opinion_out(services.opinion_reply(actor=request.user, opinion=_opinion(request, opinion_id),
                                               text=payload.text, version=payload.version),
-                       whole=selectors.sees_whole(request.user))
+                       whole=selectors.sees_whole(request.user), code_masked=selectors.reads_code_masked(request.user))
 
 
 class MergeIn(Versioned):

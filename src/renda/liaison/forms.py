@@ -45,8 +45,8 @@ class EvaluateForm(forms.Form):
     satisfaction = forms.ChoiceField(label="您对答复是否满意", choices=Satisfaction.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label="补充说明（选填）", required=False, max_length=500,
                               widget=forms.Textarea(attrs={"rows": 3}))
-    # asked only when the constituent left a phone (services.public.asks_phone_tail); the service checks it
-    tail = forms.CharField(label="您留言时所留手机号的后四位", required=False, max_length=8)
+    # asked only when the constituent left a phone (services.public.asks_phone); the service checks it
+    phone = forms.CharField(label="您留言时登记的联系电话", required=False, max_length=24)
 
 
 # --- staff --------------------------------------------------------------------------------------------------------

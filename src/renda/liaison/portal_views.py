@@ -192,7 +192,7 @@ def _opinion_ctx(opinion: Any) -> dict[str, Any]:
         "note": text(opinion, opinion.status_note),
         "overdue": opinion.status in AWAITING_REPLY and opinion.deadline < today,
         "can_evaluate": opinion.status == OpinionStatus.REPLIED,
-        "asks_tail": public_services.asks_phone_tail(opinion),
+        "asks_phone": public_services.asks_phone(opinion),
         "steps": _steps(opinion),
         "suggestion": linked_suggestion(opinion),
         # the radios are written out in the template: rendering each widget through the form renderer costs
@@ -252,7 +252,7 @@ def evaluate(request: HttpRequest, code: str) -> HttpResponse:
             public_services.public_opinion_evaluate(ip=public_services.client_ip(request), opinion=opinion,
                                                     satisfaction=form.cleaned_data["satisfaction"],
                                                     comment=form.cleaned_data["comment"],
-                                                    tail=form.cleaned_data["tail"])
+                                                    phone=form.cleaned_data["phone"])
         except Invalid as exc:
             for field, errors in exc.fields.items():
                 for error in errors:

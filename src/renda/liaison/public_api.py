@@ -215,7 +215,7 @@ class PublicOpinionOut(Schema):
     suggestion: LinkedSuggestionOut | None
     satisfaction: str
     can_evaluate: bool
-    asks_phone_tail: bool  # judging asks `tail`: the last four digits of the phone the constituent left
+    asks_phone: bool  # judging asks `phone`: the phone number the constituent left
     closed_on: date | None
 
 
@@ -237,7 +237,7 @@ def public_opinion_out(opinion: Opinion) -> PublicOpinionOut:
         not_accepted_reason=opinion.not_accepted_reason, note=text(opinion, opinion.status_note),
         reply=reply, suggestion=linked_suggestion(opinion), satisfaction=opinion.satisfaction,
         can_evaluate=opinion.status == OpinionStatus.REPLIED,
-        asks_phone_tail=public_services.asks_phone_tail(opinion),
+        asks_phone=public_services.asks_phone(opinion),
         closed_on=timezone.localdate(opinion.closed_at) if opinion.closed_at else None)
 
 
@@ -275,7 +275,7 @@ def public_opinion_track(request: HttpRequest, tracking_code: str) -> HttpRespon
 class EvaluateIn(Schema):
     satisfaction: str = Field(..., max_length=24)
     comment: str = Field("", max_length=500)
-    tail: str = Field("", max_length=8, description="留言时所留手机号的后四位；asks_phone_tail 为真时必填")
+    phone: str = Field("", max_length=24, description="留言时登记的联系电话；asks_phone 为真时必填")
 
 
 @router.post("/public/opinions/{tracking_code}/evaluate", auth=None,
@@ -283,11 +283,11 @@ class EvaluateIn(Schema):
 @endpoint(public=True)
 def public_opinion_evaluate(request: HttpRequest, tracking_code: str, payload: EvaluateIn) -> PublicOpinionOut:
     """The constituent's judgment of the answer (satisfied / basically_satisfied / unsatisfied). When the constituent
-    left a phone (`asks_phone_tail`), `tail` must be its last four digits: the code alone is seen by staff and units."""
+    left a phone (`asks_phone`), `phone` must be that number: the code alone is seen by the staff and deputies."""
     opinion = selectors.public_opinion(normalize_code(tracking_code))
     opinion = public_services.public_opinion_evaluate(ip=public_services.client_ip(request), opinion=opinion,
                                                       satisfaction=payload.satisfaction, comment=payload.comment,
-                                                      tail=payload.tail)
+                                                      phone=payload.phone)
     return public_opinion_out(opinion)
 
 

@@ -106,7 +106,7 @@ def _opinion_line(key: str, label: str, qs: QuerySet[Any], today: date, url: str
     if not count:
         return None
     first = list(qs.order_by("deadline", "pk")[:SHOWN])
-    items = [Item(o.listed_content.strip().splitlines()[0][:40] if o.content.strip() else o.masked_code,
+    items = [Item((o.listed_content.strip().splitlines() or ["（无内容）"])[0][:40],
                   reverse("liaison:opinion_detail", args=[o.pk]) if each else url, o.deadline, o.deadline < today)
              for o in first]
     return Line(key, label, count, url, items, qs.filter(deadline__lt=today).count(), "条")

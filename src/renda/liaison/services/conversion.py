@@ -123,7 +123,9 @@ def opinions_to_new_suggestion(*, actor: Any, opinions: Sequence[Opinion], lead_
     suggestion = suggestion_enter_paper(
         actor=actor, congress=congress, lead_deputy=lead_deputy, kind=Kind.SUGGESTION, channel=Channel.RECESS,
         title=title, content=content, category=category,
-        note=f"由{len(opinions)}条群众意见形成（{'、'.join(o.tracking_code for o in opinions[:10])}）")
+        # no tracking codes: the timeline is read by the handling units, and a code opens the portal's 评价 of
+        # their own answer; the staff reach the opinions from the suggestion's page (群众意见 link)
+        note=f"由{len(opinions)}条群众意见形成")
     return suggestion, opinions_to_suggestion(actor=actor, opinions=opinions, suggestion=suggestion,
                                               version=version, versions=versions)
 

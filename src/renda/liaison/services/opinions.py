@@ -209,16 +209,16 @@ def opinion_reply(*, actor: Any, opinion: Opinion, text: str, version: int | Non
                   now: datetime | None = None) -> Opinion:
     """The reply to the constituent: on the spot (from 已登记), by the staff, or by the unit it was assigned to."""
     opinion = _locked(opinion, version)
-    if opinion.status == OpinionStatus.MERGED and opinion.merged_into is not None:
-        code = opinion.merged_into.code
-        raise Invalid(f"本条已与意见 {code} 合并办理，请答复该意见，答复会同时告知本条的群众",
-                      fields={"text": [f"请答复 {code}"]})
     role = getattr(actor, "role", None)
-    if role == Role.UNIT_USER:
+    if role == Role.UNIT_USER:  # before the merged case below, whose message names the other opinion's code
         if opinion.status != OpinionStatus.ASSIGNED or opinion.unit_id != actor.unit_id:
             raise Forbidden("只能答复转办给本单位的意见")
     else:
         _check_staff(actor)
+    if opinion.status == OpinionStatus.MERGED and opinion.merged_into is not None:
+        code = opinion.merged_into.code
+        raise Invalid(f"本条已与意见 {code} 合并办理，请答复该意见，答复会同时告知本条的群众",
+                      fields={"text": [f"请答复 {code}"]})
     text = clean_text(text)
     if len(text) < 2:
         raise Invalid("请填写答复内容", fields={"text": ["必填"]})

@@ -3,12 +3,17 @@ phone, with a honeypot and length limits) and judge the answer with the tracking
 
 from __future__ import annotations
 
+import hmac
+import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
 from renda.core import crypto
-from renda.core.errors import Invalid
+from renda.core.errors import Invalid, Throttled
 from renda.core.settings_registry import platform_setting
 from renda.liaison import throttle
 from renda.liaison.models import Opinion, OpinionStatus, Satisfaction, Station
@@ -56,33 +61,54 @@ def public_opinion_submit(*, ip: str | None, station: Station, content: str, nam
     return Submitted(opinion.tracking_code, stored=True)
 
 
-def asks_phone_tail(opinion: Opinion) -> bool:
-    """Whether judging the answer asks for the last four digits of the phone the constituent left. The tracking
-    code alone is not proof enough: the staff, the deputies of the station and the handling unit see it on their
-    pages, and a unit must not be able to close its own opinion as 满意. A constituent who left no phone holds only
-    the code (a unit sees it masked: selectors.shown_code)."""
-    return len(phone_tail(opinion.constituent_phone)) == 4
+def asks_phone(opinion: Opinion) -> bool:
+    """Whether judging the answer asks for the phone the constituent left. The tracking code alone is not proof
+    enough: the staff and the station's deputies see it, and so did the handling unit, which must not be able to
+    close its own opinion as 满意. Nobody but the constituent has the whole number: every page shows it masked
+    (138****5678), and a unit reads the code masked as well (selectors.reads_code_masked). A constituent who left
+    no phone holds only the code."""
+    return len(_digits(opinion.constituent_phone)) >= 5
 
 
-def phone_tail(phone: str) -> str:
-    digits = "".join(c for c in phone if c.isdigit())
-    return digits[-4:]
+def _digits(text: str) -> str:
+    """The digits of a phone as typed: full-width digits read as digits, spaces, dashes and brackets dropped."""
+    return "".join(c for c in unicodedata.normalize("NFKC", text or "") if c.isascii() and c.isdigit())
+
+
+def same_phone(given: str, stored: str) -> bool:
+    """The number typed is the one left, with or without the country code 86 in front."""
+    typed, left = _digits(given), _digits(stored)
+    if not left:
+        return False
+    return hmac.compare_digest(typed, left) or (typed.startswith("86") and hmac.compare_digest(typed[2:], left))
+
+
+def _count_try(opinion: Opinion, now: datetime | None) -> int:
+    """One more try at the phone today (local day) for this opinion, counted in its row in one statement, whatever
+    the address or worker; the count of today's tries after it."""
+    today = timezone.localdate(now or timezone.now())
+    Opinion.objects.filter(pk=opinion.pk).update(
+        judge_tries=Case(When(judge_tries_on=today, then=F("judge_tries") + 1), default=Value(1)),
+        judge_tries_on=today)
+    return int(Opinion.objects.values_list("judge_tries", flat=True).get(pk=opinion.pk))
 
 
 def public_opinion_evaluate(*, ip: str | None, opinion: Opinion, satisfaction: str, comment: str = "",
-                            tail: str = "", now: datetime | None = None) -> Opinion:
+                            phone: str = "", now: datetime | None = None) -> Opinion:
     check_ip(ip, scope="evaluate")
-    if satisfaction not in Satisfaction.values:  # said before the digits are counted as a try
+    if satisfaction not in Satisfaction.values:  # said before the phone is counted as a try
         raise Invalid("请选择满意、基本满意或不满意", fields={"satisfaction": ["无效"]})
-    if asks_phone_tail(opinion) and opinion.status == OpinionStatus.REPLIED:  # otherwise the state refuses it
-        # every try counts, per opinion and calendar day, whatever the address: four digits are ten thousand
-        # guesses, and the constituent judges once
-        throttle.hit("evaluate-tail", str(opinion.pk), limit=int(platform_setting("liaison.evaluate_tries_day")),
-                     window=DAY, message="这条意见今天的评价尝试次数已达上限，请明天再试，或直接拨打联络站电话",
-                     now=now.timestamp() if now else None)
-        given = "".join(c for c in tail if c.isdigit())
-        if len(given) != 4 or given != phone_tail(opinion.constituent_phone):
-            raise Invalid("手机号后四位与留言时填写的不一致", fields={"tail": ["与您留言时所留手机号的后四位不一致"]})
+    if asks_phone(opinion) and opinion.status == OpinionStatus.REPLIED:  # otherwise the state refuses it
+        # Every try counts, the right one too: a page shows the number's first three and last four digits, so
+        # whoever holds the code guesses at four, and a limit that let the right guess through would stop none.
+        limit = int(platform_setting("liaison.evaluate_tries_day"))
+        if _count_try(opinion, now) > limit:
+            local = timezone.localtime(now or timezone.now())
+            midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+            raise Throttled("这条意见今天的评价尝试次数已达上限，请明天再试，或直接拨打联络站电话",
+                            retry_after=int((midnight - local).total_seconds()) + 1, limit=limit)
+        if not same_phone(phone, opinion.constituent_phone):
+            raise Invalid("联系电话与留言时登记的不一致", fields={"phone": ["与您留言时登记的联系电话不一致"]})
     return opinion_evaluate(opinion=opinion, satisfaction=satisfaction, comment=comment, now=now)
 
 

@@ -86,7 +86,8 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         "alerts": [(a, a.message.replace(opinion.code, code)) for a in opinion.alerts.all()[:20]],
         "overdue": opinion.status in workflow.AWAITING_REPLY and opinion.deadline < timezone.localdate(),
         "reasons": NotAcceptedReason.choices,
-        "code": code, "suggestion_visible": _may_open_suggestion(user, opinion),
+        "code": code, "merged_into_code": selectors.shown_code(user, opinion.merged_into) if opinion.merged_into
+        else "", "suggestion_visible": _may_open_suggestion(user, opinion),
         # the constituent's own words: whole for the staff who took them, masked for a unit (selectors.sees_whole)
         **{name: text if selectors.sees_whole(user) else opinion.masked(text)
            for name, text in (("content", opinion.content), ("comment", opinion.satisfaction_comment))},

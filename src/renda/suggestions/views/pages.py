@@ -187,6 +187,8 @@ def detail_context(user: Any, s: Suggestion, *, bound: Any = None, sent: str = "
         "events": s.events.select_related("actor"), "contacts": s.contacts.all() if show_units else [],
         "assignments": s.assignments.select_related("unit").order_by("-active", "role") if show_units else [],
         "receipts": receipts_for(s)[:50] if user.role in STAFF_ROLES else [],
+        # the constituents' opinions it was formed from, for the staff (liaison's list, filtered to them)
+        "from_opinions": s.opinions.count() if user.role in STAFF_ROLES else 0,
         "co_role": UnitRole.CO, "can_edit": "submit" in actions,
         "is_staff": user.role in STAFF_ROLES,
         "merged_members": list(s.merged_members.only("pk", "number", "title", "status")),
