@@ -24,6 +24,15 @@ def test_masks_show_first_six_and_last_four_of_an_id_and_three_plus_four_of_a_ph
     assert mask_id_number("") == ""
 
 
+def test_a_phone_of_any_length_keeps_at_least_four_digits_hidden():
+    """An eight-digit landline was shown as 888****6666, one digit hidden; the portal's 评价 asks for the number."""
+    shown = {raw: mask_phone(raw) for raw in ("88886666", "1088886666", "01088886666", "073188886666",
+                                              "+8613812345678", "1234567")}
+    assert shown == {"88886666": "****6666", "1088886666": "******6666", "01088886666": "010****6666",
+                     "073188886666": "073*****6666", "+8613812345678": "+86*******5678", "1234567": "*******"}
+    assert all(m.count("*") >= 4 and len(m) == len(raw) for raw, m in shown.items())
+
+
 @pytest.fixture
 def person(tree):
     p = PersonFactory(region=tree.village_a, id_number=ID, id_number_hash=keyed_hash(ID), phone=PHONE,

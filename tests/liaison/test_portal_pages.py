@@ -180,3 +180,30 @@ def test_published_replies_page(liaison):
     page = html(Client().get("/portal/replies/"))
     assert "村民反映路灯损坏" in page and "路灯本月修复" in page
     assert re.search(r"139\*+", page), "a phone written into the summary is masked when published"
+
+
+def test_the_phone_typed_is_read_as_the_phone_left_in_the_forms_people_write_it():
+    from renda.liaison.services.opinions import normalize_phone
+    from renda.liaison.services.public import same_phone
+
+    def same(typed: str, left: str) -> bool:
+        return same_phone(typed, normalize_phone(left))
+
+    assert same("13812345678", "+86 138 1234 5678") and same("13812345678", "0086 13812345678")
+    assert same("+86-138-1234-5678", "13812345678") and same("１３８ １２３４ ５６７８", "13812345678")
+    assert same("12345678", "010-12345678") and same("010 1234 5678", "12345678")
+    assert same("0731-8888-6666", "073188886666")
+    for typed in ("", "5678", "138****5678", "13812345679", "2345678", "99912345678"):
+        assert not same(typed, "13812345678"), typed
+    assert not same("12345678", "0731-1234567"), "an area code takes the number's own digits"
+    assert not same("", "")
+
+
+def test_tries_past_the_limit_are_not_counted_on(liaison):
+    PlatformSetting.objects.create(key="liaison.evaluate_tries_day", value=2)
+    data = build_portal_data(liaison)
+    url = f"/portal/track/{format_code(data.replied.tracking_code)}/evaluate/"
+    statuses = [Client().post(url, {"satisfaction": "satisfied", "phone": "13900000000"}).status_code
+                for _ in range(6)]
+    assert statuses == [422, 422, 429, 429, 429, 429]
+    assert Opinion.objects.get(pk=data.replied.pk).judge_tries == 3, "one past the limit, then no further"

@@ -24,11 +24,18 @@ def _kept(value: str, keep: int) -> str:
 
 
 def mask_phone(value: str | None) -> str:
+    """A stored phone (digits, perhaps a leading +) as pages show it: a mobile as 138****5678; whatever its length,
+    at least four characters hidden, and the first three shown only on numbers of eleven or more. Before, an
+    eight-digit landline showed as 888****6666, one digit hidden: the portal's 评价 asks for the number whole, so a
+    mask must leave as much to guess on a short number as on a mobile (a review's finding)."""
     if not value:
         return ""
-    if len(value) < 8:
-        return "*" * len(value)
-    return value[:3] + "****" + value[-4:]
+    n = len(value)
+    if n < 8:
+        return "*" * n
+    head = 3 if n >= 11 else 0
+    tail = min(4, n - head - 4)
+    return value[:head] + "*" * (n - head - tail) + value[n - tail:]
 
 
 # A mobile number as people write it: 13912345678, +86 139 1234 5678, 86-139-1234-5678; an ID number, of 18

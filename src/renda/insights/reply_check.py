@@ -107,8 +107,9 @@ _REASON = _any(
 # what a one-line refusal can hold (check_interpretability): a cause of its own ("因资金有限"), or a basis cited
 # ("根据规定"). _REASON also counts words that only frame a reason (目前, 要求, 因此, 属于 — also inside 不属于),
 # which is enough to pass a letter that explains itself at length, not to tell one line that it gave its cause.
-_CAUSE = re.compile(r"因为|由于|原因|鉴于|因(?!此|为|而)|受[^。，；;]{0,8}(?:限制|影响)|限于")
-_BASIS = re.compile(r"根据|依据|按照|依照|《|规定|条例|办法|政策|文件")
+# (办法 and 文件 are not a basis here: "没有办法", "文件还在起草"; nor 因地制宜 a cause)
+_CAUSE = re.compile(r"因为|由于|原因|鉴于|因(?!此|为|而|地)|受[^。，；;]{0,8}(?:限制|影响)|限于")
+_BASIS = re.compile(r"根据|依据|按照|依照|《|规定|条例|政策")
 
 
 # a message that says it asks for information; "能否/是否/如何" are left out: "能否尽快修路" asks for work

@@ -46,7 +46,7 @@ register(
                 group="公众留言防滥用", min_value=1, max_value=1000),
     SettingSpec("liaison.throttle_per_phone_day", "同一手机号每天最多留言数", 5, scope="platform",
                 group="公众留言防滥用", min_value=1, max_value=100),
-    SettingSpec("liaison.evaluate_tries_day", "同一意见每天最多评价尝试次数（核对联系电话后四位）", 5, scope="platform",
+    SettingSpec("liaison.evaluate_tries_day", "同一意见每天最多评价尝试次数（核对联系电话）", 5, scope="platform",
                 group="公众留言防滥用", min_value=1, max_value=50),
     SettingSpec("liaison.opinion_max_chars", "留言内容最多字数", 2000, scope="platform", group="公众留言防滥用",
                 min_value=100, max_value=10000),

@@ -64,30 +64,46 @@ def public_opinion_submit(*, ip: str | None, station: Station, content: str, nam
 def asks_phone(opinion: Opinion) -> bool:
     """Whether judging the answer asks for the phone the constituent left. The tracking code alone is not proof
     enough: the staff and the station's deputies see it, and so did the handling unit, which must not be able to
-    close its own opinion as 满意. Nobody but the constituent has the whole number: every page shows it masked
-    (138****5678), and a unit reads the code masked as well (selectors.reads_code_masked). A constituent who left
-    no phone holds only the code."""
+    close its own opinion as 满意. Pages show the number masked with at least four digits hidden (138****5678,
+    core.masking.mask_phone), and a unit reads the code masked as well (selectors.reads_code_masked). A clerk who
+    writes the number into the hand-over note for the unit (请联系… 138…) gives it away; that note is the clerk's
+    to write. A constituent who left no phone holds only the code."""
     return len(_digits(opinion.constituent_phone)) >= 5
 
 
 def _digits(text: str) -> str:
-    """The digits of a phone as typed: full-width digits read as digits, spaces, dashes and brackets dropped."""
+    """The digits of a phone as typed: full-width digits read as digits, spaces, dashes, brackets and + dropped."""
     return "".join(c for c in unicodedata.normalize("NFKC", text or "") if c.isascii() and c.isdigit())
 
 
+def _canonical(text: str) -> str:
+    """A mobile without its country code (+86 / 86 / 0086 138…), anything else as its digits."""
+    digits = _digits(text)
+    for prefix in ("0086", "86"):
+        rest = digits[len(prefix):]
+        if digits.startswith(prefix) and len(rest) == 11 and rest.startswith("1"):
+            return rest
+    return digits
+
+
 def same_phone(given: str, stored: str) -> bool:
-    """The number typed is the one left, with or without the country code 86 in front."""
-    typed, left = _digits(given), _digits(stored)
-    if not left:
+    """The number typed is the one left: the same digits, a mobile with or without its country code on either side,
+    a landline with or without its area code (010-12345678 left, 12345678 typed, or the other way)."""
+    typed, left = _canonical(given), _canonical(stored)
+    if not typed or not left:
         return False
-    return hmac.compare_digest(typed, left) or (typed.startswith("86") and hmac.compare_digest(typed[2:], left))
+    if hmac.compare_digest(typed, left):
+        return True
+    short, long = sorted((typed, left), key=len)
+    return long.startswith("0") and 3 <= len(long) - len(short) <= 4 and len(short) >= 7 and long.endswith(short)
 
 
-def _count_try(opinion: Opinion, now: datetime | None) -> int:
+def _count_try(opinion: Opinion, now: datetime | None, limit: int) -> int:
     """One more try at the phone today (local day) for this opinion, counted in its row in one statement, whatever
     the address or worker; the count of today's tries after it."""
     today = timezone.localdate(now or timezone.now())
-    Opinion.objects.filter(pk=opinion.pk).update(
+    # counted no further once past the limit: a flood of tries would otherwise overflow the column
+    Opinion.objects.filter(pk=opinion.pk).exclude(judge_tries_on=today, judge_tries__gt=limit).update(
         judge_tries=Case(When(judge_tries_on=today, then=F("judge_tries") + 1), default=Value(1)),
         judge_tries_on=today)
     return int(Opinion.objects.values_list("judge_tries", flat=True).get(pk=opinion.pk))
@@ -99,10 +115,10 @@ def public_opinion_evaluate(*, ip: str | None, opinion: Opinion, satisfaction: s
     if satisfaction not in Satisfaction.values:  # said before the phone is counted as a try
         raise Invalid("请选择满意、基本满意或不满意", fields={"satisfaction": ["无效"]})
     if asks_phone(opinion) and opinion.status == OpinionStatus.REPLIED:  # otherwise the state refuses it
-        # Every try counts, the right one too: a page shows the number's first three and last four digits, so
-        # whoever holds the code guesses at four, and a limit that let the right guess through would stop none.
+        # Every try counts, the right one too: pages hide only four digits of a mobile (138****5678), so whoever
+        # holds the code guesses at those, and a limit that let the right guess through would stop none.
         limit = int(platform_setting("liaison.evaluate_tries_day"))
-        if _count_try(opinion, now) > limit:
+        if _count_try(opinion, now, limit) > limit:
             local = timezone.localtime(now or timezone.now())
             midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
             raise Throttled("这条意见今天的评价尝试次数已达上限，请明天再试，或直接拨打联络站电话",
