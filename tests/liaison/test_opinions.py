@@ -4,6 +4,7 @@ deadline [setting, 1 month] with reminders before it and escalation after it —
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -344,3 +345,67 @@ def test_a_units_reply_by_the_api_answers_with_the_code_masked(liaison):
                                           content_type="application/json")
     assert answered.status_code == 200 and answered.json()["status"] == "replied"
     assert answered.json()["tracking_code"] == opinion.tracking_code[:4] + "*" * 8
+
+
+def test_a_clerk_records_the_judgment_a_constituent_gave_on_a_callback(liaison):
+    """回访: a constituent who does not go online tells the clerk by phone or in person; the same rules as on the
+    portal (不满意 reopens while reopenings remain), the audit names the clerk and how; only the staff record it."""
+    from django.test import Client
+
+    from tests.helpers import api_client
+
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison), text="已安排修复。")
+    unit_user = UserFactory(role=Role.UNIT_USER, region=liaison.tree.county, unit=liaison.tree.unit_county)
+    with pytest.raises(Forbidden):
+        svc.opinion_record_judgment(actor=unit_user, opinion=opinion, satisfaction="satisfied", via="phone")
+    with pytest.raises(Invalid) as refused:
+        svc.opinion_record_judgment(actor=liaison.clerk, opinion=opinion, satisfaction="satisfied", via="portal")
+    assert "via" in refused.value.fields, "the portal is the constituent's own: a clerk records a callback"
+    with pytest.raises(StaleVersion):
+        svc.opinion_record_judgment(actor=liaison.clerk, opinion=opinion, satisfaction="satisfied", via="phone",
+                                    version=opinion.version - 1)
+    reopened = svc.opinion_record_judgment(actor=liaison.clerk, opinion=opinion, satisfaction="unsatisfied",
+                                           via="visit", comment="路面还没修", version=opinion.version)
+    assert (reopened.status, reopened.reopen_count, reopened.judged_via) == (OpinionStatus.REOPENED, 1, "visit")
+    entry = audits(reopened)[-1]
+    assert entry.action == "opinion.reopen" and entry.actor_username == liaison.clerk.username
+    assert json.loads(entry.after)["judged_via"] == "visit" and json.loads(entry.before)["judged_via"] == ""
+
+    # on the page: the form is the staff's, on a replied opinion
+    answered = svc.opinion_reply(actor=liaison.clerk, opinion=reopened, text="已于5月修复完毕。")
+    staff = Client()
+    staff.force_login(liaison.clerk)
+    page = staff.get(f"/liaison/opinions/{answered.pk}/").content.decode()
+    assert 'data-testid="judge-form"' in page and '<option value="portal"' not in page
+    missing = staff.post(f"/liaison/opinions/{answered.pk}/judge/", {"satisfaction": "satisfied", "via": "",
+                                                                    "comment": "修好了", "version": answered.version})
+    assert missing.status_code == 422 and "请选择回访方式" in missing.content.decode()
+    assert 'value="satisfied" id="judge-s-0" required checked' in missing.content.decode(), "kept as chosen"
+    done = staff.post(f"/liaison/opinions/{answered.pk}/judge/", {"satisfaction": "satisfied", "via": "phone",
+                                                                 "comment": "修好了", "version": answered.version})
+    assert done.status_code == 302
+    closed = Opinion.objects.get(pk=answered.pk)
+    assert (closed.status, closed.satisfaction, closed.judged_via) == (OpinionStatus.CLOSED, "satisfied", "phone")
+    shown = staff.get(f"/liaison/opinions/{answered.pk}/").content.decode()
+    assert "<strong>满意</strong>（电话回访）" in shown and 'data-testid="judge-form"' not in shown
+    # the constituent sees on the portal that a clerk recorded it, and whom to call if it is not what they said
+    portal = Client().get(f"/portal/track/{closed.code}/").content.decode()
+    assert "<strong>满意</strong>（工作人员电话回访时记录；如与您的意见不符，请拨打联络站电话）" in portal
+    assert Client().get(f"/api/v1/public/opinions/{closed.tracking_code}").json()["judged_via"] == "phone"
+
+    # by the API, and never by a unit
+    other = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison, content="路灯坏了很久了。"),
+                              text="已修复。")
+    by_unit = api_client(unit_user).post(f"/api/v1/opinions/{other.pk}/judgment",
+                                         {"satisfaction": "satisfied", "via": "phone"},
+                                         content_type="application/json")
+    assert by_unit.status_code in (403, 404) and Opinion.objects.get(pk=other.pk).status == OpinionStatus.REPLIED
+    body = api_client(liaison.clerk).post(f"/api/v1/opinions/{other.pk}/judgment",
+                                          {"satisfaction": "basically_satisfied", "via": "visit",
+                                           "version": other.version}, content_type="application/json").json()
+    assert (body["status"], body["satisfaction"], body["judged_via"]) == ("closed", "basically_satisfied", "visit")
+
+
+def test_a_judgment_on_the_portal_is_marked_as_the_constituents_own(liaison):
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison), text="已修复。")
+    assert svc.opinion_evaluate(opinion=opinion, satisfaction="satisfied").judged_via == "portal"

@@ -60,6 +60,7 @@ class OpinionOut(Schema):
     note: str
     reply: ReplyOut | None
     satisfaction: str
+    judged_via: str = Field(description="portal, phone or visit (回访), empty before any judgment")
     reopen_count: int
     published: bool
     suggestion: int | None
@@ -90,7 +91,7 @@ def opinion_out(o: Opinion, *, listed: bool = False, whole: bool = True, code_ma
         reply=ReplyOut(text=o.masked(o.reply_text) if listed else o.reply_text, replied_at=o.replied_at,
                        on_the_spot=o.replied_on_the_spot)
         if o.replied_at else None,
-        satisfaction=o.satisfaction, reopen_count=o.reopen_count, published=o.published,
+        satisfaction=o.satisfaction, judged_via=o.judged_via, reopen_count=o.reopen_count, published=o.published,
         suggestion=o.suggestion_id, merged_into=o.merged_into_id, allowed_events=workflow.allowed_events(o.status),
         version=o.version)
 
@@ -245,6 +246,21 @@ def opinion_merge(request: HttpRequest, opinion_id: int, payload: MergeIn) -> Op
 def opinion_close(request: HttpRequest, opinion_id: int, payload: Versioned) -> OpinionOut:
     return opinion_out(services.opinion_close(actor=request.user, opinion=_opinion(request, opinion_id),
                                               version=payload.version))
+
+
+class JudgmentIn(Versioned):
+    satisfaction: str = Field(..., max_length=24, description="satisfied / basically_satisfied / unsatisfied")
+    via: str = Field(..., max_length=8, description="phone（电话回访）或 visit（当面回访）")
+    comment: str = Field("", max_length=500)
+
+
+@router.post("/opinions/{opinion_id}/judgment", response={200: OpinionOut, **ACTION_ERRORS})
+@endpoint(*STAFF)
+def opinion_judgment(request: HttpRequest, opinion_id: int, payload: JudgmentIn) -> OpinionOut:
+    """回访: record the judgment the constituent gave a clerk by phone or in person (same rules as the portal's)."""
+    return opinion_out(services.opinion_record_judgment(
+        actor=request.user, opinion=_opinion(request, opinion_id), satisfaction=payload.satisfaction,
+        via=payload.via, comment=payload.comment, version=payload.version))
 
 
 @router.post("/opinions/{opinion_id}/publish", response={200: OpinionOut, **ACTION_ERRORS})

@@ -4,6 +4,7 @@ from renda.liaison.models.activities import Activity, ActivityKind, ActivityStat
 from renda.liaison.models.deputies import DeputyWork, WorkKind
 from renda.liaison.models.opinions import (
     Channel,
+    JudgedVia,
     NotAcceptedReason,
     Opinion,
     OpinionAlert,
@@ -24,7 +25,7 @@ from renda.liaison.models.stations import (
 
 __all__ = [
     "Activity", "ActivityKind", "ActivityStatus", "Channel", "DeputyWork", "DutyAssignment", "ExceptionKind",
-    "NotAcceptedReason", "Opinion", "OpinionAlert", "OpinionAlertKind", "OpinionStatus", "Reception",
+    "JudgedVia", "NotAcceptedReason", "Opinion", "OpinionAlert", "OpinionAlertKind", "OpinionStatus", "Reception",
     "ReceptionSchedule", "Satisfaction", "ScheduleException", "Station", "StationDeputy", "StationKind",
     "WorkKind",
 ]

@@ -44,6 +44,15 @@ class Satisfaction(models.TextChoices):
     UNSATISFIED = "unsatisfied", "不满意"
 
 
+class JudgedVia(models.TextChoices):
+    """How the constituent's judgment reached the platform: on the portal by themself, or told to a clerk who
+    called them back or met them (回访) and recorded it."""
+
+    PORTAL = "portal", "网上评价"
+    PHONE = "phone", "电话回访"
+    VISIT = "visit", "当面回访"
+
+
 class Opinion(VersionedModel):
     """One opinion of a constituent. The name and phone are sealed at rest and never leave in a public response;
     the tracking code is what the constituent holds instead of an account."""
@@ -66,6 +75,7 @@ class Opinion(VersionedModel):
     phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
     # tries at the portal's 评价 that asked for the phone, on the local day `judge_tries_on` (services.public):
     # kept here, not in a cache, so that every worker counts them and a restart does not forget them
+    judged_via = models.CharField("评价方式", max_length=8, choices=JudgedVia.choices, blank=True, default="")
     judge_tries = models.PositiveSmallIntegerField(default=0)
     judge_tries_on = models.DateField(null=True, blank=True)
     status = models.CharField("状态", max_length=16, choices=OpinionStatus.choices, default=OpinionStatus.RECEIVED,

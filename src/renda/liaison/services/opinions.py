@@ -29,6 +29,7 @@ from renda.liaison.codes import (  # noqa: F401  (re-exported for callers)
 )
 from renda.liaison.models import (
     Channel,
+    JudgedVia,
     NotAcceptedReason,
     Opinion,
     OpinionAlert,
@@ -45,8 +46,8 @@ from renda.organizations.services import congress_categories, congress_setting, 
 
 PUBLIC_ACTOR = SimpleNamespace(pk=None, username="public", role="")
 OPINION_FIELDS = ("status", "category", "responsible", "unit", "deadline", "not_accepted_reason", "status_note",
-                  "reply_text", "replied_on_the_spot", "satisfaction", "reopen_count", "published",
-                  "public_summary", "merged_into")
+                  "reply_text", "replied_on_the_spot", "satisfaction", "judged_via", "reopen_count",
+                  "published", "public_summary", "merged_into")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 
 
@@ -303,14 +304,17 @@ def opinion_merge(*, actor: Any, opinion: Opinion, into: Opinion, version: int |
 
 @transaction.atomic
 def opinion_evaluate(*, opinion: Opinion, satisfaction: str, comment: str = "", actor: Any = PUBLIC_ACTOR,
+                     via: str = JudgedVia.PORTAL, version: int | None = None,
                      now: datetime | None = None) -> Opinion:
     """The constituent's judgment. 不满意 reopens the opinion with a new deadline while reopenings remain
-    [setting, default once]; otherwise the opinion is closed."""
+    [setting, default once]; otherwise the opinion is closed. `via`: on the portal, or recorded by a clerk
+    (opinion_record_judgment)."""
     now = now or timezone.now()
-    opinion = _locked(opinion, None)
+    opinion = _locked(opinion, version)
     if satisfaction not in Satisfaction.values:
         raise Invalid("请选择满意、基本满意或不满意", fields={"satisfaction": ["无效"]})
     before = _view(opinion)
+    opinion.judged_via = via
     limit = int(congress_setting(opinion.congress, "liaison.reopen_limit"))
     reopen = satisfaction == Satisfaction.UNSATISFIED and opinion.reopen_count < limit
     opinion.status = workflow.next_status(opinion.status, "reopen" if reopen else "evaluate")
@@ -323,10 +327,23 @@ def opinion_evaluate(*, opinion: Opinion, satisfaction: str, comment: str = "", 
     else:
         opinion.closed_at = now
     _save(opinion, "status", "satisfaction", "satisfaction_comment", "reopen_count", "deadline", "escalated_at",
-          "closed_at")
+          "closed_at", "judged_via")
     audit.record(actor=actor, action="opinion.reopen" if reopen else "opinion.evaluate", obj=opinion,
                  before=before, after=_view(opinion))
     return opinion
+
+
+@transaction.atomic
+def opinion_record_judgment(*, actor: Any, opinion: Opinion, satisfaction: str, via: str, comment: str = "",
+                            version: int | None = None, now: datetime | None = None) -> Opinion:
+    """回访: a clerk calls the constituent back or meets them and records the judgment they give, for a constituent
+    who does not go online, or who left no phone and lost the code, or whose tries on the portal ran out. The same
+    rules as on the portal (不满意 reopens while reopenings remain); the audit names the clerk and how."""
+    _check_staff(actor)
+    if via not in (JudgedVia.PHONE, JudgedVia.VISIT):
+        raise Invalid("请选择回访方式：电话回访或当面回访", fields={"via": ["请选择回访方式"]})
+    return opinion_evaluate(opinion=opinion, satisfaction=satisfaction, comment=comment, actor=actor, via=via,
+                            version=version, now=now)
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from renda.core.masking import mask_name, mask_phone, scrub
 from renda.core.scope import get_or_404
 from renda.liaison import selectors, workflow
 from renda.liaison.forms import OpinionRegisterForm, RejectForm
-from renda.liaison.models import Channel, NotAcceptedReason, OpinionStatus
+from renda.liaison.models import Channel, JudgedVia, NotAcceptedReason, OpinionStatus, Satisfaction
 from renda.liaison.services import opinions as services
 from renda.liaison.views.common import HANDLERS, STAFF, form_errors, run, version_of, versions_of
 from renda.organizations.models import HandlingUnit
@@ -60,7 +60,8 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
 # what a clerk or a unit types into the page's forms, kept when the service refuses it (event → its text fields)
 # (the labels name the text to copy when the form is gone; the reason is a choice, kept for the form only)
 TYPED = {"reply": {"text": "答复内容"}, "publish": {"summary": "公开摘要"}, "assign": {"note": "转办说明"},
-         "reject": {"reason": "", "note": "告知群众的说明"}}
+         "reject": {"reason": "", "note": "告知群众的说明"},
+         "judge": {"satisfaction": "", "via": "", "comment": "群众的说明"}}
 
 
 def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | None = None,
@@ -84,6 +85,8 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
             if label and typed[name].strip()],
         "name": mask_name(opinion.constituent_name), "phone": mask_phone(opinion.constituent_phone),
         "alerts": [(a, a.message.replace(opinion.code, code)) for a in opinion.alerts.all()[:20]],
+        "satisfactions": Satisfaction.choices, "judged_via": [(v, label) for v, label in JudgedVia.choices
+                                                               if v != JudgedVia.PORTAL],
         "overdue": opinion.status in workflow.AWAITING_REPLY and opinion.deadline < timezone.localdate(),
         "reasons": NotAcceptedReason.choices,
         "code": code, "merged_into_code": selectors.shown_code(user, opinion.merged_into) if opinion.merged_into
@@ -169,7 +172,7 @@ def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
 DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不予受理，原因将告知群众。", "assign": "已转办。",
         "reply": "已答复，群众可凭查询码查看并评价。", "close": "已办结。", "publish": "答复公开设置已保存。",
         "merge": "已合并办理：答复所并入的意见时，本条的群众会同时收到答复。",
-        "deputy": "跟进代表已设定，代表会收到通知。"}
+        "deputy": "跟进代表已设定，代表会收到通知。", "judge": "群众的评价已记录。"}
 
 
 @require_POST
@@ -205,6 +208,12 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
             return services.opinion_reply(actor=user, opinion=opinion, text=post.get("text", ""), version=version)
         if event == "close":
             return services.opinion_close(actor=user, opinion=opinion, version=version)
+        if event == "judge":  # 回访: the constituent's judgment, told to the clerk
+            if user.role not in STAFF:
+                raise NotFound()
+            return services.opinion_record_judgment(
+                actor=user, opinion=opinion, satisfaction=post.get("satisfaction", ""), via=post.get("via", ""),
+                comment=post.get("comment", ""), version=version)
         if event == "merge":
             if user.role not in STAFF:
                 raise NotFound()
