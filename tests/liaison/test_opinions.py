@@ -381,6 +381,11 @@ def test_a_clerk_records_the_judgment_a_constituent_gave_on_a_callback(liaison):
                                                                     "comment": "修好了", "version": answered.version})
     assert missing.status_code == 422 and "请选择回访方式" in missing.content.decode()
     assert 'value="satisfied" id="judge-s-0" required checked' in missing.content.decode(), "kept as chosen"
+    assert 'data-testid="typed-lost"' not in missing.content.decode(), "the form is there: nothing was lost"
+    unit = Client()
+    unit.force_login(unit_user)
+    assert unit.post(f"/liaison/opinions/{answered.pk}/judge/", {"satisfaction": "satisfied", "via": "phone",
+                                                                "version": answered.version}).status_code == 404
     done = staff.post(f"/liaison/opinions/{answered.pk}/judge/", {"satisfaction": "satisfied", "via": "phone",
                                                                  "comment": "修好了", "version": answered.version})
     assert done.status_code == 302
@@ -388,6 +393,11 @@ def test_a_clerk_records_the_judgment_a_constituent_gave_on_a_callback(liaison):
     assert (closed.status, closed.satisfaction, closed.judged_via) == (OpinionStatus.CLOSED, "satisfied", "phone")
     shown = staff.get(f"/liaison/opinions/{answered.pk}/").content.decode()
     assert "<strong>满意</strong>（电话回访）" in shown and 'data-testid="judge-form"' not in shown
+    # a second clerk's form, sent after the first closed it: what they chose and wrote is given back to copy
+    late = staff.post(f"/liaison/opinions/{answered.pk}/judge/", {
+        "satisfaction": "unsatisfied", "via": "visit", "comment": "其实还没修好", "version": answered.version})
+    lost = late.content.decode().split('data-testid="typed-lost"')[1].split("</section>")[0]
+    assert late.status_code == 422 and "不满意" in lost and "当面回访" in lost and "其实还没修好" in lost
     # the constituent sees on the portal that a clerk recorded it, and whom to call if it is not what they said
     portal = Client().get(f"/portal/track/{closed.code}/").content.decode()
     assert "<strong>满意</strong>（工作人员电话回访时记录；如与您的意见不符，请拨打联络站电话）" in portal
@@ -409,3 +419,19 @@ def test_a_clerk_records_the_judgment_a_constituent_gave_on_a_callback(liaison):
 def test_a_judgment_on_the_portal_is_marked_as_the_constituents_own(liaison):
     opinion = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison), text="已修复。")
     assert svc.opinion_evaluate(opinion=opinion, satisfaction="satisfied").judged_via == "portal"
+
+
+def test_judgments_given_before_the_field_existed_are_marked_as_the_portals(liaison):
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("renda.liaison.migrations.0006_opinion_judged_via").judged_on_the_portal
+    judged = svc.opinion_evaluate(opinion=svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison),
+                                                            text="已修复。"), satisfaction="satisfied")
+    waiting = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison, content="路灯坏了很久了。"),
+                                text="已修复。")
+    Opinion.objects.update(judged_via="")
+    backfill(apps, None)
+    assert Opinion.objects.get(pk=judged.pk).judged_via == "portal"
+    assert Opinion.objects.get(pk=waiting.pk).judged_via == ""

@@ -72,7 +72,11 @@ def handle(story: Story, case: Case) -> None:
         chain.then(12, 16, lambda: opinions.opinion_close(actor=staff, opinion=case.obj))
     elif fate == "closed":
         judged = "satisfied" if rng.random() < 0.7 else "basically_satisfied"
-        chain.then(2, 10, lambda: opinions.opinion_evaluate(opinion=case.obj, satisfaction=judged))
+        if case.channel in ("phone", "letter"):  # not online: the clerk calls back (回访) and records what they say
+            chain.then(2, 10, lambda: opinions.opinion_record_judgment(actor=staff, opinion=case.obj,
+                                                                       satisfaction=judged, via="phone"))
+        else:
+            chain.then(2, 10, lambda: opinions.opinion_evaluate(opinion=case.obj, satisfaction=judged))
     elif fate in ("reopened", "reopened_open"):
         chain.then(2, 8, lambda: opinions.opinion_evaluate(opinion=case.obj, satisfaction="unsatisfied",
                                                             comment="问题还没有彻底解决，希望再想想办法。"))
@@ -83,7 +87,8 @@ def handle(story: Story, case: Case) -> None:
                                                              note="群众不满意，请重新办理"))
         again = f"根据您的意见重新办理：{case.matter.reply}工作人员已上门回访。"
         chain.then(5, 12, lambda: opinions.opinion_reply(actor=replier, opinion=case.obj, text=again))
-        chain.then(2, 6, lambda: opinions.opinion_evaluate(opinion=case.obj, satisfaction="basically_satisfied"))
+        chain.then(2, 6, lambda: opinions.opinion_record_judgment(  # asked on the visit the reply speaks of
+            actor=staff, opinion=case.obj, satisfaction="basically_satisfied", via="visit"))
 
 
 # --- a deliberation activity and a voter meeting ------------------------------------------------------------------

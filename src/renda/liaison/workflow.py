@@ -11,7 +11,7 @@
 | received, accepted, assigned, reopened | merge | 已合并办理 merged | the same complaint as another open one |
 | accepted, assigned, to_suggestion, reopened | reply | 已答复 replied | the reply goes back to the constituent |
 | 已合并办理 merged | reply | 已答复 replied | automatic: with the reply to the one it was merged into |
-| 已答复 replied | evaluate | 已办结 closed | 满意/基本满意, or 不满意 once the reopen limit [setting] is used |
+| 已答复 replied | evaluate | 已办结 closed | 满意/基本满意, or 不满意 after the reopen limit [setting] (or by 回访) |
 | 已答复 replied | reopen | 重新办理 reopened | 不满意 while reopenings remain [setting, default 1] |
 | 已答复 replied | close | 已办结 closed | staff close it (no judgment came) |
 

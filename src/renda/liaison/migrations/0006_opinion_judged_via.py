@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def judged_on_the_portal(apps, schema_editor):
+    """Every judgment before this field came from the portal: the clerk could not record one."""
+    Opinion = apps.get_model("liaison", "Opinion")
+    Opinion.objects.exclude(satisfaction="").update(judged_via="portal")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +21,5 @@ class Migration(migrations.Migration):
             name='judged_via',
             field=models.CharField(blank=True, choices=[('portal', '网上评价'), ('phone', '电话回访'), ('visit', '当面回访')], default='', max_length=8, verbose_name='评价方式'),
         ),
+        migrations.RunPython(judged_on_the_portal, migrations.RunPython.noop),
     ]

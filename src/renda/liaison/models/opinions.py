@@ -73,9 +73,9 @@ class Opinion(VersionedModel):
     constituent_name = EncryptedCharField("群众姓名", blank=True, default="")
     constituent_phone = EncryptedCharField("群众电话", blank=True, default="")
     phone_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    judged_via = models.CharField("评价方式", max_length=8, choices=JudgedVia.choices, blank=True, default="")
     # tries at the portal's 评价 that asked for the phone, on the local day `judge_tries_on` (services.public):
     # kept here, not in a cache, so that every worker counts them and a restart does not forget them
-    judged_via = models.CharField("评价方式", max_length=8, choices=JudgedVia.choices, blank=True, default="")
     judge_tries = models.PositiveSmallIntegerField(default=0)
     judge_tries_on = models.DateField(null=True, blank=True)
     status = models.CharField("状态", max_length=16, choices=OpinionStatus.choices, default=OpinionStatus.RECEIVED,

@@ -61,7 +61,7 @@ def opinion_detail(request: HttpRequest, opinion_id: int) -> HttpResponse:
 # (the labels name the text to copy when the form is gone; the reason is a choice, kept for the form only)
 TYPED = {"reply": {"text": "答复内容"}, "publish": {"summary": "公开摘要"}, "assign": {"note": "转办说明"},
          "reject": {"reason": "", "note": "告知群众的说明"},
-         "judge": {"satisfaction": "", "via": "", "comment": "群众的说明"}}
+         "judge": {"satisfaction": "群众的评价", "via": "回访方式", "comment": "群众的说明"}}
 
 
 def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | None = None,
@@ -80,8 +80,8 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         "deputies": list(selectors.station_deputies(station=opinion.station)) if opinion.station else [],
         "categories": congress_categories(opinion.congress),
         "reject_form": RejectForm(initial=typed if typed.get("event") == "reject" else None),
-        "typed": typed, "typed_lost": [] if typed.get("event") in events else [
-            (label, typed[name].strip()) for name, label in TYPED.get(typed.get("event", ""), {}).items()
+        "typed": typed, "typed_lost": [] if _form_shown(typed.get("event", ""), events, user, opinion) else [
+            (label, _typed_text(name, typed[name])) for name, label in TYPED.get(typed.get("event", ""), {}).items()
             if label and typed[name].strip()],
         "name": mask_name(opinion.constituent_name), "phone": mask_phone(opinion.constituent_phone),
         "alerts": [(a, a.message.replace(opinion.code, code)) for a in opinion.alerts.all()[:20]],
@@ -96,6 +96,22 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
            for name, text in (("content", opinion.content), ("comment", opinion.satisfaction_comment))},
         "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
         **_proposals(opinion, events, units)}, status=status)
+
+
+def _form_shown(event: str, events: list[str], user: Any, opinion: Any) -> bool:
+    """Whether the page shows the form of `event` (so a refused form is shown again filled in, not as lost text):
+    an event of the workflow's, or the forms the template shows beside them."""
+    if event == "judge":  # 记录群众评价 stands beside 办结
+        return "close" in events
+    if event == "publish":
+        return bool(opinion.replied_at) and "reply" not in events and user.role in STAFF
+    return event in events
+
+
+def _typed_text(name: str, value: str) -> str:
+    """What was typed or chosen, as the lost-form box shows it: a choice by its label."""
+    labels = {"satisfaction": dict(Satisfaction.choices), "via": dict(JudgedVia.choices)}.get(name, {})
+    return str(labels.get(value, value.strip()))
 
 
 def _may_open_suggestion(user: Any, opinion: Any) -> bool:
@@ -175,11 +191,14 @@ DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不�
         "deputy": "跟进代表已设定，代表会收到通知。", "judge": "群众的评价已记录。"}
 
 
+STAFF_EVENTS = ("merge", "deputy", "judge")  # a unit may not; it gets 404, as for an event that does not exist
+
+
 @require_POST
 @page(*HANDLERS)
 def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpResponse:
     user: Any = request.user
-    if event not in DONE:
+    if event not in DONE or (event in STAFF_EVENTS and user.role not in STAFF):
         raise NotFound()
     opinion = selectors.access_opinion_by_id(user=user, opinion_id=opinion_id)
     post, version = request.POST, version_of(request)
@@ -209,14 +228,10 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
         if event == "close":
             return services.opinion_close(actor=user, opinion=opinion, version=version)
         if event == "judge":  # 回访: the constituent's judgment, told to the clerk
-            if user.role not in STAFF:
-                raise NotFound()
             return services.opinion_record_judgment(
                 actor=user, opinion=opinion, satisfaction=post.get("satisfaction", ""), via=post.get("via", ""),
                 comment=post.get("comment", ""), version=version)
         if event == "merge":
-            if user.role not in STAFF:
-                raise NotFound()
             # a 疑似重复 button sends its code as `into`; the form's own field is `into_code`
             into = selectors.opinion_by_code(user=user, raw=post.get("into") or post.get("into_code", ""))
             return services.opinion_merge(actor=user, opinion=opinion, into=into, version=version)
@@ -224,8 +239,6 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
             from renda.deputies.models import Person
             from renda.liaison.services.deputies import opinion_set_deputy
 
-            if user.role not in STAFF:
-                raise NotFound()
             person = get_or_404(Person.objects.all(), pk=post["deputy"]) if post.get("deputy", "").isdigit() else None
             return opinion_set_deputy(actor=user, opinion=opinion, person=person, version=version)
         return services.opinion_publish(actor=user, opinion=opinion, summary=post.get("summary", ""),
