@@ -69,13 +69,15 @@ class OpinionOut(Schema):
     version: int
 
 
-def opinion_out(o: Opinion, *, listed: bool = False, whole: bool = True, code_masked: bool = False) -> OpinionOut:
+def opinion_out(o: Opinion, *, listed: bool = False, reader: Any = None) -> OpinionOut:
     """One opinion as the API gives it; `listed`: the content, the reply and the clerk's note masked as the pages'
     lists mask them (the writer's own name and phone, anything like a phone or ID number: Opinion.listed_content).
-    The opinion's own endpoint, like its page, gives them whole, except the constituent's content to a handling
-    unit (`whole` False; selectors.sees_whole). `code_masked`: the tracking code as a unit reads it
-    (selectors.reads_code_masked, Opinion.masked_code without its dashes)."""
+    The opinion's own endpoint, like its page, gives them whole, except to a handling unit as the `reader`: the
+    constituent's content masked (selectors.sees_whole) and the tracking code masked (selectors.reads_code_masked,
+    Opinion.masked_code without its dashes). Without a reader: as the staff read it (the staff-only endpoints)."""
     today = timezone.localdate()
+    whole = reader is None or selectors.sees_whole(reader)
+    code_masked = reader is not None and selectors.reads_code_masked(reader)
     return OpinionOut(
         id=o.pk, tracking_code=o.masked_code.replace("-", "") if code_masked else o.tracking_code, status=o.status,
         status_label=o.get_status_display(),
@@ -117,8 +119,7 @@ def opinion_list(request: HttpRequest, params: Query[PageParams], filters: Query
         overdue = selectors.overdue_q(timezone.localdate())
         qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
     items, count = paginate(qs, params)
-    masked = selectors.reads_code_masked(request.user)
-    return {"items": [opinion_out(o, listed=True, code_masked=masked) for o in items], "count": count}
+    return {"items": [opinion_out(o, listed=True, reader=request.user) for o in items], "count": count}
 
 
 class OpinionIn(Schema):
@@ -149,7 +150,7 @@ def opinion_create(request: HttpRequest, payload: OpinionIn) -> OpinionOut:
 @endpoint(*HANDLERS)
 def opinion_detail(request: HttpRequest, opinion_id: int) -> OpinionOut:
     return opinion_out(selectors.access_opinion_by_id(user=request.user, opinion_id=opinion_id),
-                       whole=selectors.sees_whole(request.user), code_masked=selectors.reads_code_masked(request.user))
+                       reader=request.user)
 
 
 class Versioned(Schema):
@@ -222,7 +223,7 @@ def opinion_assign(request: HttpRequest, opinion_id: int, payload: AssignIn) -> 
 def opinion_reply(request: HttpRequest, opinion_id: int, payload: ReplyIn) -> OpinionOut:
     return opinion_out(services.opinion_reply(actor=request.user, opinion=_opinion(request, opinion_id),
                                               text=payload.text, version=payload.version),
-                       whole=selectors.sees_whole(request.user), code_masked=selectors.reads_code_masked(request.user))
+                       reader=request.user)
 
 
 class MergeIn(Versioned):

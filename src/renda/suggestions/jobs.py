@@ -28,6 +28,7 @@ from renda.organizations.models import Congress
 from renda.organizations.services import congress_setting
 from renda.suggestions import workflow
 from renda.suggestions.models import Assignment, Status, Suggestion, UnitRole
+from renda.suggestions.selectors import overdue_q
 from renda.suggestions.services._base import link, staff_of, unit_users, users
 
 LONGEST_REMINDER = 90  # the setting's own upper bound (settings_specs._positive_ints)
@@ -92,7 +93,7 @@ def flag_overdue(today: date) -> int:
     """Flag every suggestion whose reply deadline passed unanswered, tell the unit and escalate; audited."""
     flagged = 0
     candidates = (Suggestion.objects.select_related("congress__region")
-                  .filter(status__in=workflow.OPEN_HANDLING, deadline__lt=today, escalated_on=None))
+                  .filter(overdue_q(today), escalated_on=None))
     for s in candidates:
         with transaction.atomic():
             before = {"overdue_since": s.overdue_since, "escalated_on": None}

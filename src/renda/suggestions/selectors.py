@@ -96,8 +96,7 @@ def filtered(qs: QuerySet[Suggestion], *, today: date, status: str | None = None
     if year is not None:
         qs = qs.filter(year=year)
     if overdue is not None:
-        late = Q(status__in=workflow.OPEN_HANDLING, deadline__lt=today)
-        qs = qs.filter(late) if overdue else qs.exclude(late)
+        qs = qs.filter(overdue_q(today)) if overdue else qs.exclude(overdue_q(today))
     if lead_unit is not None:
         qs = qs.filter(lead_unit_id=lead_unit)
     if category:
@@ -149,6 +148,12 @@ def awaiting_cosign(qs: QuerySet[Suggestion], person_id: int) -> QuerySet[Sugges
     return qs.filter(Exists(serving_mandates(congress_id=OuterRef("congress_id")).filter(person_id=person_id)),
                      status=Status.DRAFT, pk__in=CoSigner.objects.filter(
         person_id=person_id, confirmed_at__isnull=True).values("suggestion_id")).exclude(lead_deputy_id=person_id)
+
+
+def overdue_q(today: date) -> Q:
+    """Late: past the reply deadline while being handled (交办, 办理中, 重新办理). A 跟踪办理 item keeps its first
+    deadline, but its second reply comes when the matter is solved: it is never late. `is_overdue` for one row."""
+    return Q(status__in=workflow.OPEN_HANDLING, deadline__lt=today)
 
 
 def is_overdue(s: Suggestion, today: date) -> bool:

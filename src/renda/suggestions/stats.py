@@ -25,8 +25,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from renda.organizations.models import HandlingUnit, Region
-from renda.suggestions import workflow
 from renda.suggestions.models import Channel, Kind, Satisfaction, Status, Suggestion
+from renda.suggestions.selectors import overdue_q
 
 S = Status
 ADMITTED = [S.ACCEPTED, S.ASSIGNED, S.HANDLING, S.REPLIED, S.REHANDLING, S.EVALUATED, S.FOLLOW_UP, S.CLOSED]
@@ -52,8 +52,7 @@ def _aggregates(today: date) -> dict[str, Count]:
         "b": Count("id", filter=Q(result_class="B")),
         "c": Count("id", filter=Q(result_class="C")),
         "d": Count("id", filter=Q(result_class="D")),
-        "overdue": Count("id", filter=Q(overdue_since__isnull=False)
-                         | Q(status__in=workflow.OPEN_HANDLING, deadline__lt=today)),
+        "overdue": Count("id", filter=Q(overdue_since__isnull=False) | overdue_q(today)),
         "key_supervised": Count("id", filter=Q(key_supervised=True)),
     }
 

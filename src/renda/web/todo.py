@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,25 +64,21 @@ def _title(s: Any) -> str:
 
 
 def _suggestion_line(key: str, label: str, qs: QuerySet[Any], today: date, *, due: str | None = None,
-                     late_in: frozenset[str] | None = None, **query: Any) -> Line | None:
+                     late: Q | None = None, **query: Any) -> Line | None:
     """`due`: the suggestion's date field this line waits on (答复期限 `deadline`, 应交办日期 `assign_due`): the
-    first named are those due soonest, and those past it are counted as overdue; `late_in`: the statuses in which
-    being past it is late (a 跟踪办理 item keeps its first deadline, but its second reply comes when the matter is
-    solved: the suggestion list never calls it late, nor does this line)."""
+    first named are those due soonest, and those `late` are marked and counted as overdue (by default, those past
+    `due`; a line of reply deadlines passes the suggestion list's own rule, `selectors.overdue_q`)."""
     count = qs.count()
     if not count:
         return None
-    first = list(qs.only("pk", "title", "number", "status", *([due] if due else [])).order_by(
+    late = late if late is not None or not due else Q(**{f"{due}__lt": today})
+    if late is not None:
+        qs = qs.annotate(late=ExpressionWrapper(late, output_field=BooleanField()))
+    first = list(qs.only("pk", "title", "number", *([due] if due else [])).order_by(
         *([F(due).asc(nulls_last=True)] if due else []), "pk")[:SHOWN])
-    items = []
-    for s in first:
-        when = getattr(s, due) if due else None
-        late = bool(when and when < today and (late_in is None or s.status in late_in))
-        items.append(Item(_title(s), reverse("suggestions:detail", args=[s.pk]), when, late))
-    overdue = 0
-    if due:
-        past = qs.filter(**{f"{due}__lt": today})
-        overdue = (past if late_in is None else past.filter(status__in=late_in)).count()
+    items = [Item(_title(s), reverse("suggestions:detail", args=[s.pk]), getattr(s, due) if due else None,
+                  bool(getattr(s, "late", False))) for s in first]
+    overdue = qs.filter(late).count() if late is not None else 0
     return Line(key, label, count, _url("suggestions:list", **query), items, overdue)
 
 
@@ -130,8 +126,7 @@ def _staff(user: Any, today: date) -> list[Line | None]:
     from renda.liaison import selectors as liaison
     from renda.liaison.workflow import AWAITING_REPLY
     from renda.suggestions.models import Status
-    from renda.suggestions.selectors import visible
-    from renda.suggestions.workflow import OPEN_HANDLING
+    from renda.suggestions.selectors import overdue_q, visible
 
     seen = visible(user=user)
 
@@ -141,8 +136,8 @@ def _staff(user: Any, today: date) -> list[Line | None]:
     return [
         in_status("review", "待审查的建议、议案", Status.SUBMITTED),
         in_status("assign", "待交办的建议", Status.ACCEPTED, due="assign_due"),
-        _suggestion_line("late", "超期未答复的建议", seen.filter(status__in=OPEN_HANDLING, deadline__lt=today), today,
-                         due="deadline", overdue=1),
+        _suggestion_line("late", "超期未答复的建议", seen.filter(overdue_q(today)), today, due="deadline",
+                         late=overdue_q(today), overdue=1),
         in_status("close", "待办结的建议", Status.EVALUATED),
         _opinion_line("opinions", "待答复的群众意见", liaison.opinions_visible(user=user).filter(
             status__in=AWAITING_REPLY), today, _url("liaison:opinions", view="open")),
@@ -153,8 +148,7 @@ def _unit(user: Any, today: date) -> list[Line | None]:
     from renda.liaison import selectors as liaison
     from renda.liaison.models import OpinionStatus
     from renda.suggestions.models import Assignment, Status, UnitRole
-    from renda.suggestions.selectors import awaiting_co_opinion, visible
-    from renda.suggestions.workflow import OPEN_HANDLING
+    from renda.suggestions.selectors import awaiting_co_opinion, overdue_q, visible
 
     seen = visible(user=user)
     answering = (Status.HANDLING, Status.REHANDLING, Status.FOLLOW_UP)
@@ -164,7 +158,7 @@ def _unit(user: Any, today: date) -> list[Line | None]:
             role=UnitRole.LEAD, suggestion__status=Status.ASSIGNED), today, "accept_due",
             _url("suggestions:list", status=Status.ASSIGNED, lead_unit=user.unit_id)),
         _suggestion_line("answer", "待答复的建议（主办）", seen.filter(lead_unit_id=user.unit_id, status__in=answering),
-                         today, due="deadline", late_in=OPEN_HANDLING, status=",".join(answering),
+                         today, due="deadline", late=overdue_q(today), status=",".join(answering),
                          lead_unit=user.unit_id),
         _assignment_line("co_opinion", "待提出协办意见的建议", mine.filter(
             role=UnitRole.CO, suggestion__in=awaiting_co_opinion(seen, user.unit_id)), today, "opinion_due",

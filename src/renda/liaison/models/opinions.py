@@ -148,7 +148,7 @@ class Opinion(VersionedModel):
     @property
     def masked_code(self) -> str:
         """The code as a handling unit reads it (ABCD-****-****): enough to name the opinion to the clerk, not
-        enough to open it on the portal or judge the answer there (liaison.selectors.sees_whole)."""
+        enough to open it on the portal or judge the answer there (liaison.selectors.reads_code_masked)."""
         return format_code(self.tracking_code[:4] + "*" * (len(self.tracking_code) - 4))
 
 

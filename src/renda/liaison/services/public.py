@@ -4,7 +4,6 @@ phone, with a honeypot and length limits) and judge the answer with the tracking
 from __future__ import annotations
 
 import hmac
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +11,7 @@ from typing import Any
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from renda.core import crypto
+from renda.core import crypto, masking
 from renda.core.errors import Invalid, Throttled
 from renda.core.settings_registry import platform_setting
 from renda.liaison import throttle
@@ -73,7 +72,7 @@ def asks_phone(opinion: Opinion) -> bool:
 
 def _digits(text: str) -> str:
     """The digits of a phone as typed: full-width digits read as digits, spaces, dashes, brackets and + dropped."""
-    return "".join(c for c in unicodedata.normalize("NFKC", text or "") if c.isascii() and c.isdigit())
+    return "".join(c for c in (text or "").translate(masking.HALF_WIDTH) if c.isascii() and c.isdigit())
 
 
 def _canonical(text: str) -> str:

@@ -70,6 +70,7 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
     user: Any = request.user
     typed = typed or {}
     events = _events(user, opinion)
+    forms = _forms(events, user, opinion)
     code = selectors.shown_code(user, opinion)
     units = [u for u in HandlingUnit.objects.filter(active=True).select_related("region")
              if unit_serves(u, opinion.congress)]
@@ -80,7 +81,7 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         "deputies": list(selectors.station_deputies(station=opinion.station)) if opinion.station else [],
         "categories": congress_categories(opinion.congress),
         "reject_form": RejectForm(initial=typed if typed.get("event") == "reject" else None),
-        "typed": typed, "typed_lost": [] if _form_shown(typed.get("event", ""), events, user, opinion) else [
+        "forms": forms, "typed": typed, "typed_lost": [] if typed.get("event") in forms else [
             (label, _typed_text(name, typed[name])) for name, label in TYPED.get(typed.get("event", ""), {}).items()
             if label and typed[name].strip()],
         "name": mask_name(opinion.constituent_name), "phone": mask_phone(opinion.constituent_phone),
@@ -98,14 +99,16 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         **_proposals(opinion, events, units)}, status=status)
 
 
-def _form_shown(event: str, events: list[str], user: Any, opinion: Any) -> bool:
-    """Whether the page shows the form of `event` (so a refused form is shown again filled in, not as lost text):
-    an event of the workflow's, or the forms the template shows beside them."""
-    if event == "judge":  # 记录群众评价 stands beside 办结
-        return "close" in events
-    if event == "publish":
-        return bool(opinion.replied_at) and "reply" not in events and user.role in STAFF
-    return event in events
+def _forms(events: list[str], user: Any, opinion: Any) -> set[str]:
+    """The events whose forms the page shows: the workflow's, and beside them 记录群众评价 (with 办结) and 答复公开
+    (once answered, for the staff). The template shows a form when it is here, and a refused form comes back filled
+    in when it is here, or as text to copy when it is gone."""
+    shown = set(events)
+    if "close" in events:
+        shown.add("judge")
+    if opinion.replied_at and "reply" not in events and user.role in STAFF:
+        shown.add("publish")
+    return shown
 
 
 def _typed_text(name: str, value: str) -> str:
