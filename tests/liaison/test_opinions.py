@@ -14,6 +14,7 @@ from django.db import connection
 from renda.core.errors import Forbidden, Invalid, InvalidTransition, StaleVersion
 from renda.core.models import AuditEntry
 from renda.core.roles import Role
+from renda.liaison import selectors
 from renda.liaison.models import Opinion, OpinionAlert, OpinionStatus
 from renda.liaison.services import opinions as svc
 from renda.notifications.models import Notification
@@ -435,3 +436,95 @@ def test_judgments_given_before_the_field_existed_are_marked_as_the_portals(liai
     backfill(apps, None)
     assert Opinion.objects.get(pk=judged.pk).judged_via == "portal"
     assert Opinion.objects.get(pk=waiting.pk).judged_via == ""
+
+
+def test_a_new_reply_is_not_shown_with_the_judgment_of_the_one_before_it(liaison):
+    """The row holds the judgment of the reply it shows. While a reopened opinion is handled again, that is the
+    不满意 of the first reply (the unit reads why); once answered again, the new reply awaits its own judgment and
+    the 不满意 is listed under 重新办理, read from the audit. A staff 办结 then closes it with no judgment."""
+    from django.test import Client
+
+    opinion = svc.opinion_accept(actor=liaison.clerk, opinion=register(liaison), category="城建交通")
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=opinion, text="已列入计划。")
+    opinion = svc.opinion_evaluate(opinion=opinion, satisfaction="unsatisfied", comment="没有时间表，打13812345678问",
+                                   now=at(2026, 4, 2))
+    unit_user = UserFactory(role=Role.UNIT_USER, region=liaison.tree.county, unit=liaison.tree.unit_county)
+    opinion = svc.opinion_assign(actor=liaison.clerk, opinion=opinion, unit=liaison.tree.unit_county)
+    assert (opinion.satisfaction, opinion.satisfaction_comment) == ("unsatisfied", "没有时间表，打13812345678问")
+    unit = Client()
+    unit.force_login(unit_user)
+    handling = unit.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+    assert "<strong>不满意</strong>（网上评价） 没有时间表，打138********问" in handling, "why, with the phone masked"
+    assert 'data-testid="earlier-judgments"' not in handling, "the row's judgment is not listed twice"
+
+    opinion = svc.opinion_reply(actor=unit_user, opinion=opinion, text="5月15日前完成修复。")
+    assert (opinion.status, opinion.satisfaction, opinion.satisfaction_comment, opinion.judged_via) == (
+        OpinionStatus.REPLIED, "", "", "")
+    entry = audits(opinion)[-1]
+    assert entry.action == "opinion.reply" and json.loads(entry.before)["satisfaction"] == "unsatisfied"
+    assert json.loads(entry.after)["satisfaction"] == ""
+    earlier = selectors.earlier_judgments(opinion)
+    assert [(j.satisfaction, j.via, j.comment) for j in earlier] == [
+        ("不满意", "网上评价", "没有时间表，打13812345678问")]
+
+    staff = Client()
+    staff.force_login(liaison.clerk)
+    page = staff.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+    assert 'data-testid="judgment"' not in page and 'data-testid="judgment-awaited"' in page
+    listed = page.split('data-testid="earlier-judgments"')[1].split("</div>")[0]
+    assert "重新办理（1 次）" in listed and "<strong>不满意</strong>（网上评价）：没有时间表，打13812345678问" in listed
+    assert "打138********问" in unit.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+    portal = Client().get(f"/portal/track/{opinion.code}/").content.decode()
+    assert 'data-testid="judgment"' not in portal and 'data-testid="judgment-earlier"' in portal
+    assert 'data-testid="evaluate-form"' in portal, "the new reply is judged on its own"
+
+    closed = svc.opinion_close(actor=liaison.clerk, opinion=opinion)
+    assert (closed.status, closed.satisfaction) == (OpinionStatus.CLOSED, "")
+    assert len(selectors.earlier_judgments(closed)) == 1
+    assert 'data-testid="judgment"' not in Client().get(f"/portal/track/{closed.code}/").content.decode()
+
+
+def test_a_reopened_opinion_merged_and_answered_with_another_loses_its_old_judgment(liaison):
+    first = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison), text="已列入计划。")
+    first = svc.opinion_evaluate(opinion=first, satisfaction="unsatisfied", comment="太慢")
+    primary = svc.opinion_accept(actor=liaison.clerk, opinion=register(liaison, content="村口道路坑洼多，请修。"),
+                                 category="城建交通")
+    merged = svc.opinion_merge(actor=liaison.clerk, opinion=first, into=primary)
+    assert merged.satisfaction == "unsatisfied", "still the judgment of the reply it shows"
+    svc.opinion_reply(actor=liaison.clerk, opinion=primary, text="已安排5月修复。")
+    answered = Opinion.objects.get(pk=first.pk)
+    assert (answered.status, answered.satisfaction, answered.satisfaction_comment) == (OpinionStatus.REPLIED, "", "")
+    assert [j.comment for j in selectors.earlier_judgments(answered)] == ["太慢"]
+
+
+def test_judgments_left_behind_by_a_new_reply_are_cleared_by_the_migration(liaison):
+    import importlib
+
+    from django.apps import apps
+
+    clear = importlib.import_module("renda.liaison.migrations.0007_clear_earlier_judgments").clear_earlier_judgments
+
+    def reopened_and_answered(content: str) -> Opinion:
+        o = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison, content=content), text="已列入计划。")
+        o = svc.opinion_evaluate(opinion=o, satisfaction="unsatisfied")
+        return svc.opinion_reply(actor=liaison.clerk, opinion=o, text="已修复。")
+
+    answered = reopened_and_answered("村口道路破损严重一。")
+    closed_by_staff = svc.opinion_close(actor=liaison.clerk, opinion=reopened_and_answered("村口道路破损严重二。"))
+    judged_twice = svc.opinion_evaluate(opinion=reopened_and_answered("村口道路破损严重三。"),
+                                        satisfaction="unsatisfied", comment="还是没修好")
+    still_reopened = svc.opinion_evaluate(
+        opinion=svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison, content="路灯坏了很久了。"),
+                                  text="已报修。"), satisfaction="unsatisfied", comment="没人来")
+    # as the rows were before this change: the first 不满意 left on the row after the new reply
+    Opinion.objects.filter(pk__in=[answered.pk, closed_by_staff.pk]).update(satisfaction="unsatisfied",
+                                                                            satisfaction_comment="太慢")
+    versions = dict(Opinion.objects.values_list("pk", "version"))
+    clear(apps, None)
+    rows = {o.pk: o for o in Opinion.objects.all()}
+    assert (rows[answered.pk].satisfaction, rows[answered.pk].satisfaction_comment) == ("", "")
+    assert rows[answered.pk].version == versions[answered.pk] + 1, "a form opened before is stale"
+    assert (rows[closed_by_staff.pk].status, rows[closed_by_staff.pk].satisfaction) == (OpinionStatus.CLOSED, "")
+    assert (rows[judged_twice.pk].satisfaction, rows[judged_twice.pk].satisfaction_comment) == (
+        "unsatisfied", "还是没修好"), "the closing judgment is the last reply's own"
+    assert rows[still_reopened.pk].satisfaction == "unsatisfied", "reopened, not answered again: kept"

@@ -46,7 +46,8 @@ from renda.organizations.services import congress_categories, congress_setting, 
 
 PUBLIC_ACTOR = SimpleNamespace(pk=None, username="public", role="")
 OPINION_FIELDS = ("status", "category", "responsible", "unit", "deadline", "not_accepted_reason", "status_note",
-                  "reply_text", "replied_on_the_spot", "satisfaction", "judged_via", "reopen_count",
+                  "reply_text", "replied_on_the_spot", "satisfaction", "satisfaction_comment", "judged_via",
+                  "reopen_count",
                   "published", "public_summary", "merged_into")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 
@@ -231,10 +232,22 @@ def opinion_reply(*, actor: Any, opinion: Opinion, text: str, version: int | Non
     opinion.replied_on_the_spot = on_the_spot
     if on_the_spot and opinion.responsible is None:
         opinion.responsible = actor
-    _save(opinion, "status", "reply_text", "replied_at", "replied_on_the_spot", "responsible")
+    _save(opinion, "status", "reply_text", "replied_at", "replied_on_the_spot", "responsible",
+          *_judgment_cleared(opinion))
     audit.record(actor=actor, action="opinion.reply", obj=opinion, before=before, after=_view(opinion))
     reply_merged(primary=opinion, actor=actor)
     return opinion
+
+
+def _judgment_cleared(opinion: Opinion) -> tuple[str, ...]:
+    """A new reply has not been judged yet: the judgment of the one before it (the 不满意 that reopened the opinion)
+    leaves the row, which holds the judgment of the reply it shows, and stays in the audit (selectors.
+    earlier_judgments). Before, the page showed that 不满意 under the new reply, and a staff 办结 kept it as if it were
+    the new reply's. The fields to save."""
+    if not opinion.satisfaction:
+        return ()
+    opinion.satisfaction, opinion.satisfaction_comment, opinion.judged_via = "", "", ""
+    return ("satisfaction", "satisfaction_comment", "judged_via")
 
 
 def reply_merged(*, primary: Opinion, actor: Any) -> int:
@@ -247,7 +260,8 @@ def reply_merged(*, primary: Opinion, actor: Any) -> int:
         o.status = workflow.next_status(o.status, "reply")
         o.reply_text, o.replied_at, o.replied_on_the_spot = primary.reply_text, primary.replied_at, False
         o.responsible = o.responsible or primary.responsible
-        _save(o, "status", "reply_text", "replied_at", "replied_on_the_spot", "responsible")
+        _save(o, "status", "reply_text", "replied_at", "replied_on_the_spot", "responsible",
+              *_judgment_cleared(o))
         audit.record(actor=actor, action="opinion.reply", obj=o, before=before,
                      after={**_view(o), "from_merged_into": primary.pk})
         count += 1

@@ -95,6 +95,8 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         # the constituent's own words: whole for the staff who took them, masked for a unit (selectors.sees_whole)
         **{name: text if selectors.sees_whole(user) else opinion.masked(text)
            for name, text in (("content", opinion.content), ("comment", opinion.satisfaction_comment))},
+        "earlier_judgments": [(j, j.comment if selectors.sees_whole(user) else opinion.masked(j.comment))
+                              for j in selectors.earlier_judgments(opinion)],
         "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
         **_proposals(opinion, events, units)}, status=status)
 
