@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from renda.core.masking import mask_text, scrub
+from renda.core.masking import mask_text, pii_found, scrub
 
 
 @pytest.mark.parametrize("written", [
@@ -28,9 +28,13 @@ def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> N
                                   # 15 or 18 digits that are no ID number (GB 11643: a province's code, then a date
                                   # of birth): a work order, an old company registration number, a credit code, π
                                   "工单号202605031234567", "注册号430100000012345", "12430000006141234X",
-                                  "π≈3.141592653589793"])
+                                  "π≈3.141592653589793",
+                                  # a sum of money with as many digits as a phone (the twentieth session)
+                                  "总投资15000000000元", "总投资 150 0000 0000 元", "约13912345678美元",
+                                  "￥13912345678", "¥07318888888", "预算07318888888万元"])
 def test_dates_amounts_and_codes_are_left_as_they_are(text: str) -> None:
     assert scrub(text) == text
+    assert pii_found(text) == [], "nor do they stop a reply's publication"
 
 
 def test_the_writers_own_name_and_phone_are_masked_however_they_appear_in_their_text() -> None:
@@ -42,6 +46,14 @@ def test_the_writers_own_name_and_phone_are_masked_however_they_appear_in_their_
     assert "1234" not in mobile and "５６７８" not in mobile and "5678" not in mobile and mobile.startswith("请联系王*")
     assert mask_text("联系电话13912345678", None, "13912345678") == "联系电话139********"
     assert mask_text("邻居王五也知道", "李四", "") == "邻居王五也知道"
+
+
+def test_a_phone_beside_a_sum_of_money_is_still_masked() -> None:
+    masked = scrub("补偿5000元，请联系13912345678，另付200元")
+    assert masked == "补偿5000元，请联系139********，另付200元"
+    # 元旦, 元月, 元宵 are no sum of money
+    assert scrub("请拨13912345678元旦前回复") == "请拨139********元旦前回复"
+    assert scrub("电话0731-88888888 元月办理") == "电话073********** 元月办理"
 
 
 def test_a_letters_full_width_indentation_is_left_as_written() -> None:
