@@ -49,3 +49,39 @@ def test_the_stations_the_settings_the_calendar_and_the_compliance_are_read_as_c
         named = page.locator(f"td[data-label='{label.rstrip('：')}']").first.evaluate(
             "td => getComputedStyle(td, '::before').content")
         assert label in named, (path, named)
+
+
+def test_the_statistics_are_read_on_a_phone(live_server, page):
+    """The suggestions' statistics by unit were a table of eight columns with a bar in five: each group is a card
+    now, each rate named beside its bar. The deputies' townships × categories tables stay tables (a cross-table
+    reads across), with the townships' names kept in sight while the columns scroll sideways."""
+    from tests.deputies.registry import build
+
+    reg = build(org_tree())
+    Suggestion.objects.create(
+        congress=reg.tree.congress_a, region_path=reg.tree.town_a.path, title="关于修复幸福村村口道路的建议",
+        content="……", lead_deputy=PersonFactory(), year=2026, channel="recess", status=Status.ASSIGNED,
+        number="2026-0001")  # admitted (立案): counted in the statistics
+    log_in(page, live_server.url, reg.county_clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/suggestions/stats/?by=township&year=2026")
+    assert page.locator("[data-testid=groups] tbody tr").count() >= 1
+    overflow = page.evaluate("""() => [...document.querySelectorAll('.table-wrap')].filter(w => w.offsetParent)
+        .map(w => w.scrollWidth - w.clientWidth)""")
+    assert overflow and set(overflow) == {0}, overflow
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    rate = page.locator("[data-testid=groups] td[data-label='答复率']").first
+    assert "答复率：" in rate.evaluate("td => getComputedStyle(td, '::before').content")
+    bar, cell = rate.locator(".bar").bounding_box(), rate.bounding_box()
+    assert bar and cell and bar["width"] >= 150 and bar["y"] < cell["y"] + 10, (bar, cell)  # beside its name
+
+    page.goto(f"{live_server.url}/deputies/stats/")
+    page.locator("details:has(table.cross) > summary").first.click()
+    wrap = page.locator(".table-wrap:has(table.cross)").first
+    wrap.evaluate("w => { w.querySelector('table').style.minWidth = '900px'; }")  # as wide as the most categories
+    assert wrap.evaluate("w => w.scrollWidth > w.clientWidth")
+    wrap.evaluate("w => { w.scrollLeft = 400; }")
+    first, second = (wrap.locator("tbody tr").first.locator("td").nth(i).bounding_box() for i in (0, 1))
+    box = wrap.bounding_box()
+    assert first and second and box
+    assert abs(first["x"] - box["x"]) <= 2, (first, box)  # the township's name stays at the left edge
+    assert second["x"] < box["x"], second  # while the figures went by under it

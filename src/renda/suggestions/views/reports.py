@@ -35,7 +35,8 @@ def stats_page(request: HttpRequest) -> HttpResponse:
     groups = stats.figures_by(qs, by=by, year=year, today=today)
     return render(request, "suggestions/stats.html", {
         "year": year, "by": by, "by_choices": BY, "totals": totals.as_dict(), "groups": groups,
-        "labels": stats.FIGURE_LABELS, "rates": RATES, "years": range(today.year, today.year - 6, -1),
+        "labels": stats.FIGURE_LABELS, "rates": RATES, "rate_labels": [(k, stats.FIGURE_LABELS[k]) for k in RATES],
+        "years": range(today.year, today.year - 6, -1),
         "shares": [("A", totals.rates["a_share"]), ("B", totals.rates["b_share"]), ("C", totals.rates["c_share"]),
                    ("D", totals.rates["d_share"])]})
 
