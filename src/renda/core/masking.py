@@ -49,10 +49,13 @@ def mask_phone(value: str | None) -> str:
 # (身份证ID430102198001011234) still is. Since the seventeenth session; before, any 15 or 18 digits were.
 _PROVINCE = r"(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])"
 _MONTH_DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-# A sum of money is no phone, however many digits it has: "15000000000元", "150 0000 0000 元", "￥13912345678"
-# (since the twentieth session; before, such a sum in a reply was masked and blocked its publication).
-_NOT_MONEY_AFTER = r"(?!\s*(?:元(?![旦月宵])|万元|亿元|美元|块钱))"  # 元旦, 元月, 元宵 are days
-_NOT_MONEY_BEFORE = r"(?<![¥￥])"
+# A sum of money is no phone, however many digits it has: "15000000000元", "150 0000 0000 元。", "￥13912345678"
+# (since the twentieth session; before, such a sum in a reply was masked and blocked its publication). 元 counts as
+# money only where a sum's words can follow it (the end, a space or a punctuation mark, 整, 左右, 以上…): 元 is also a
+# surname and begins names of places and days: "请联系13912345678元老师", "…元和路5号", "…元旦后" are phones.
+_AFTER_YUAN = r"(?:$|[\s，。、；：！？,.;:!?）)/]|整|左右|以上|以下|多|余|的|用于|资金|每)"
+_NOT_MONEY_AFTER = rf"(?!\s*(?:元{_AFTER_YUAN}|万元|亿元|美元|块钱))"
+_NOT_MONEY_BEFORE = r"(?<![¥￥])(?<![¥￥] )"
 PII_KINDS = [("手机号码", re.compile(rf"{_NOT_MONEY_BEFORE}(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d"
                                   rf"(?:[- ]?\d{{4}}){{2}}(?!-?\d){_NOT_MONEY_AFTER}")),
              ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}(?:18|19|20)\d\d{_MONTH_DAY}\d{{3}}[\dXx](?!\d)")),
