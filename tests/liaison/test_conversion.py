@@ -337,3 +337,26 @@ def test_the_codes_already_written_into_timelines_are_taken_out(world):
     drop_codes(apps, None)
     assert SuggestionEvent.objects.get(pk=old.pk).note == "纸质建议，由甲镇秘书代录。由2条群众意见形成"
     assert SuggestionEvent.objects.get(pk=other.pk).note == "代表说明：ABCDEFGHJKMN 是门牌（群众意见形成）"
+
+
+def test_a_reopened_opinion_answered_through_its_suggestion_awaits_a_judgment_of_that_answer(world):
+    """A 不满意 reopens the opinion; the clerk takes it up in a deputy suggestion; the suggestion's answer reaches the
+    opinion as its new reply (the periodic job), which clears the row's judgment of the first reply, as a reply of
+    its own would; the 不满意 stays among its judgments."""
+    from renda.liaison import selectors
+
+    (opinion,) = opinions_from_three_villagers(world, n=1)
+    opinion = svc.opinion_reply(actor=world.clerk_a, opinion=opinion, text="已列入计划。")
+    opinion = svc.opinion_evaluate(opinion=opinion, satisfaction="unsatisfied", comment="没有时间表")
+    suggestion = world.build(Status.SUBMITTED)
+    conversion.opinions_to_suggestion(actor=world.clerk_a, opinions=[opinion], suggestion=suggestion)
+    for step in ["review_accept", "assign", "accept", "reply_A"]:
+        suggestion = world.step(suggestion, step)
+    assert conversion.suggestion_answers_reach_opinions() == 1
+    opinion.refresh_from_db()
+    assert (opinion.status, opinion.satisfaction, opinion.satisfaction_comment, opinion.judged_via) == (
+        OpinionStatus.REPLIED, "", "", "")
+    earlier = selectors.earlier_judgments(opinion)
+    assert [(j.satisfaction, j.comment) for j in earlier] == [("unsatisfied", "没有时间表")]
+    page = Client().get(f"/portal/track/{opinion.tracking_code}/").content.decode()
+    assert 'data-testid="judgment"' not in page and 'data-testid="judgment-earlier"' in page

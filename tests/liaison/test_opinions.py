@@ -441,8 +441,10 @@ def test_judgments_given_before_the_field_existed_are_marked_as_the_portals(liai
 def test_a_new_reply_is_not_shown_with_the_judgment_of_the_one_before_it(liaison):
     """The row holds the judgment of the reply it shows. While a reopened opinion is handled again, that is the
     不满意 of the first reply (the unit reads why); once answered again, the new reply awaits its own judgment and
-    the 不满意 is listed under 重新办理, read from the audit. A staff 办结 then closes it with no judgment."""
+    the 不满意 is listed under 重新办理 (OpinionJudgment). A staff 办结 then closes it with no judgment."""
     from django.test import Client
+
+    from tests.helpers import api_client
 
     opinion = svc.opinion_accept(actor=liaison.clerk, opinion=register(liaison), category="城建交通")
     opinion = svc.opinion_reply(actor=liaison.clerk, opinion=opinion, text="已列入计划。")
@@ -464,8 +466,10 @@ def test_a_new_reply_is_not_shown_with_the_judgment_of_the_one_before_it(liaison
     assert entry.action == "opinion.reply" and json.loads(entry.before)["satisfaction"] == "unsatisfied"
     assert json.loads(entry.after)["satisfaction"] == ""
     earlier = selectors.earlier_judgments(opinion)
-    assert [(j.satisfaction, j.via, j.comment) for j in earlier] == [
-        ("不满意", "网上评价", "没有时间表，打13812345678问")]
+    assert [(j.satisfaction, j.via, j.comment, j.reopened, j.recorded_by) for j in earlier] == [
+        ("unsatisfied", "portal", "没有时间表，打13812345678问", True, None)]
+    assert not AuditEntry.objects.filter(object_id=str(opinion.pk), after__contains="13812345678").exists(), (
+        "the audit never holds the constituent's phone, nor their words that may carry it")
 
     staff = Client()
     staff.force_login(liaison.clerk)
@@ -474,14 +478,40 @@ def test_a_new_reply_is_not_shown_with_the_judgment_of_the_one_before_it(liaison
     listed = page.split('data-testid="earlier-judgments"')[1].split("</div>")[0]
     assert "重新办理（1 次）" in listed and "<strong>不满意</strong>（网上评价）：没有时间表，打13812345678问" in listed
     assert "打138********问" in unit.get(f"/liaison/opinions/{opinion.pk}/").content.decode()
+    by_staff = api_client(liaison.clerk).get(f"/api/v1/opinions/{opinion.pk}").json()
+    assert by_staff["satisfaction"] == "" and [(j["satisfaction"], j["comment"], j["reopened"]) for j in
+                                               by_staff["judgments"]] == [
+        ("unsatisfied", "没有时间表，打13812345678问", True)]
+    assert api_client(unit_user).get(f"/api/v1/opinions/{opinion.pk}").json()["judgments"][0]["comment"] == (
+        "没有时间表，打138********问")
+    assert api_client(liaison.clerk).get("/api/v1/opinions").json()["items"][0]["judgments"] is None
     portal = Client().get(f"/portal/track/{opinion.code}/").content.decode()
     assert 'data-testid="judgment"' not in portal and 'data-testid="judgment-earlier"' in portal
     assert 'data-testid="evaluate-form"' in portal, "the new reply is judged on its own"
+    public = Client().get(f"/api/v1/public/opinions/{opinion.tracking_code}").json()
+    assert (public["satisfaction"], public["reopen_count"], public["can_evaluate"]) == ("", 1, True)
 
     closed = svc.opinion_close(actor=liaison.clerk, opinion=opinion)
     assert (closed.status, closed.satisfaction) == (OpinionStatus.CLOSED, "")
     assert len(selectors.earlier_judgments(closed)) == 1
     assert 'data-testid="judgment"' not in Client().get(f"/portal/track/{closed.code}/").content.decode()
+
+
+def test_every_judgment_is_kept_in_order_and_the_rows_own_is_not_listed_as_earlier(liaison):
+    congress_setting_set(actor=liaison.clerk, congress=liaison.tree.congress_a, key="liaison.reopen_limit", raw="2")
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison), text="已列入计划。")
+    opinion = svc.opinion_evaluate(opinion=opinion, satisfaction="unsatisfied", comment="一")
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=opinion, text="已安排。")
+    opinion = svc.opinion_record_judgment(actor=liaison.clerk, opinion=opinion, satisfaction="unsatisfied",
+                                          via="phone", comment="二")
+    assert [j.comment for j in selectors.earlier_judgments(opinion)] == ["一"], "二 is the row's, beside its reply"
+    opinion = svc.opinion_reply(actor=liaison.clerk, opinion=opinion, text="已修复。")
+    assert [(j.comment, j.via, j.recorded_by) for j in selectors.earlier_judgments(opinion)] == [
+        ("一", "portal", None), ("二", "phone", liaison.clerk)]
+    opinion = svc.opinion_evaluate(opinion=opinion, satisfaction="satisfied", comment="三")
+    assert opinion.status == OpinionStatus.CLOSED and opinion.satisfaction == "satisfied"
+    assert [j.comment for j in selectors.earlier_judgments(opinion)] == ["一", "二"]
+    assert [(j.comment, j.reopened) for j in opinion.judgments.all()] == [("一", True), ("二", True), ("三", False)]
 
 
 def test_a_reopened_opinion_merged_and_answered_with_another_loses_its_old_judgment(liaison):
@@ -497,34 +527,50 @@ def test_a_reopened_opinion_merged_and_answered_with_another_loses_its_old_judgm
     assert [j.comment for j in selectors.earlier_judgments(answered)] == ["太慢"]
 
 
-def test_judgments_left_behind_by_a_new_reply_are_cleared_by_the_migration(liaison):
+def test_the_judgments_given_before_their_table_are_read_from_the_audit(liaison):
+    """Migration liaison 0007: each judgment from its audit entry (the words only for the row's own, which the audit
+    never had), and a judgment a row kept after a new reply cleared from it."""
     import importlib
 
     from django.apps import apps
 
-    clear = importlib.import_module("renda.liaison.migrations.0007_clear_earlier_judgments").clear_earlier_judgments
+    from renda.liaison.models import OpinionJudgment
+
+    backfill = importlib.import_module("renda.liaison.migrations.0007_opinion_judgments").judgments_from_the_audit
 
     def reopened_and_answered(content: str) -> Opinion:
         o = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison, content=content), text="已列入计划。")
-        o = svc.opinion_evaluate(opinion=o, satisfaction="unsatisfied")
+        o = svc.opinion_evaluate(opinion=o, satisfaction="unsatisfied", comment="太慢")
         return svc.opinion_reply(actor=liaison.clerk, opinion=o, text="已修复。")
 
     answered = reopened_and_answered("村口道路破损严重一。")
     closed_by_staff = svc.opinion_close(actor=liaison.clerk, opinion=reopened_and_answered("村口道路破损严重二。"))
-    judged_twice = svc.opinion_evaluate(opinion=reopened_and_answered("村口道路破损严重三。"),
-                                        satisfaction="unsatisfied", comment="还是没修好")
+    judged_twice = svc.opinion_record_judgment(
+        actor=liaison.clerk, opinion=reopened_and_answered("村口道路破损严重三。"), satisfaction="unsatisfied",
+        via="visit", comment="还是没修好")
     still_reopened = svc.opinion_evaluate(
         opinion=svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison, content="路灯坏了很久了。"),
                                   text="已报修。"), satisfaction="unsatisfied", comment="没人来")
-    # as the rows were before this change: the first 不满意 left on the row after the new reply
+    never_judged = svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison, content="水渠堵了。"),
+                                     text="已疏通。")
+    # as the rows were before this change: no table, and the first 不满意 left on the row after the new reply
+    OpinionJudgment.objects.all().delete()
     Opinion.objects.filter(pk__in=[answered.pk, closed_by_staff.pk]).update(satisfaction="unsatisfied",
                                                                             satisfaction_comment="太慢")
     versions = dict(Opinion.objects.values_list("pk", "version"))
-    clear(apps, None)
+    backfill(apps, None)
     rows = {o.pk: o for o in Opinion.objects.all()}
+    kept = {pk: [(j.satisfaction, j.via, j.comment, j.reopened, j.recorded_by_id) for j in
+                 OpinionJudgment.objects.filter(opinion_id=pk)] for pk in rows}
     assert (rows[answered.pk].satisfaction, rows[answered.pk].satisfaction_comment) == ("", "")
     assert rows[answered.pk].version == versions[answered.pk] + 1, "a form opened before is stale"
+    assert kept[answered.pk] == [("unsatisfied", "portal", "太慢", True, None)], "the words the row held"
     assert (rows[closed_by_staff.pk].status, rows[closed_by_staff.pk].satisfaction) == (OpinionStatus.CLOSED, "")
+    assert kept[closed_by_staff.pk] == [("unsatisfied", "portal", "太慢", True, None)]
     assert (rows[judged_twice.pk].satisfaction, rows[judged_twice.pk].satisfaction_comment) == (
         "unsatisfied", "还是没修好"), "the closing judgment is the last reply's own"
+    assert kept[judged_twice.pk] == [("unsatisfied", "portal", "", True, None),
+                                     ("unsatisfied", "visit", "还是没修好", False, liaison.clerk.pk)]
     assert rows[still_reopened.pk].satisfaction == "unsatisfied", "reopened, not answered again: kept"
+    assert kept[still_reopened.pk] == [("unsatisfied", "portal", "没人来", True, None)]
+    assert kept[never_judged.pk] == [] and rows[never_judged.pk].version == versions[never_judged.pk]

@@ -37,6 +37,14 @@ class ReplyOut(Schema):
     on_the_spot: bool
 
 
+class JudgmentOut(Schema):
+    judged_at: datetime
+    satisfaction: str
+    comment: str = Field(description="the constituent's words; masked for a handling unit as the content is")
+    via: str = Field(description="portal, phone or visit (回访)")
+    reopened: bool = Field(description="this judgment reopened the opinion (不满意 while reopenings remained)")
+
+
 class OpinionOut(Schema):
     id: int
     tracking_code: str
@@ -62,6 +70,9 @@ class OpinionOut(Schema):
     satisfaction: str
     judged_via: str = Field(description="portal, phone or visit (回访), empty before any judgment")
     reopen_count: int
+    judgments: list[JudgmentOut] | None = Field(
+        None, description="every judgment given, oldest first (评价记录): a new reply clears `satisfaction`, not "
+                          "these; on the opinion's own endpoints, null in lists")
     published: bool
     suggestion: int | None
     merged_into: int | None = Field(description="the opinion this one is handled with (合并办理), if merged")
@@ -93,7 +104,11 @@ def opinion_out(o: Opinion, *, listed: bool = False, reader: Any = None) -> Opin
         reply=ReplyOut(text=o.masked(o.reply_text) if listed else o.reply_text, replied_at=o.replied_at,
                        on_the_spot=o.replied_on_the_spot)
         if o.replied_at else None,
-        satisfaction=o.satisfaction, judged_via=o.judged_via, reopen_count=o.reopen_count, published=o.published,
+        satisfaction=o.satisfaction, judged_via=o.judged_via, reopen_count=o.reopen_count,
+        judgments=None if listed else [
+            JudgmentOut(judged_at=j.judged_at, satisfaction=j.satisfaction, via=j.via, reopened=j.reopened,
+                        comment=j.comment if whole else o.masked(j.comment)) for j in o.judgments.all()],
+        published=o.published,
         suggestion=o.suggestion_id, merged_into=o.merged_into_id, allowed_events=workflow.allowed_events(o.status),
         version=o.version)
 

@@ -215,6 +215,8 @@ class PublicOpinionOut(Schema):
     suggestion: LinkedSuggestionOut | None
     satisfaction: str
     judged_via: str  # portal: the constituent's own; phone / visit: recorded by a clerk on a callback (回访)
+    # how often a 不满意 reopened it: with an empty `satisfaction` and a reply, the reply is a new one to judge
+    reopen_count: int
     can_evaluate: bool
     asks_phone: bool  # judging asks `phone`: the phone number the constituent left
     closed_on: date | None
@@ -237,7 +239,7 @@ def public_opinion_out(opinion: Opinion) -> PublicOpinionOut:
         overdue=opinion.status in AWAITING_REPLY and opinion.deadline < today,
         not_accepted_reason=opinion.not_accepted_reason, note=text(opinion, opinion.status_note),
         reply=reply, suggestion=linked_suggestion(opinion), satisfaction=opinion.satisfaction,
-        judged_via=opinion.judged_via,
+        judged_via=opinion.judged_via, reopen_count=opinion.reopen_count,
         can_evaluate=opinion.status == OpinionStatus.REPLIED,
         asks_phone=public_services.asks_phone(opinion),
         closed_on=timezone.localdate(opinion.closed_at) if opinion.closed_at else None)

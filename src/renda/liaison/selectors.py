@@ -4,7 +4,6 @@ what may be published (no personal data of anyone: deputies by name only, consti
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
@@ -22,12 +21,11 @@ from renda.liaison.codes import is_code, normalize_code
 from renda.liaison.models import (
     Activity,
     DutyAssignment,
-    JudgedVia,
     Opinion,
+    OpinionJudgment,
     OpinionStatus,
     Reception,
     ReceptionSchedule,
-    Satisfaction,
     ScheduleException,
     Station,
     StationDeputy,
@@ -231,34 +229,12 @@ def deputies_who_may_take_up(*, user: Any, opinions: list[Opinion]) -> QuerySet[
             .select_related("person", "congress__region").order_by("-congress__region__path", "person__name"))
 
 
-@dataclass(frozen=True)
-class EarlierJudgment:
-    at: dt.datetime
-    satisfaction: str  # its label: 不满意
-    via: str  # its label: 网上评价, 电话回访, 当面回访 ("" in entries older than judged_via)
-    comment: str  # as the constituent wrote it ("" in entries older than the twentieth session)
-
-
-def earlier_judgments(opinion: Opinion) -> list[EarlierJudgment]:
-    """The judgments that reopened the opinion (不满意 while reopenings remained), oldest first, read from the audit:
-    the row keeps only the judgment of the reply it shows (services.opinions._judgment_cleared). The one the row
-    still holds (reopened and not yet answered again) is left out: the page shows it beside that reply."""
-    from renda.core.models import AuditEntry
-
-    if not opinion.reopen_count:
-        return []
-    entries = list(AuditEntry.objects.filter(object_type=Opinion._meta.label_lower, object_id=str(opinion.pk),
-                                             action="opinion.reopen").order_by("seq").values_list("at", "after"))
-    if opinion.satisfaction and opinion.status != OpinionStatus.CLOSED:
-        entries = entries[:-1]
-    satisfactions, ways = dict(Satisfaction.choices), dict(JudgedVia.choices)
-    out = []
-    for at, after in entries:
-        data = json.loads(after or "{}")
-        out.append(EarlierJudgment(at=at, satisfaction=str(satisfactions.get(data.get("satisfaction"), "不满意")),
-                                   via=str(ways.get(data.get("judged_via") or "", "")),
-                                   comment=str(data.get("satisfaction_comment") or "")))
-    return out
+def earlier_judgments(opinion: Opinion) -> list[OpinionJudgment]:
+    """The judgments of the opinion's earlier replies, oldest first: each one that reopened it (不满意 while
+    reopenings remained). The row keeps only the judgment of the reply it shows (services.opinions.
+    judgment_cleared); that one, while the row still holds it, is left out: the page shows it beside its reply."""
+    judgments = list(opinion.judgments.select_related("recorded_by"))
+    return judgments[:-1] if opinion.satisfaction and judgments else judgments
 
 
 def overdue_q(today: date) -> Q:

@@ -9,6 +9,7 @@ from renda.liaison.models.opinions import (
     Opinion,
     OpinionAlert,
     OpinionAlertKind,
+    OpinionJudgment,
     OpinionStatus,
     Satisfaction,
 )
@@ -25,7 +26,7 @@ from renda.liaison.models.stations import (
 
 __all__ = [
     "Activity", "ActivityKind", "ActivityStatus", "Channel", "DeputyWork", "DutyAssignment", "ExceptionKind",
-    "JudgedVia", "NotAcceptedReason", "Opinion", "OpinionAlert", "OpinionAlertKind", "OpinionStatus", "Reception",
-    "ReceptionSchedule", "Satisfaction", "ScheduleException", "Station", "StationDeputy", "StationKind",
-    "WorkKind",
+    "JudgedVia", "NotAcceptedReason", "Opinion", "OpinionAlert", "OpinionAlertKind", "OpinionJudgment",
+    "OpinionStatus", "Reception", "ReceptionSchedule", "Satisfaction", "ScheduleException", "Station",
+    "StationDeputy", "StationKind", "WorkKind",
 ]

@@ -181,3 +181,23 @@ class OpinionAlert(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class OpinionJudgment(models.Model):
+    """Each judgment a constituent gave an opinion's reply (评价记录), in order: on the portal, or told to a clerk
+    on a callback (回访, `recorded_by`). The opinion's row keeps only the judgment of the reply it shows; these keep
+    the ones before, which a new reply clears from the row (services.opinions.judgment_cleared)."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="judgments")
+    judged_at = models.DateTimeField("评价时间")
+    satisfaction = models.CharField("群众评价", max_length=24, choices=Satisfaction.choices)
+    comment = models.CharField("评价意见", max_length=500, blank=True)
+    via = models.CharField("评价方式", max_length=8, choices=JudgedVia.choices)
+    reopened = models.BooleanField("因此重新办理", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="记录人")
+
+    class Meta:
+        ordering = ["judged_at", "id"]
+        verbose_name = "群众评价记录"
+        verbose_name_plural = "群众评价记录"

@@ -15,7 +15,7 @@ from renda.core.errors import Invalid, StaleVersion
 from renda.deputies.models import Person
 from renda.liaison import workflow
 from renda.liaison.models import Opinion, OpinionStatus
-from renda.liaison.services.opinions import OPINION_FIELDS, _check_staff, notify, reply_merged
+from renda.liaison.services.opinions import OPINION_FIELDS, _check_staff, judgment_cleared, notify, reply_merged
 from renda.organizations.models import Congress
 from renda.suggestions.models import Reply, ResultClass, Status, Suggestion
 
@@ -157,7 +157,7 @@ def suggestion_answers_reach_opinions(*, now: datetime | None = None) -> int:
             o.replied_at, o.replied_on_the_spot = now, False
             o.version += 1
             o.save(update_fields=["status", "reply_text", "replied_at", "replied_on_the_spot", "version",
-                                  "updated_at"])
+                                  "updated_at", *judgment_cleared(o)])
             audit.record(actor=None, action="opinion.reply_from_suggestion", obj=o, before=before,
                          after={**audit.snapshot(o, OPINION_FIELDS), "suggestion": opinion.suggestion_id,
                                 "reply_round": replies[-1].round})

@@ -34,6 +34,7 @@ from renda.liaison.models import (
     Opinion,
     OpinionAlert,
     OpinionAlertKind,
+    OpinionJudgment,
     OpinionStatus,
     Reception,
     Satisfaction,
@@ -46,8 +47,7 @@ from renda.organizations.services import congress_categories, congress_setting, 
 
 PUBLIC_ACTOR = SimpleNamespace(pk=None, username="public", role="")
 OPINION_FIELDS = ("status", "category", "responsible", "unit", "deadline", "not_accepted_reason", "status_note",
-                  "reply_text", "replied_on_the_spot", "satisfaction", "satisfaction_comment", "judged_via",
-                  "reopen_count",
+                  "reply_text", "replied_on_the_spot", "satisfaction", "judged_via", "reopen_count",
                   "published", "public_summary", "merged_into")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 
@@ -233,17 +233,18 @@ def opinion_reply(*, actor: Any, opinion: Opinion, text: str, version: int | Non
     if on_the_spot and opinion.responsible is None:
         opinion.responsible = actor
     _save(opinion, "status", "reply_text", "replied_at", "replied_on_the_spot", "responsible",
-          *_judgment_cleared(opinion))
+          *judgment_cleared(opinion))
     audit.record(actor=actor, action="opinion.reply", obj=opinion, before=before, after=_view(opinion))
     reply_merged(primary=opinion, actor=actor)
     return opinion
 
 
-def _judgment_cleared(opinion: Opinion) -> tuple[str, ...]:
+def judgment_cleared(opinion: Opinion) -> tuple[str, ...]:
     """A new reply has not been judged yet: the judgment of the one before it (the 不满意 that reopened the opinion)
-    leaves the row, which holds the judgment of the reply it shows, and stays in the audit (selectors.
-    earlier_judgments). Before, the page showed that 不满意 under the new reply, and a staff 办结 kept it as if it were
-    the new reply's. The fields to save."""
+    leaves the row, which holds the judgment of the reply it shows; it stays among the opinion's judgments
+    (OpinionJudgment, selectors.earlier_judgments). Before, the page showed that 不满意 under the new reply, and a
+    staff 办结 kept it as if it were the new reply's. Called by every way a new reply reaches an opinion (its own,
+    its primary's, its deputy suggestion's). The fields to save."""
     if not opinion.satisfaction:
         return ()
     opinion.satisfaction, opinion.satisfaction_comment, opinion.judged_via = "", "", ""
@@ -261,7 +262,7 @@ def reply_merged(*, primary: Opinion, actor: Any) -> int:
         o.reply_text, o.replied_at, o.replied_on_the_spot = primary.reply_text, primary.replied_at, False
         o.responsible = o.responsible or primary.responsible
         _save(o, "status", "reply_text", "replied_at", "replied_on_the_spot", "responsible",
-              *_judgment_cleared(o))
+              *judgment_cleared(o))
         audit.record(actor=actor, action="opinion.reply", obj=o, before=before,
                      after={**_view(o), "from_merged_into": primary.pk})
         count += 1
@@ -342,6 +343,9 @@ def opinion_evaluate(*, opinion: Opinion, satisfaction: str, comment: str = "", 
         opinion.closed_at = now
     _save(opinion, "status", "satisfaction", "satisfaction_comment", "reopen_count", "deadline", "escalated_at",
           "closed_at", "judged_via")
+    OpinionJudgment.objects.create(opinion=opinion, judged_at=now, satisfaction=satisfaction,
+                                   comment=opinion.satisfaction_comment, via=via, reopened=reopen,
+                                   recorded_by=actor if via != JudgedVia.PORTAL else None)
     audit.record(actor=actor, action="opinion.reopen" if reopen else "opinion.evaluate", obj=opinion,
                  before=before, after=_view(opinion))
     return opinion
