@@ -53,7 +53,8 @@ _MONTH_DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 # (since the twentieth session; before, such a sum in a reply was masked and blocked its publication). 元 counts as
 # money only where a sum's words can follow it (the end, a space or a punctuation mark, 整, 左右, 以上…): 元 is also a
 # surname and begins names of places and days: "请联系13912345678元老师", "…元和路5号", "…元旦后" are phones.
-_AFTER_YUAN = r"(?:$|[\s，。、；：！？,.;:!?）)/]|整|左右|以上|以下|多|余|的|用于|资金|每)"
+_AFTER_YUAN = (r"(?:$|[\s，。、；：！？,.;:!?（）()“”\"」』》—～~/-]"
+               r"|整|左右|以上|以下|多|余|的|用于|资金|每|人民币|钱|至|到|及|为|已|是)")
 _NOT_MONEY_AFTER = rf"(?!\s*(?:元{_AFTER_YUAN}|万元|亿元|美元|块钱))"
 _NOT_MONEY_BEFORE = r"(?<![¥￥])(?<![¥￥] )"
 PII_KINDS = [("手机号码", re.compile(rf"{_NOT_MONEY_BEFORE}(?<![\d+])(?<!\d-)(?:\+?86[- ]?)?1[3-9]\d"

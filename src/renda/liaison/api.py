@@ -339,5 +339,6 @@ def opinion_to_suggestion(request: HttpRequest, opinion_id: int, payload: ToSugg
             actor=user, opinions=opinions, lead_deputy=mandate.person, congress=mandate.congress,
             title=payload.title or title, content=payload.content or content, category=payload.category,
             version=payload.version)
-    fresh = Opinion.objects.select_related("station", "region", "responsible", "unit")
-    return [opinion_out(fresh.get(pk=o.pk)) for o in done]
+    fresh = Opinion.objects.select_related("station", "region", "responsible", "unit").prefetch_related(
+        "judgments").in_bulk([o.pk for o in done])
+    return [opinion_out(fresh[o.pk]) for o in done]

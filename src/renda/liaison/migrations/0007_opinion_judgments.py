@@ -26,15 +26,17 @@ def judgments_from_the_audit(apps, schema_editor):
     for object_id, action, at, actor_id, after in AuditEntry.objects.filter(
             object_type="liaison.opinion", action__in=JUDGED + REPLIED).order_by("seq").values_list(
             "object_id", "action", "at", "actor_id", "after").iterator(chunk_size=2000):
-        pk = int(object_id) if object_id.isdigit() else None
+        pk = int(object_id) if object_id.isascii() and object_id.isdigit() else None
         if pk not in opinions:
             continue
+        data = json.loads(after or "{}") if action in JUDGED else {}
+        if action in JUDGED and not data.get("satisfaction"):
+            continue  # not a judgment this migration can read (satisfaction has been in every such entry)
         last[pk] = action
         if action in JUDGED:
-            data = json.loads(after or "{}")
             via = data.get("judged_via") or "portal"
             made.setdefault(pk, []).append(Judgment(
-                opinion_id=pk, judged_at=at, satisfaction=data.get("satisfaction") or "unsatisfied", via=via,
+                opinion_id=pk, judged_at=at, satisfaction=data["satisfaction"], via=via,
                 reopened=action == "opinion.reopen", recorded_by_id=actor_id if via != "portal" and actor_id in users
                 else None))
     stale = []
@@ -48,8 +50,9 @@ def judgments_from_the_audit(apps, schema_editor):
             made[pk] = [Judgment(opinion_id=pk, judged_at=updated_at, satisfaction=satisfaction, comment=comment,
                                  via=via or "portal")]
     Judgment.objects.bulk_create([j for judgments in made.values() for j in judgments], batch_size=500)
-    Opinion.objects.filter(pk__in=stale).update(satisfaction="", satisfaction_comment="", judged_via="",
-                                               version=F("version") + 1)
+    for start in range(0, len(stale), 500):  # in batches: SQLite caps a statement's parameters
+        Opinion.objects.filter(pk__in=stale[start:start + 500]).update(
+            satisfaction="", satisfaction_comment="", judged_via="", version=F("version") + 1)
 
 
 class Migration(migrations.Migration):
@@ -71,7 +74,7 @@ class Migration(migrations.Migration):
                 ('via', models.CharField(choices=[('portal', '网上评价'), ('phone', '电话回访'), ('visit', '当面回访')], max_length=8, verbose_name='评价方式')),
                 ('reopened', models.BooleanField(default=False, verbose_name='因此重新办理')),
                 ('opinion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judgments', to='liaison.opinion')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
             ],
             options={
                 'verbose_name': '群众评价记录',

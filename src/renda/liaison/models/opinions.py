@@ -194,10 +194,13 @@ class OpinionJudgment(models.Model):
     comment = models.CharField("评价意见", max_length=500, blank=True)
     via = models.CharField("评价方式", max_length=8, choices=JudgedVia.choices)
     reopened = models.BooleanField("因此重新办理", default=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="记录人")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="记录人")  # as elsewhere: the audit names them
 
     class Meta:
         ordering = ["judged_at", "id"]
         verbose_name = "群众评价记录"
         verbose_name_plural = "群众评价记录"
+
+    def __str__(self) -> str:
+        return f"{self.opinion} {self.get_satisfaction_display()}（{self.get_via_display()}）"
