@@ -185,6 +185,7 @@ def endpoint(args: argparse.Namespace) -> None:
     from bench.common import count_queries, summary_ms
 
     with _bench_database(args, "insights", "endpoint"):
+        from django.conf import settings
         from django.test import Client
         from django.urls import reverse
 
@@ -204,14 +205,21 @@ def endpoint(args: argparse.Namespace) -> None:
 
         _, cold, _ = timed(call, typed[0])
         print(f"  first call (cold: the scope's similar-case index is built): {cold * 1000:.0f} ms")
-        samples, cpu, queries = [], [], 0
-        for text in typed[1:args.requests + 1]:
-            start, start_cpu = time.perf_counter(), time.process_time()
-            queries, _ = count_queries(lambda t=text: call(t))  # type: ignore[misc]
-            samples.append(time.perf_counter() - start)
-            cpu.append(time.process_time() - start_cpu)
-        print(f"  warm calls (model and index kept in the process): {summary_ms(samples)}; {queries} queries each")
-        print(f"  CPU time of the same calls: {summary_ms(cpu)}")
+        # as served (the scope's fingerprint checked at most every INSIGHTS_ASSIST_RECHECK_SERVED seconds), then
+        # with the check on every call (as in the tests)
+        for recheck in (settings.INSIGHTS_ASSIST_RECHECK_SERVED, 0.0):
+            settings.INSIGHTS_ASSIST_RECHECK_SECONDS = recheck
+            samples, cpu, counts = [], [], []
+            for text in typed[1:args.requests + 1]:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                queries, _ = count_queries(lambda t=text: call(t))  # type: ignore[misc]
+                samples.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - start_cpu)
+                counts.append(queries)
+            checks = f"at most every {recheck:g} s" if recheck else "on every call"
+            print(f"  warm calls, the scope checked {checks}: {summary_ms(samples)}; queries "
+                  f"{min(counts)}–{max(counts)}, mean {statistics.mean(counts):.1f}")
+            print(f"    CPU time of the same calls: {summary_ms(cpu)}")
         _opinion_page(client, congress)
         _hot_pages(client)
         status = reverse("insights:status")

@@ -141,3 +141,48 @@ def test_the_congress_region_names_are_places_not_subjects(tree) -> None:
     assert {"测试省", "测试市", "测试县", "青山镇", "甲村"} <= set(history.region_names(tree.congress_a.region))
     assert "乙镇" not in history.region_names(tree.congress_a.region)
     history.clear_caches()
+
+
+@pytest.mark.django_db
+def test_while_a_clerk_types_the_scope_is_checked_at_most_every_few_seconds(tree, monkeypatch) -> None:
+    """The typing assistant's `recheck_after`: a second call within it gives the same index without the fingerprint
+    queries; a case added meanwhile is found once it has passed; a case that left the scope is never shown, even
+    from the index given again (each match is checked against the scope)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from renda.insights.services import similar_in_scope
+    from renda.liaison.models import Opinion
+
+    history.clear_caches()
+    liaison = build_liaison(tree)
+    clock = [1000.0]
+    monkeypatch.setattr(history.time, "monotonic", lambda: clock[0])
+    gone = svc.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                                content="东湖社区垃圾站臭气熏天，夏天蚊蝇成群，请尽快整改。")
+
+    def found(text: str) -> list[str]:
+        return [c.match.text for c in similar_in_scope(user=liaison.clerk, congress=tree.congress_a, text=text,
+                                                       recheck_after=2.0)]
+
+    assert found("垃圾站臭气")[0].startswith("东湖社区垃圾站")
+    index = history.scoped_index(user=liaison.clerk, congress=tree.congress_a, recheck_after=2.0)
+    with CaptureQueriesContext(connection) as queries:
+        assert history.scoped_index(user=liaison.clerk, congress=tree.congress_a, recheck_after=2.0) is index
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    with CaptureQueriesContext(connection) as queries:  # without it, as every other caller: checked
+        history.scoped_index(user=liaison.clerk, congress=tree.congress_a)
+    assert len(queries) >= 1
+
+    svc.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                         content="幸福村村口道路破损严重，雨天积水，群众出行不便。")
+    clock[0] += 1.0
+    assert "幸福村村口道路破损严重，雨天积水，群众出行不便。" not in found("村口道路破损"), "within 2 s: not yet"
+    clock[0] += 1.5
+    assert found("村口道路破损")[0] == "幸福村村口道路破损严重，雨天积水，群众出行不便。", "after 2 s: checked again"
+
+    Opinion.objects.filter(pk=gone.pk).update(region=tree.town_b)  # out of the clerk's scope, the index kept
+    clock[0] += 0.5
+    assert history.scoped_index(user=liaison.clerk, congress=tree.congress_a, recheck_after=2.0) is not None
+    assert not any(t.startswith("东湖社区垃圾站") for t in found("垃圾站臭气")), "never shown out of scope"
+    history.clear_caches()

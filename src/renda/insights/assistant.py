@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from renda.core.errors import NotFound
@@ -68,7 +69,8 @@ def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int
     learnt = services.suggest(congress=congress, kind="unit", text=text)
     unit, name = usable_unit(congress, learnt)
     exclude = [("suggestion", exclude_suggestion)] if exclude_suggestion else []
-    similar = services.similar_in_scope(user=user, congress=congress, text=text, k=k, exclude=exclude)
+    similar = services.similar_in_scope(user=user, congress=congress, text=text, k=k, exclude=exclude,
+                                        recheck_after=settings.INSIGHTS_ASSIST_RECHECK_SECONDS)
     return Proposals(category=category, unit=unit, unit_name=name,
                      similar=[c for c in similar if c.match.score >= SIMILAR_MIN],
                      unit_instead=unit is not None and learnt is not None and unit.best != learnt.best)

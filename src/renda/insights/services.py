@@ -254,12 +254,13 @@ class PastCase:
 
 
 def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
-                     exclude: Iterable[tuple[str, int]] = ()) -> list[PastCase]:
+                     exclude: Iterable[tuple[str, int]] = (), recheck_after: float = 0.0) -> list[PastCase]:
     """The past suggestions and opinions the user may see (insights.history's scoped index) most similar to the
-    text, best first, near duplicates flagged by the congress's threshold; `exclude` names (source, pk) pairs."""
+    text, best first, near duplicates flagged by the congress's threshold; `exclude` names (source, pk) pairs;
+    `recheck_after`: see history.scoped_index. Every match is checked against the user's scope as it is now."""
     from renda.insights import history
 
-    matches = history.scoped_index(user=user, congress=congress).query(
+    matches = history.scoped_index(user=user, congress=congress, recheck_after=recheck_after).query(
         text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress),
         exclude={history.case_id(source, pk) for source, pk in exclude})
     shown = history.visible(user=user, congress=congress, cases=[str(m.id) for m in matches]) if matches else set()
