@@ -29,7 +29,7 @@ def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> N
                                   # of birth): a work order, an old company registration number, a credit code, π
                                   "工单号202605031234567", "注册号430100000012345", "12430000006141234X",
                                   "π≈3.141592653589793",
-                                  # a sum of money with as many digits as a phone (the twentieth session)
+                                  # a sum of money with as many digits as a phone (the nineteenth session)
                                   "总投资15000000000元", "总投资 150 0000 0000 元", "约13912345678美元",
                                   "￥13912345678", "¥07318888888", "¥ 13912345678", "预算07318888888万元",
                                   "投资15000000000元，已到位", "投资15000000000元整", "共15000000000元左右的",

@@ -50,7 +50,7 @@ def mask_phone(value: str | None) -> str:
 _PROVINCE = r"(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|8[1-3])"
 _MONTH_DAY = r"(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 # A sum of money is no phone, however many digits it has: "15000000000元", "150 0000 0000 元。", "￥13912345678"
-# (since the twentieth session; before, such a sum in a reply was masked and blocked its publication). 元 counts as
+# (since the nineteenth session; before, such a sum in a reply was masked and blocked its publication). 元 counts as
 # money only where a sum's words can follow it (the end, a space or a punctuation mark, 整, 左右, 以上…): 元 is also a
 # surname and begins names of places and days: "请联系13912345678元老师", "…元和路5号", "…元旦后" are phones.
 _AFTER_YUAN = (r"(?:$|[\s，。、；：！？,.;:!?（）()“”\"」』》—～~/-]"
