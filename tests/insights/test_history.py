@@ -146,8 +146,9 @@ def test_the_congress_region_names_are_places_not_subjects(tree) -> None:
 @pytest.mark.django_db
 def test_while_a_clerk_types_the_scope_is_checked_at_most_every_few_seconds(tree, monkeypatch) -> None:
     """The typing assistant's `recheck_after`: a second call within it gives the same index without the fingerprint
-    queries; a case added meanwhile is found once it has passed; a case that left the scope is never shown, even
-    from the index given again (each match is checked against the scope)."""
+    queries; a case added meanwhile is found once it has passed; a case that left the scope is never shown, nor an
+    edited case's old text, even from an index given again (each match is checked against the scope, and its stamp
+    against the index's)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -157,7 +158,7 @@ def test_while_a_clerk_types_the_scope_is_checked_at_most_every_few_seconds(tree
     history.clear_caches()
     liaison = build_liaison(tree)
     clock = [1000.0]
-    monkeypatch.setattr(history.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(history, "_now", lambda: clock[0])
     gone = svc.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
                                 content="东湖社区垃圾站臭气熏天，夏天蚊蝇成群，请尽快整改。")
 
@@ -165,10 +166,13 @@ def test_while_a_clerk_types_the_scope_is_checked_at_most_every_few_seconds(tree
         return [c.match.text for c in similar_in_scope(user=liaison.clerk, congress=tree.congress_a, text=text,
                                                        recheck_after=2.0)]
 
+    def index():
+        return history.scoped_index(user=liaison.clerk, congress=tree.congress_a, recheck_after=2.0)
+
     assert found("垃圾站臭气")[0].startswith("东湖社区垃圾站")
-    index = history.scoped_index(user=liaison.clerk, congress=tree.congress_a, recheck_after=2.0)
+    first = index()
     with CaptureQueriesContext(connection) as queries:
-        assert history.scoped_index(user=liaison.clerk, congress=tree.congress_a, recheck_after=2.0) is index
+        assert index() is first
     assert len(queries) == 0, [q["sql"] for q in queries]
     with CaptureQueriesContext(connection) as queries:  # without it, as every other caller: checked
         history.scoped_index(user=liaison.clerk, congress=tree.congress_a)
@@ -178,11 +182,57 @@ def test_while_a_clerk_types_the_scope_is_checked_at_most_every_few_seconds(tree
                          content="幸福村村口道路破损严重，雨天积水，群众出行不便。")
     clock[0] += 1.0
     assert "幸福村村口道路破损严重，雨天积水，群众出行不便。" not in found("村口道路破损"), "within 2 s: not yet"
+    assert index() is first
     clock[0] += 1.5
     assert found("村口道路破损")[0] == "幸福村村口道路破损严重，雨天积水，群众出行不便。", "after 2 s: checked again"
+    second = index()
+    assert second is not first
 
-    Opinion.objects.filter(pk=gone.pk).update(region=tree.town_b)  # out of the clerk's scope, the index kept
+    # edited within the 2 s: the index given again still holds the old text, which is never shown
+    Opinion.objects.filter(pk=gone.pk).update(content="东湖社区垃圾站已搬走，但原址臭气仍在，请清理。",
+                                              version=gone.version + 1)
     clock[0] += 0.5
-    assert history.scoped_index(user=liaison.clerk, congress=tree.congress_a, recheck_after=2.0) is not None
-    assert not any(t.startswith("东湖社区垃圾站") for t in found("垃圾站臭气")), "never shown out of scope"
+    assert index() is second
+    assert any(m.text.startswith("东湖社区垃圾站臭气熏天") for m in second.query("垃圾站臭气", k=3,
+                                                                             near_duplicate_threshold=0.8))
+    assert found("垃圾站臭气")[0] == "东湖社区垃圾站已搬走，但原址臭气仍在，请清理。", "read again at once"
+    third = index()
+    assert third is not second
+
+    # out of the clerk's scope within the 2 s (a bulk update that leaves the version alone): never shown
+    Opinion.objects.filter(pk=gone.pk).update(region=tree.town_b)
+    clock[0] += 0.5
+    assert index() is third and any(str(m.id) == f"opinion:{gone.pk}" for m in third.query(
+        "垃圾站臭气", k=3, near_duplicate_threshold=0.8)), "the index given again still holds it"
+    assert not any("垃圾站" in t for t in found("垃圾站臭气")), "never shown out of scope"
+    history.clear_caches()
+
+
+@pytest.mark.django_db
+def test_the_typing_assistant_checks_less_often_as_served(tree, client, settings) -> None:
+    """The form's assistant passes settings.INSIGHTS_ASSIST_RECHECK_SECONDS (0 in tests, 2 as served): at 2, the
+    second keystroke's call skips the scope's fingerprint queries that it runs at 0."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    history.clear_caches()
+    liaison = build_liaison(tree)
+    svc.opinion_register(actor=liaison.clerk, channel="phone", station=liaison.central,
+                         content="东湖社区垃圾站臭气熏天，夏天蚊蝇成群，请尽快整改。")
+    client.force_login(liaison.clerk)
+    counts = {}
+    for recheck in (0.0, 2.0):
+        settings.INSIGHTS_ASSIST_RECHECK_SECONDS = recheck
+        history.clear_caches()
+        calls = []
+        for text in ("东湖社区垃圾站臭气", "东湖社区垃圾站臭气熏天"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.post(reverse("insights:assist"), {"content": text,
+                                                                     "insights_congress": tree.congress_a.pk})
+            assert response.status_code == 200 and "东湖社区垃圾站" in response.content.decode()
+            calls.append(len(queries))
+        counts[recheck] = calls
+    assert counts[2.0][0] == counts[0.0][0], counts  # the first call checks either way
+    assert counts[2.0][1] < counts[0.0][1], counts
     history.clear_caches()

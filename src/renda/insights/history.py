@@ -206,18 +206,32 @@ def _fingerprint(cases: Any, source: str) -> tuple[Any, ...]:
     return tuple(agg[name] for name in sorted(agg))
 
 
-def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
-    """The case ids (case_id) among `cases` that are in the user's scope now."""
+# what the index keeps of each case to tell its state (the stamps of _texts): a row's version and last write, a
+# published reply's time of publication (republished after an edit, it is published again); an imported case never
+# changes
+_STAMP_FIELDS: dict[str, tuple[str, ...]] = {"suggestion": STAMP, "opinion": STAMP, "archive": (),
+                                             "published": ("published_at",)}
+
+
+def current_stamps(*, user: Any, congress: Congress, cases: Iterable[str]) -> dict[str, tuple[Any, ...]]:
+    """The case ids (case_id) among `cases` that are in the user's scope now, each with its stamp as it is now (one
+    query per source among them): what an index keeps in `stamps` for the case when it was read."""
     by_source: dict[str, list[int]] = {source: [] for source in SCOPES}
     for case in cases:
         source, pk = case_of(case)
         by_source[source].append(pk)
-    found = set()
+    found: dict[str, tuple[Any, ...]] = {}
     for source, scope in SCOPES.items():
         if by_source[source]:
-            ids = scope(user, congress).filter(pk__in=by_source[source]).values_list("id", flat=True)
-            found |= {case_id(source, pk) for pk in ids}
+            for pk, *stamp in scope(user, congress).filter(pk__in=by_source[source]).values_list(
+                    "id", *_STAMP_FIELDS[source]):
+                found[case_id(source, pk)] = tuple(stamp)
     return found
+
+
+def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
+    """The case ids (case_id) among `cases` that are in the user's scope now."""
+    return set(current_stamps(user=user, congress=congress, cases=cases))
 
 
 def scoped_index(*, user: Any, congress: Congress, recheck_after: float = 0.0) -> SimilarIndex:
@@ -227,18 +241,21 @@ def scoped_index(*, user: Any, congress: Congress, recheck_after: float = 0.0) -
     does not. `recheck_after` (seconds; the typing assistant's, settings.INSIGHTS_ASSIST_RECHECK_SECONDS): the
     index this user got from this process less than that long ago is given again without the fingerprint queries
     (about 11 ms of a 37 ms call on SQLite, 2026-11-25): the cases of a scope do not change between two keystrokes,
-    and a case added meanwhile shows from the next check on."""
-    scope_key = (getattr(user, "pk", None), congress.pk)
-    if recheck_after > 0:
+    and a case added meanwhile shows from the next check on. Such an index may hold a case as it was before an edit:
+    its caller compares the `stamps` of the cases it shows with current_stamps (services.similar_in_scope)."""
+    user_pk = getattr(user, "pk", None)
+    scope_key = (user_pk, congress.pk)
+    if recheck_after > 0 and user_pk is not None:
         with _lock:
             checked = _checked.get(scope_key)
-            index = _cached(checked[1]) if checked and time.monotonic() - checked[0] < recheck_after else None
+            index = _cached(checked[1]) if checked and _now() - checked[0] < recheck_after else None
         if index is not None:
             return index
+    started = _now()
     key = (congress.pk, *(_fingerprint(_recent(user, congress, source), source) for source in SCOPES))
     with _lock:
         index = _cached(key)
-        _remember_check(scope_key, key)
+        _remember_check(scope_key, key, started)
     if index is not None:
         return index
     with _building.hold(key):  # requests of the scope that come while it is built wait for it (flight.py)
@@ -250,6 +267,7 @@ def scoped_index(*, user: Any, congress: Congress, recheck_after: float = 0.0) -
         cases = [Case(id=case_id(src, pk), text=text, reply=reply) for src, pk, _, text, reply in rows]
         docs = [prepare((src, pk, stamp), text) for src, pk, stamp, text, _ in rows]
         index = SimilarIndex(cases, prepared=docs, places=region_names(congress.region))
+        index.stamps = {case_id(src, pk): tuple(stamp) for src, pk, stamp, _, _ in rows}
         with _lock:
             _indexes[key] = index
             while len(_indexes) > INDEX_LIMIT:
@@ -263,9 +281,16 @@ def region_names(region: Region) -> list[str]:
                 .values_list("name", flat=True))
 
 
-def _remember_check(scope_key: tuple[Any, ...], key: tuple[Any, ...]) -> None:
-    """When the user's scope was last found to be the index of `key` (call with _lock held)."""
-    _checked[scope_key] = (time.monotonic(), key)
+def _now() -> float:
+    return time.monotonic()
+
+
+def _remember_check(scope_key: tuple[Any, ...], key: tuple[Any, ...], started: float) -> None:
+    """That the user's scope was found to be the index of `key` by a check begun at `started` (call with _lock
+    held); a check begun earlier that ends later does not replace a newer one's."""
+    if scope_key[0] is None or (scope_key in _checked and _checked[scope_key][0] > started):
+        return
+    _checked[scope_key] = (started, key)
     _checked.move_to_end(scope_key)
     while len(_checked) > CHECKED_LIMIT:
         _checked.popitem(last=False)

@@ -260,10 +260,15 @@ def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
     `recheck_after`: see history.scoped_index. Every match is checked against the user's scope as it is now."""
     from renda.insights import history
 
-    matches = history.scoped_index(user=user, congress=congress, recheck_after=recheck_after).query(
-        text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress),
-        exclude={history.case_id(source, pk) for source, pk in exclude})
-    shown = history.visible(user=user, congress=congress, cases=[str(m.id) for m in matches]) if matches else set()
+    exclude = list(exclude)
+    index = history.scoped_index(user=user, congress=congress, recheck_after=recheck_after)
+    matches = index.query(text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress),
+                          exclude={history.case_id(source, pk) for source, pk in exclude})
+    shown = history.current_stamps(user=user, congress=congress, cases=[str(m.id) for m in matches]
+                                   ) if matches else {}
+    if recheck_after and any(stamp != index.stamps.get(case) for case, stamp in shown.items()):
+        # a case edited since the index, given again without its check, was read: never show its old text
+        return similar_in_scope(user=user, congress=congress, text=text, k=k, exclude=exclude)
     found = [PastCase(*history.case_of(m.id), match=m) for m in matches if str(m.id) in shown]
     archived = [c.pk for c in found if c.source == "archive"]
     if archived:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -79,6 +80,9 @@ class SimilarIndex:
         MAX_CHARS), e.g. kept from an earlier index; made here when not given. `places`: place names the congress
         knows (its regions), which do not count as a shared subject."""
         self.cases = list(cases)
+        # what each case was when read, by case id, set by the builder that can tell (insights.history): lets a
+        # caller given the index again without a check see that a case it shows has changed since
+        self.stamps: dict[str, tuple[Any, ...]] = {}
         self._places = place_names(places)
         docs = (list(prepared) if prepared is not None
                 else [textlib.words_and_compact(c.text, max_chars=MAX_CHARS) for c in self.cases])
