@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,44 +68,44 @@ def _suggestion_line(key: str, label: str, qs: QuerySet[Any], today: date, *, du
     """`due`: the suggestion's date field this line waits on (答复期限 `deadline`, 应交办日期 `assign_due`): the
     first named are those due soonest, and those `late` are marked and counted as overdue (by default, those past
     `due`; a line of reply deadlines passes the suggestion list's own rule, `selectors.overdue_q`)."""
-    count = qs.count()
-    if not count:
-        return None
     late = late if late is not None or not due else Q(**{f"{due}__lt": today})
+    # the line's count and its overdue count in one pass over the rows (two counts before the nineteenth session)
+    counts = qs.aggregate(n=Count("pk"), **({"late": Count("pk", filter=late)} if late is not None else {}))
+    if not counts["n"]:
+        return None
     if late is not None:
         qs = qs.annotate(late=ExpressionWrapper(late, output_field=BooleanField()))
     first = list(qs.only("pk", "title", "number", *([due] if due else [])).order_by(
         *([F(due).asc(nulls_last=True)] if due else []), "pk")[:SHOWN])
     items = [Item(_title(s), reverse("suggestions:detail", args=[s.pk]), getattr(s, due) if due else None,
                   bool(getattr(s, "late", False))) for s in first]
-    overdue = qs.filter(late).count() if late is not None else 0
-    return Line(key, label, count, _url("suggestions:list", **query), items, overdue)
+    return Line(key, label, counts["n"], _url("suggestions:list", **query), items, counts.get("late", 0))
 
 
 def _assignment_line(key: str, label: str, assignments: QuerySet[Any], today: date, due: str, url: str
                      ) -> Line | None:
     """A unit's line read from its assignments (交办), each waiting on the assignment's own date `due` (退回期限
     `accept_due`, 协办意见期限 `opinion_due`)."""
-    count = assignments.count()
-    if not count:
+    counts = assignments.aggregate(n=Count("pk"), late=Count("pk", filter=Q(**{f"{due}__lt": today})))
+    if not counts["n"]:
         return None
     first = list(assignments.select_related("suggestion").order_by(F(due).asc(nulls_last=True), "pk")[:SHOWN])
     items = [Item(_title(a.suggestion), reverse("suggestions:detail", args=[a.suggestion_id]), getattr(a, due),
                   bool(getattr(a, due) and getattr(a, due) < today)) for a in first]
-    return Line(key, label, count, url, items, assignments.filter(**{f"{due}__lt": today}).count())
+    return Line(key, label, counts["n"], url, items, counts["late"])
 
 
 def _opinion_line(key: str, label: str, qs: QuerySet[Any], today: date, url: str, *, each: bool = True
                   ) -> Line | None:
     """`each`: link each opinion to its page (staff, units); else to the line's list (a deputy's 我的联络站)."""
-    count = qs.count()
-    if not count:
+    counts = qs.aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
+    if not counts["n"]:
         return None
     first = list(qs.order_by("deadline", "pk")[:SHOWN])
     items = [Item((o.listed_content.strip().splitlines() or ["（无内容）"])[0][:40],
                   reverse("liaison:opinion_detail", args=[o.pk]) if each else url, o.deadline, o.deadline < today)
              for o in first]
-    return Line(key, label, count, url, items, qs.filter(deadline__lt=today).count(), "条")
+    return Line(key, label, counts["n"], url, items, counts["late"], "条")
 
 
 def _meeting_line(user: Any, today: date, *, phone: bool) -> Line | None:
