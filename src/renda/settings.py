@@ -263,7 +263,8 @@ if TESTING:
 # it checks that the similar-case index still matches the cases in the user's scope at most this often (docs/
 # insights.md). Each match is still checked against the scope when shown. Tests check on every call (the
 # benchmark measures both).
-INSIGHTS_ASSIST_RECHECK_SERVED = min(max(float(os.environ.get("RENDA_ASSIST_RECHECK_SECONDS", "2")), 0.0), 60.0)
+_recheck = float(os.environ.get("RENDA_ASSIST_RECHECK_SECONDS", "2"))
+INSIGHTS_ASSIST_RECHECK_SERVED = min(max(_recheck, 0.0), 60.0) if _recheck == _recheck else 2.0  # nan: the default
 INSIGHTS_ASSIST_RECHECK_SECONDS = 0.0 if TESTING else INSIGHTS_ASSIST_RECHECK_SERVED
 
 EMAIL_BACKEND = os.environ.get("RENDA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -69,8 +69,10 @@ def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int
 
     Called on every change of a form's text, it runs scikit-learn without its per-call checks of inputs and
     parameters (`config_context`: assume_finite, skip_parameter_validation): the inputs are the platform's own
-    sparse features and the parameters were checked when the models were fitted. The checks took about 10 ms of a
-    call's 30 (a profile of the nineteenth session: check_array and the parameter validation wrapper)."""
+    sparse features, the models' parameters were checked when they were fitted, and the similar-case index built
+    here on a scope's first call fits vectorizers whose parameters are constants of similar.py. The checks took
+    about 10 ms of a call's 30 (a profile of the nineteenth session: check_array and the parameter validation
+    wrapper)."""
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
         category = services.suggest(congress=congress, kind="category", text=text)
         learnt = services.suggest(congress=congress, kind="unit", text=text)
