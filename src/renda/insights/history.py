@@ -229,11 +229,6 @@ def current_stamps(*, user: Any, congress: Congress, cases: Iterable[str]) -> di
     return found
 
 
-def visible(*, user: Any, congress: Congress, cases: Iterable[str]) -> set[str]:
-    """The case ids (case_id) among `cases` that are in the user's scope now."""
-    return set(current_stamps(user=user, congress=congress, cases=cases))
-
-
 def scoped_index(*, user: Any, congress: Congress, recheck_after: float = 0.0) -> SimilarIndex:
     """A similarity index of the past suggestions, opinions, imported past cases and published replies this user may
     see, of the congress's region and below. One one-row query per source (its fingerprint; none for a source the

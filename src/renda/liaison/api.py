@@ -107,7 +107,8 @@ def opinion_out(o: Opinion, *, listed: bool = False, reader: Any = None) -> Opin
         satisfaction=o.satisfaction, judged_via=o.judged_via, reopen_count=o.reopen_count,
         judgments=None if listed else [
             JudgmentOut(judged_at=j.judged_at, satisfaction=j.satisfaction, via=j.via, reopened=j.reopened,
-                        comment=j.comment if whole else o.masked(j.comment)) for j in o.judgments.all()],
+                        comment=selectors.as_read_by(reader, o, j.comment) if reader else j.comment)
+            for j in o.judgments.all()],
         published=o.published,
         suggestion=o.suggestion_id, merged_into=o.merged_into_id, allowed_events=workflow.allowed_events(o.status),
         version=o.version)

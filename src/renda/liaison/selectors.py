@@ -47,6 +47,12 @@ def sees_whole(user: Any) -> bool:
     return getattr(user, "role", None) in STAFF
 
 
+def as_read_by(user: Any, opinion: Opinion, text: str) -> str:
+    """The constituent's own words (the opinion's content, their comments on its answers) as this user reads them on
+    the opinion's page: whole for the staff who took them (sees_whole), masked for anyone else (Opinion.masked)."""
+    return text if sees_whole(user) else opinion.masked(text)
+
+
 def reads_code_masked(user: Any) -> bool:
     """Whether the user reads tracking codes masked (Opinion.masked_code): a handling unit, which is judged by the
     answer and has no need of the code that opens the portal's 评价. The staff, who give the code to the

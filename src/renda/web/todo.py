@@ -63,14 +63,20 @@ def _title(s: Any) -> str:
     return f"{s.number + ' ' if s.number else ''}{s.title}"
 
 
+def _counts(qs: QuerySet[Any], late: Q | None) -> dict[str, int]:
+    """A line's count (`n`) and its overdue count (`late`, 0 without a rule) in one pass over the rows (two counts
+    before the nineteenth session)."""
+    counts = qs.aggregate(n=Count("pk"), **({"late": Count("pk", filter=late)} if late is not None else {}))
+    return {"n": counts["n"], "late": counts.get("late", 0)}
+
+
 def _suggestion_line(key: str, label: str, qs: QuerySet[Any], today: date, *, due: str | None = None,
                      late: Q | None = None, **query: Any) -> Line | None:
     """`due`: the suggestion's date field this line waits on (答复期限 `deadline`, 应交办日期 `assign_due`): the
     first named are those due soonest, and those `late` are marked and counted as overdue (by default, those past
     `due`; a line of reply deadlines passes the suggestion list's own rule, `selectors.overdue_q`)."""
     late = late if late is not None or not due else Q(**{f"{due}__lt": today})
-    # the line's count and its overdue count in one pass over the rows (two counts before the nineteenth session)
-    counts = qs.aggregate(n=Count("pk"), **({"late": Count("pk", filter=late)} if late is not None else {}))
+    counts = _counts(qs, late)
     if not counts["n"]:
         return None
     if late is not None:
@@ -79,14 +85,14 @@ def _suggestion_line(key: str, label: str, qs: QuerySet[Any], today: date, *, du
         *([F(due).asc(nulls_last=True)] if due else []), "pk")[:SHOWN])
     items = [Item(_title(s), reverse("suggestions:detail", args=[s.pk]), getattr(s, due) if due else None,
                   bool(getattr(s, "late", False))) for s in first]
-    return Line(key, label, counts["n"], _url("suggestions:list", **query), items, counts.get("late", 0))
+    return Line(key, label, counts["n"], _url("suggestions:list", **query), items, counts["late"])
 
 
 def _assignment_line(key: str, label: str, assignments: QuerySet[Any], today: date, due: str, url: str
                      ) -> Line | None:
     """A unit's line read from its assignments (交办), each waiting on the assignment's own date `due` (退回期限
     `accept_due`, 协办意见期限 `opinion_due`)."""
-    counts = assignments.aggregate(n=Count("pk"), late=Count("pk", filter=Q(**{f"{due}__lt": today})))
+    counts = _counts(assignments, Q(**{f"{due}__lt": today}))
     if not counts["n"]:
         return None
     first = list(assignments.select_related("suggestion").order_by(F(due).asc(nulls_last=True), "pk")[:SHOWN])
@@ -98,7 +104,7 @@ def _assignment_line(key: str, label: str, assignments: QuerySet[Any], today: da
 def _opinion_line(key: str, label: str, qs: QuerySet[Any], today: date, url: str, *, each: bool = True
                   ) -> Line | None:
     """`each`: link each opinion to its page (staff, units); else to the line's list (a deputy's 我的联络站)."""
-    counts = qs.aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=today)))
+    counts = _counts(qs, Q(deadline__lt=today))
     if not counts["n"]:
         return None
     first = list(qs.order_by("deadline", "pk")[:SHOWN])

@@ -92,10 +92,10 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         "reasons": NotAcceptedReason.choices,
         "code": code, "merged_into_code": selectors.shown_code(user, opinion.merged_into) if opinion.merged_into
         else "", "suggestion_visible": _may_open_suggestion(user, opinion),
-        # the constituent's own words: whole for the staff who took them, masked for a unit (selectors.sees_whole)
-        **{name: text if selectors.sees_whole(user) else opinion.masked(text)
-           for name, text in (("content", opinion.content), ("comment", opinion.satisfaction_comment))},
-        "earlier_judgments": [(j, j.comment if selectors.sees_whole(user) else opinion.masked(j.comment))
+        # the constituent's own words: whole for the staff who took them, masked for a unit (selectors.as_read_by)
+        "content": selectors.as_read_by(user, opinion, opinion.content),
+        "comment": selectors.as_read_by(user, opinion, opinion.satisfaction_comment),
+        "earlier_judgments": [(j, selectors.as_read_by(user, opinion, j.comment))
                               for j in selectors.earlier_judgments(opinion)],
         "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
         **_proposals(opinion, events, units)}, status=status)
