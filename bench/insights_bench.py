@@ -152,7 +152,7 @@ def _seed(data: Path, n: int) -> tuple[object, object, list[str]]:
     now = timezone.now()
     Opinion.objects.bulk_create([
         Opinion(tracking_code=f"B{i:015d}", congress=congress, region=town if i % 5 else other, station=station,
-                channel="reception", category=label, content=text[:2000], status="accepted",
+                channel="reception", category=label, category_checked=True, content=text[:2000], status="accepted",
                 received_at=now - dt.timedelta(hours=i), deadline=(now + dt.timedelta(days=15)).date())
         for i, (text, label) in enumerate(items[:n])], batch_size=500)
     typed = [r["留言主题"] + " " + r["留言详情"][:200] for r in rows(data / "附件4_留言_答复意见.csv")]

@@ -86,6 +86,24 @@ def spec(key: str) -> SettingSpec:
     return _REGISTRY[key]
 
 
+# what other apps do after a change of a setting they read but do not declare (the text engine retrains when the
+# congress's taxonomy changes): called like SettingSpec.on_change, after it
+_LISTENERS: dict[str, list[Callable[[Any], None]]] = {}
+
+
+def listen(key: str, callback: Callable[[Any], None]) -> None:
+    """Call `callback(congress)` after each committed change of the congress setting `key` (an app's ready())."""
+    callbacks = _LISTENERS.setdefault(key, [])
+    if callback not in callbacks:
+        callbacks.append(callback)
+
+
+def on_change_callbacks(key: str) -> list[Callable[[Any], None]]:
+    """What runs after a committed change of `key`: the spec's own on_change, then the listeners."""
+    own = _REGISTRY[key].on_change
+    return ([own] if own is not None else []) + list(_LISTENERS.get(key, ()))
+
+
 def all_specs(scope: Scope | None = None) -> list[SettingSpec]:
     return [s for s in _REGISTRY.values() if scope is None or s.scope == scope]
 

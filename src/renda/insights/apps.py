@@ -7,6 +7,8 @@ class InsightsConfig(AppConfig):
     verbose_name = "文本智能"
 
     def ready(self) -> None:
-        from renda.insights import history, settings_specs  # noqa: F401  (registers the [setting] values)
+        from renda.core.settings_registry import listen
+        from renda.insights import history, settings_specs  # (registers the [setting] values)
 
         history.register_sources()  # suggestions' and opinions' categories and units are the labels
+        listen("org.categories", settings_specs.retrain_categories)  # the taxonomy the category model learns

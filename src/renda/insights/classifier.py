@@ -25,7 +25,7 @@ import multiprocessing as mp
 import time
 import warnings
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -368,19 +368,27 @@ class TextClassifier:
         classes = self.estimator.classes_
         return [str(classes[i]) for i in self.predict_proba(texts, processes=processes).argmax(axis=1)]
 
-    def suggest(self, text: str, *, threshold: float, n_terms: int = 5) -> Suggestion:
-        return self.suggest_many([text], threshold=threshold, n_terms=n_terms)[0]
+    def suggest(self, text: str, *, threshold: float, n_terms: int = 5,
+                allowed: Collection[str] | None = None) -> Suggestion:
+        return self.suggest_many([text], threshold=threshold, n_terms=n_terms, allowed=allowed)[0]
 
-    def suggest_many(self, texts: Sequence[str], *, threshold: float, n_terms: int = 5) -> list[Suggestion]:
+    def suggest_many(self, texts: Sequence[str], *, threshold: float, n_terms: int = 5,
+                     allowed: Collection[str] | None = None) -> list[Suggestion]:
         """The proposal for each text: confident (label set) when its probability reaches `threshold` and the
-        text's own words carry it (`supported`); otherwise uncertain, with the best guess as a hint."""
+        text's own words carry it (`supported`); otherwise uncertain, with the best guess as a hint.
+
+        `allowed`: the labels that may be proposed (a taxonomy changed since training); the others are never named,
+        not even as alternatives, and their probability is not given to the rest. ValueError when none is a class."""
         x, words = self.features.transform_words(texts)
         proba = self.estimator.predict_proba(x)
         classes = self.classes
         prior = self.prior()
+        keep = np.arange(len(classes)) if allowed is None else np.flatnonzero([c in allowed for c in classes])
+        if not len(keep):
+            raise ValueError("none of the allowed labels is a class of the model")
         out = []
         for row in range(len(texts)):
-            order = np.argsort(-proba[row])
+            order = keep[np.argsort(-proba[row, keep])]
             best = classes[order[0]]
             conf = float(proba[row, order[0]])
             alternatives = tuple((classes[i], round(float(proba[row, i]), 4)) for i in order[:3])

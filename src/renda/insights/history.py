@@ -1,9 +1,12 @@
 """The congress's own history, read from the suggestions and liaison apps: labels for learning, past cases for
 "similar cases".
 
-Labels: every submitted suggestion and every opinion whose category (or handling unit) is set is a label — the
-deputy or clerk set it and the clerks correct it on review, so the latest value is what is learnt. Drafts are left
-out (nobody has checked them yet). So is every past case imported from the congress's ledgers (insights.archive).
+Labels: every submitted suggestion whose category (or lead unit) is set is a label — the deputy or clerk set it and
+the clerks correct it on review, so the latest value is what is learnt. Drafts are left out (nobody has checked them
+yet). An opinion's category is a label once a staff member chose or confirmed it (`category_checked`: registered by
+staff, or 受理): anyone may pick a category on the portal, and until a clerk accepts the opinion nobody has checked
+it — an opinion refused (不予受理) from the portal never is. Its handling unit is always a clerk's (转办). Every
+past case imported from the congress's ledgers (insights.archive) is a label too.
 
 Past cases are read through the apps' own selectors (`suggestions.selectors.visible`,
 `liaison.selectors.opinions_visible`), so the scope rules are theirs: a township clerk never sees another
@@ -52,7 +55,8 @@ def category_labels(congress: Congress) -> Iterable[tuple[str, str]]:
     for title, content, category in (Suggestion.objects.filter(congress=congress).exclude(category="")
                                      .exclude(status=Status.DRAFT).values_list("title", "content", "category")):
         yield f"{title} {content}", category
-    yield from Opinion.objects.filter(congress=congress).exclude(category="").values_list("content", "category")
+    yield from Opinion.objects.filter(congress=congress, category_checked=True).exclude(category="").values_list(
+        "content", "category")
     for title, content, category in (ArchivedCase.objects.filter(congress=congress).exclude(category="")
                                      .values_list("title", "content", "category")):
         yield f"{title} {content}".strip(), category

@@ -35,12 +35,21 @@ def retrain_congress(congress_id: int, kind: str, actor_id: int | None = None) -
 @periodic(every=timedelta(days=1), offset=timedelta(hours=2))
 @task()
 def retrain_models() -> int:
-    """Retrain every congress's models for which some app supplies labels; the number trained."""
+    """Retrain every congress's models for which some app supplies labels; the number trained. A model that fails
+    to train (say, a full disk) is logged with its cause and keeps its older version; the others are trained all
+    the same, and the job fails at the end, so that the failure shows in the job's record."""
     trained = 0
+    failed = []
     kinds = [k for k in sources.KINDS if sources.has_sources(k)]
     if not kinds:
         return 0
     for congress_id in Congress.objects.values_list("pk", flat=True):
         for kind in kinds:
-            trained += bool(retrain_congress.call(congress_id, kind))
+            try:
+                trained += bool(retrain_congress.call(congress_id, kind))
+            except Exception:
+                logger.exception("congress %s %s: retraining failed", congress_id, kind)
+                failed.append(f"{congress_id}/{kind}")
+    if failed:
+        raise RuntimeError(f"retraining failed for {', '.join(failed)} ({trained} trained); see the log")
     return trained

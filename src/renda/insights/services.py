@@ -77,10 +77,14 @@ def suggest(*, congress: Congress, kind: str, text: str) -> Suggestion | None:
     model = store.load(congress.pk, kind)
     if model is None or not text or not text.strip():
         return None
-    suggestion = model.suggest(text, threshold=confidence_threshold(congress))
-    if kind == "category" and suggestion.label is not None and suggestion.label not in taxonomy(congress):
-        suggestion = replace(suggestion, label=None)  # the taxonomy changed since training: never suggest outside it
-    return suggestion
+    allowed = None
+    if kind == "category":
+        # the taxonomy (议题分类) may have changed since training (a retraining follows, settings_specs): a category
+        # taken out is never named, and the best of those still in it is proposed
+        allowed = set(taxonomy(congress))
+        if not allowed.intersection(model.classes):
+            return None
+    return model.suggest(text, threshold=confidence_threshold(congress), allowed=allowed)
 
 
 def reply_weighing(congress_id: int | None) -> TextFeatures | None:
@@ -110,6 +114,12 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
     Training runs outside any transaction (it takes seconds); the file swap and its audit entry are one short one."""
     if kind not in sources.KINDS:
         raise ValueError(f"unknown kind {kind}")
+    with store.training(congress.pk, kind):  # one at a time: the newest history is what is saved last
+        return _train_locked(actor=actor, congress=congress, kind=kind, items=items)
+
+
+def _train_locked(*, actor: Any, congress: Congress, kind: str, items: Iterable[tuple[str, str]] | None
+                  ) -> TextClassifier:
     pairs = _learnable(congress, kind, list(items) if items is not None else sources.labelled_items(congress, kind))
     terms = category_terms(congress) if kind == "category" else unit_terms(congress)
     try:

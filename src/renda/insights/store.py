@@ -1,22 +1,25 @@
 """Where a congress's trained models live: one joblib file per congress and kind under DATA_DIR/insights/.
 
-Files are written whole to a temporary file of their own and renamed into place, so a reader never sees half a
-model and two trainings of the same model at once (the nightly job, 立即重新学习, a settings change or a ledger import
-in several worker processes) do not write or rename each other's file. Each process keeps the model it loaded until
-the file changes (checked by modification time, size and inode: a save renames a new file into place), so a
-suggestion does not reload it; it also remembers a file it could not use (of an older format, or damaged), which
-means no suggestion rather than an error, so the assistant, asked on every keystroke, does not read that file again
-and again until the next training replaces it. Beside each model a small JSON summary (when it was trained, from
-what, its estimate) lets the status page describe every congress's models without loading them; a summary that
-cannot be read is made again from the model.
+Files are written whole to a temporary file of their own and renamed into place, so a reader never sees half a model.
+Trainings of the same model (the nightly job, 立即重新学习, a settings change or a ledger import, in several worker
+processes) run one after the other (`training`), so the last one saved learnt from the newest history. Each process
+keeps the model it loaded until the file changes (checked by modification time, size and inode: a save renames a new
+file into place), so a suggestion does not reload it; it also remembers a file it could not use (of an older format,
+or damaged), which means no suggestion rather than an error, so the assistant, asked on every keystroke, does not
+read that file again and again until the next training replaces it. Beside each model a small JSON summary (when it
+was trained, from what, its estimate) lets the status page describe every congress's models without loading them; a
+summary that cannot be read is made again from the model.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import json
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +148,22 @@ def load(congress_id: int, kind: str) -> TextClassifier | None:
         with _lock:
             _cache[path] = (stamp, model)
     return model
+
+
+@contextmanager
+def training(congress_id: int, kind: str) -> Iterator[None]:
+    """One training of a congress's model of a kind at a time, across the threads and worker processes of this
+    machine (an exclusive lock on a file beside the model, released when its holder ends, even by a crash). A
+    training that waits reads the history after the one before it has saved (or removed) its model: the model that
+    stays is the one learnt from the newest history, never an older snapshot saved last."""
+    path = model_path(congress_id, kind).with_suffix(".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def delete(congress_id: int, kind: str) -> bool:

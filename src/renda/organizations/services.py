@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db import transaction
 from renda.core import audit
 from renda.core.errors import Forbidden, Invalid, StaleVersion
 from renda.core.roles import Role
-from renda.core.settings_registry import SettingSpec, spec
+from renda.core.settings_registry import SettingSpec, on_change_callbacks, spec
 from renda.organizations.models import (
     CHILD_LEVELS,
     Body,
@@ -180,7 +181,6 @@ def congress_setting_set(*, actor: Any, congress: Congress, key: str, raw: Any, 
     CongressSetting.objects.update_or_create(congress=congress, key=key, defaults={"value": value})
     audit.record(actor=actor, action="setting.change", obj=congress, object_repr=f"{congress} · {s.label}",
                  before={key: before}, after={key: value})
-    if s.on_change is not None:
-        on_change = s.on_change
-        transaction.on_commit(lambda: on_change(congress))
+    for on_change in on_change_callbacks(key):
+        transaction.on_commit(functools.partial(on_change, congress))
     return value

@@ -69,6 +69,9 @@ class Opinion(VersionedModel):
                                  related_name="opinions", verbose_name="议政活动")
     channel = models.CharField("来源", max_length=16, choices=Channel.choices)
     category = models.CharField("分类", max_length=50, blank=True)
+    # whether a staff member chose or confirmed the category (registered it, or 受理): only then is it a label the
+    # text engine learns from (insights.history) — the portal lets anyone pick one, and nobody has checked it yet
+    category_checked = models.BooleanField("分类已确认", default=False)
     content = models.TextField("内容")
     constituent_name = EncryptedCharField("群众姓名", blank=True, default="")
     constituent_phone = EncryptedCharField("群众电话", blank=True, default="")

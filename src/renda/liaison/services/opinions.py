@@ -124,7 +124,8 @@ def opinion_register(*, actor: Any, channel: str, content: str, station: Station
         responsible = actor
     opinion = Opinion(
         congress=congress, region=region, station=station, reception=reception, channel=channel,
-        category=_check_category(congress, category), content=_check_content(content), constituent_name=name,
+        category=_check_category(congress, category), category_checked=bool(category) and actor is not PUBLIC_ACTOR,
+        content=_check_content(content), constituent_name=name,
         constituent_phone=phone, phone_hash=crypto.keyed_hash(phone) if phone else "",
         received_at=now, deadline=reply_deadline(congress, timezone.localdate(now)), responsible=responsible)
     for _ in range(5):
@@ -160,12 +161,13 @@ def opinion_accept(*, actor: Any, opinion: Opinion, category: str, responsible: 
     if not (category or "").strip():
         raise Invalid("请选择分类", fields={"category": ["必填"]})
     opinion.category = _check_category(opinion.congress, category)
+    opinion.category_checked = True
     responsible = responsible or opinion.responsible or actor
     if getattr(responsible, "role", None) not in (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF) or not (
             responsible.region and opinion.region.path.startswith(responsible.region.path)):
         raise Invalid("责任人须是负责该区域的人大工作人员", fields={"responsible": ["无效的责任人"]})
     opinion.responsible = responsible
-    _save(opinion, "status", "category", "responsible")
+    _save(opinion, "status", "category", "category_checked", "responsible")
     audit.record(actor=actor, action="opinion.accept", obj=opinion, before=before, after=_view(opinion))
     return opinion
 
