@@ -136,3 +136,56 @@ def test_the_near_duplicate_lookup_answers_only_who_may_merge(liaison):
     svc.opinion_reply(actor=liaison.clerk, opinion=Opinion.objects.get(pk=second.pk), text="已派人修复。")
     after = clerk.get(slot).content.decode()
     assert code not in after and "未发现疑似重复" in after, "an answered opinion is no longer offered a merge"
+
+
+def test_a_merge_never_reaches_an_opinion_outside_the_clerks_scope_through_a_chain(liaison):
+    """County staff merged 甲镇's X into 乙镇's Y (both the county congress's). 甲镇's clerk, who cannot see Y, names
+    X as the primary of another opinion: the chain would lead to Y, and the merge is refused."""
+    tree = liaison.tree
+    x, z = register(liaison, content=POTHOLE), register(liaison, content=POTHOLE + "（再次反映）")
+    y = svc.opinion_register(actor=liaison.county_staff, channel="phone", content=POTHOLE, region=tree.town_b,
+                             now=at(2026, 3, 10))
+    Opinion.objects.filter(pk__in=[x.pk, y.pk, z.pk]).update(congress=tree.county_congress)
+    svc.opinion_merge(actor=liaison.county_staff, opinion=Opinion.objects.get(pk=x.pk),
+                      into=Opinion.objects.get(pk=y.pk))
+    deadline = Opinion.objects.get(pk=y.pk).deadline
+    with pytest.raises(Invalid, match="职责范围以外"):
+        svc.opinion_merge(actor=liaison.clerk, opinion=Opinion.objects.get(pk=z.pk),
+                          into=Opinion.objects.get(pk=x.pk))
+    assert Opinion.objects.get(pk=z.pk).status == OpinionStatus.RECEIVED
+    assert Opinion.objects.get(pk=y.pk).deadline == deadline
+    assert not AuditEntry.objects.filter(action="opinion.merge", object_id=str(z.pk)).exists()
+
+
+def test_refusing_a_primary_refuses_the_opinions_merged_into_it_with_the_reason(liaison):
+    primary = register(liaison, content=POTHOLE)
+    dup = register(liaison, content=POTHOLE + "（再次反映）", phone="13900004444")
+    svc.opinion_merge(actor=liaison.clerk, opinion=dup, into=primary)
+    with pytest.raises(Invalid, match="随该意见受理或不予受理"):
+        svc.opinion_reject(actor=liaison.clerk, opinion=Opinion.objects.get(pk=dup.pk), reason="litigation")
+    svc.opinion_reject(actor=liaison.clerk, opinion=Opinion.objects.get(pk=primary.pk), reason="litigation")
+    dup = Opinion.objects.get(pk=dup.pk)
+    assert (dup.status, dup.not_accepted_reason) == (OpinionStatus.NOT_ACCEPTED, "litigation")
+    assert dup.closed_at is not None and "诉讼" in dup.status_note
+    entry = AuditEntry.objects.get(action="opinion.reject", object_id=str(dup.pk))
+    assert json.loads(entry.after)["from_merged_into"] == primary.pk and json.loads(entry.before)["status"] == "merged"
+    public = Client().get(f"/api/v1/public/opinions/{dup.tracking_code}").json()
+    assert public["status"] == "not_accepted" and "诉讼" in public["note"]
+
+
+def test_an_open_duplicate_behind_many_answered_copies_is_still_offered(liaison):
+    """Six answered copies of the same text rank with the open one; the panel looks past the assistant's five."""
+    from renda.insights import history
+
+    history.clear_caches()
+    for i in range(6):
+        svc.opinion_reply(actor=liaison.clerk, opinion=register(liaison, content=POTHOLE, phone=f"1390000555{i}"),
+                          text="已修复。")
+    open_one = register(liaison, content=POTHOLE + "请尽快。", phone="13900006666")
+    new = register(liaison, content=POTHOLE, phone="13900007777")
+    clerk = Client()
+    clerk.force_login(liaison.clerk)
+    page = clerk.get(f"/liaison/opinions/{new.pk}/near-duplicates/").content.decode()
+    code = svc.format_code(open_one.tracking_code)
+    assert f'value="{code}" data-testid="merge-into"' in page, "offered as a 疑似重复, not only in the same hot issue"
+    history.clear_caches()

@@ -328,12 +328,18 @@ def same_text_together(cases: Sequence[PastCase], k: int) -> list[PastCase]:
     return list(out.values())
 
 
+NEAR_DUPLICATES_K = 50  # the most similar cases near_duplicates_among looks through for those one may merge with
+
+
 def near_duplicates_among(*, user: Any, congress: Congress, text: str, source: str, pk: int,
                           among: Any) -> list[tuple[Any, float]]:
     """The items of `among` (a queryset of the source's items: those one may merge with) that the similar-case
     index finds to be the same as item `pk`'s text (`insights.near_duplicate_threshold` [setting]), most similar
-    first, each with its similarity."""
-    matches = [c for c in similar_in_scope(user=user, congress=congress, text=text, exclude=[(source, pk)])
+    first, each with its similarity. The index is asked for up to NEAR_DUPLICATES_K cases, not the form's five:
+    closed, merged or imported copies of the same text rank as high as an open one and would take all five places
+    (a review of the twentieth session found an open duplicate ranked seventh, and the panel saying none)."""
+    matches = [c for c in similar_in_scope(user=user, congress=congress, text=text, exclude=[(source, pk)],
+                                           k=NEAR_DUPLICATES_K)
                if c.source == source and c.match.near_duplicate]
     by_pk = among.in_bulk([c.pk for c in matches])
     return [(by_pk[c.pk], c.match.score) for c in matches if c.pk in by_pk]

@@ -31,7 +31,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     S.ASSIGNED: {"assign": S.ASSIGNED, "reply": S.REPLIED, "merge": S.MERGED},
     S.TO_SUGGESTION: {"reply": S.REPLIED},
     S.REOPENED: {"assign": S.ASSIGNED, "to_suggestion": S.TO_SUGGESTION, "reply": S.REPLIED, "merge": S.MERGED},
-    S.MERGED: {"reply": S.REPLIED},
+    S.MERGED: {"reply": S.REPLIED, "reject": S.NOT_ACCEPTED},
     S.REPLIED: {"evaluate": S.CLOSED, "reopen": S.REOPENED, "close": S.CLOSED},
     S.NOT_ACCEPTED: {},
     S.CLOSED: {},
@@ -52,8 +52,9 @@ AWAITING_REPLY = frozenset({S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.REOPENED})
 MERGEABLE = frozenset(s for s, events in TRANSITIONS.items() if "merge" in events)
 
 
-# moves the platform makes by itself, never a person: a merged opinion is answered with its primary's reply
-AUTOMATIC: dict[str, frozenset[str]] = {S.MERGED: frozenset({"reply"})}
+# moves the platform makes by itself, never a person: a merged opinion is answered, or refused (不予受理), with its
+# primary (services/opinions.py: reply_merged, opinion_reject)
+AUTOMATIC: dict[str, frozenset[str]] = {S.MERGED: frozenset({"reply", "reject"})}
 
 
 def allowed_events(status: str) -> list[str]:

@@ -18,7 +18,7 @@ from renda.core.errors import Forbidden, Invalid
 from renda.core.roles import Role
 from renda.core.scope import check_version
 from renda.core.settings_registry import platform_setting
-from renda.liaison import workflow
+from renda.liaison import selectors, workflow
 from renda.liaison.codes import (  # noqa: F401  (re-exported for callers)
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -175,19 +175,28 @@ def opinion_accept(*, actor: Any, opinion: Opinion, category: str, responsible: 
 @transaction.atomic
 def opinion_reject(*, actor: Any, opinion: Opinion, reason: str, note: str = "",
                    version: int | None = None) -> Opinion:
-    """Not accepted: only a matter already before a court or an arbitration body; the reason goes back."""
+    """Not accepted: only a matter already before a court or an arbitration body; the reason goes back. The opinions
+    merged into it are the same matter (合并办理) and are refused with it, each told the reason by its own code:
+    until the twentieth session they stayed 已合并办理 for ever, waiting for a reply that could not come."""
     _check_staff(actor)
     opinion = _locked(opinion, version)
-    before = _view(opinion)
+    if opinion.status == OpinionStatus.MERGED and opinion.merged_into is not None:
+        code = opinion.merged_into.code
+        raise Invalid(f"本条已与意见 {code} 合并办理，随该意见受理或不予受理", fields={"reason": [f"请办理 {code}"]})
     if reason not in NotAcceptedReason.values:
         raise Invalid("不予受理仅限已进入诉讼或仲裁程序的事项", fields={"reason": ["须为 litigation 或 arbitration"]})
-    opinion.status = workflow.next_status(opinion.status, "reject")
-    opinion.not_accepted_reason = reason
     label = NotAcceptedReason(reason).label
-    opinion.status_note = clean_text(note)[:500] or f"该事项{label}，依法应通过相应程序解决，人大不予受理。"
-    opinion.closed_at = timezone.now()
-    _save(opinion, "status", "not_accepted_reason", "status_note", "closed_at")
-    audit.record(actor=actor, action="opinion.reject", obj=opinion, before=before, after=_view(opinion))
+    note = clean_text(note)[:500] or f"该事项{label}，依法应通过相应程序解决，人大不予受理。"
+    now = timezone.now()
+    followers = list(Opinion.objects.select_for_update().filter(merged_into=opinion, status=OpinionStatus.MERGED
+                                                                ).order_by("pk"))
+    for o in [opinion, *followers]:
+        before = _view(o)
+        o.status = workflow.next_status(o.status, "reject")
+        o.not_accepted_reason, o.status_note, o.closed_at = reason, note, now
+        _save(o, "status", "not_accepted_reason", "status_note", "closed_at")
+        audit.record(actor=actor, action="opinion.reject", obj=o, before=before,
+                     after=_view(o) if o is opinion else {**_view(o), "from_merged_into": opinion.pk})
     return opinion
 
 
@@ -282,6 +291,9 @@ def opinion_merge(*, actor: Any, opinion: Opinion, into: Opinion, version: int |
     _check_staff(actor)
     while into.merged_into_id is not None and into.status == OpinionStatus.MERGED:
         into = Opinion.objects.get(pk=into.merged_into_id)
+    if not selectors.opinions_visible(user=actor).filter(pk=into.pk).exists():
+        # the opinion named was merged into one of another region (by county staff): never reach past the scope
+        raise Invalid("该意见已与您职责范围以外的意见合并办理，不能再并入", fields={"into": ["不在您的职责范围内"]})
     if into.pk == opinion.pk:
         raise Invalid("不能与自身合并", fields={"into": ["请填写另一条意见的查询码"]})
     # lock both in key order, so that two clerks merging the same pair the other way round wait, not deadlock
