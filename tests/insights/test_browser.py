@@ -17,6 +17,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(CHROMIUM is None, reason="browser test skipped: Debian's chromium is not installed")]
 
 
+# true once the assistant has had no request in flight (htmx's class on the asking element) for 300 ms
+QUIET = """() => {
+  const box = document.querySelector("[data-testid=insights-assist]");
+  if (box.classList.contains("htmx-request")) { window.quietSince = 0; return false; }
+  window.quietSince = window.quietSince || Date.now();
+  return Date.now() - window.quietSince > 300;
+}"""
+
+
 def _township_with_a_model():  # type: ignore[no-untyped-def]
     """Town A's liaison world whose clerk registered a labelled history, and its category model trained on it."""
     history.clear_caches()
@@ -37,6 +46,9 @@ def test_typing_an_opinion_shows_the_proposed_category_and_the_same_complaint_be
     page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
     page.get_by_label("意见内容").press_sequentially("东湖社区油烟扰民，晚上噪音也很大，希望处理", delay=5)
     page.wait_for_selector("[data-testid=insights-category]", timeout=20_000)
+    # the answers to the last keystrokes may still be on their way (queued, one at a time): tap once they are in,
+    # not while a panel is being replaced under the pointer (a loaded CI machine lost the tap that way)
+    page.wait_for_function(QUIET, polling=50)
     assert "建议分类：环境保护" in page.inner_text("[data-testid=insights-category]")
     assert page.locator("[data-testid=insights-similar] li").count() >= 1
     category = page.locator("form select[name=category]")

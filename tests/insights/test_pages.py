@@ -762,3 +762,57 @@ def test_the_merge_box_offers_the_other_opinions_of_the_same_hot_issue(world, mo
     other_township = logged_in(world.clerk_b).get(reverse("liaison:opinion_near_duplicates",
                                                           args=[opinions[0].pk]))
     assert other_township.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_reply_to_an_opinion_whose_clock_has_stopped_is_not_told_it_is_late(world) -> None:
+    """An opinion turned into a deputy suggestion is answered on the suggestion's clock (liaison AWAITING_REPLY):
+    the advice must not call its reply late by the opinion's old deadline (a review of the twentieth session)."""
+    opinion = opinion_services.opinion_register(
+        actor=world.clerk, station=world.central, channel="phone",
+        content="东湖社区门口的路灯坏了半个月，晚上老人出门很危险，请尽快修好。")
+    text = "关于东湖社区门口路灯损坏的问题，经核实，镇城建办已安排电工，将于本周五前修复路灯。"
+    url = reverse("insights:opinion_reply_advice", args=[opinion.pk])
+    Opinion.objects.filter(pk=opinion.pk).update(received_at=timezone.now() - dt.timedelta(days=60),
+                                                 deadline=timezone.localdate() - dt.timedelta(days=30))
+    clerk = logged_in(world.clerk)
+    assert "办理期限" in clerk.post(url, {"text": text}).content.decode()  # still awaiting its reply: late
+    from renda.suggestions.services import suggestion_create
+
+    deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
+    s = suggestion_create(actor=deputy, congress=world.tree.congress_a, kind="suggestion", channel="recess",
+                          title="修复路灯", content=opinion.content, category="城建交通", co_signers=[])
+    Opinion.objects.filter(pk=opinion.pk).update(status="to_suggestion", suggestion=s)
+    assert "办理期限" not in clerk.post(url, {"text": text}).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_follow_up_suggestions_second_reply_is_never_late(world) -> None:
+    from renda.suggestions.models import Status, Suggestion
+    from renda.suggestions.services import suggestion_create
+
+    deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
+    s = suggestion_create(actor=deputy, congress=world.tree.congress_a, kind="suggestion", channel="recess",
+                          title="修复路灯", content="东湖社区门口的路灯坏了半个月，请尽快修好。", category="城建交通",
+                          co_signers=[])
+    Suggestion.objects.filter(pk=s.pk).update(status=Status.FOLLOW_UP,
+                                              deadline=timezone.localdate() - dt.timedelta(days=10))
+    question = assistant.suggestion_question(Suggestion.objects.get(pk=s.pk))
+    assert question["deadline"] is None
+    review = assistant.check_draft("镇城建办已安排电工，将于本周五前修复路灯。", **question)
+    assert review.get("on_time").ok
+    Suggestion.objects.filter(pk=s.pk).update(status=Status.HANDLING)
+    assert assistant.suggestion_question(Suggestion.objects.get(pk=s.pk))["deadline"] is not None
+
+
+@pytest.mark.django_db
+def test_a_digit_that_is_no_number_in_a_form_field_is_ignored_not_a_server_error(world) -> None:
+    """"²" passes str.isdigit() but not int(): the forms read numbers with isdecimal() (twentieth session)."""
+    page = assist(world.clerk, content=SMOKE, insights_congress=world.tree.congress_a.pk, insights_exclude="²")
+    assert 'data-testid="insights-proposal"' in page
+    opinion = Opinion.objects.filter(congress=world.tree.congress_a, status="received").first()
+    response = logged_in(world.clerk).post(reverse("liaison:opinion_act", args=[opinion.pk, "accept"]),
+                                           {"category": "城建交通", "responsible": "²", "version": opinion.version})
+    assert response.status_code == 302
+    opinion.refresh_from_db()
+    assert (opinion.status, opinion.responsible) == ("accepted", world.clerk), "no one named: the clerk is"

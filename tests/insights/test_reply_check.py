@@ -231,3 +231,24 @@ def test_words_that_begin_with_a_units_ending_do_not_name_a_unit() -> None:
                         ("我镇已安排专人清理，将于本月底前清理完毕。", "我镇"),
                         ("青山派出所已立案调查，将于三日内告知结果。", "青山派出所")):
         assert reply_check.check_completeness(reply_check.content_of(reply)).evidence["unit"] == unit, reply
+
+
+ANSWER = "镇交通办已安排施工队，将于2026年6月30日前完成幸福村主干道路面修补和排水沟疏通。"
+
+
+@pytest.mark.parametrize("reply", [
+    "感谢您的留言，" + ANSWER, "感谢您的来信！" + ANSWER, ANSWER[:-1] + "，您的来信收悉。",
+    "感谢您的来信和对我镇工作的关注与支持。" + ANSWER,
+    "您在“问政，西地省”上的留言收悉。" + ANSWER,  # a comma inside the quoted title stays in the acknowledgement
+])
+def test_thanks_or_a_receipt_around_the_answer_leave_the_answer_to_be_judged(reply: str) -> None:
+    """A review of the twentieth session found "感谢您的留言，" swallowing the whole next sentence, and "…，您的来信
+    收悉" the answer before it: a full answer was then told it said nothing."""
+    assert "施工队" in reply_check.content_of(reply)
+    r = review(reply)
+    assert r.ok, r.advice
+
+
+def test_a_quoted_title_before_收悉_is_still_no_answer() -> None:
+    r = review("您提出的《关于修补幸福村道路，疏通排水沟的建议》收悉。")
+    assert not r.ok and not r.get("interpretability").ok

@@ -86,3 +86,19 @@ def test_the_congress_setting_decides_what_counts_as_a_near_duplicate(tree) -> N
     congress_setting_set(actor=None, congress=congress, key="insights.near_duplicate_threshold", raw="100")
     again = services.similar_cases(congress=congress, text=RESUBMITTED, history=PAST, k=1)[0]
     assert again.id == "lamp" and not again.near_duplicate
+
+
+def test_a_scope_of_one_letter_registered_for_each_signer_is_still_searched() -> None:
+    """Twenty copies or more of one text leave no word under the index's max_df; every word then counts (a
+    review of the twentieth session found the assist page answering 500 there)."""
+    letter = "幸福村二十户村民联名反映：村东垃圾中转站臭气熏天，夏天蚊蝇成群，请镇环卫所尽快搬迁。"
+    index = SimilarIndex([Case(id=i, text=letter) for i in range(25)])
+    matches = index.query("村东垃圾中转站臭气熏天，请尽快搬迁", k=3, near_duplicate_threshold=0.8)
+    assert len(matches) == 3 and all(m.score > 0.5 for m in matches)
+    assert index.query("西坡村河道发臭", k=3, near_duplicate_threshold=0.8) == []
+
+
+def test_a_scope_of_cases_without_a_word_finds_nothing_and_does_not_fail() -> None:
+    index = SimilarIndex([Case(id=1, text="！！！！！！！！"), Case(id=2, text="？？？？？？")])
+    assert index.query("村东垃圾中转站臭气熏天", k=3, near_duplicate_threshold=0.8) == []
+    assert index.query("！！！！！！！！", k=3, near_duplicate_threshold=0.8) == []

@@ -245,8 +245,8 @@ def composition_page(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     congresses = _own_first(user, list(org_selectors.congresses_visible(user=user)))
     raw = request.GET
-    congress_id = int(raw["congress"]) if raw.get("congress", "").isdigit() else None
-    term_id = int(raw["term"]) if raw.get("term", "").isdigit() else None
+    congress_id = int(raw["congress"]) if raw.get("congress", "").isdecimal() else None
+    term_id = int(raw["term"]) if raw.get("term", "").isdecimal() else None
     if congress_id is None and congresses:
         congress_id = congresses[0].pk
     ctx = api.stats_context(user, congress_id, term_id, raw.get("status") or None)

@@ -23,6 +23,10 @@ from renda.organizations.services import unit_serves
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
 MIN_CHARS = 8  # fewer characters say too little to suggest anything
 SIMILAR_K = 5
+# what of a form's text the assistant reads: the models and the index look at far less (similar.MAX_CHARS, the
+# classifier's head), but each normalises the whole text first; a post of millions of characters held a worker for
+# seconds (a review of the twentieth session)
+READ_CHARS = 20_000
 
 
 def access_congress(*, user: Any, congress_id: Any) -> Congress:
@@ -73,6 +77,7 @@ def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int
     here on a scope's first call fits vectorizers whose parameters are constants of similar.py. The checks took
     about 10 ms of a call's 30 (a profile of the nineteenth session: check_array and the parameter validation
     wrapper)."""
+    text = text[:READ_CHARS]
     with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
         category = services.suggest(congress=congress, kind="category", text=text)
         learnt = services.suggest(congress=congress, kind="unit", text=text)
@@ -105,16 +110,23 @@ def usable_unit(congress: Congress, proposal: Suggestion | None) -> tuple[Sugges
 
 
 def suggestion_question(s: Any) -> dict[str, Any]:
-    """What a reply to the suggestion answers, and when it was asked (assigned) and is due."""
+    """What a reply to the suggestion answers, and when it was asked (assigned) and is due. Its deadline counts only
+    while it runs (交办, 办理中, 重新办理: suggestions.selectors.is_overdue): a 跟踪办理 item's second reply comes when
+    the matter is solved and is never late."""
+    from renda.suggestions.workflow import OPEN_HANDLING
+
     asked = s.assigned_on or (s.submitted_at.date() if s.submitted_at else timezone.localdate())
-    return {"title": s.title, "question": s.content, "asked": asked, "deadline": s.deadline,
-            "congress_id": s.congress_id}
+    return {"title": s.title, "question": s.content, "asked": asked,
+            "deadline": s.deadline if s.status in OPEN_HANDLING else None, "congress_id": s.congress_id}
 
 
 def opinion_question(o: Any) -> dict[str, Any]:
-    """What a reply to the constituent's opinion answers, timed against its 有诉必复 deadline."""
-    return {"title": "", "question": o.content, "asked": timezone.localdate(o.received_at), "deadline": o.deadline,
-            "congress_id": o.congress_id}
+    """What a reply to the constituent's opinion answers, timed against its 有诉必复 deadline while that runs (an
+    opinion turned into a deputy suggestion is answered on the suggestion's clock, never counted late here)."""
+    from renda.liaison.workflow import AWAITING_REPLY
+
+    return {"title": "", "question": o.content, "asked": timezone.localdate(o.received_at),
+            "deadline": o.deadline if o.status in AWAITING_REPLY else None, "congress_id": o.congress_id}
 
 
 def check_draft(draft: str, *, title: str, question: str, asked: date, deadline: date | None,

@@ -54,9 +54,11 @@ _DEPUTY_SALUTATION = re.compile(r"^\s*(尊敬的)?[^\s，。：:！!]{0,12}代�
 _ACKNOWLEDGEMENT = _any(
     # the sentence that says the message was received, with the question's title it often quotes in full:
     # "您提出的《关于完善农村客运站点的建议》（第50号）收悉", "反映“A2区景蓉花苑物业管理有问题”的情况已收悉";
-    # a copied title says nothing of the answer, so relevance must not count it
-    r"[^。！!：:]{0,160}?收悉[。，,！!；;]?",
-    r"感谢(您|你)的(留言|关注|支持|来信)[^。]*[。！!]?",
+    # a copied title says nothing of the answer, so relevance must not count it. The clause stops at a comma
+    # outside quotes: "…将于6月30日前完成路灯修复，您的来信收悉。" keeps its answer
+    r"(?:[^。！!：:，,“”《》]|“[^”。]{0,80}”|《[^》。]{0,80}》){0,160}?收悉[。，,！!；;]?",
+    # "感谢您的来信！", "感谢您的留言和对我市工作的关注与支持，" — the thanks alone, not the answer after them
+    r"感谢(您|你)的(留言|关注|支持|来信)[^。！!，,；;]{0,40}[。！!，,；;]?",
     r"现将?[^。：:]{0,120}?(答复|回复)如下[：:]?",
 )
 _ACTION = _any(

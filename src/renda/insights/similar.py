@@ -71,6 +71,27 @@ class Match:
     reply: str
 
 
+def _fit(vectorizer: TfidfVectorizer, docs: Sequence[Any]) -> sparse.spmatrix:
+    """The documents' TF-IDF rows. A scope of twenty cases or more that are mostly one text (a joint letter
+    registered for each of its signers) leaves no word under max_df: then every word counts. Cases with no word at
+    all (only punctuation) give no column: nothing is similar to them, and nothing fails."""
+    try:
+        return vectorizer.fit_transform(docs)
+    except ValueError:  # "After pruning, no terms remain", or "empty vocabulary"
+        pass
+    vectorizer.set_params(max_df=1.0)
+    try:
+        return vectorizer.fit_transform(docs)
+    except ValueError:
+        return sparse.csr_matrix((len(docs), 0))
+
+
+def _transform(vectorizer: TfidfVectorizer, docs: Sequence[Any]) -> sparse.spmatrix:
+    if not hasattr(vectorizer, "vocabulary_"):  # fitted on documents without a word (_fit)
+        return sparse.csr_matrix((len(docs), 0))
+    return vectorizer.transform(docs)
+
+
 class SimilarIndex:
     """An in-memory index of past cases. Build it from the congress's history (or load a saved one)."""
 
@@ -92,16 +113,19 @@ class SimilarIndex:
                                       max_df=1.0 if small else 0.5)
         self._chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True, min_df=1,
                                       max_df=1.0 if small else 0.5)
-        self._matrix = self._stack(self._words.fit_transform([w for w, _ in docs]),
-                                   self._chars.fit_transform([c for _, c in docs])) if self.cases else None
+        self._matrix = self._stack(_fit(self._words, [w for w, _ in docs]),
+                                   _fit(self._chars, [c for _, c in docs])) if self.cases else None
 
     @staticmethod
     def _stack(words: sparse.spmatrix, chars: sparse.spmatrix) -> sparse.csr_matrix:
-        return normalize(sparse.hstack([normalize(words), normalize(chars)]).tocsr())
+        parts = [normalize(m) for m in (words, chars) if m.shape[1]]  # a part without a word has no column (_fit)
+        if not parts:
+            return sparse.csr_matrix((words.shape[0], 0))
+        return normalize(sparse.hstack(parts).tocsr())
 
     def _vector(self, docs: Sequence[tuple[list[str], str]]) -> sparse.csr_matrix:
-        return self._stack(self._words.transform([w for w, _ in docs]),
-                           self._chars.transform([c for _, c in docs]))
+        return self._stack(_transform(self._words, [w for w, _ in docs]),
+                           _transform(self._chars, [c for _, c in docs]))
 
     def subject_pieces(self, text: str, words: Iterable[str]) -> set[str]:
         """What of `text` can make a past case similar: the two-character pieces of its words ("不安全" → 不安, 安全)

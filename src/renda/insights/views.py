@@ -45,7 +45,7 @@ def assist(request: HttpRequest) -> HttpResponse:
     # twice as many cases asked for, so that the same complaint sent again several times, shown as one case,
     # leaves room for others
     answer = assistant.propose(user=user, congress=congress, text=text,
-                               exclude_suggestion=int(editing) if editing.isdigit() else None,
+                               exclude_suggestion=int(editing) if editing.isdecimal() else None,
                                k=2 * assistant.SIMILAR_K)
     similar = services.same_text_together(answer.similar, assistant.SIMILAR_K)
     context.update({
@@ -213,9 +213,9 @@ def hot_to_suggestion(request: HttpRequest) -> HttpResponse:
 
     user: Any = request.user
     back = f"{reverse('insights:hot')}?month={request.POST.get('month', '')}"
-    ids = [v for v in request.POST.getlist("opinions") if v.isdigit()]
+    ids = [v for v in request.POST.getlist("opinions") if v.isdecimal()]
     opinions = list(selectors.opinions_visible(user=user).filter(pk__in=ids).order_by("pk"))
-    if not (request.POST.get("suggestion") or "").isdigit():
+    if not (request.POST.get("suggestion") or "").isdecimal():
         messages.error(request, "请选择要并入的代表建议。")
         return redirect(back)
     try:

@@ -25,7 +25,7 @@ def years(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST" and user.role in EDITORS:
         year = request.POST.get("year", "")
-        if year.isdigit():
+        if year.isdecimal():
             return redirect("workdays:year", year=int(year))
         messages.error(request, "请输入四位年份")
     return render(request, "workdays/years.html", {

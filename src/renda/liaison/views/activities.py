@@ -60,7 +60,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
 
 
 def _ids(raw: list[str]) -> list[int]:
-    return [int(x) for x in raw if x.isdigit()]
+    return [int(x) for x in raw if x.isdecimal()]
 
 
 @page(*STAFF)
@@ -92,7 +92,7 @@ def activity_act(request: HttpRequest, activity_id: int, event: str) -> HttpResp
         matters = [line.strip() for line in post.get("matters", "").splitlines() if line.strip()]
         raw = post.get("participants", "0")
         return run(request, back, lambda: services.activity_hold(
-            actor=user, activity=activity, participants=int(raw) if raw.isdigit() else -1,
+            actor=user, activity=activity, participants=int(raw) if raw.isdecimal() else -1,
             summary=post.get("summary", ""), matters=matters, version=version),
             f"已记录召开情况，登记群众意见 {len(matters)} 条。")
     if event == "hand_over":

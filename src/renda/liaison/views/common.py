@@ -18,14 +18,14 @@ HANDLERS = (*STAFF, Role.UNIT_USER)
 
 def version_of(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isdecimal() else None
 
 
 def versions_of(request: HttpRequest, pks: Iterable[int]) -> dict[int, int]:
     """The versions a form that lists several opinions was shown with (`version_<pk>` beside each), for those of
     `pks` it has one for."""
     raw = {pk: request.POST.get(f"version_{pk}", "") for pk in pks}
-    return {pk: int(v) for pk, v in raw.items() if v.isdigit()}
+    return {pk: int(v) for pk, v in raw.items() if v.isdecimal()}
 
 
 def run(request: HttpRequest, back: str, call: Callable[[], Any], done: str,

@@ -49,10 +49,10 @@ def my_work_record(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise Invalid("日期无效", fields={"date": ["请选择日期"]}) from None
         opinion = station = None
-        if post.get("opinion", "").isdigit():
+        if post.get("opinion", "").isdecimal():
             opinion = get_or_404(Opinion.objects.filter(deputy_id=user.person_id).select_related("station"),
                                  pk=post["opinion"])
-        if post.get("station", "").isdigit():
+        if post.get("station", "").isdecimal():
             station = get_or_404(Station.objects.filter(assignments__person_id=user.person_id).distinct(),
                                  pk=post["station"])
         return deputy_work_record(actor=user, kind=post.get("kind", ""), day=day, text=post.get("text", ""),

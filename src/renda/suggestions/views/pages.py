@@ -33,8 +33,8 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {
         "status": g.get("status") or None, "kind": g.get("kind") or None, "channel": g.get("channel") or None,
         "category": g.get("category") or None, "q": g.get("q") or None,
-        "year": int(g["year"]) if g.get("year", "").isdigit() else None,
-        "lead_unit": int(g["lead_unit"]) if g.get("lead_unit", "").isdigit() else None,
+        "year": int(g["year"]) if g.get("year", "").isdecimal() else None,
+        "lead_unit": int(g["lead_unit"]) if g.get("lead_unit", "").isdecimal() else None,
         "overdue": True if g.get("overdue") == "1" else None,
         "key_supervised": True if g.get("key") == "1" else None,
     }

@@ -20,7 +20,7 @@ RATES = ["reply_rate", "meeting_rate", "satisfaction_rate", "closed_rate", "solv
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else services.today().year
+    return int(raw) if raw.isdecimal() and 2000 <= int(raw) <= 2100 else services.today().year
 
 
 @page(*STAFF)
