@@ -249,6 +249,20 @@ def test_thanks_or_a_receipt_around_the_answer_leave_the_answer_to_be_judged(rep
     assert r.ok, r.advice
 
 
-def test_a_quoted_title_before_收悉_is_still_no_answer() -> None:
-    r = review("您提出的《关于修补幸福村道路，疏通排水沟的建议》收悉。")
-    assert not r.ok and not r.get("interpretability").ok
+@pytest.mark.parametrize("reply", [
+    "您提出的《关于修补幸福村道路，疏通排水沟的建议》收悉。",
+    "您好！您反映的关于幸福村主干道坑洼很多，下雨天积水严重的问题已收悉。",  # a title copied without quotes
+    '您在“问政西地省”上反映的"幸福村道路坑洼积水，村民出行难"的问题收悉。',
+    "您在“问政西地省”上反映的「幸福村道路坑洼积水，村民出行难」的问题收悉。",
+])
+def test_a_title_copied_before_收悉_commas_and_all_is_still_no_answer(reply: str) -> None:
+    """The review of the first narrowing found these passing relevance again on the title's own words."""
+    assert reply_check.content_of(reply) == ""
+    r = review(reply)
+    assert not r.ok and not r.get("relevance").ok
+
+
+def test_a_letter_that_copies_the_title_and_answers_another_question_is_still_told() -> None:
+    r = review("赵代表：您提出的关于修补幸福村主干道坑洼，解决下雨天积水的建议收悉，现答复如下：关于学校食堂收费的"
+               "问题，县教育局已责成学校于2026年6月30日前退还多收的费用。")
+    assert not r.get("relevance").ok

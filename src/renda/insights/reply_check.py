@@ -54,9 +54,12 @@ _DEPUTY_SALUTATION = re.compile(r"^\s*(尊敬的)?[^\s，。：:！!]{0,12}代�
 _ACKNOWLEDGEMENT = _any(
     # the sentence that says the message was received, with the question's title it often quotes in full:
     # "您提出的《关于完善农村客运站点的建议》（第50号）收悉", "反映“A2区景蓉花苑物业管理有问题”的情况已收悉";
-    # a copied title says nothing of the answer, so relevance must not count it. The clause stops at a comma
-    # outside quotes: "…将于6月30日前完成路灯修复，您的来信收悉。" keeps its answer
-    r"(?:[^。！!：:，,“”《》]|“[^”。]{0,80}”|《[^》。]{0,80}》){0,160}?收悉[。，,！!；;]?",
+    # a copied title says nothing of the answer, so relevance must not count it. Across commas (a title copied
+    # with them, quoted or not) only from where an acknowledgement begins — the reply's start, or the start of a
+    # sentence or clause, with 您/你/关于/对于/贵 —; otherwise the clause that ends in 收悉 alone, so that
+    # "…将于6月30日前完成路灯修复，来信收悉。" keeps its answer
+    r"(?:^|(?<=[。！!；;，,：:]))\s*(?:您|你|关于|对于|贵)[^。！!：:]{0,160}?收悉[。，,！!；;]?",
+    r"[^。！!：:，,]{0,40}?收悉[。，,！!；;]?",
     # "感谢您的来信！", "感谢您的留言和对我市工作的关注与支持，" — the thanks alone, not the answer after them
     r"感谢(您|你)的(留言|关注|支持|来信)[^。！!，,；;]{0,40}[。！!，,；;]?",
     r"现将?[^。：:]{0,120}?(答复|回复)如下[：:]?",
