@@ -98,6 +98,17 @@ def test_a_scope_of_one_letter_registered_for_each_signer_is_still_searched() ->
     assert index.query("西坡村河道发臭", k=3, near_duplicate_threshold=0.8) == []
 
 
+def test_copies_of_one_letter_among_a_few_other_cases_are_still_found() -> None:
+    """Counted per case, twenty copies in a scope of a few more put all the letter's words over max_df and left the
+    copies without a word; words are counted over distinct texts."""
+    letter = "幸福村二十户村民联名反映：村东垃圾中转站臭气熏天，夏天蚊蝇成群，请镇环卫所尽快搬迁。"
+    others = [Case(id=f"o{i}", text=t) for i, (t, _) in enumerate(history(per_class=1)[:2])]
+    index = SimilarIndex([Case(id=i, text=letter) for i in range(25)] + others)
+    matches = index.query("村东垃圾中转站臭气熏天，请尽快搬迁", k=3, near_duplicate_threshold=0.8)
+    assert [m.id for m in matches] and all(isinstance(m.id, int) for m in matches)
+    assert index.query(letter, k=1, near_duplicate_threshold=0.8)[0].near_duplicate
+
+
 def test_a_scope_of_cases_without_a_word_finds_nothing_and_does_not_fail() -> None:
     index = SimilarIndex([Case(id=1, text="！！！！！！！！"), Case(id=2, text="？？？？？？")])
     assert index.query("村东垃圾中转站臭气熏天", k=3, near_duplicate_threshold=0.8) == []

@@ -72,9 +72,9 @@ class Match:
 
 
 def _fit(vectorizer: TfidfVectorizer, docs: Sequence[Any]) -> sparse.spmatrix:
-    """The documents' TF-IDF rows. A scope of twenty cases or more that are mostly one text (a joint letter
-    registered for each of its signers) leaves no word under max_df: then every word counts. Cases with no word at
-    all (only punctuation) give no column: nothing is similar to them, and nothing fails."""
+    """The documents' TF-IDF rows (`docs`: each text once, see SimilarIndex). When max_df leaves no word (all the
+    texts share every word), every word counts. Texts with no word at all (only punctuation) give no column:
+    nothing is similar to them, and nothing fails."""
     try:
         return vectorizer.fit_transform(docs)
     except ValueError:  # "After pruning, no terms remain", or "empty vocabulary"
@@ -108,13 +108,20 @@ class SimilarIndex:
         docs = (list(prepared) if prepared is not None
                 else [textlib.words_and_compact(c.text, max_chars=MAX_CHARS) for c in self.cases])
         self._case_words = [w for w, _ in docs]
-        small = len(self.cases) < 20
+        # how common a word is, is counted over distinct texts: the same text registered many times (a joint letter
+        # entered once per signer, a complaint posted again word for word) is one text. Counted per case, twenty
+        # copies of one letter in a scope of a few more cases put all its words over max_df, and the copies, left
+        # without a word, were found by nothing (a review of the twentieth session)
+        distinct: dict[tuple[tuple[str, ...], str], int] = {}
+        row_of = np.array([distinct.setdefault((tuple(w), c), len(distinct)) for w, c in docs], dtype=np.intp)
+        texts = list(distinct)
+        small = len(texts) < 20
         self._words = TfidfVectorizer(analyzer=textlib.identity, sublinear_tf=True, min_df=1,
                                       max_df=1.0 if small else 0.5)
         self._chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 2), sublinear_tf=True, min_df=1,
                                       max_df=1.0 if small else 0.5)
-        self._matrix = self._stack(_fit(self._words, [w for w, _ in docs]),
-                                   _fit(self._chars, [c for _, c in docs])) if self.cases else None
+        self._matrix = self._stack(_fit(self._words, [list(w) for w, _ in texts]),
+                                   _fit(self._chars, [c for _, c in texts]))[row_of] if self.cases else None
 
     @staticmethod
     def _stack(words: sparse.spmatrix, chars: sparse.spmatrix) -> sparse.csr_matrix:
