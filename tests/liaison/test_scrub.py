@@ -28,7 +28,8 @@ def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> N
 @pytest.mark.parametrize("text", ["2026-05-03 10:00 反映", "共1390元", "订单号20260503123456789", "编号 2020 0115 1234",
                                   "3号楼12单元", "订单号 2026-0503-1234-5678", "合同编号 2026-0731-2020-0101",
                                   "订单号 2026.0503.1234.5678", "2019.10.12", "版本 1.2.3", "面积1360.5平方米",
-                                  "（2020）第0731号", "共13.5万元",
+                                  "（2020）第0731号", "共13.5万元", "东经133.12345678度", "转账 158.00001234",
+                                  "192.168.1.100",
                                   "2019 2020 2021 三年",
                                   # 15 or 18 digits that are no ID number (GB 11643: a province's code, then a date
                                   # of birth): a work order, an old company registration number, a credit code, π
