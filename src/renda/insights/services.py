@@ -264,21 +264,26 @@ class PastCase:
 
 
 def similar_in_scope(*, user: Any, congress: Congress, text: str, k: int = 5,
-                     exclude: Iterable[tuple[str, int]] = (), recheck_after: float = 0.0) -> list[PastCase]:
+                     exclude: Iterable[tuple[str, int]] = (), recheck_after: float = 0.0,
+                     near_duplicates_only: bool = False) -> list[PastCase]:
     """The past suggestions and opinions the user may see (insights.history's scoped index) most similar to the
-    text, best first, near duplicates flagged by the congress's threshold; `exclude` names (source, pk) pairs;
-    `recheck_after`: see history.scoped_index. Every match is checked against the user's scope as it is now."""
+    text, best first, near duplicates flagged by the congress's threshold (`near_duplicates_only`: no other case);
+    `exclude` names (source, pk) pairs; `recheck_after`: see history.scoped_index. Every match is checked against
+    the user's scope as it is now."""
     from renda.insights import history
 
     exclude = list(exclude)
     index = history.scoped_index(user=user, congress=congress, recheck_after=recheck_after)
-    matches = index.query(text, k=k, near_duplicate_threshold=near_duplicate_threshold(congress),
-                          exclude={history.case_id(source, pk) for source, pk in exclude})
+    threshold = near_duplicate_threshold(congress)
+    matches = index.query(text, k=k, near_duplicate_threshold=threshold,
+                          exclude={history.case_id(source, pk) for source, pk in exclude},
+                          min_score=threshold if near_duplicates_only else 0.0)
     shown = history.current_stamps(user=user, congress=congress, cases=[str(m.id) for m in matches]
                                    ) if matches else {}
     if recheck_after and any(stamp != index.stamps.get(case) for case, stamp in shown.items()):
         # a case edited since the index, given again without its check, was read: never show its old text
-        return similar_in_scope(user=user, congress=congress, text=text, k=k, exclude=exclude)
+        return similar_in_scope(user=user, congress=congress, text=text, k=k, exclude=exclude,
+                                near_duplicates_only=near_duplicates_only)
     found = [PastCase(*history.case_of(m.id), match=m) for m in matches if str(m.id) in shown]
     archived = [c.pk for c in found if c.source == "archive"]
     if archived:
@@ -328,18 +333,19 @@ def same_text_together(cases: Sequence[PastCase], k: int) -> list[PastCase]:
     return list(out.values())
 
 
-NEAR_DUPLICATES_K = 50  # the most similar cases near_duplicates_among looks through for those one may merge with
+NEAR_DUPLICATES_K = 50  # the near duplicates near_duplicates_among looks through for those one may merge with
 
 
 def near_duplicates_among(*, user: Any, congress: Congress, text: str, source: str, pk: int,
                           among: Any) -> list[tuple[Any, float]]:
     """The items of `among` (a queryset of the source's items: those one may merge with) that the similar-case
     index finds to be the same as item `pk`'s text (`insights.near_duplicate_threshold` [setting]), most similar
-    first, each with its similarity. The index is asked for up to NEAR_DUPLICATES_K cases, not the form's five:
+    first, each with its similarity. The index is asked for up to NEAR_DUPLICATES_K near duplicates (and no case
+    below the threshold, which would only cost reading and masking it), not the form's five cases:
     closed, merged or imported copies of the same text rank as high as an open one and would take all five places
     (a review of the twentieth session found an open duplicate ranked seventh, and the panel saying none)."""
     matches = [c for c in similar_in_scope(user=user, congress=congress, text=text, exclude=[(source, pk)],
-                                           k=NEAR_DUPLICATES_K)
+                                           k=NEAR_DUPLICATES_K, near_duplicates_only=True)
                if c.source == source and c.match.near_duplicate]
     by_pk = among.in_bulk([c.pk for c in matches])
     return [(by_pk[c.pk], c.match.score) for c in matches if c.pk in by_pk]

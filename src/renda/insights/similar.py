@@ -147,9 +147,9 @@ class SimilarIndex:
         return {p for p in _pieces(words) if not any(p in place for place in named)}
 
     def query(self, text: str, *, k: int = 5, near_duplicate_threshold: float,
-              exclude: set[str | int] | frozenset[str | int] = frozenset()) -> list[Match]:
+              exclude: set[str | int] | frozenset[str | int] = frozenset(), min_score: float = 0.0) -> list[Match]:
         """The k most similar past cases that share a subject with the text (subject_pieces), best first;
-        near_duplicate when the score reaches the threshold."""
+        near_duplicate when the score reaches the threshold; none scoring below min_score."""
         if self._matrix is None or not text.strip():
             return []
         doc = textlib.words_and_compact(text, max_chars=MAX_CHARS)
@@ -157,7 +157,7 @@ class SimilarIndex:
         subject = self.subject_pieces(text, doc[0])
         out: list[Match] = []
         for i in np.argsort(-scores)[:MAX_CANDIDATES]:
-            if len(out) >= k or scores[i] <= 0:
+            if len(out) >= k or scores[i] <= 0 or scores[i] < min_score:
                 break
             case = self.cases[int(i)]
             if case.id in exclude or not subject & _pieces(self._case_words[int(i)]):
