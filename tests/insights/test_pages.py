@@ -807,7 +807,7 @@ def test_a_follow_up_suggestions_second_reply_is_never_late(world) -> None:
 
 @pytest.mark.django_db
 def test_a_digit_that_is_no_number_in_a_form_field_is_ignored_not_a_server_error(world) -> None:
-    """"²" passes str.isdigit() but not int(): the forms read numbers with isdecimal() (twentieth session)."""
+    """"²" passes str.isdigit() but not int(): the forms read numbers with core.params.is_number (twentieth session)."""
     page = assist(world.clerk, content=SMOKE, insights_congress=world.tree.congress_a.pk, insights_exclude="²")
     assert 'data-testid="insights-proposal"' in page
     opinion = Opinion.objects.filter(congress=world.tree.congress_a, status="received").first()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
+from renda.core.params import is_number
 from renda.core.roles import Role
 from renda.insights import archive, assistant, hot, monthly, services
 from renda.insights.models import ArchiveKind
@@ -45,7 +46,7 @@ def assist(request: HttpRequest) -> HttpResponse:
     # twice as many cases asked for, so that the same complaint sent again several times, shown as one case,
     # leaves room for others
     answer = assistant.propose(user=user, congress=congress, text=text,
-                               exclude_suggestion=int(editing) if editing.isdecimal() else None,
+                               exclude_suggestion=int(editing) if is_number(editing) else None,
                                k=2 * assistant.SIMILAR_K)
     similar = services.same_text_together(answer.similar, assistant.SIMILAR_K)
     context.update({
@@ -213,9 +214,9 @@ def hot_to_suggestion(request: HttpRequest) -> HttpResponse:
 
     user: Any = request.user
     back = f"{reverse('insights:hot')}?month={request.POST.get('month', '')}"
-    ids = [v for v in request.POST.getlist("opinions") if v.isdecimal()]
+    ids = [v for v in request.POST.getlist("opinions") if is_number(v)]
     opinions = list(selectors.opinions_visible(user=user).filter(pk__in=ids).order_by("pk"))
-    if not (request.POST.get("suggestion") or "").isdecimal():
+    if not is_number(request.POST.get("suggestion") or ""):
         messages.error(request, "请选择要并入的代表建议。")
         return redirect(back)
     try:

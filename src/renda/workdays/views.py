@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from renda.core.access import page
 from renda.core.errors import Invalid, NotFound
+from renda.core.params import is_number
 from renda.core.roles import Role
 from renda.workdays import selectors, services
 from renda.workdays.forms import CalendarYearForm, format_lines
@@ -25,7 +26,7 @@ def years(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if request.method == "POST" and user.role in EDITORS:
         year = request.POST.get("year", "")
-        if year.isdecimal():
+        if is_number(year):
             return redirect("workdays:year", year=int(year))
         messages.error(request, "请输入四位年份")
     return render(request, "workdays/years.html", {

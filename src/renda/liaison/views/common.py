@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from renda.core.errors import DomainError
+from renda.core.params import is_number
 from renda.core.roles import Role
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
@@ -18,14 +19,14 @@ HANDLERS = (*STAFF, Role.UNIT_USER)
 
 def version_of(request: HttpRequest) -> int | None:
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdecimal() else None
+    return int(raw) if is_number(raw) else None
 
 
 def versions_of(request: HttpRequest, pks: Iterable[int]) -> dict[int, int]:
     """The versions a form that lists several opinions was shown with (`version_<pk>` beside each), for those of
     `pks` it has one for."""
     raw = {pk: request.POST.get(f"version_{pk}", "") for pk in pks}
-    return {pk: int(v) for pk, v in raw.items() if v.isdecimal()}
+    return {pk: int(v) for pk, v in raw.items() if is_number(v)}
 
 
 def run(request: HttpRequest, back: str, call: Callable[[], Any], done: str,

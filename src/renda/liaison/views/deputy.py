@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from renda.core.access import page
 from renda.core.errors import Invalid, NotFound
+from renda.core.params import is_number
 from renda.core.roles import Role
 from renda.core.scope import get_or_404
 from renda.liaison import selectors
@@ -49,10 +50,10 @@ def my_work_record(request: HttpRequest) -> HttpResponse:
         except ValueError:
             raise Invalid("日期无效", fields={"date": ["请选择日期"]}) from None
         opinion = station = None
-        if post.get("opinion", "").isdecimal():
+        if is_number(post.get("opinion", "")):
             opinion = get_or_404(Opinion.objects.filter(deputy_id=user.person_id).select_related("station"),
                                  pk=post["opinion"])
-        if post.get("station", "").isdecimal():
+        if is_number(post.get("station", "")):
             station = get_or_404(Station.objects.filter(assignments__person_id=user.person_id).distinct(),
                                  pk=post["station"])
         return deputy_work_record(actor=user, kind=post.get("kind", ""), day=day, text=post.get("text", ""),

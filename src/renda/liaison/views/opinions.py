@@ -18,6 +18,7 @@ from renda.accounts.models import User
 from renda.core.access import page
 from renda.core.errors import DomainError, Invalid, NotFound
 from renda.core.masking import mask_name, mask_phone, scrub
+from renda.core.params import is_number
 from renda.core.scope import get_or_404
 from renda.liaison import selectors, workflow
 from renda.liaison.forms import OpinionRegisterForm, RejectForm
@@ -40,7 +41,7 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
     elif view == "open":
         qs = qs.filter(status__in=workflow.AWAITING_REPLY)
     suggestion = request.GET.get("suggestion", "")
-    if suggestion.isdecimal():  # the opinions a deputy suggestion was formed from (linked both ways)
+    if is_number(suggestion):  # the opinions a deputy suggestion was formed from (linked both ways)
         qs = qs.filter(suggestion_id=int(suggestion))
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
     stations = selectors.stations_visible(user=user) if user.role in STAFF else []
@@ -212,7 +213,7 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
     def call() -> Any:
         if event == "accept":
             responsible = None
-            if post.get("responsible", "").isdecimal():
+            if is_number(post.get("responsible", "")):
                 responsible = get_or_404(User.objects.filter(is_active=True, role__in=STAFF), pk=post["responsible"])
             return services.opinion_accept(actor=user, opinion=opinion, category=post.get("category", ""),
                                            responsible=responsible, version=version)
@@ -223,7 +224,7 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
             return services.opinion_reject(actor=user, opinion=opinion, reason=form.cleaned_data["reason"],
                                            note=form.cleaned_data["note"], version=version)
         if event == "assign":
-            if not post.get("unit", "").isdecimal():  # the form chooses none in advance unless the engine is sure
+            if not is_number(post.get("unit", "")):  # the form chooses none in advance unless the engine is sure
                 raise Invalid("请选择承办单位", fields={"unit": ["请选择承办单位"]})
             unit = get_or_404(HandlingUnit.objects.select_related("region"), pk=post["unit"])
             return services.opinion_assign(actor=user, opinion=opinion, unit=unit, note=post.get("note", ""),
@@ -244,7 +245,7 @@ def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpRespon
             from renda.deputies.models import Person
             from renda.liaison.services.deputies import opinion_set_deputy
 
-            person = get_or_404(Person.objects.all(), pk=post["deputy"]) if post.get("deputy", "").isdecimal() else None
+            person = get_or_404(Person.objects.all(), pk=post["deputy"]) if is_number(post.get("deputy", "")) else None
             return opinion_set_deputy(actor=user, opinion=opinion, person=person, version=version)
         return services.opinion_publish(actor=user, opinion=opinion, summary=post.get("summary", ""),
                                         published=post.get("published", "1") == "1", version=version)
@@ -293,7 +294,7 @@ def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     candidates = list(selectors.convertible_opinions(user=user).order_by("-received_at", "-id")[:200])
     source = request.POST if request.method == "POST" else request.GET
-    wanted = {int(x) for x in source.getlist("opinions") if x.isdecimal()}
+    wanted = {int(x) for x in source.getlist("opinions") if is_number(x)}
     picked = [o for o in candidates if o.pk in wanted]
     mandates = list(selectors.deputies_who_may_take_up(user=user, opinions=picked)) if picked else []
     title, content = prefill(picked)

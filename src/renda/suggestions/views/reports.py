@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from renda.core import audit
 from renda.core.access import page
+from renda.core.params import is_number
 from renda.core.roles import Role
 from renda.suggestions import selectors, services, stats
 from renda.suggestions.ledger import build_ledger
@@ -20,7 +21,7 @@ RATES = ["reply_rate", "meeting_rate", "satisfaction_rate", "closed_rate", "solv
 
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdecimal() and 2000 <= int(raw) <= 2100 else services.today().year
+    return int(raw) if is_number(raw) and 2000 <= int(raw) <= 2100 else services.today().year
 
 
 @page(*STAFF)
