@@ -240,6 +240,8 @@ ANSWER = "镇交通办已安排施工队，将于2026年6月30日前完成幸福
     "感谢您的留言，" + ANSWER, "感谢您的来信！" + ANSWER, ANSWER[:-1] + "，您的来信收悉。",
     "感谢您的来信和对我镇工作的关注与支持。" + ANSWER,
     "您在“问政，西地省”上的留言收悉。" + ANSWER,  # a comma inside the quoted title stays in the acknowledgement
+    # an answer inside a sentence that opens with 您 and closes with a receipt (the second review of the session)
+    "您反映的幸福村主干道坑洼问题，" + ANSWER[:-1] + "，您的来信收悉。",
 ])
 def test_thanks_or_a_receipt_around_the_answer_leave_the_answer_to_be_judged(reply: str) -> None:
     """A review of the twentieth session found "感谢您的留言，" swallowing the whole next sentence, and "…，您的来信
@@ -254,6 +256,9 @@ def test_thanks_or_a_receipt_around_the_answer_leave_the_answer_to_be_judged(rep
     "您好！您反映的关于幸福村主干道坑洼很多，下雨天积水严重的问题已收悉。",  # a title copied without quotes
     '您在“问政西地省”上反映的"幸福村道路坑洼积水，村民出行难"的问题收悉。',
     "您在“问政西地省”上反映的「幸福村道路坑洼积水，村民出行难」的问题收悉。",
+    "反映“幸福村主干道坑洼很多，下雨天积水严重”的问题已收悉。",
+    "《关于修补幸福村主干道坑洼，解决下雨天积水的建议》收悉。",
+    "平台“幸福村主干道坑洼很多，下雨天积水严重”一帖已收悉。",
 ])
 def test_a_title_copied_before_收悉_commas_and_all_is_still_no_answer(reply: str) -> None:
     """The review of the first narrowing found these passing relevance again on the title's own words."""
@@ -262,7 +267,8 @@ def test_a_title_copied_before_收悉_commas_and_all_is_still_no_answer(reply: s
     assert not r.ok and not r.get("relevance").ok
 
 
-def test_a_letter_that_copies_the_title_and_answers_another_question_is_still_told() -> None:
-    r = review("赵代表：您提出的关于修补幸福村主干道坑洼，解决下雨天积水的建议收悉，现答复如下：关于学校食堂收费的"
-               "问题，县教育局已责成学校于2026年6月30日前退还多收的费用。")
+@pytest.mark.parametrize("opening", ["赵代表：您提出的关于修补幸福村主干道坑洼，解决下雨天积水的建议收悉，现答复如下：",
+                                     "赵生建代表\n您提出的关于修补幸福村主干道坑洼，解决下雨天积水的建议收悉。"])
+def test_a_letter_that_copies_the_title_and_answers_another_question_is_still_told(opening: str) -> None:
+    r = review(opening + "关于学校食堂收费的问题，县教育局已责成学校于2026年6月30日前退还多收的费用。")
     assert not r.get("relevance").ok

@@ -55,11 +55,16 @@ _ACKNOWLEDGEMENT = _any(
     # the sentence that says the message was received, with the question's title it often quotes in full:
     # "您提出的《关于完善农村客运站点的建议》（第50号）收悉", "反映“A2区景蓉花苑物业管理有问题”的情况已收悉";
     # a copied title says nothing of the answer, so relevance must not count it. Across commas (a title copied
-    # with them, quoted or not) only from where an acknowledgement begins — the reply's start, or the start of a
-    # sentence or clause, with 您/你/关于/对于/贵 —; otherwise the clause that ends in 收悉 alone, so that
-    # "…将于6月30日前完成路灯修复，来信收悉。" keeps its answer
-    r"(?:^|(?<=[。！!；;，,：:]))\s*(?:您|你|关于|对于|贵)[^。！!：:]{0,160}?收悉[。，,！!；;]?",
-    r"[^。！!：:，,]{0,40}?收悉[。，,！!；;]?",
+    # with them, quoted or not) only when the sentence is one acknowledgement: it begins where one begins (the
+    # reply's, a sentence's or a clause's start, with 您/你/关于/反映/《/“…), it never passes a comma that opens a
+    # new clause to the reader ("，您的来信收悉"), and what is received is named ("…的问题已收悉", "…》收悉",
+    # "…”一帖已收悉"). Otherwise only the clause that ends in 收悉, so that "…将于6月30日前完成路灯修复，来信收悉。"
+    # and "您反映的问题，镇交通办已安排…，您的来信收悉。" keep their answer (the twentieth session's two reviews)
+    r"(?:^|(?<=[。！!？?；;，,：:\s]))(?:您|你|关于|对于|贵|反映|有关|针对|就|现就|平台|《|“|\"|「)"
+    r"(?:[^。！!？?：:，,]|[，,](?![您你])){0,160}?"
+    r"(?:的(?:问题|建议|情况|留言|来信|诉求|意见|信件|事项|帖子|反映|议案|提案|来电)|》(?:[（(][^）)]{0,12}[）)])?"
+    r"|[”\"」](?:的[^。，,]{0,4})?|一帖)(?:已经|已)?收悉[。，,！!；;]?",
+    r"[^。！!？?：:，,]{0,40}?收悉[。，,！!；;]?",
     # "感谢您的来信！", "感谢您的留言和对我市工作的关注与支持，" — the thanks alone, not the answer after them
     r"感谢(您|你)的(留言|关注|支持|来信)[^。！!，,；;]{0,40}[。！!，,；;]?",
     r"现将?[^。：:]{0,120}?(答复|回复)如下[：:]?",
