@@ -17,6 +17,9 @@ from renda.core.masking import mask_text, pii_found, scrub
     # dots, long dashes and brackets (the twentieth session: a review found them unmasked in hot issues' titles)
     "138.1234.0000", "138—1234—0002", "138–1234–0002", "138·1234·0002", "(0731)88888888", "（0731）8888-8888",
     "(0731) 8888 8888", "0731.8888.8888", "430102 19800101 1234",
+    # one long dash or dot (the second review of the session): a landline's, or a long dash in a mobile number
+    "0731—88888888", "0731–88888888", "010—12345678", "0731—1234567", "0731.88888888", "(0731)8888.8888",
+    "（0731）8888—8888", "0731-8888.8888", "138—12345678", "138 1234—5678",
 ])
 def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> None:
     masked = scrub(f"请回电{written}，谢谢")

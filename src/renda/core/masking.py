@@ -57,20 +57,20 @@ _AFTER_YUAN = (r"(?:$|[\s，。、；：！？,.;:!?（）()“”\"」』》—
                r"|整|左右|以上|以下|多|余|的|用于|资金|每|人民币|钱|至|到|及|为|已|是)")
 _NOT_MONEY_AFTER = rf"(?!\s*(?:元{_AFTER_YUAN}|万元|亿元|美元|块钱))"
 _NOT_MONEY_BEFORE = r"(?<![¥￥])(?<![¥￥] )"
-# Between the groups of a phone people put a dash or a space, or the same dot or long dash twice (138.1234.5678,
-# 138—1234—5678); an area code may stand in brackets, (0731)88888888; an ID number may be written in its groups,
-# 430102 19800101 1234 (since the twentieth session; before, only a dash or a space between a phone's groups was
-# read). A dot or long dash must part both groups alike: 133.12345678 is a decimal, not a phone.
+# Between the groups of a phone people put a dash, a long dash or a space (138—1234—5678, 0731—88888888); a dot
+# too, but between a mobile number's groups only the same dot twice (138.1234.5678): 133.12345678 is a decimal, not a
+# phone, while 0731.88888888 is a landline (no decimal is written with a leading 0 and three more digits). An area
+# code may stand in brackets, (0731)88888888; an ID number may be written in its groups, 430102 19800101 1234
+# (since the twentieth session; before, only a dash or a space between a phone's groups was read).
 _SEP = r"[- .—–·]"
 _JOIN = r"[-.—–·]"  # a number joined to the next or last group of a longer code (a space may end a phone)
 PII_KINDS = [("手机号码", re.compile(rf"{_NOT_MONEY_BEFORE}(?<![\d+])(?<!\d{_JOIN})(?:\+?86{_SEP}?)?1[3-9]\d"
-                                  r"(?:(?:[- ]?\d{4}){2}|(?P<m>[.—–·])\d{4}(?P=m)\d{4})"
+                                  r"(?:(?:[- —–]?\d{4}){2}|(?P<m>[.·])\d{4}(?P=m)\d{4})"
                                   rf"(?!{_JOIN}?\d){_NOT_MONEY_AFTER}")),
              ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}} ?(?:18|19|20)\d\d{_MONTH_DAY} ?\d{{3}}[\dXx](?!\d)")),
              ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}\d\d{_MONTH_DAY}\d{{3}}(?![\dXx])")),
              ("固定电话", re.compile(rf"{_NOT_MONEY_BEFORE}(?<!\d)(?<!\d{_JOIN})"
-                                  r"(?:[(（]0\d{2,3}[)）]\s?\d{3,4}[- ]?|0\d{2,3}(?:[- ]?\d{3,4}[- ]?|"
-                                  r"(?P<l>[.—–·])\d{3,4}(?P=l)))\d{4}"
+                                  rf"(?:[(（]0\d{{2,3}}[)）]\s?|0\d{{2,3}}{_SEP}?)\d{{3,4}}{_SEP}?\d{{4}}"
                                   rf"(?!{_JOIN}?\d){_NOT_MONEY_AFTER}"))]
 PII_PATTERNS = [pattern for _, pattern in PII_KINDS]
 # (digits and their signs only: a letter's full-width indentation, "　　", stays as written)
