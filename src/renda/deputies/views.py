@@ -17,7 +17,7 @@ from django.utils import timezone
 from renda.core.access import page
 from renda.core.errors import DomainError, Forbidden, Invalid, NotFound, StaleVersion
 from renda.core.masking import mask_phone
-from renda.core.params import is_number
+from renda.core.params import number
 from renda.core.roles import Role
 from renda.deputies import api, exports, pii, selectors, services, strokes
 from renda.deputies import stats as composition
@@ -246,8 +246,8 @@ def composition_page(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     congresses = _own_first(user, list(org_selectors.congresses_visible(user=user)))
     raw = request.GET
-    congress_id = int(raw["congress"]) if is_number(raw.get("congress", "")) else None
-    term_id = int(raw["term"]) if is_number(raw.get("term", "")) else None
+    congress_id = number(raw.get("congress"))
+    term_id = number(raw.get("term"))
     if congress_id is None and congresses:
         congress_id = congresses[0].pk
     ctx = api.stats_context(user, congress_id, term_id, raw.get("status") or None)

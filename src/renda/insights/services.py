@@ -346,7 +346,7 @@ def near_duplicates_among(*, user: Any, congress: Congress, text: str, source: s
     (a review of the twentieth session found an open duplicate ranked seventh, and the panel saying none)."""
     matches = [c for c in similar_in_scope(user=user, congress=congress, text=text, exclude=[(source, pk)],
                                            k=NEAR_DUPLICATES_K, near_duplicates_only=True)
-               if c.source == source and c.match.near_duplicate]
+               if c.source == source]
     by_pk = among.in_bulk([c.pk for c in matches])
     return [(by_pk[c.pk], c.match.score) for c in matches if c.pk in by_pk]
 

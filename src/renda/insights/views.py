@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from renda.core.access import page
 from renda.core.errors import DomainError, NotFound
-from renda.core.params import is_number
+from renda.core.params import is_number, number
 from renda.core.roles import Role
 from renda.insights import archive, assistant, hot, monthly, services
 from renda.insights.models import ArchiveKind
@@ -46,7 +46,7 @@ def assist(request: HttpRequest) -> HttpResponse:
     # twice as many cases asked for, so that the same complaint sent again several times, shown as one case,
     # leaves room for others
     answer = assistant.propose(user=user, congress=congress, text=text,
-                               exclude_suggestion=int(editing) if is_number(editing) else None,
+                               exclude_suggestion=number(editing),
                                k=2 * assistant.SIMILAR_K)
     similar = services.same_text_together(answer.similar, assistant.SIMILAR_K)
     context.update({

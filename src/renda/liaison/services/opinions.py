@@ -80,6 +80,20 @@ def _save(opinion: Opinion, *fields: str) -> None:
     opinion.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def _merged_into(primary: Opinion) -> list[Opinion]:
+    """The opinions merged into `primary` (合并办理) that follow it still, locked, in id order: they get its reply,
+    its refusal, or move along when it is merged in turn."""
+    return list(Opinion.objects.select_for_update().filter(merged_into=primary, status=OpinionStatus.MERGED)
+                .order_by("pk"))
+
+
+def _refuse_if_merged(opinion: Opinion, field: str, what: str, hint: str) -> None:
+    """A merged opinion is handled through the one it was merged into: a person acting on it is pointed there."""
+    if opinion.status == OpinionStatus.MERGED and opinion.merged_into is not None:
+        code = opinion.merged_into.code
+        raise Invalid(f"本条已与意见 {code} 合并办理，{what}", fields={field: [f"{hint} {code}"]})
+
+
 def _check_content(content: str) -> str:
     text = clean_text(content)
     limit = int(platform_setting("liaison.opinion_max_chars"))
@@ -180,17 +194,13 @@ def opinion_reject(*, actor: Any, opinion: Opinion, reason: str, note: str = "",
     until the twentieth session they stayed 已合并办理 for ever, waiting for a reply that could not come."""
     _check_staff(actor)
     opinion = _locked(opinion, version)
-    if opinion.status == OpinionStatus.MERGED and opinion.merged_into is not None:
-        code = opinion.merged_into.code
-        raise Invalid(f"本条已与意见 {code} 合并办理，随该意见受理或不予受理", fields={"reason": [f"请办理 {code}"]})
+    _refuse_if_merged(opinion, "reason", "随该意见受理或不予受理", "请办理")
     if reason not in NotAcceptedReason.values:
         raise Invalid("不予受理仅限已进入诉讼或仲裁程序的事项", fields={"reason": ["须为 litigation 或 arbitration"]})
     label = NotAcceptedReason(reason).label
     note = clean_text(note)[:500] or f"该事项{label}，依法应通过相应程序解决，人大不予受理。"
     now = timezone.now()
-    followers = list(Opinion.objects.select_for_update().filter(merged_into=opinion, status=OpinionStatus.MERGED
-                                                                ).order_by("pk"))
-    for o in [opinion, *followers]:
+    for o in [opinion, *_merged_into(opinion)]:
         before = _view(o)
         o.status = workflow.next_status(o.status, "reject")
         o.not_accepted_reason, o.status_note, o.closed_at = reason, note, now
@@ -228,10 +238,7 @@ def opinion_reply(*, actor: Any, opinion: Opinion, text: str, version: int | Non
             raise Forbidden("只能答复转办给本单位的意见")
     else:
         _check_staff(actor)
-    if opinion.status == OpinionStatus.MERGED and opinion.merged_into is not None:
-        code = opinion.merged_into.code
-        raise Invalid(f"本条已与意见 {code} 合并办理，请答复该意见，答复会同时告知本条的群众",
-                      fields={"text": [f"请答复 {code}"]})
+    _refuse_if_merged(opinion, "text", "请答复该意见，答复会同时告知本条的群众", "请答复")
     text = clean_text(text)
     if len(text) < 2:
         raise Invalid("请填写答复内容", fields={"text": ["必填"]})
@@ -266,8 +273,7 @@ def reply_merged(*, primary: Opinion, actor: Any) -> int:
     """The opinions merged into `primary` get its reply, each for its own constituent to see by its own code and
     judge on its own; called in the transaction that replied to the primary. The number of them."""
     count = 0
-    for o in Opinion.objects.select_for_update().filter(merged_into=primary, status=OpinionStatus.MERGED
-                                                         ).order_by("pk"):
+    for o in _merged_into(primary):
         before = _view(o)
         o.status = workflow.next_status(o.status, "reply")
         o.reply_text, o.replied_at, o.replied_on_the_spot = primary.reply_text, primary.replied_at, False
@@ -316,8 +322,7 @@ def opinion_merge(*, actor: Any, opinion: Opinion, into: Opinion, version: int |
     opinion.status_note = "与反映同一问题的其他群众意见合并办理，答复时将同时告知您"
     _save(opinion, "status", "merged_into", "status_note")
     audit.record(actor=actor, action="opinion.merge", obj=opinion, before=before, after=_view(opinion))
-    followers = list(Opinion.objects.select_for_update().filter(merged_into=opinion, status=OpinionStatus.MERGED))
-    for f in followers:
+    for f in _merged_into(opinion):
         f_before = _view(f)
         f.merged_into = into
         _save(f, "merged_into")

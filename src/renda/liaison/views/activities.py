@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from renda.core.access import page
 from renda.core.errors import Invalid, NotFound
-from renda.core.params import is_number
+from renda.core.params import is_number, number
 from renda.core.scope import get_or_404, within
 from renda.deputies.models import MandateStatus, Person
 from renda.deputies.selectors import mandates_visible
@@ -93,7 +93,7 @@ def activity_act(request: HttpRequest, activity_id: int, event: str) -> HttpResp
         matters = [line.strip() for line in post.get("matters", "").splitlines() if line.strip()]
         raw = post.get("participants", "0")
         return run(request, back, lambda: services.activity_hold(
-            actor=user, activity=activity, participants=int(raw) if is_number(raw) else -1,
+            actor=user, activity=activity, participants=number(raw, -1),
             summary=post.get("summary", ""), matters=matters, version=version),
             f"已记录召开情况，登记群众意见 {len(matters)} 条。")
     if event == "hand_over":

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from renda.core.errors import DomainError
-from renda.core.params import is_number
+from renda.core.params import is_number, number
 from renda.core.roles import Role
 
 STAFF = (Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF)
@@ -18,8 +18,7 @@ HANDLERS = (*STAFF, Role.UNIT_USER)
 
 
 def version_of(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if is_number(raw) else None
+    return number(request.POST.get("version"))
 
 
 def versions_of(request: HttpRequest, pks: Iterable[int]) -> dict[int, int]:

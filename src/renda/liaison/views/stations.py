@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from renda.core.access import page
 from renda.core.errors import Invalid
-from renda.core.params import is_number
+from renda.core.params import is_number, number
 from renda.core.scope import get_or_404
 from renda.deputies.models import MandateStatus, Person
 from renda.deputies.selectors import mandates_visible
@@ -205,7 +205,7 @@ def schedule_duty(request: HttpRequest, schedule_id: int) -> HttpResponse:
 def schedule_rotate(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = selectors.access_schedule_by_id(user=request.user, schedule_id=schedule_id)
     year = int(request.POST.get("year") or timezone.localdate().year)
-    per_day = int(request.POST.get("per_day") or 2) if is_number(str(request.POST.get("per_day", "2"))) else 2
+    per_day = number(request.POST.get("per_day", "2"), 2)
     start = max(date(year, 1, 1), timezone.localdate())
     return run(request, reverse("liaison:schedule", args=[schedule.pk]),
                lambda: services.duty_rotate(actor=request.user, schedule=schedule, start=start,
@@ -221,7 +221,7 @@ def reception_create(request: HttpRequest, station_id: int) -> HttpResponse:
     day = _date(request.POST.get("date"), "date")
     present = list(selectors.station_deputies(station=station, on=day)
                    .filter(pk__in=[p for p in request.POST.getlist("present") if is_number(p)]))
-    visitors = int(request.POST.get("visitors") or 0) if is_number(request.POST.get("visitors", "0")) else -1
+    visitors = number(request.POST.get("visitors", "0"), -1)
     matters = [{"content": line.strip()} for line in request.POST.get("matters", "").splitlines() if line.strip()]
     return run(request, reverse("liaison:station", args=[station.pk]),
                lambda: services.reception_record(actor=request.user, station=station, day=day,
@@ -232,8 +232,7 @@ def reception_create(request: HttpRequest, station_id: int) -> HttpResponse:
 
 @page(*STAFF)
 def reception_check(request: HttpRequest) -> HttpResponse:
-    raw = request.GET.get("year", "")
-    year = int(raw) if is_number(raw) and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+    year = number(request.GET.get("year"), timezone.localdate().year, lo=2000, hi=2100)
     rows = selectors.yearly_reception_check(user=request.user, year=year)
     return render(request, "liaison/reception_check.html", {
         "rows": rows, "year": year, "short": sum(1 for r in rows if r.short)})

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from renda.core.access import page
 from renda.core.errors import DomainError, Invalid, NotFound
-from renda.core.params import is_number
+from renda.core.params import number
 from renda.core.roles import STAFF_ROLES, Role
 from renda.notifications.selectors import receipts_for
 from renda.organizations.models import HandlingUnit
@@ -34,8 +34,8 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = {
         "status": g.get("status") or None, "kind": g.get("kind") or None, "channel": g.get("channel") or None,
         "category": g.get("category") or None, "q": g.get("q") or None,
-        "year": int(g["year"]) if is_number(g.get("year", "")) else None,
-        "lead_unit": int(g["lead_unit"]) if is_number(g.get("lead_unit", "")) else None,
+        "year": number(g.get("year")),
+        "lead_unit": number(g.get("lead_unit")),
         "overdue": True if g.get("overdue") == "1" else None,
         "key_supervised": True if g.get("key") == "1" else None,
     }

@@ -9,7 +9,7 @@ from django.shortcuts import render
 
 from renda.core import audit
 from renda.core.access import page
-from renda.core.params import is_number
+from renda.core.params import number
 from renda.core.roles import Role
 from renda.suggestions import selectors, services, stats
 from renda.suggestions.ledger import build_ledger
@@ -20,8 +20,7 @@ RATES = ["reply_rate", "meeting_rate", "satisfaction_rate", "closed_rate", "solv
 
 
 def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if is_number(raw) and 2000 <= int(raw) <= 2100 else services.today().year
+    return number(request.GET.get("year"), services.today().year, lo=2000, hi=2100)
 
 
 @page(*STAFF)
