@@ -20,12 +20,17 @@ from renda.core.masking import mask_text, pii_found, scrub
     # one long dash or dot (the second review of the session): a landline's, or a long dash in a mobile number
     "0731—88888888", "0731–88888888", "010—12345678", "0731—1234567", "0731.88888888", "(0731)8888.8888",
     "（0731）8888—8888", "0731-8888.8888", "138—12345678", "138 1234—5678",
+    # an ID number in four groups, or with dashes; a mobile number in Chinese numerals (the twenty-first session)
+    "430102 1980 0101 1234", "430102-1980-0101-123X", "430102-19800101-1234", "一三九一二三四五六七八",
+    "幺三九 一二三四 五六七八", "一三九-〇〇〇〇-零零零零",
 ])
 def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> None:
     masked = scrub(f"请回电{written}，谢谢")
     assert masked.startswith("请回电") and masked.endswith("，谢谢")
     number = masked[len("请回电"):-len("，谢谢")]
     assert len(number) == len(written) and sum(ch.isdigit() for ch in number) <= 3, masked
+    assert sum(ch in "〇零○一幺二三四五六七八九" for ch in number) <= 3, masked
+    assert pii_found(written), written
 
 
 @pytest.mark.parametrize("text", ["2026-05-03 10:00 反映", "共1390元", "订单号20260503123456789", "编号 2020 0115 1234",
@@ -34,6 +39,9 @@ def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> N
                                   "（2020）第0731号", "共13.5万元", "东经133.12345678度", "转账 158.00001234",
                                   "192.168.1.100",
                                   "2019 2020 2021 三年",
+                                  # Chinese numerals that are no phone: a year, a count, a list of ten
+                                  "二〇二六年一月", "一三五七九二四六八十", "第一三九一二三四五六七八九十条",
+                                  "一二三四五六七八九〇", "二十三万四千五百六十七",
                                   # 15 or 18 digits that are no ID number (GB 11643: a province's code, then a date
                                   # of birth): a work order, an old company registration number, a credit code, π
                                   "工单号202605031234567", "注册号430100000012345", "12430000006141234X",

@@ -64,10 +64,17 @@ _NOT_MONEY_BEFORE = r"(?<![¥￥])(?<![¥￥] )"
 # (since the twentieth session; before, only a dash or a space between a phone's groups was read).
 _SEP = r"[- .—–·]"
 _JOIN = r"[-.—–·]"  # a number joined to the next or last group of a longer code (a space may end a phone)
+# A mobile number spelt in Chinese numerals, as some write it to get past a filter or read it
+# out (一三九一二三四五六七八, 幺三九 一二三四 五六七八); an ID number in its four groups, 430102 1980 0101 1234,
+# or with dashes (since the twenty-first session: both were left unmasked before).
+_CN_DIGIT = r"[〇零○一幺二三四五六七八九]"
 PII_KINDS = [("手机号码", re.compile(rf"{_NOT_MONEY_BEFORE}(?<![\d+])(?<!\d{_JOIN})(?:\+?86{_SEP}?)?1[3-9]\d"
                                   r"(?:(?:[- —–]?\d{4}){2}|(?P<m>[.·])\d{4}(?P=m)\d{4})"
                                   rf"(?!{_JOIN}?\d){_NOT_MONEY_AFTER}")),
-             ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}} ?(?:18|19|20)\d\d{_MONTH_DAY} ?\d{{3}}[\dXx](?!\d)")),
+             ("手机号码", re.compile(rf"(?<!{_CN_DIGIT})[一幺][三四五六七八九](?:[- —–]?{_CN_DIGIT}){{9}}"
+                                  rf"(?![- —–]?{_CN_DIGIT})")),
+             ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}[ -]?(?:18|19|20)\d\d[ -]?{_MONTH_DAY}[ -]?"
+                                  r"\d{3}[\dXx](?!\d)")),
              ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}\d\d{_MONTH_DAY}\d{{3}}(?![\dXx])")),
              ("固定电话", re.compile(rf"{_NOT_MONEY_BEFORE}(?<!\d)(?<!\d{_JOIN})"
                                   rf"(?:[(（]0\d{{2,3}}[)）]\s?|0\d{{2,3}}{_SEP}?)\d{{3,4}}{_SEP}?\d{{4}}"
