@@ -12,7 +12,9 @@ teach anything. Each row is checked:
     or else by one of its other names (曾用名、简称: a ledger of before a reorganisation names the unit as it was
     then); the result says which names were taken for which unit;
   * the year comes from a 年度 column, else from a date column (立案日期 …), else from the year chosen on import;
-  * a row that repeats an earlier row, or a case imported before, is not imported twice.
+  * a row that repeats an earlier row, or a case imported before, is not imported twice: the same year, number,
+    title and content (the same suggestion raised again in a later year is another case, with its own reply);
+  * a cell holding an Excel error (#N/A, #REF! …) refuses its row, naming the column: it is no text to learn from.
 
 Bad rows are reported by line and reason. The clerk chooses: import the good rows (the default) or none while any
 row is bad. One import is one audit entry (who, when, the file, how many rows, which lines were refused), and can be
@@ -26,6 +28,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -94,9 +97,10 @@ def _same_text(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def digest(kind: str, title: str, content: str) -> str:
+def digest(kind: str, year: int, number: str, title: str, content: str) -> str:
+    """What tells one past case from another (migration 0002 computes it the same way for cases imported before)."""
     compact = _same_text(f"{title}\x00{content}")
-    return hashlib.sha256(f"{kind}\x00{compact}".encode()).hexdigest()
+    return hashlib.sha256(f"{kind}\x00{year}\x00{number.strip()}\x00{compact}".encode()).hexdigest()
 
 
 @dataclass
@@ -125,8 +129,19 @@ class UnitNames:
         return self.other.get(key, []), True
 
 
-def _year(value: str) -> int | None:
-    m = re.match(r"\s*(\d{4})", value or "")
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
+                           "#GETTING_DATA"})
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _year(value: str, *, serial: bool = False) -> int | None:
+    """The year a 年度 or date cell names. `serial`: a date column, where a number of five digits is the day count
+    Excel keeps for a date (45047 = 2023-05-01): a cell in a Chinese date format such as "2023年5月1日" (Excel's
+    built-in formats 27–36 and 50–58, whose pattern the file does not spell out) reaches us as that number."""
+    value = (value or "").strip()
+    if serial and (m := re.fullmatch(r"(\d{5})(?:\.\d+)?", value)):
+        return (_EXCEL_EPOCH + timedelta(days=int(m.group(1)))).year
+    m = re.match(r"(\d{4})", value)
     return int(m.group(1)) if m else None
 
 
@@ -150,7 +165,8 @@ class _Checker:
     def check(self, line: int, row: dict[str, str]) -> tuple[ArchivedCase | None, list[str]]:
         title, content = self.get(row, "title"), self.get(row, "content")
         category, unit_name, number = self.get(row, "category"), self.get(row, "unit"), self.get(row, "number")
-        reasons = []
+        reasons = [f"“{self.columns[name]}”列是 Excel 的错误值 {self.get(row, name)}，请在表中改成内容后再导入"
+                   for name in self.columns if self.get(row, name).upper() in EXCEL_ERRORS]
         if not title and not content:
             reasons.append("标题和内容都是空的")
         if len(title) > 300:
@@ -176,7 +192,7 @@ class _Checker:
                 unit = same[0]
         if not category and not unit_name:
             reasons.append("领域分类和主办单位都是空的，这一条无法用于学习")
-        key = digest(self.kind, title, content)
+        key = digest(self.kind, year or 0, number, title, content)
         if not reasons:
             if key in self.seen:
                 reasons.append(f"与第 {self.seen[key]} 行重复")
@@ -195,16 +211,17 @@ class _Checker:
                             digest=key), []
 
     def year(self, row: dict[str, str], reasons: list[str]) -> int | None:
+        serial = False
         if raw := self.get(row, "year"):
             where = f"年度“{raw}”"
         elif raw := self.get(row, "date"):
-            where = f"日期“{raw}”"
+            where, serial = f"日期“{raw}”", True
         elif self.default_year is not None:
             raw, where = str(self.default_year), "导入时选择的年度"
         else:
             reasons.append("没有年度：请填写“年度”或日期列，或在导入时选择年度")
             return None
-        year, this_year = _year(raw), timezone.localdate().year
+        year, this_year = _year(raw, serial=serial), timezone.localdate().year
         if year is None or not FIRST_YEAR <= year <= this_year:
             reasons.append(f"{where}不是 {FIRST_YEAR} 至 {this_year} 年之间的年份")
             return None
@@ -252,10 +269,16 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
     if not data:
         raise Invalid("文件是空的，请选择台账文件", fields={"file": ["文件是空的"]})
     refuse_large(len(data))
+    if default_year is not None and not FIRST_YEAR <= default_year <= timezone.localdate().year:
+        message = f"年度应在 {FIRST_YEAR} 至 {timezone.localdate().year} 年之间"
+        raise Invalid(message, fields={"year": [message]})
     try:
         rows = tables.numbered_rows(data, known={a for aliases in COLUMNS.values() for a in aliases})
-    except tables.TableError:
+    except tables.TableError as e:
         message = "文件无法读取：请上传 Excel .xlsx 文件或 CSV 文件（UTF-8 或 GBK 编码）；.xls 请先另存为 .xlsx"
+        if e.line is not None:
+            message = (f"文件读到第 {e.line} 行时无法继续读取（文件可能已损坏）："
+                       "请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入")
         raise Invalid(message, fields={"file": [message]}) from None
     if not rows:
         raise Invalid("文件中只有表头或什么也没有，没有可导入的行", fields={"file": ["没有数据行"]})
@@ -271,6 +294,17 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
     if missing:
         message = "找不到这些列：" + "；".join(missing)
         raise Invalid(message, fields={"file": [message]})
+    with transaction.atomic():
+        # one import of a congress's cases at a time (a second click on 导入, two clerks with one ledger): the second
+        # waits here and then finds the first one's cases imported before
+        Congress.objects.select_for_update().filter(pk=congress.pk).first()
+        return _import_rows(actor=actor, congress=congress, kind=kind, rows=rows, columns=columns,
+                            file_name=file_name, default_year=default_year, all_or_nothing=all_or_nothing)
+
+
+def _import_rows(*, actor: Any, congress: Congress, kind: str, rows: list[tuple[int, dict[str, str]]],
+                 columns: dict[str, str], file_name: str, default_year: int | None,
+                 all_or_nothing: bool) -> ArchiveResult:
     checker = _Checker(congress=congress, kind=kind, columns=columns, default_year=default_year,
                        categories=congress_categories(congress), units=UnitNames.of(congress),
                        existing=set(ArchivedCase.objects.filter(congress=congress, kind=kind)
@@ -290,19 +324,18 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
                            other_names=other_names)
     if not good or (errors and all_or_nothing):
         return result
-    with transaction.atomic():
-        batch = ArchiveImport.objects.create(congress=congress, kind=kind, file_name=file_name[:200],
-                                             imported_by=actor if getattr(actor, "pk", None) else None,
-                                             rows=len(good), skipped=len(errors))
-        for case in good:
-            case.batch = batch
-        ArchivedCase.objects.bulk_create(good, batch_size=1000)
-        audit.record(actor=actor, action="insights.archive_import", obj=batch, after={
-            "congress": congress.pk, "kind": kind, "file": batch.file_name, "rows": len(good),
-            "years": {str(y): n for y, n in years.items()}, "skipped": len(errors),
-            "skipped_lines": [e.line for e in errors[:MAX_ERRORS_SHOWN]],
-            "other_names": {name: unit for name, (unit, _n) in other_names.items()}})
-        _retrain_after_commit(congress)
+    batch = ArchiveImport.objects.create(congress=congress, kind=kind, file_name=file_name[:200],
+                                         imported_by=actor if getattr(actor, "pk", None) else None,
+                                         rows=len(good), skipped=len(errors))
+    for case in good:
+        case.batch = batch
+    ArchivedCase.objects.bulk_create(good, batch_size=1000)
+    audit.record(actor=actor, action="insights.archive_import", obj=batch, after={
+        "congress": congress.pk, "kind": kind, "file": batch.file_name, "rows": len(good),
+        "years": {str(y): n for y, n in years.items()}, "skipped": len(errors),
+        "skipped_lines": [e.line for e in errors[:MAX_ERRORS_SHOWN]],
+        "other_names": {name: unit for name, (unit, _n) in other_names.items()}})
+    _retrain_after_commit(congress)
     result.batch, result.imported = batch, len(good)
     return result
 

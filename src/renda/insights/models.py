@@ -45,7 +45,7 @@ class ArchivedCase(models.Model):
     unit = models.ForeignKey(HandlingUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                              verbose_name="主办单位")
     reply = models.TextField("答复内容", blank=True)
-    digest = models.CharField(max_length=64, db_index=True)  # of kind, title and content: the same case twice
+    digest = models.CharField(max_length=64, db_index=True)  # archive.digest: the same case twice
 
     class Meta:
         indexes = [models.Index(fields=["congress", "kind", "digest"])]

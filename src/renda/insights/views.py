@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.validators import MaxValueValidator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -249,6 +250,9 @@ class ArchiveForm(forms.Form):
         field = self.fields["congress"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(c.pk, c.name) for c in congresses]
+        this_year = timezone.localdate().year  # no past case of a year to come (archive_import refuses it too)
+        self.fields["year"].validators.append(MaxValueValidator(this_year))
+        self.fields["year"].widget.attrs["max"] = this_year
 
 
 @page(*STAFF)

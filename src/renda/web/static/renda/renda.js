@@ -40,6 +40,21 @@
     var message = e.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { e.preventDefault(); }
   }, true);
+  // data-submit-once on a form that starts a long job (an import): a second click while the first is on its way is
+  // not sent again, and the button says so; the server refuses a second run as well
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (e.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-submit-once")) { return; }
+    if (form.dataset.submitted) { e.preventDefault(); return; }
+    form.dataset.submitted = "1";
+    form.querySelectorAll("button[type=submit]").forEach(function (b) {
+      b.setAttribute("aria-disabled", "true");
+      b.textContent = b.dataset.busy || "正在处理…";
+    });
+  });
+  window.addEventListener("pageshow", function () {  // back to the page from the browser's cache: usable again
+    document.querySelectorAll("form[data-submitted]").forEach(function (f) { delete f.dataset.submitted; });
+  });
   document.addEventListener("click", function (e) {
     var button = e.target.closest && e.target.closest("button[data-confirm]");
     if (button && !window.confirm(button.getAttribute("data-confirm"))) { e.preventDefault(); }
