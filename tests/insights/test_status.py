@@ -77,6 +77,13 @@ def test_a_congress_without_models_says_how_many_items_are_labelled_against_the_
     trained = AuditEntry.objects.filter(action="insights.model_train")
     assert sorted(json.loads(e.after)["kind"] for e in trained) == ["category", "unit"]
     assert {e.actor_id for e in trained} == {clerk.pk}  # whoever asked is named
+    asked = AuditEntry.objects.get(action="insights.retrain_request")
+    assert (asked.actor_id, asked.object_id) == (clerk.pk, str(tree.county_congress.pk))
+    # a second click within two minutes queues nothing more, and says so
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        again = response.post(reverse("insights:retrain", args=[tree.county_congress.pk]), follow=True)
+    assert queued == [] and "刚刚已安排重新学习，不必再次安排" in again.content.decode()
+    assert AuditEntry.objects.filter(action="insights.retrain_request").count() == 1
 
 
 @pytest.mark.django_db

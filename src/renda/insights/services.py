@@ -118,6 +118,26 @@ def model_train(*, actor: Any, congress: Congress, kind: str,
         return _train_locked(actor=actor, congress=congress, kind=kind, items=items)
 
 
+RETRAIN_REQUEST_SECONDS = 120
+
+
+def retrain_request(*, actor: Any, congress: Congress) -> bool:
+    """立即重新学习: enqueue the retraining of the congress's two models after the commit, audited
+    (`insights.retrain_request`, who asked). A second request for the congress within RETRAIN_REQUEST_SECONDS is
+    not enqueued again (False): the first one's jobs learn from the same history, and each click would otherwise
+    queue two more trainings of several seconds of CPU."""
+    from django.core.cache import cache
+
+    from renda.insights.jobs import retrain_congress
+
+    if not cache.add(f"insights:retrain_requested:{congress.pk}", 1, timeout=RETRAIN_REQUEST_SECONDS):
+        return False
+    audit.record(actor=actor, action="insights.retrain_request", obj=congress, after={"kinds": list(KIND_TITLES)})
+    for kind in KIND_TITLES:
+        transaction.on_commit(functools.partial(retrain_congress.enqueue, congress.pk, kind, actor.pk))
+    return True
+
+
 def _train_locked(*, actor: Any, congress: Congress, kind: str, items: Iterable[tuple[str, str]] | None
                   ) -> TextClassifier:
     pairs = _learnable(congress, kind, list(items) if items is not None else sources.labelled_items(congress, kind))

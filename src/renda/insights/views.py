@@ -4,7 +4,6 @@ cases (往年案例) from a congress's ledgers, and the models' status page (智
 
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -315,12 +314,13 @@ def status(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retrain(request: HttpRequest, congress_id: int) -> HttpResponse:
     """Have the congress's two models learn again now (in the background), e.g. after many corrections."""
-    from renda.insights.jobs import retrain_congress
-
     congress = next((c for c in archive.congresses_managed(user=request.user) if c.pk == congress_id), None)
     if congress is None:
         raise NotFound()
-    for kind in services.KIND_TITLES:
-        transaction.on_commit(functools.partial(retrain_congress.enqueue, congress.pk, kind, request.user.pk))
-    messages.success(request, f"{congress.name}的智能辅助已安排重新学习，通常一两分钟内完成，刷新本页可见结果。")
+    with transaction.atomic():
+        asked = services.retrain_request(actor=request.user, congress=congress)
+    if asked:
+        messages.success(request, f"{congress.name}的智能辅助已安排重新学习，通常一两分钟内完成，刷新本页可见结果。")
+    else:
+        messages.info(request, f"{congress.name}的智能辅助刚刚已安排重新学习，不必再次安排；稍候刷新本页可见结果。")
     return redirect("insights:status")
