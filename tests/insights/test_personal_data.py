@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from urllib.parse import unquote
 
@@ -108,6 +109,64 @@ def test_similar_cases_in_the_assistant_and_the_api_are_masked(world: Liaison) -
     similar = body.json()["similar"]
     assert similar and similar[0]["source"] == "opinion" and "路灯坏了" in similar[0]["text"]
     assert leaked(body.content.decode()) == []
+
+
+SIGNERS = ["欧阳锋", "上官燕", "司马懿", "诸葛瑾", "慕容复"]
+
+
+def joint_letter(world: Liaison) -> list[Opinion]:
+    """One letter signed by five constituents, registered once per signer with their own name and phone, as a clerk
+    registers a joint letter (联名信); accepted, so that the group can be taken up as a new suggestion."""
+    when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
+    body = "幸福花园小区门口烧烤摊油烟噪音扰民，联名反映人：" + "、".join(SIGNERS) + "\n深夜还在营业"
+    out = []
+    for i, name in enumerate(SIGNERS):
+        o = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="letter",
+                                              phone=f"1380000{i:04d}", name=name, content=body)
+        Opinion.objects.filter(pk=o.pk).update(received_at=when + dt.timedelta(hours=i))
+        out.append(opinion_services.opinion_accept(actor=world.clerk, opinion=o, category="环境保护"))
+    return out
+
+
+@pytest.mark.django_db
+def test_a_joint_letter_shows_none_of_its_signers_names_in_any_list(world: Liaison) -> None:
+    """Each copy masked with its own writer's name alone showed the four other names, and the copies side by side
+    all five (a review's finding, the twenty-first session): every listed writer's name is masked in every text."""
+    joint_letter(world)
+
+    def names(text: str) -> list[str]:
+        return [n for n in SIGNERS if n in text]
+
+    county = logged_in(world.county_staff)
+    page = county.get(reverse("insights:hot"), {"month": MONTH}).content.decode()
+    assert page.count('data-testid="hot-issue"') == 1 and "联名反映人：欧**、上**" in page
+    assert names(page) == []
+    body = json.dumps(api_client(world.county_staff).get(f"/api/v1/insights/hot?month={MONTH}").json(),
+                      ensure_ascii=False)
+    assert "烧烤摊" in body and names(body) == []
+    book = load_workbook(io.BytesIO(county.get(reverse("insights:hot_export"), {"month": MONTH}).content))
+    cells = " ".join(str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                     for c in row if c is not None)
+    assert "深夜还在营业" in cells and names(cells) == []
+    clerk_page = logged_in(world.clerk).get(reverse("insights:hot"), {"month": MONTH}).content.decode()
+    link = re.search(r'data-testid="hot-new-suggestion" href="([^"]+)"', clerk_page)
+    assert link and names(unquote(link.group(1))) == []
+    draft = logged_in(world.clerk).get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert "5 条群众意见反映" in draft and names(draft) == [], "nor in the drafted suggestion the units will read"
+    html = logged_in(world.clerk).post(reverse("insights:assist"), {
+        "content": "幸福花园小区门口烧烤摊油烟噪音扰民", "insights_congress": world.tree.congress_a.pk}).content.decode()
+    snippets = re.findall(r"相似度 \d+%）：([^<]*)", html)
+    assert len(snippets) == 1, "the five copies read alike again, and are shown once"
+    assert "联名反映人：欧**" in snippets[0] and names(html) == []
+    api = api_client(world.clerk).post("/api/v1/insights/propose", {
+        "congress": world.tree.congress_a.pk, "text": "幸福花园小区门口烧烤摊油烟噪音扰民"},
+        content_type="application/json")
+    assert len(api.json()["similar"]) == 5 and names(json.dumps(api.json(), ensure_ascii=False)) == []
+    # the liaison app's lists: the opinions page and its API
+    listed = logged_in(world.clerk).get(reverse("liaison:opinions")).content.decode()
+    assert listed.count("联名反映人：欧**") == 5 and names(listed) == []
+    items = api_client(world.clerk).get("/api/v1/opinions").json()["items"]
+    assert len(items) == 5 and names(json.dumps(items, ensure_ascii=False)) == []
 
 
 @pytest.mark.django_db

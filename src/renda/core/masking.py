@@ -4,6 +4,7 @@ the portal or in exports with anything like a phone or ID number masked, and the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
 def mask_id_number(value: str | None) -> str:
@@ -108,6 +109,26 @@ def _secret_forms(secret: str) -> list[str]:
         last = re.split(r"[- ]", secret.strip())[-1]
         forms += [f for f in (digits, last) if len(f) >= 7 and f not in forms]
     return sorted(forms, key=len, reverse=True)
+
+
+def masker(*secrets: str | None) -> Callable[[str], str]:
+    """mask_text for the texts of a list that shows several writers' opinions together, with every writer's name
+    and phone (`secrets`) masked in every text of the list. A letter signed by several people is registered once
+    per signer: each copy masked with its own writer's name alone showed the other signers' names, and the copies
+    side by side showed them all (a review's finding, the twenty-first session). One pattern for all of them."""
+    forms = {form for secret in secrets if secret and len(secret) >= 2
+             for form in _secret_forms(secret.translate(HALF_WIDTH))}
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))) if forms else None
+
+    def one(match: re.Match[str]) -> str:
+        form = match.group(0)
+        return _kept(form, 3) if form[:1].isdigit() or form[:1] == "+" else mask_name(form)
+
+    def mask(text: str) -> str:
+        text = text.translate(HALF_WIDTH)
+        return scrub(pattern.sub(one, text) if pattern else text)
+
+    return mask
 
 
 def mask_text(text: str, *secrets: str | None) -> str:

@@ -135,7 +135,8 @@ def opinion_list(request: HttpRequest, params: Query[PageParams], filters: Query
         overdue = selectors.overdue_q(timezone.localdate())
         qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
     items, count = paginate(qs, params)
-    return {"items": [opinion_out(o, listed=True, reader=request.user) for o in items], "count": count}
+    return {"items": [opinion_out(o, listed=True, reader=request.user) for o in Opinion.masked_together(items)],
+            "count": count}
 
 
 class OpinionIn(Schema):

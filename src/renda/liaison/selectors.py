@@ -399,4 +399,5 @@ def deputy_liaison(*, person: Person, today: date, days_ahead: int = DEPUTY_DAYS
     opinions += list(Opinion.objects.filter(deputy=person).exclude(status__in=AWAITING_REPLY).select_related(
         "station", "region").order_by("-deadline", "-pk")[:100 - len(opinions)])
     work = list(DeputyWork.objects.filter(person=person).select_related("opinion", "station")[:30])
-    return DeputyLiaison(stations=stations, duties=duties, receptions=receptions, opinions=opinions, work=work)
+    return DeputyLiaison(stations=stations, duties=duties, receptions=receptions,
+                         opinions=Opinion.masked_together(opinions), work=work)

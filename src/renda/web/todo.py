@@ -107,7 +107,9 @@ def _opinion_line(key: str, label: str, qs: QuerySet[Any], today: date, url: str
     counts = _counts(qs, Q(deadline__lt=today))
     if not counts["n"]:
         return None
-    first = list(qs.order_by("deadline", "pk")[:SHOWN])
+    from renda.liaison.models import Opinion
+
+    first = Opinion.masked_together(qs.order_by("deadline", "pk")[:SHOWN])
     items = [Item((o.listed_content.strip().splitlines() or ["（无内容）"])[0][:40],
                   reverse("liaison:opinion_detail", args=[o.pk]) if each else url, o.deadline, o.deadline < today)
              for o in first]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from renda.core.crypto import EncryptedCharField
-from renda.core.masking import mask_text
+from renda.core.masking import mask_text, masker
 from renda.core.models import VersionedModel
 from renda.liaison.codes import format_code
 
@@ -134,9 +136,22 @@ class Opinion(VersionedModel):
 
     def masked(self, text: str) -> str:
         """`text` about this opinion (its content, reply, note, summary) as lists, exports, panels and the portal show
-        it: the writer's own name and phone, and anything like a phone or ID number, masked (core.masking.mask_text).
-        """
-        return mask_text(text, self.constituent_name, self.constituent_phone)
+        it: the writer's own name and phone, and anything like a phone or ID number, masked (core.masking.mask_text);
+        in a list made by masked_together, every listed writer's name and phone."""
+        together = getattr(self, "_listed_with", None)
+        return together(text) if together else mask_text(text, self.constituent_name, self.constituent_phone)
+
+    @staticmethod
+    def masked_together(opinions: Iterable[Opinion]) -> list[Opinion]:
+        """The opinions of one list, each masking its texts (masked, listed_content) with the name and phone of every
+        writer of the list: a letter signed by several people is registered once per signer, and each copy masked
+        with its own writer's name alone showed the other signers' names (a review's finding, the twenty-first
+        session). Only the opinions listed together: copies on another page of a list mask their own."""
+        listed = list(opinions)
+        together = masker(*(secret for o in listed for secret in (o.constituent_name, o.constituent_phone)))
+        for o in listed:
+            o.__dict__["_listed_with"] = together  # the instance's own, not a field
+        return listed
 
     @property
     def listed_content(self) -> str:

@@ -19,7 +19,7 @@ from renda.core.scope import get_or_404, within
 from renda.deputies.models import MandateStatus, Person
 from renda.deputies.selectors import mandates_visible
 from renda.liaison import selectors, workflow
-from renda.liaison.models import Activity, ActivityKind
+from renda.liaison.models import Activity, ActivityKind, Opinion
 from renda.liaison.services import activities as services
 from renda.liaison.views.common import STAFF, run, version_of
 from renda.organizations.selectors import congresses_visible
@@ -71,7 +71,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 
     return render(request, "liaison/activity_detail.html", {
         "a": activity, "events": list(workflow.ACTIVITY_TRANSITIONS.get(activity.status, {})),
-        "labels": workflow.ACTIVITY_EVENT_LABELS, "opinions": activity.opinions.all(),
+        "labels": workflow.ACTIVITY_EVENT_LABELS, "opinions": Opinion.masked_together(activity.opinions.all()),
         "suggestions": suggestions_visible(user=request.user).filter(congress__region__path__in=[
             activity.congress.region.path]).order_by("-id")[:100]})
 

@@ -22,7 +22,7 @@ from renda.core.params import is_number
 from renda.core.scope import get_or_404
 from renda.liaison import selectors, workflow
 from renda.liaison.forms import OpinionRegisterForm, RejectForm
-from renda.liaison.models import Channel, JudgedVia, NotAcceptedReason, OpinionStatus, Satisfaction
+from renda.liaison.models import Channel, JudgedVia, NotAcceptedReason, Opinion, OpinionStatus, Satisfaction
 from renda.liaison.services import opinions as services
 from renda.liaison.views.common import HANDLERS, STAFF, form_errors, run, version_of, versions_of
 from renda.organizations.models import HandlingUnit
@@ -44,6 +44,7 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
     if is_number(suggestion):  # the opinions a deputy suggestion was formed from (linked both ways)
         qs = qs.filter(suggestion_id=int(suggestion))
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page_obj.object_list = Opinion.masked_together(page_obj.object_list)  # every listed writer's name, in each
     stations = selectors.stations_visible(user=user) if user.role in STAFF else []
     return render(request, "liaison/opinion_list.html", {
         "page_obj": page_obj, "codes_masked": selectors.reads_code_masked(user),
@@ -98,7 +99,7 @@ def _detail_page(request: HttpRequest, opinion: Any, *, typed: dict[str, str] | 
         "comment": selectors.as_read_by(user, opinion, opinion.satisfaction_comment),
         "earlier_judgments": [(j, selectors.as_read_by(user, opinion, j.comment))
                               for j in selectors.earlier_judgments(opinion)],
-        "merged": list(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
+        "merged": Opinion.masked_together(opinion.merged_opinions.order_by("pk")) if user.role in STAFF else [],
         **_proposals(opinion, events, units)}, status=status)
 
 
@@ -173,7 +174,7 @@ def _same_issue(user: Any, opinion: Any, shown: set[int]) -> tuple[Any, list[dic
     from renda.insights import monthly
 
     issue, others = monthly.same_issue(user, opinion)
-    offered = [{"opinion": o, "code": o.code} for o in others if o.pk not in shown
+    offered = [{"opinion": o, "code": o.code} for o in Opinion.masked_together(others) if o.pk not in shown
                and o.congress_id == opinion.congress_id and o.status in workflow.MERGEABLE]
     return (issue if offered else None), offered[:SAME_ISSUE_SHOWN]  # the earliest first, as the group lists them
 
@@ -188,7 +189,7 @@ def _near_duplicates(user: Any, opinion: Any) -> list[dict[str, Any]]:
     found = near_duplicates_among(user=user, congress=opinion.congress, text=opinion.content, source="opinion",
                                   pk=opinion.pk, among=selectors.opinions_visible(user=user).filter(
                                       congress=opinion.congress, status__in=workflow.MERGEABLE))
-    return [{"opinion": o, "code": o.code} for o, _ in found]
+    return [{"opinion": o, "code": o.code} for o in Opinion.masked_together(o for o, _ in found)]
 
 
 DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不予受理，原因将告知群众。", "assign": "已转办。",
@@ -292,7 +293,8 @@ def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
     from renda.liaison.services.conversion import opinions_to_new_suggestion, prefill, refuse_changed
 
     user: Any = request.user
-    candidates = list(selectors.convertible_opinions(user=user).order_by("-received_at", "-id")[:200])
+    candidates = Opinion.masked_together(
+        selectors.convertible_opinions(user=user).order_by("-received_at", "-id")[:200])
     source = request.POST if request.method == "POST" else request.GET
     wanted = {int(x) for x in source.getlist("opinions") if is_number(x)}
     picked = [o for o in candidates if o.pk in wanted]
