@@ -154,7 +154,8 @@ def test_a_joint_letter_shows_none_of_its_signers_names_in_any_list(world: Liais
     draft = logged_in(world.clerk).get(link.group(1).replace("&amp;", "&")).content.decode()
     assert "5 条群众意见反映" in draft and names(draft) == [], "nor in the drafted suggestion the units will read"
     html = logged_in(world.clerk).post(reverse("insights:assist"), {
-        "content": "幸福花园小区门口烧烤摊油烟噪音扰民", "insights_congress": world.tree.congress_a.pk}).content.decode()
+        "content": "幸福花园小区门口烧烤摊油烟噪音扰民", "insights_congress": world.tree.congress_a.pk,
+    }).content.decode()
     snippets = re.findall(r"相似度 \d+%）：([^<]*)", html)
     assert len(snippets) == 1, "the five copies read alike again, and are shown once"
     assert "联名反映人：欧**" in snippets[0] and names(html) == []

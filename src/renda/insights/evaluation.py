@@ -13,9 +13,11 @@ Two protections against figures that look better than what users will meet:
 from __future__ import annotations
 
 import os
+import re
 import resource
 import statistics
 import time
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +43,7 @@ class Labelled:
     texts: list[str]
     labels: list[str]
     source: str
+    skipped: int = 0  # rows without a text or a label
 
 
 def read_table_rows(path: str | Path) -> list[dict[str, str]]:
@@ -66,30 +69,49 @@ def read_category_terms(path: str | Path) -> dict[str, list[str]]:
 
 
 def parse_time(value: str | None) -> datetime | None:
+    """A time as the files write it: 2019-07-10 10:00:00, 2019/7/10 10:00, 2019-07-10, or ISO 8601
+    (2019-07-10T10:00:00, without its zone); None for anything else."""
     value = (value or "").strip().replace("/", "-")
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
             return datetime.strptime(value, fmt)
         except ValueError:
             continue
-    return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=None) if value[:4].isdigit() else None
+    except ValueError:
+        return None
+
+
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff]+")
+
+
+def clean_label(value: str) -> str:
+    """A label as written by hand or copied from a page, compared as what it says: NFKC (Ａ类 is A类), without
+    spaces or invisible characters (卫生 计生, 教育文体 followed by a zero-width space). Before, each of those was a
+    class of its own that no model could predict."""
+    return _INVISIBLE.sub("", unicodedata.normalize("NFKC", value or ""))
 
 
 def read_labelled(path: str | Path, *, text_cols: Sequence[str], label_col: str) -> Labelled:
-    """A file's text is the concatenation of whichever of `text_cols` it has; rows without text or label are
-    skipped."""
+    """A file's text is the concatenation of whichever of `text_cols` it has, its label clean_label's; rows without
+    text or label are skipped and counted (`skipped`). A file without a labelled row is a ValueError naming it."""
     rows = read_table_rows(path)
-    if rows and label_col not in rows[0]:
+    if not rows:
+        raise ValueError(f"{path}: no data rows (empty, or a header only)")
+    if label_col not in rows[0]:
         raise ValueError(f"{path}: no column {label_col}")
-    if rows and not any(c in rows[0] for c in text_cols):
+    if not any(c in rows[0] for c in text_cols):
         raise ValueError(f"{path}: none of the text columns {', '.join(text_cols)}")
     texts, labels = [], []
     for row in rows:
-        t, label = textlib.join_fields(row, text_cols), (row.get(label_col) or "").strip()
+        t, label = textlib.join_fields(row, text_cols), clean_label(row.get(label_col) or "")
         if t and label:
             texts.append(t)
             labels.append(label)
-    return Labelled(texts=texts, labels=labels, source=str(path))
+    if not texts:
+        raise ValueError(f"{path}: none of its {len(rows)} rows has both a text and a label ({label_col})")
+    return Labelled(texts=texts, labels=labels, source=str(path), skipped=len(rows) - len(texts))
 
 
 def _in_order_coverage(words: Sequence[str], target: str, window: int = COVERAGE_WINDOW) -> float:
@@ -171,6 +193,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     fold_f1: list[float] = field(default_factory=list)
     load_average: float = field(default_factory=lambda: os.getloadavg()[0])
+    pooled_macro_f1: float | None = None  # random hold-outs: the table's, of all draws pooled (macro_f1: their mean)
 
 
 def peak_rss_mb() -> float:
@@ -276,7 +299,9 @@ def holdout(train_sets: Sequence[Labelled], test: Labelled, *, threshold: float,
         notes.append(_terms_note(model))
     proba, run = _timed_proba(model, test.texts)
     p50, p95 = _latency(model, test.texts, threshold)
-    unseen = sorted(set(test.labels) - set(model.classes))
+    if model.dropped:
+        notes.append("训练集中条目太少、未学习的类别：" + "、".join(f"{c}（{n} 条）" for c, n in model.dropped.items()))
+    unseen = sorted(set(test.labels) - set(model.classes) - set(model.dropped))
     if unseen:
         notes.append(f"测试集中有训练集没有的类别：{'、'.join(unseen)}")
     scores = _score(test.labels, proba, model.classes, _proposed(model, test.texts, threshold))
@@ -292,7 +317,10 @@ def read_texts(path: str | Path, *, text_cols: Sequence[str]) -> list[str]:
     rows = read_table_rows(path)
     if rows and not any(c in rows[0] for c in text_cols):
         raise ValueError(f"{path}: none of the text columns {', '.join(text_cols)}")
-    return [t for t in (textlib.join_fields(row, text_cols) for row in rows) if t]
+    texts = [t for t in (textlib.join_fields(row, text_cols) for row in rows) if t]
+    if not texts:
+        raise ValueError(f"{path}: no row with a text ({', '.join(text_cols)})")
+    return texts
 
 
 def borrowed_labels(train_sets: Sequence[Labelled], texts: Sequence[str], *, source: str) -> tuple[Labelled, str]:
@@ -392,13 +420,22 @@ def _run_splits(texts: Sequence[str], labels: np.ndarray, splits: Iterable[tuple
     return out
 
 
+def _two_classes(labels: np.ndarray) -> None:
+    classes = sorted(set(labels.tolist()))
+    if len(classes) < 2:
+        raise ValueError(f"训练集无法学习：只有一个类别（{'、'.join(classes)}），至少要有两个类别")
+
+
 def cross_validate(data: Sequence[Labelled], *, threshold: float, folds: int = 5, seed: int = 0,
                    userdict: Sequence[str] = (), terms: Terms | None = None) -> Report:
     """Stratified k-fold cross-validation; the same message (identical texts and near-identical re-posts,
     duplicate_groups) stays in one fold."""
     texts = [t for s in data for t in s.texts]
     labels = np.array([y for s in data for y in s.labels])
+    _two_classes(labels)
     groups = duplicate_groups(texts)
+    if len(set(groups.tolist())) < folds:
+        raise ValueError(f"只有 {len(set(groups.tolist()))} 组不同的留言（同一留言的重发算一组），不够分成 {folds} 折")
     identical = len(texts) - len({textlib.compact(t) for t in texts})
     repeated = len(texts) - len(set(groups.tolist()))
     splits = StratifiedGroupKFold(folds, shuffle=True, random_state=seed).split(texts, labels, groups)
@@ -424,6 +461,7 @@ def random_holdouts(data: Sequence[Labelled], *, threshold: float, size: float, 
         raise ValueError(f"overlap must be keep or drop, not {overlap!r}")
     texts = [t for s in data for t in s.texts]
     labels = np.array([y for s in data for y in s.labels])
+    _two_classes(labels)
     n_test = int(size) if size >= 1 else round(size * len(texts))
     if not 0 < n_test < len(texts):
         raise ValueError(f"留出的测试集大小 {size} 不在 0 与训练集的 {len(texts)} 条之间")
@@ -451,7 +489,7 @@ def random_holdouts(data: Sequence[Labelled], *, threshold: float, size: float, 
         assert run.model is not None
         notes.append(_terms_note(run.model))
     report = run.report(texts, labels, threshold=threshold, notes=notes)
-    report.macro_f1 = float(np.mean(run.f1))
+    report.pooled_macro_f1, report.macro_f1 = report.macro_f1, float(np.mean(run.f1))
     return report
 
 
@@ -465,7 +503,10 @@ def format_report(report: Report) -> list[str]:
                              strict=True):
         lines.append(f"{c}{' ' * (width - cols(c))}{p:9.4f} {r:7.4f} {f:7.4f} {s:8d}")
     lines += [
-        f"macro-F1 {report.macro_f1:.4f}   accuracy {report.accuracy:.4f}   测试 {report.n_test} 条",
+        f"macro-F1 {report.macro_f1:.4f}"
+        + (f"（各次平均；上表为各次合并计算，其 macro-F1 {report.pooled_macro_f1:.4f}）"
+           if report.pooled_macro_f1 is not None else "")
+        + f"   accuracy {report.accuracy:.4f}   测试 {report.n_test} 条",
         f"置信度阈值 {report.threshold:.2f}：{report.coverage:.1%} 的条目给出建议（其余标为“不确定”），"
         f"其中正确率 {report.accuracy_when_confident:.1%}",
         f"训练时间 {report.train_seconds:.1f} 秒，CPU {report.train_cpu_seconds:.1f} 秒（{report.n_train} 条）",

@@ -164,5 +164,6 @@ def _as_dicts(rows: Iterable[tuple[int, Sequence[str]]], known: Collection[str])
         lower = [str(v).strip() for v in filled[at + 1][1]]
         header += [""] * (len(lower) - len(header))
         header = [low or up for up, low in zip(header, lower + [""] * (len(header) - len(lower)), strict=True)]
-    return [(line, {name: value for name, value in zip(header, row, strict=False) if name})
+    # every named column in every row, "" where a row stops short (a CSV line without its last fields)
+    return [(line, {name: (row[k] if k < len(row) else "") for k, name in enumerate(header) if name})
             for line, row in filled[at + band:]]

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from renda.core.settings_registry import spec
 from renda.insights import evaluation
+from renda.insights.classifier import NotEnoughHistory
 
 
 def read_userdict(path: str) -> list[str]:
@@ -75,6 +76,14 @@ class Command(BaseCommand):
         threshold = opts["threshold"]
         if threshold is None:
             threshold = spec("insights.confidence_threshold").default / 100
+        if not 0 <= threshold <= 1:
+            raise CommandError(f"--threshold {threshold:g}：置信度阈值应在 0 至 1 之间（如 0.6 表示 60%）")
+        if opts["folds"] < 2:
+            raise CommandError(f"--folds {opts['folds']}：交叉验证至少 2 折")
+        if opts["repeats"] < 1:
+            raise CommandError(f"--repeats {opts['repeats']}：随机留出至少 1 次")
+        if opts["random_holdout"] is not None and opts["random_holdout"] <= 0:
+            raise CommandError(f"--random-holdout {opts['random_holdout']:g}：应为小于 1 的比例或测试条数")
         userdict = read_userdict(opts["userdict"]) if opts["userdict"] else []
         try:
             train_sets = [evaluation.read_labelled(f, text_cols=cols, label_col=opts["label_col"])
@@ -85,6 +94,9 @@ class Command(BaseCommand):
             others = [(f, evaluation.read_texts(f, text_cols=cols)) for f in opts["borrow_labels"] or ()]
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
+        for s in [*train_sets, *([test] if test is not None else [])]:
+            if s.skipped:
+                self.stdout.write(f"{Path(s.source).name}：{s.skipped} 行没有文本或标签，未计入")
         for s in train_sets:
             self.stdout.write(f"训练文件 {Path(s.source).name}：{len(s.texts)} 条")
         if userdict:
@@ -98,21 +110,23 @@ class Command(BaseCommand):
             self.stdout.write(note)
             if not test.texts:
                 raise CommandError("借用标签：这些文件中没有一条留言在训练集中有同一留言，无从评估")
-        if test is not None:
-            self.stdout.write(f"测试文件 {Path(test.source).name}：{len(test.texts)} 条")
-            report = evaluation.holdout(train_sets, test, threshold=threshold, userdict=userdict,
-                                        overlap=opts["overlap"], terms=terms)
-        elif opts["random_holdout"] is not None:
-            try:
+        try:
+            if test is not None:
+                self.stdout.write(f"测试文件 {Path(test.source).name}：{len(test.texts)} 条")
+                report = evaluation.holdout(train_sets, test, threshold=threshold, userdict=userdict,
+                                            overlap=opts["overlap"], terms=terms)
+            elif opts["random_holdout"] is not None:
                 report = evaluation.random_holdouts(
                     train_sets, threshold=threshold, size=opts["random_holdout"], repeats=opts["repeats"],
                     seed=opts["seed"], userdict=userdict, terms=terms,
                     overlap="drop" if opts["overlap"] == "drop" else "keep")
-            except ValueError as exc:
-                raise CommandError(str(exc)) from exc
-        else:
-            report = evaluation.cross_validate(train_sets, threshold=threshold, folds=opts["folds"],
-                                               seed=opts["seed"], userdict=userdict, terms=terms)
+            else:
+                report = evaluation.cross_validate(train_sets, threshold=threshold, folds=opts["folds"],
+                                                   seed=opts["seed"], userdict=userdict, terms=terms)
+        except NotEnoughHistory as exc:  # one class, or too few rows: what the product says, with the figures
+            raise CommandError(f"训练集无法学习：{exc.message}") from exc
+        except ValueError as exc:  # e.g. more folds than a class has messages
+            raise CommandError(str(exc)) from exc
         for line in evaluation.format_report(report):
             self.stdout.write(line)
         self.stdout.write(f"macro_f1={report.macro_f1:.4f}")

@@ -10,24 +10,46 @@ is the latest message unless --now is given.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from renda.insights import hot
-from renda.insights.evaluation import parse_time, peak_rss_mb, read_table_rows
+from renda.insights import hot, tables
+from renda.insights.evaluation import parse_time, peak_rss_mb
 
 
-def read_messages(path: str) -> list[hot.Message]:
-    out = []
-    for row in read_table_rows(path):
+def read_messages(path: str) -> tuple[list[hot.Message], list[int]]:
+    """The messages of the file, and the lines (as Excel numbers them) of the rows left out for a 留言时间 that is
+    missing or not a time. A count that is not a whole number is a CommandError naming its line and column."""
+    rows = tables.numbered_rows(Path(path).read_bytes())
+    if not rows:
+        raise CommandError(f"{path}: no data rows (empty, or a header only)")
+    missing = [c for c in ("留言时间",) if c not in rows[0][1]]
+    if missing or not {"留言主题", "留言详情"} & set(rows[0][1]):
+        raise CommandError(f"{path}: needs the columns 留言时间 and 留言主题 or 留言详情 "
+                           f"(columns: {', '.join(rows[0][1])})")
+    out, undated = [], []
+    for line, row in rows:
         at = parse_time(row.get("留言时间", ""))
         if at is None:
+            undated.append(line)
             continue
         out.append(hot.Message(id=row.get("留言编号", ""), title=row.get("留言主题", ""), body=row.get("留言详情", ""),
-                               author=row.get("留言用户", ""), at=at, likes=int(row.get("点赞数") or 0),
-                               dislikes=int(row.get("反对数") or 0)))
-    return out
+                               author=row.get("留言用户", ""), at=at, likes=_count(row, "点赞数", line, path),
+                               dislikes=_count(row, "反对数", line, path)))
+    return out, undated
+
+
+def _count(row: dict[str, str], column: str, line: int, path: str) -> int:
+    raw = (row.get(column) or "").strip()
+    try:
+        value = float(raw) if raw else 0.0
+    except ValueError:
+        value = -1.0
+    if value < 0 or not value.is_integer():
+        raise CommandError(f"{path}: line {line}, {column} “{raw}” is not a whole number of 0 or more")
+    return int(value)
 
 
 def rank_of(issues: list[hot.HotIssue], expect: str) -> int | None:
@@ -54,11 +76,18 @@ class Command(BaseCommand):
         parser.add_argument("--show", type=int, default=8, help="每个热点列出的留言条数")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["top"] < 1 or opts["show"] < 0:
+            raise CommandError("--top 至少为 1，--show 不能为负数")
+        now = parse_time(opts["now"]) if opts["now"] else None
+        if opts["now"] and now is None:
+            raise CommandError(f"--now {opts['now']}：不是日期（应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM）")
         try:
-            messages = read_messages(opts["messages"])
+            messages, undated = read_messages(opts["messages"])
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(str(exc)) from exc
-        now = parse_time(opts["now"]) if opts["now"] else None
+        if undated:
+            shown = "、".join(str(line) for line in undated[:10]) + ("……" if len(undated) > 10 else "")
+            self.stdout.write(f"注意：{len(undated)} 行的留言时间为空或无法识别，未计入（第 {shown} 行）")
         params = hot.Params(window_days=opts["window_days"], half_life_days=opts["half_life_days"])
         started = time.perf_counter()
         issues = hot.hot_issues(messages, now=now, p=params)

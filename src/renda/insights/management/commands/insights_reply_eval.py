@@ -27,8 +27,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from renda.insights import reply_check
-from renda.insights.classifier import TextFeatures, train
-from renda.insights.evaluation import parse_time, read_labelled, read_table_rows
+from renda.insights.classifier import NotEnoughHistory, TextFeatures, train
+from renda.insights.evaluation import parse_time, peak_rss_mb, read_labelled, read_table_rows
 
 # label column in the third-party files → our check
 LABEL_COLUMNS = {"可解释性": "interpretability", "可解释性指标": "interpretability", "完整性指标": "completeness"}
@@ -42,6 +42,16 @@ def kappa(pairs: list[tuple[bool, bool]]) -> float:
     pa, pb = sum(a for a, _ in pairs) / n, sum(b for _, b in pairs) / n
     expected = pa * pb + (1 - pa) * (1 - pb)
     return (observed - expected) / (1 - expected) if expected < 1 else 0.0
+
+
+def _require(path: str, rows: list[dict[str, str]], every: tuple[str, ...], some: tuple[str, ...]) -> None:
+    """CommandError naming the file unless it has rows, each column of `every` and one of `some`."""
+    if not rows:
+        raise CommandError(f"{path}: no data rows (empty, or a header only)")
+    missing = [c for c in every if c not in rows[0]]
+    if missing or not any(c in rows[0] for c in some):
+        wanted = [*missing, *([" or ".join(some)] if not any(c in rows[0] for c in some) else [])]
+        raise CommandError(f"{path}: no column {', '.join(wanted)} (columns: {', '.join(rows[0])})")
 
 
 class Command(BaseCommand):
@@ -61,11 +71,18 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=0, help="错配答复的随机顺序")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             rows = read_table_rows(opts["replies"])
             label_files = [(Path(f).name, read_table_rows(f)) for f in opts["labels"]]
         except (OSError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
+        _require(opts["replies"], rows, ("留言编号", "答复意见"), ("留言主题", "留言详情"))
+        for (_name, labelled), path in zip(label_files, opts["labels"], strict=True):
+            _require(path, labelled, ("留言编号",), tuple(LABEL_COLUMNS))
+        repeated = len(rows) - len({row["留言编号"] for row in rows})
+        if repeated:
+            self.stdout.write(f"注意：{repeated} 行的留言编号与前面的行相同，与标注比较时按同一编号的最后一行")
         weighing = self._weighing(opts)
         reviews = {}
         for row in rows:
@@ -85,18 +102,23 @@ class Command(BaseCommand):
         self._relevance(rows, weighing, opts["seed"])
         for name, labelled in label_files:
             self._agreement(name, labelled, reviews)
+        self.stdout.write(f"用时 {time.perf_counter() - started:.1f} 秒（CPU {time.process_time() - cpu:.1f} 秒），"
+                          f"峰值内存（进程 RSS）{peak_rss_mb():.0f} MB")
 
     def _weighing(self, opts: dict[str, Any]) -> TextFeatures | None:
         if not opts["train"]:
             return None
-        cols = [c.strip() for c in opts["text_cols"].split(",") if c.strip()]
+        cols = [c.strip() for c in opts["text_cols"].replace("，", ",").split(",") if c.strip()]
         try:
             data = [read_labelled(f, text_cols=cols, label_col=opts["label_col"]) for f in opts["train"]]
         except (OSError, ValueError, KeyError) as exc:
             raise CommandError(str(exc)) from exc
         started = time.perf_counter()
-        model = train([t for d in data for t in d.texts], [lab for d in data for lab in d.labels], min_history=1,
-                      min_per_class=1, with_estimate=False)
+        try:
+            model = train([t for d in data for t in d.texts], [lab for d in data for lab in d.labels],
+                          min_history=1, min_per_class=1, with_estimate=False)
+        except NotEnoughHistory as exc:
+            raise CommandError(f"--train 的数据无法学习：{exc.message}") from exc
         self.stdout.write(f"分类模型：{model.n_items} 条留言，{len(model.classes)} 类，"
                           f"训练 {time.perf_counter() - started:.1f} 秒")
         return model.features
