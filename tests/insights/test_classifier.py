@@ -148,3 +148,30 @@ def test_characters_inside_a_word_the_model_does_not_know_still_explain_it(model
     that is what character features are for (a reviewer found these made 不确定 by a first version of the rule)."""
     s = model.suggest(text, threshold=0.6)
     assert s.label == label and word in s.terms, s
+
+
+def test_a_word_only_a_text_or_two_of_the_history_hold_is_never_shown_with_a_proposal() -> None:
+    """The words shown with a proposal go to callers who may not read the history (a deputy, a clerk asking about
+    the county's congress). A constituent's name in six copies of one joint letter is one text: typing the name
+    must not show it back, which would tell the caller that the name is in the history (a review's finding, the
+    twenty-first session). A word of three distinct texts is shown; the proposal itself is as before."""
+    from renda.insights.classifier import SHOWN_MIN_TEXTS, train
+    from tests.insights.synthetic import history
+
+    items = history(per_class=20)
+    letter = "我是欧阳锋，低保评定不公，请民政部门复查。"
+    texts = [t for t, _ in items] + [letter] * 6
+    labels = [c for _, c in items] + ["社会保障"] * 6
+    model = train(texts, labels, min_history=10, min_per_class=3)
+    proposal = model.suggest("欧阳锋家的低保评定不公平", threshold=0.3)
+    assert proposal.best == "社会保障" and "欧阳锋" not in proposal.terms and "低保" in proposal.terms
+    assert "欧阳锋" not in model.explain("欧阳锋家的低保评定不公平", "社会保障")
+    # the same name in three distinct letters is a word of the congress's history like any other
+    others = [f"我是欧阳锋，低保评定不公，{when}反映，请民政部门复查。" for when in ("上月", "上周", "今天")]
+    assert len(others) == SHOWN_MIN_TEXTS
+    common = train([t for t, _ in items] + others, [c for _, c in items] + ["社会保障"] * len(others),
+                   min_history=10, min_per_class=3)
+    assert "欧阳锋" in common.suggest("欧阳锋家的低保评定不公平", threshold=0.3).terms
+    # a model trained before the count was kept shows its words as before
+    common.texts_per_feature = None
+    assert "欧阳锋" in common.suggest("欧阳锋家的低保评定不公平", threshold=0.3).terms

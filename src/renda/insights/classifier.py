@@ -45,6 +45,7 @@ from renda.insights import terms as termslib
 from renda.insights import text as textlib
 from renda.insights.nbsvm import NBLinearSVC
 
+SHOWN_MIN_TEXTS = 3  # a word shown with a proposal occurs in this many distinct history texts at least
 MODEL_FORMAT = 3  # 2: pre-cut text is joined and cut again (text.classifier_words); 3: head features, NBSVM
 HEAD_PREFIX = "T:"  # marks a word feature of the head of the text
 CALIBRATION_FOLDS = 3  # also the estimate's folds (folds())
@@ -350,6 +351,9 @@ class TextClassifier:
     format: int = MODEL_FORMAT
     learnt_terms: int = 0  # category terms learnt beside the history (terms.py)
     estimate: Estimate | None = None  # how it does on the history's items it has not seen (None: too few)
+    # per feature, the distinct history texts it occurs in (_texts_per_feature); None in a model trained before
+    # the twenty-first session, whose words are shown unfiltered until the next training
+    texts_per_feature: np.ndarray | None = None
 
     @property
     def classes(self) -> list[str]:
@@ -394,8 +398,10 @@ class TextClassifier:
             alternatives = tuple((classes[i], round(float(proba[row, i]), 4)) for i in order[:3])
             terms = tuple(self._explain_row(x[row], order[0], max(n_terms, 1), words[row]))
             confident = conf >= threshold and supported(conf, float(prior[order[0]]), bool(terms))
+            shown = terms if self.texts_per_feature is None else tuple(self._explain_row(
+                x[row], order[0], n_terms, words[row], seen_in=self.texts_per_feature))
             out.append(Suggestion(label=best if confident else None, confidence=round(conf, 4),
-                                  best=best, alternatives=alternatives, terms=terms[:n_terms]))
+                                  best=best, alternatives=alternatives, terms=shown[:n_terms]))
         return out
 
     def prior(self) -> np.ndarray:
@@ -412,14 +418,15 @@ class TextClassifier:
     def _svm(self) -> NBLinearSVC:
         return self.estimator.calibrated_classifiers_[0].estimator
 
-    def _explain_row(self, row: sparse.csr_matrix, class_index: int, n: int, words: Sequence[str]) -> list[str]:
-        return explain_row(self._svm(), self.features, row, class_index, n, words)
+    def _explain_row(self, row: sparse.csr_matrix, class_index: int, n: int, words: Sequence[str],
+                     seen_in: np.ndarray | None = None) -> list[str]:
+        return explain_row(self._svm(), self.features, row, class_index, n, words, seen_in=seen_in)
 
     def explain(self, text: str, label: str | None = None, n: int = 8) -> list[str]:
         x, words = self.features.transform_words([text])
         classes = self.classes
         index = classes.index(label) if label is not None else int(self.estimator.predict_proba(x)[0].argmax())
-        return self._explain_row(x[0], index, n, words[0])
+        return self._explain_row(x[0], index, n, words[0], seen_in=self.texts_per_feature)
 
     # --- persistence ------------------------------------------------------------------------------------------
 
@@ -447,19 +454,24 @@ def _class_weights(svm: NBLinearSVC, class_index: int) -> np.ndarray:
 
 
 def explain_row(svm: NBLinearSVC, features: TextFeatures, row: sparse.csr_matrix, class_index: int, n: int,
-                words: Sequence[str]) -> list[str]:
+                words: Sequence[str], *, seen_in: np.ndarray | None = None) -> list[str]:
     """The words of a text (its row of `features`) with the largest positive contribution (tf-idf × weight) to the
     score of `svm`'s class `class_index`: the words a proposal is shown with.
 
     Word features come first; a character n-gram is shown only when it is not already part of a shown word;
     nothing of a single character or with a digit is shown, and only features that say "this class"
-    (NBLinearSVC.indicative) are."""
+    (NBLinearSVC.indicative) are. `seen_in` (TextClassifier.texts_per_feature): only features found in at least
+    SHOWN_MIN_TEXTS distinct texts of the history are shown — the words are shown to callers who may not read the
+    history (a deputy, a clerk asking about the county's congress), and a word that only a text or two hold, such
+    as a constituent's name, would tell them it is there (a review's finding, the twenty-first session)."""
     weights = _class_weights(svm, class_index)
     idx, vals = row.indices, row.data
     contrib = vals * weights[idx]
     indicative = svm.indicative(class_index, idx)
     if indicative is not None:  # only words that say "this class" (NBLinearSVC.indicative)
         contrib = np.where(indicative, contrib, 0.0)
+    if seen_in is not None:
+        contrib = np.where(seen_in[idx] >= SHOWN_MIN_TEXTS, contrib, 0.0)
     names = features.names()
     assert features.words_ is not None
     vocabulary = features.words_.vocabulary_  # word features come first in a row
@@ -538,4 +550,19 @@ def train(texts: Sequence[str], labels: Sequence[str], *, min_history: int, min_
     return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y_list[:len(keep)])),
                           trained_at=time.time(), train_seconds=round(time.perf_counter() - started, 3),
                           dropped={k: v for k, v in all_counts.items() if k not in usable},
-                          learnt_terms=sum(len(w) for w in extra.values()), estimate=judged)
+                          learnt_terms=sum(len(w) for w in extra.values()), estimate=judged,
+                          texts_per_feature=_texts_per_feature(x, docs, n_history=len(keep)))
+
+
+def _texts_per_feature(x: sparse.csr_matrix, docs: Sequence[str], *, n_history: int) -> np.ndarray:
+    """For each feature, in how many distinct texts of the history it occurs (identical texts, such as the copies
+    of a letter signed by several people, count once); a feature of a category term (the rows after the history)
+    counts as common. What the words shown with a proposal are filtered by (SHOWN_MIN_TEXTS)."""
+    first: dict[str, int] = {}
+    for i in range(n_history):
+        first.setdefault(textlib.compact(docs[i]), i)
+    rows = np.fromiter(first.values(), dtype=np.int64, count=len(first))
+    counts = np.asarray((x[rows] > 0).sum(axis=0)).ravel().astype(np.int32)
+    if x.shape[0] > n_history:
+        counts[np.unique(x[n_history:].indices)] += SHOWN_MIN_TEXTS
+    return counts
