@@ -150,11 +150,12 @@ def test_characters_inside_a_word_the_model_does_not_know_still_explain_it(model
     assert s.label == label and word in s.terms, s
 
 
-def test_a_word_only_a_text_or_two_of_the_history_hold_is_never_shown_with_a_proposal() -> None:
+def test_a_word_only_one_text_of_the_history_holds_is_never_shown_with_a_proposal_nor_carries_it() -> None:
     """The words shown with a proposal go to callers who may not read the history (a deputy, a clerk asking about
     the county's congress). A constituent's name in six copies of one joint letter is one text: typing the name
     must not show it back, which would tell the caller that the name is in the history (a review's finding, the
-    twenty-first session). A word of three distinct texts is shown; the proposal itself is as before."""
+    twenty-first session), nor may the name alone get a confident proposal. A word of two distinct texts is a
+    word of the congress's history like any other."""
     from renda.insights.classifier import SHOWN_MIN_TEXTS, train
     from tests.insights.synthetic import history
 
@@ -166,8 +167,11 @@ def test_a_word_only_a_text_or_two_of_the_history_hold_is_never_shown_with_a_pro
     proposal = model.suggest("欧阳锋家的低保评定不公平", threshold=0.3)
     assert proposal.best == "社会保障" and "欧阳锋" not in proposal.terms and "低保" in proposal.terms
     assert "欧阳锋" not in model.explain("欧阳锋家的低保评定不公平", "社会保障")
-    # the same name in three distinct letters is a word of the congress's history like any other
-    others = [f"我是欧阳锋，低保评定不公，{when}反映，请民政部门复查。" for when in ("上月", "上周", "今天")]
+    # nor does the name alone get a confident proposal, which would say the same without a word (a second review)
+    alone = model.suggest("欧阳锋", threshold=0.3)
+    assert alone.label is None and alone.terms == ()
+    # the same name in two distinct letters is a word of the congress's history like any other
+    others = [f"我是欧阳锋，低保评定不公，{when}反映，请民政部门复查。" for when in ("上月", "今天")]
     assert len(others) == SHOWN_MIN_TEXTS
     common = train([t for t, _ in items] + others, [c for _, c in items] + ["社会保障"] * len(others),
                    min_history=10, min_per_class=3)

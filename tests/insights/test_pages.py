@@ -43,18 +43,23 @@ def world(tree):
     return w
 
 
+def more_smoke(world) -> None:
+    """A word shown with a proposal, and the proposal's confidence, rest on words that three texts of the history
+    hold at least (classifier.SHOWN_MIN_TEXTS, two); the synthetic history names 油烟 and 噪音 in one text each, so the
+    clerk has registered a few more such complaints."""
+    for text in ("河口社区烧烤摊油烟很大，夜里噪音吵得睡不着", "南街社区饭店油烟直排，噪音也大",
+                 "新民村养殖场夜间噪音扰民，油烟味重"):
+        opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="reception",
+                                          content=text, category="环境保护")
+
+
 def train(congress) -> None:
     assert jobs.retrain_congress.call(congress.pk, "category") is True
 
 
 @pytest.mark.django_db
 def test_the_opinion_form_proposes_the_category_learnt_from_the_clerks_own_opinions(world) -> None:
-    # a word is shown only when three texts of the history hold it (classifier.SHOWN_MIN_TEXTS): the synthetic
-    # history names 油烟 and 噪音 once each, so the clerk has registered a few more such complaints
-    for text in ("河口社区烧烤摊油烟很大，夜里噪音吵得睡不着", "南街社区饭店油烟直排，噪音也大",
-                 "新民村养殖场夜间噪音扰民，油烟味重"):
-        opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="reception",
-                                          content=text, category="环境保护")
+    more_smoke(world)
     train(world.tree.congress_a)
     html = assist(world.clerk, content=SMOKE, insights_congress=world.tree.congress_a.pk)
     assert re.search(r"建议分类：环境保护</strong>（置信度 \d+%）", html)
@@ -173,6 +178,7 @@ def test_a_township_clerk_never_sees_another_townships_cases(world) -> None:
 
 @pytest.mark.django_db
 def test_the_deputys_suggestion_form_uses_the_chosen_congress_and_only_their_congresses(world) -> None:
+    more_smoke(world)
     train(world.tree.congress_a)
     deputy = UserFactory(role=Role.DEPUTY, region=world.tree.town_a, person=world.deputies[0])
     html = assist(deputy, title="油烟扰民", content=SMOKE, congress=world.tree.congress_a.pk)

@@ -45,7 +45,7 @@ from renda.insights import terms as termslib
 from renda.insights import text as textlib
 from renda.insights.nbsvm import NBLinearSVC
 
-SHOWN_MIN_TEXTS = 3  # a word shown with a proposal occurs in this many distinct history texts at least
+SHOWN_MIN_TEXTS = 2  # a word shown with a proposal, or carrying it, occurs in this many distinct history texts
 MODEL_FORMAT = 3  # 2: pre-cut text is joined and cut again (text.classifier_words); 3: head features, NBSVM
 HEAD_PREFIX = "T:"  # marks a word feature of the head of the text
 CALIBRATION_FOLDS = 3  # also the estimate's folds (folds())
@@ -118,7 +118,8 @@ def folds(y: np.ndarray, texts: Sequence[str], seed: int = 0) -> list[tuple[np.n
 
 def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tuple[np.ndarray, np.ndarray]],
              c: float, calibrated: CalibratedClassifierCV | None = None,
-             features: tuple[TextFeatures, Sequence[Sequence[str]]] | None = None) -> Estimate | None:
+             features: tuple[TextFeatures, Sequence[Sequence[str]]] | None = None,
+             seen_in: np.ndarray | None = None) -> Estimate | None:
     """The Estimate for features `x` with labels `y`, whose first `n_history` rows are the history and the rest
     learnt terms, on the folds `cv` — the calibration's (folds()), so that the out-of-fold scores are those the
     trained model's calibration (`calibrated`, for the confidence; without it the SVM's answers only) was fitted
@@ -146,7 +147,7 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tu
             decisions[np.ix_(rows, np.searchsorted(classes, svm.classes_))] = scores
         if calibrated is not None and features is not None:
             evidence[rows] = _supported_rows(svm, features[0], calibrated, classes, x[rows], decisions[rows],
-                                             [features[1][r] for r in rows])
+                                             [features[1][r] for r in rows], seen_in)
     truth = y[:n_history]
     confident: tuple[tuple[int, float, float | None], ...] = ()
     if calibrated is not None:
@@ -169,7 +170,7 @@ def estimate(x: sparse.csr_matrix, y: np.ndarray, *, n_history: int, cv: list[tu
 
 def _supported_rows(svm: NBLinearSVC, features: TextFeatures, calibrated: CalibratedClassifierCV,
                     classes: np.ndarray, x: sparse.csr_matrix, decisions: np.ndarray,
-                    words: Sequence[Sequence[str]]) -> np.ndarray:
+                    words: Sequence[Sequence[str]], seen_in: np.ndarray | None = None) -> np.ndarray:
     """For each row of `x` scored `decisions` by a fold's `svm`: whether its best answer rests on its words
     (`supported`) as the form judges it, with that fold's model's answer to a text of no known word as the prior."""
     proba = _probabilities(calibrated, decisions)
@@ -186,7 +187,7 @@ def _supported_rows(svm: NBLinearSVC, features: TextFeatures, calibrated: Calibr
         best = int(proba[row].argmax())
         k = position.get(str(classes[best]))
         if k is not None:
-            has_terms = bool(explain_row(svm, features, x[row], k, 1, words[row]))
+            has_terms = bool(explain_row(svm, features, x[row], k, 1, words[row], seen_in=seen_in))
             out[row] = supported(float(proba[row, best]), float(prior[best]), has_terms)
     return out
 
@@ -396,12 +397,11 @@ class TextClassifier:
             best = classes[order[0]]
             conf = float(proba[row, order[0]])
             alternatives = tuple((classes[i], round(float(proba[row, i]), 4)) for i in order[:3])
-            terms = tuple(self._explain_row(x[row], order[0], max(n_terms, 1), words[row]))
+            terms = tuple(self._explain_row(x[row], order[0], max(n_terms, 1), words[row],
+                                            seen_in=self.texts_per_feature))
             confident = conf >= threshold and supported(conf, float(prior[order[0]]), bool(terms))
-            shown = terms if self.texts_per_feature is None else tuple(self._explain_row(
-                x[row], order[0], n_terms, words[row], seen_in=self.texts_per_feature))
             out.append(Suggestion(label=best if confident else None, confidence=round(conf, 4),
-                                  best=best, alternatives=alternatives, terms=shown[:n_terms]))
+                                  best=best, alternatives=alternatives, terms=terms[:n_terms]))
         return out
 
     def prior(self) -> np.ndarray:
@@ -541,17 +541,18 @@ def train(texts: Sequence[str], labels: Sequence[str], *, min_history: int, min_
         y_list += [label] * (len(words) * features.min_df)
     y = np.array(y_list)
     x, cut = features.fit_transform_words(docs)
+    seen = _texts_per_feature(x, docs, n_history=len(keep))
     cv = folds(y, docs)
     estimator = CalibratedClassifierCV(NBLinearSVC(C=c), method="sigmoid", cv=cv, ensemble=False)
     estimator.fit(x, y)
-    judged = (estimate(x, y, n_history=len(keep), cv=cv, c=c, calibrated=estimator, features=(features, cut))
-              if with_estimate else None)
+    judged = (estimate(x, y, n_history=len(keep), cv=cv, c=c, calibrated=estimator, features=(features, cut),
+                       seen_in=seen) if with_estimate else None)
     all_counts = Counter(str(label) for label in labels if label)
     return TextClassifier(features=features, estimator=estimator, counts=dict(Counter(y_list[:len(keep)])),
                           trained_at=time.time(), train_seconds=round(time.perf_counter() - started, 3),
                           dropped={k: v for k, v in all_counts.items() if k not in usable},
                           learnt_terms=sum(len(w) for w in extra.values()), estimate=judged,
-                          texts_per_feature=_texts_per_feature(x, docs, n_history=len(keep)))
+                          texts_per_feature=seen)
 
 
 def _texts_per_feature(x: sparse.csr_matrix, docs: Sequence[str], *, n_history: int) -> np.ndarray:
