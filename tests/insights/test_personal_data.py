@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -111,11 +112,11 @@ def test_similar_cases_in_the_assistant_and_the_api_are_masked(world: Liaison) -
     assert leaked(body.content.decode()) == []
 
 
-SIGNERS = ["欧阳锋", "上官燕", "司马懿", "诸葛瑾", "慕容复"]
+SIGNERS = ["欧阳锋", "上官燕", "司马懿", "诸葛瑾", "慕容复", "东方白", "令狐冲"]  # more than a list of five shows
 
 
 def joint_letter(world: Liaison) -> list[Opinion]:
-    """One letter signed by five constituents, registered once per signer with their own name and phone, as a clerk
+    """One letter signed by seven constituents, registered once per signer with their own name and phone, as a clerk
     registers a joint letter (联名信); accepted, so that the group can be taken up as a new suggestion."""
     when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
     body = "幸福花园小区门口烧烤摊油烟噪音扰民，联名反映人：" + "、".join(SIGNERS) + "\n深夜还在营业"
@@ -130,9 +131,11 @@ def joint_letter(world: Liaison) -> list[Opinion]:
 
 @pytest.mark.django_db
 def test_a_joint_letter_shows_none_of_its_signers_names_in_any_list(world: Liaison) -> None:
-    """Each copy masked with its own writer's name alone showed the four other names, and the copies side by side
-    all five (a review's finding, the twenty-first session): every listed writer's name is masked in every text."""
-    joint_letter(world)
+    """Each copy masked with its own writer's name alone showed the six other names, and the copies side by side
+    all seven (a review's finding, the twenty-first session): each copy is masked with the names of every copy's
+    writer, also in a list that shows fewer copies than there are signers (five similar cases, three to-do
+    lines, the public list of replies)."""
+    opinions = joint_letter(world)
 
     def names(text: str) -> list[str]:
         return [n for n in SIGNERS if n in text]
@@ -152,22 +155,51 @@ def test_a_joint_letter_shows_none_of_its_signers_names_in_any_list(world: Liais
     link = re.search(r'data-testid="hot-new-suggestion" href="([^"]+)"', clerk_page)
     assert link and names(unquote(link.group(1))) == []
     draft = logged_in(world.clerk).get(link.group(1).replace("&amp;", "&")).content.decode()
-    assert "5 条群众意见反映" in draft and names(draft) == [], "nor in the drafted suggestion the units will read"
+    assert "7 条群众意见反映" in draft and names(draft) == [], "nor in the drafted suggestion the units will read"
     html = logged_in(world.clerk).post(reverse("insights:assist"), {
         "content": "幸福花园小区门口烧烤摊油烟噪音扰民", "insights_congress": world.tree.congress_a.pk,
     }).content.decode()
     snippets = re.findall(r"相似度 \d+%）：([^<]*)", html)
-    assert len(snippets) == 1, "the five copies read alike again, and are shown once"
+    assert len(snippets) == 1, "the copies read alike again, and are shown once"
     assert "联名反映人：欧**" in snippets[0] and names(html) == []
     api = api_client(world.clerk).post("/api/v1/insights/propose", {
         "congress": world.tree.congress_a.pk, "text": "幸福花园小区门口烧烤摊油烟噪音扰民"},
         content_type="application/json")
     assert len(api.json()["similar"]) == 5 and names(json.dumps(api.json(), ensure_ascii=False)) == []
-    # the liaison app's lists: the opinions page and its API
+    # the liaison app's lists: the opinions page and its API, the home page's to-do lines (three of them)
     listed = logged_in(world.clerk).get(reverse("liaison:opinions")).content.decode()
-    assert listed.count("联名反映人：欧**") == 5 and names(listed) == []
+    assert listed.count("联名反映人：欧**") == 7 and names(listed) == []
     items = api_client(world.clerk).get("/api/v1/opinions").json()["items"]
-    assert len(items) == 5 and names(json.dumps(items, ensure_ascii=False)) == []
+    assert len(items) == 7 and names(json.dumps(items, ensure_ascii=False)) == []
+    home = logged_in(world.clerk).get(reverse("web:home")).content.decode()
+    assert "幸福花园小区" in home and names(home) == []
+    # the public list of replies: the reply names every signer, each copy's reply is published
+    for o in opinions:
+        o = opinion_services.opinion_reply(actor=world.clerk, opinion=o,
+                                           text="欧阳锋、上官燕等同志：您们反映的烧烤摊已取缔。")
+        opinion_services.opinion_publish(actor=world.clerk, opinion=o, summary="反映烧烤摊油烟扰民")
+    portal = Client().get(reverse("portal:replies")).content.decode()
+    assert "烧烤摊已取缔" in portal and names(portal) == []
+    public = Client().get("/api/v1/public/replies").json()
+    assert len(public["items"]) == 7 and names(json.dumps(public, ensure_ascii=False)) == []
+
+
+@pytest.mark.django_db
+def test_another_writers_name_is_masked_only_in_the_copies_of_their_own_letter(world: Liaison) -> None:
+    """A writer named 高峰 must not turn everyone's 早高峰期 into 早高*期 (the second review of the joint-letter
+    masking): a name is masked in its writer's own text and its copies, not in other people's."""
+    when = timezone.make_aware(dt.datetime(2026, 5, 3, 10))
+    opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="letter", name="高峰",
+                                      phone="13800000001", content="我是高峰，想咨询一下低保申请的流程")
+    for i, name in enumerate(["刘洋", "陈静", "孙磊"], 1):
+        o = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="letter",
+                                              name=name, phone=f"1380000001{i}",
+                                              content=f"学校门口早高峰期间接送车辆拥堵，交警不来疏导，{name}反映")
+        Opinion.objects.filter(pk=o.pk).update(received_at=when + dt.timedelta(hours=i))
+    listed = logged_in(world.clerk).get(reverse("liaison:opinions")).content.decode()
+    assert listed.count("早高峰期") == 3 and "早高*期" not in listed and "我是高*" in listed
+    hot_page = logged_in(world.clerk).get(reverse("insights:hot"), {"month": MONTH}).content.decode()
+    assert "早高峰期" in hot_page and "早高*期" not in hot_page
 
 
 @pytest.mark.django_db

@@ -22,7 +22,7 @@ from renda.core.masking import mask_text, pii_found, scrub
     "（0731）8888—8888", "0731-8888.8888", "138—12345678", "138 1234—5678",
     # an ID number in four groups, or with dashes; a mobile number in Chinese numerals (the twenty-first session)
     "430102 1980 0101 1234", "430102-1980-0101-123X", "430102-19800101-1234", "一三九一二三四五六七八",
-    "幺三九 一二三四 五六七八", "一三九-〇〇〇〇-零零零零",
+    "幺三九 一二三四 五六七八", "一三九-〇〇〇〇-零零零零", "430102—19800101—1234",
 ])
 def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> None:
     masked = scrub(f"请回电{written}，谢谢")
@@ -41,7 +41,10 @@ def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> N
                                   "2019 2020 2021 三年",
                                   # Chinese numerals that are no phone: a year, a count, a list of ten
                                   "二〇二六年一月", "一三五七九二四六八十", "第一三九一二三四五六七八九十条",
-                                  "一二三四五六七八九〇", "二十三万四千五百六十七",
+                                  "一二三四五六七八九〇", "二十三万四千五百六十七", "一五〇〇〇〇〇〇〇〇〇元",
+                                  # groups of a longer code joined by dashes, one of them shaped like an ID number
+                                  "合同编号 HT-2026-430100-2025-1231-0001-02", "批次 2026-430100-2025-1231-0001",
+                                  "产品条码 6901234-430102-2020-0101-1234", "编号 430100-2025-1231-0001-02",
                                   # 15 or 18 digits that are no ID number (GB 11643: a province's code, then a date
                                   # of birth): a work order, an old company registration number, a credit code, π
                                   "工单号202605031234567", "注册号430100000012345", "12430000006141234X",
@@ -67,6 +70,9 @@ def test_the_writers_own_name_and_phone_are_masked_however_they_appear_in_their_
     assert "1234" not in mobile and "５６７８" not in mobile and "5678" not in mobile and mobile.startswith("请联系王*")
     assert mask_text("联系电话13912345678", None, "13912345678") == "联系电话139********"
     assert mask_text("邻居王五也知道", "李四", "") == "邻居王五也知道"
+    # a phone is masked as a number of its own, not inside a longer one (the second review, twenty-first session)
+    assert mask_text("门牌号18888666号，订单号20260888866612345", None, "0731-8888666") == (
+        "门牌号18888666号，订单号20260888866612345")
 
 
 def test_a_phone_beside_a_sum_of_money_is_still_masked() -> None:

@@ -73,9 +73,10 @@ PII_KINDS = [("手机号码", re.compile(rf"{_NOT_MONEY_BEFORE}(?<![\d+])(?<!\d{
                                   r"(?:(?:[- —–]?\d{4}){2}|(?P<m>[.·])\d{4}(?P=m)\d{4})"
                                   rf"(?!{_JOIN}?\d){_NOT_MONEY_AFTER}")),
              ("手机号码", re.compile(rf"(?<!{_CN_DIGIT})[一幺][三四五六七八九](?:[- —–]?{_CN_DIGIT}){{9}}"
-                                  rf"(?![- —–]?{_CN_DIGIT})")),
-             ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}[ -]?(?:18|19|20)\d\d[ -]?{_MONTH_DAY}[ -]?"
-                                  r"\d{3}[\dXx](?!\d)")),
+                                  rf"(?![- —–]?{_CN_DIGIT})(?!\s*(?:元|万元|亿元|美元|块钱))")),
+             # not a group of a longer code joined by dashes (合同编号 HT-2026-430100-2025-1231-0001-02)
+             ("身份证号", re.compile(rf"(?<!\d)(?<!\d{_JOIN}){_PROVINCE}\d{{4}}[ \-—–]?(?:18|19|20)\d\d"
+                                  rf"[ \-—–]?{_MONTH_DAY}[ \-—–]?\d{{3}}[\dXx](?!\d)(?!{_JOIN}\d)")),
              ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}\d\d{_MONTH_DAY}\d{{3}}(?![\dXx])")),
              ("固定电话", re.compile(rf"{_NOT_MONEY_BEFORE}(?<!\d)(?<!\d{_JOIN})"
                                   rf"(?:[(（]0\d{{2,3}}[)）]\s?|0\d{{2,3}}{_SEP}?)\d{{3,4}}{_SEP}?\d{{4}}"
@@ -112,13 +113,14 @@ def _secret_forms(secret: str) -> list[str]:
 
 
 def masker(*secrets: str | None) -> Callable[[str], str]:
-    """mask_text for the texts of a list that shows several writers' opinions together, with every writer's name
-    and phone (`secrets`) masked in every text of the list. A letter signed by several people is registered once
-    per signer: each copy masked with its own writer's name alone showed the other signers' names, and the copies
-    side by side showed them all (a review's finding, the twenty-first session). One pattern for all of them."""
+    """mask_text with the names and phones `secrets` of several writers at once, one pattern for all of them: for
+    the copies of a letter signed by several people, registered once per signer, each of which must hide every
+    signer (liaison's Opinion.masked_together; a review's finding, the twenty-first session)."""
     forms = {form for secret in secrets if secret and len(secret) >= 2
              for form in _secret_forms(secret.translate(HALF_WIDTH))}
-    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))) if forms else None
+    # a phone only as a number of its own: its local part 8888666 is no part of 门牌号18888666号 or an order number
+    pattern = re.compile("|".join(rf"(?<!\d){re.escape(f)}(?!\d)" if f[:1].isdigit() or f[:1] == "+" else re.escape(f)
+                                  for f in sorted(forms, key=len, reverse=True))) if forms else None
 
     def one(match: re.Match[str]) -> str:
         form = match.group(0)
@@ -133,12 +135,6 @@ def masker(*secrets: str | None) -> Callable[[str], str]:
 
 def mask_text(text: str, *secrets: str | None) -> str:
     """`text` as a list, an export or the portal shows it: each of `secrets` (the writer's own name and phone, as
-    they gave them) masked wherever it appears, a name after its first character and a phone after its first three,
-    and then anything scrub() masks."""
-    text = text.translate(HALF_WIDTH)
-    for secret in secrets:
-        if not secret or len(secret) < 2:
-            continue
-        for form in _secret_forms(secret.translate(HALF_WIDTH)):
-            text = text.replace(form, _kept(form, 3) if form[:1].isdigit() or form[:1] == "+" else mask_name(form))
-    return scrub(text)
+    they gave them) masked wherever it appears — a name after its first character, a phone, as a number of its
+    own, after its first three — and then anything scrub() masks (masker, for one text)."""
+    return masker(*secrets)(text)

@@ -21,7 +21,6 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from renda.core.errors import Invalid
-from renda.core.masking import masker
 from renda.insights import history, hot
 from renda.insights.archive import FIRST_YEAR
 from renda.insights.similar import SIMILAR_MIN, Case, SimilarIndex
@@ -141,14 +140,14 @@ _CONTACT = re.compile(r"(?:我的|本人|联系)?(?:联系方式|联系电话|�
                       r"[：:\s]*[0-9Xx*\-\s]{6,}")
 
 
-def message(o: Any, mask: Callable[[str], str] | None = None) -> hot.Message:
+def message(o: Any) -> hot.Message:
     """An opinion as the hot-issue grouping reads it, its text as a list shows it (core.masking.mask_text): what the
     grouping makes of it (the group's title and keywords, the opinions listed under it) goes to the page, the API
     and the export, and must not carry the writer's name, a phone or an ID number (Opinion.listed_content); the
     phrases that gave the masked contact are left out of its title (_CONTACT), which names the group and gives
-    its keywords. `mask`: the month's masker (core.masking.masker), with every writer's name and phone of the
-    month, so that a letter signed by several people and registered once per signer shows none of their names."""
-    text = mask(o.content) if mask is not None else o.listed_content
+    its keywords. Read from Opinion.masked_together, a letter signed by several people and registered once per
+    signer shows none of their names in any of its copies."""
+    text = o.listed_content
     title = _CONTACT.sub("", text).strip()
     first = title.splitlines()[0] if title else ""
     return hot.Message(id=str(o.pk), title=first[:60], body=text, author=o.phone_hash or f"opinion:{o.pk}",
@@ -260,9 +259,10 @@ def _groups(stand: list[tuple[int, int]], end: datetime, load: Callable[[], list
     key = f"insights:hot_groups:{_grouping_code()}:{end:%Y-%m-%d}:{digest}"
     issues = cache.get(key)
     if issues is None:
-        opinions = load()
-        mask = masker(*(secret for o in opinions for secret in (o.constituent_name, o.constituent_phone)))
-        issues = hot.hot_issues([message(o, mask) for o in opinions], now=end)  # all: the page shows TOP, a box any
+        from renda.liaison.models import Opinion
+
+        opinions = Opinion.masked_together(load(), copies=False)  # a township's month: the copies are among them
+        issues = hot.hot_issues([message(o) for o in opinions], now=end)  # all: the page shows TOP, a box any
         cache.set(key, issues, GROUPS_SECONDS)
     return issues
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 
 from renda.core import audit
-from renda.core.masking import masker
+from renda.core.masking import mask_text
 from renda.insights import sources, store
 from renda.insights import terms as termslib
 from renda.insights import text as textlib
@@ -327,12 +327,12 @@ def _with_items(found: list[PastCase]) -> list[PastCase]:
                                                         "constituent_phone"))):
         pks = [c.pk for c in found if c.source == source]
         rows[source] = model.objects.only(*fields).in_bulk(pks) if pks else {}
-    # every listed writer's name and phone in every text: the copies of a letter signed by several people (one
-    # per signer) each masked with its own writer's alone showed the other signers' names
-    mask = masker(*(secret for o in rows["opinion"].values() for secret in (o.constituent_name, o.constituent_phone)))
+    # an opinion's copies' writers too: a letter signed by several people is one opinion per signer
+    Opinion.masked_together(rows["opinion"].values())
     out = []
     for case in found:
         item = rows[case.source].get(case.pk) if case.source in rows else None
+        mask = item.masked if case.source == "opinion" and item else mask_text
         match = replace(case.match, text=mask(case.match.text), reply=mask(case.match.reply))
         out.append(replace(case, match=match, item=item) if case.source in rows else replace(case, match=match))
     return out

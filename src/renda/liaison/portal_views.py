@@ -22,7 +22,7 @@ from renda.core.errors import DomainError, Invalid, NotFound, Throttled
 from renda.core.scope import get_or_404
 from renda.liaison import public_cache, recurrence, selectors
 from renda.liaison.forms import EvaluateForm, PortalOpinionForm, TrackForm
-from renda.liaison.models import OpinionStatus, Satisfaction, Station
+from renda.liaison.models import Opinion, OpinionStatus, Satisfaction, Station
 from renda.liaison.public_api import linked_suggestion
 from renda.liaison.services import public as public_services
 from renda.liaison.services.opinions import format_code, normalize_code
@@ -274,5 +274,6 @@ def replies(request: HttpRequest) -> HttpResponse:
     pager = Paginator(selectors.published_opinions(), 20)
     page_obj = pager.get_page(request.GET.get("page"))
     text = public_services.public_view_text
-    items = [{"o": o, "summary": text(o, o.public_summary), "reply": text(o, o.reply_text)} for o in page_obj]
+    items = [{"o": o, "summary": text(o, o.public_summary), "reply": text(o, o.reply_text)}
+             for o in Opinion.masked_together(page_obj)]  # a joint letter's reply names every signer
     return _render(request, "replies.html", {"page_obj": page_obj, "items": items})

@@ -308,7 +308,7 @@ class PublishedReplyOut(Schema):
 @endpoint(public=True)
 def public_replies(request: HttpRequest, params: Query[PageParams]) -> dict[str, object]:
     items, count = paginate(selectors.published_opinions(), params)
-    return {"items": [published_reply_out(o) for o in items], "count": count}
+    return {"items": [published_reply_out(o) for o in Opinion.masked_together(items)], "count": count}
 
 
 def published_reply_out(o: Opinion) -> PublishedReplyOut:

@@ -142,15 +142,28 @@ class Opinion(VersionedModel):
         return together(text) if together else mask_text(text, self.constituent_name, self.constituent_phone)
 
     @staticmethod
-    def masked_together(opinions: Iterable[Opinion]) -> list[Opinion]:
-        """The opinions of one list, each masking its texts (masked, listed_content) with the name and phone of every
-        writer of the list: a letter signed by several people is registered once per signer, and each copy masked
-        with its own writer's name alone showed the other signers' names (a review's finding, the twenty-first
-        session). Only the opinions listed together: copies on another page of a list mask their own."""
+    def masked_together(opinions: Iterable[Opinion], *, copies: bool = True) -> list[Opinion]:
+        """The opinions of one list, each masking its texts (masked, listed_content) with the name and phone of the
+        writer of every copy of it — the opinions of the same content: a letter signed by several people is
+        registered once per signer, and each copy masked with its own writer's name alone showed the other signers'
+        names, in a list of all of them and in one that shows a single copy (a review's finding, the twenty-first
+        session). `copies`: look up the copies of the same congresses that are not in the list (one query); without,
+        the list holds them all (a township's month of opinions). Another writer's name is masked only in the copies
+        of their own letter: 高峰 who wrote one must not turn everyone's 早高峰期 into 早高*期."""
         listed = list(opinions)
-        together = masker(*(secret for o in listed for secret in (o.constituent_name, o.constituent_phone)))
+        secrets: dict[str, list[str]] = {}
         for o in listed:
-            o.__dict__["_listed_with"] = together  # the instance's own, not a field
+            secrets.setdefault(o.content, []).extend((o.constituent_name, o.constituent_phone))
+        if copies and listed:
+            others = (Opinion.objects.filter(congress_id__in={o.congress_id for o in listed},
+                                             content__in=list(secrets))
+                      .exclude(pk__in=[o.pk for o in listed]).only("content", "constituent_name",
+                                                                     "constituent_phone"))
+            for other in others:
+                secrets[other.content].extend((other.constituent_name, other.constituent_phone))
+        maskers = {content: masker(*found) for content, found in secrets.items()}
+        for o in listed:
+            o.__dict__["_listed_with"] = maskers[o.content]  # the instance's own, not a field
         return listed
 
     @property

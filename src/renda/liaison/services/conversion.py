@@ -92,18 +92,16 @@ def refuse_changed(opinions: Iterable[Opinion], versions: Mapping[int, int]) -> 
 def prefill(opinions: Sequence[Opinion]) -> tuple[str, str]:
     """A title and a content drafted from the opinions, for the clerk and the deputy to edit: each opinion's text
     with its constituent's name and phone (and anything shaped like a phone or ID number) masked."""
-    from renda.core.masking import masker
-
     if not opinions:
         return "", ""
-    # every writer's name and phone in every text (a letter signed by several people is one opinion per signer)
-    mask = masker(*(secret for o in opinions for secret in (o.constituent_name, o.constituent_phone)))
-    first = mask(" ".join(opinions[0].content.split()))  # masked, then cut: a phone
+    # each with the names of its copies' writers too (a letter signed by several people is one opinion per signer)
+    opinions = Opinion.masked_together(opinions)
+    first = opinions[0].masked(" ".join(opinions[0].content.split()))  # masked, then cut: a phone
     topic = first[:24] + ("…" if len(first) > 24 else "")  # cut in two would escape the masking
     categories = sorted({o.category for o in opinions if o.category})
     title = f"关于{'、'.join(categories)}方面群众反映问题的建议" if categories else f"关于“{topic}”等问题的建议"
     lines = [f"{len(opinions)} 条群众意见反映："]
-    lines += [f"{i}. {mask(' '.join(o.content.split()))}（{o.region.name}，"
+    lines += [f"{i}. {o.masked(' '.join(o.content.split()))}（{o.region.name}，"
               f"{timezone.localtime(o.received_at):%Y年%m月%d日}）" for i, o in enumerate(opinions, 1)]
     lines.append("建议：")
     return title[:200], "\n".join(lines)
