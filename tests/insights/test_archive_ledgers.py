@@ -80,6 +80,40 @@ def test_a_two_row_header_is_read_as_one(tree, clerk) -> None:
 
 
 @pytest.mark.django_db
+def test_a_data_row_holding_words_like_column_names_stays_a_data_row(tree, clerk) -> None:
+    """A web export's last columns hold 答复 and 详情 links in every row: the row under the header is still data
+    (a second review: it was joined to the header and the file refused)."""
+    text = ("编号,标题,领域分类,主办单位,年度,状态,操作\n"
+            "1,关于路灯的建议,城建交通,县交通运输局,2023,答复,详情\n"
+            "2,关于公交的建议,城建交通,县交通运输局,2023,答复,详情\n")
+    result = run(clerk, tree.county_congress, text.encode(), name="导出.csv")
+    assert result.imported == 2 and result.errors == []
+
+
+@pytest.mark.django_db
+def test_a_two_row_header_whose_lower_row_names_more_columns_is_read_as_one(tree, clerk) -> None:
+    text = ("序号,标题,领域分类,办理情况,,\n"
+            ",,,主办单位,答复内容,交办日期\n"
+            "1,关于路灯的建议,城建交通,县交通运输局,已修复,2023-03-01\n")
+    result = run(clerk, tree.county_congress, text.encode(), name="台账.csv")
+    assert result.imported == 1 and result.errors == []
+    saved = ArchivedCase.objects.get()
+    assert (saved.title, saved.unit.name, saved.reply, saved.year) == ("关于路灯的建议", "县交通运输局", "已修复", 2023)
+
+
+@pytest.mark.django_db
+def test_a_workbook_of_the_1904_date_system_counts_its_days_from_1904(tree, clerk) -> None:
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    for row in [HEADER, case("1", date=43585)]:  # 2023-05-01 counted from 1904-01-01 (45047 from 1899-12-30)
+        book.active.append(row)
+    result = run(clerk, tree.county_congress, book_bytes(book))
+    assert result.imported == 1 and result.years == {2023: 1}
+
+
+@pytest.mark.django_db
 def test_a_date_excel_keeps_as_a_day_count_gives_its_year(tree, clerk) -> None:
     """A date in a Chinese format (2023年5月1日, Excel's built-in formats 27–36) reaches the reader as 45047."""
     result = run(clerk, tree.county_congress, xlsx([HEADER, case("1", date=45047), case("2", date="45047"),
@@ -129,11 +163,14 @@ def test_a_damaged_workbook_is_one_clear_error_not_a_crash(tree, clerk) -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             content = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b"</row>", b"</rwo>", 30)  # broken XML two thirds of the way down
+            if item.filename == "xl/worksheets/sheet1.xml":  # one row's XML broken, the 31st of 50
+                at = [m.start() for m in re.finditer(rb"</row>", content)][30]
+                content = content[:at] + b"</rwo>" + content[at + len(b"</row>"):]
             target.writestr(item, content)
-    with pytest.raises(Invalid, match=r"文件读到第 \d+ 行时无法继续读取"):
+    with pytest.raises(Invalid, match=r"文件读到第 (\d+) 行时无法继续读取") as caught:
         run(clerk, tree.county_congress, out.getvalue())
+    found = re.search(r"第 (\d+) 行", caught.value.message)
+    assert found and 30 <= int(found.group(1)) <= 33, "the row it stopped at, not the first"
     assert not ArchivedCase.objects.exists()
 
 

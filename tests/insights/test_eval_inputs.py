@@ -56,6 +56,16 @@ def test_a_label_written_with_a_space_an_invisible_character_or_full_width_lette
     assert run("insights_eval", "--train", wide, "--test", narrow, KEEP, *COLS).strip().endswith("macro_f1=1.0000")
 
 
+def test_the_terms_of_a_category_written_with_full_width_brackets_are_learnt_for_it(tmp_path):
+    label = "交通运输（含公交）"  # NFKC reads the brackets half-width, in the labels and in the terms alike
+    train = write(tmp_path / "train.csv", rows(12, label=lambda c: label if c == "交通运输" else c))
+    test = write(tmp_path / "test.csv", rows(3, label=lambda c: label if c == "交通运输" else c))
+    terms = tmp_path / "terms.csv"
+    terms.write_text(f"一级分类,二级分类,三级分类\n{label},公共交通,公交站点\n{label},道路,路灯\n", encoding="utf-8")
+    out = run("insights_eval", "--train", train, "--test", test, "--terms", str(terms), KEEP, *COLS)
+    assert "4 个细目" in out, out
+
+
 def test_an_empty_or_header_only_file_or_one_without_a_labelled_row_is_one_clear_error(tmp_path):
     train = write(tmp_path / "train.csv", rows(12))
     (tmp_path / "empty.csv").write_bytes(b"")
@@ -123,7 +133,7 @@ def test_the_reply_command_names_a_missing_id_column_and_reports_its_time_and_me
 def test_the_hot_command_reads_iso_times_and_decimal_counts_and_refuses_what_it_cannot_read(tmp_path):
     header = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "反对数", "点赞数"]
     body = [[str(i), f"用户{i}", "A市经济学院强制实习", f"2019-11-1{i}T10:00:00", "学校强制学生去工厂实习。", "0",
-             "1.0"] for i in range(4)]
+             "1,234" if i == 3 else "1.0"] for i in range(4)]
     good = write(tmp_path / "hot.csv", [*body, ["9", "用户9", "路灯坏了", "昨天", "路灯坏了", "0", "0"]], header)
     out = run("insights_hot_eval", "--messages", good, "--expect", "经济学院 实习")
     assert "留言 4 条" in out and "1 行的留言时间为空或无法识别，未计入（第 6 行）" in out

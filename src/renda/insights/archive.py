@@ -131,16 +131,14 @@ class UnitNames:
 
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#SPILL!", "#CALC!",
                            "#GETTING_DATA"})
-_EXCEL_EPOCH = date(1899, 12, 30)
-
-
-def _year(value: str, *, serial: bool = False) -> int | None:
-    """The year a 年度 or date cell names. `serial`: a date column, where a number of five digits is the day count
-    Excel keeps for a date (45047 = 2023-05-01): a cell in a Chinese date format such as "2023年5月1日" (Excel's
-    built-in formats 27–36 and 50–58, whose pattern the file does not spell out) reaches us as that number."""
+def _year(value: str, *, serial: date | None = None) -> int | None:
+    """The year a 年度 or date cell names. `serial`, for a date column, is the day the workbook counts dates from
+    (tables.Rows.day_zero): a number of five digits there is the day count Excel keeps for a date (45047 =
+    2023-05-01 in the 1900 system): a cell in a Chinese date format such as "2023年5月1日" (Excel's built-in formats
+    27–36 and 50–58, whose pattern the file does not spell out) reaches us as that number."""
     value = (value or "").strip()
-    if serial and (m := re.fullmatch(r"(\d{5})(?:\.\d+)?", value)):
-        return (_EXCEL_EPOCH + timedelta(days=int(m.group(1)))).year
+    if serial is not None and (m := re.fullmatch(r"(\d{5})(?:\.\d+)?", value)):
+        return (serial + timedelta(days=int(m.group(1)))).year
     m = re.match(r"(\d{4})", value)
     return int(m.group(1)) if m else None
 
@@ -157,6 +155,7 @@ class _Checker:
     on_platform: dict[tuple[int, str], str] = field(default_factory=dict)  # (year, title or content) → number
     seen: dict[str, int] = field(default_factory=dict)
     other_names: Counter[tuple[str, str]] = field(default_factory=Counter)  # (name in the file, unit) → rows
+    day_zero: date = date(1899, 12, 30)  # the day the workbook's date counts start from (tables.Rows)
 
     def get(self, row: dict[str, str], name: str) -> str:
         column = self.columns.get(name)
@@ -211,11 +210,11 @@ class _Checker:
                             digest=key), []
 
     def year(self, row: dict[str, str], reasons: list[str]) -> int | None:
-        serial = False
+        serial = None
         if raw := self.get(row, "year"):
             where = f"年度“{raw}”"
         elif raw := self.get(row, "date"):
-            where, serial = f"日期“{raw}”", True
+            where, serial = f"日期“{raw}”", self.day_zero
         elif self.default_year is not None:
             raw, where = str(self.default_year), "导入时选择的年度"
         else:
@@ -294,33 +293,40 @@ def archive_import(*, actor: Any, congress: Congress, kind: str, data: bytes, fi
     if missing:
         message = "找不到这些列：" + "；".join(missing)
         raise Invalid(message, fields={"file": [message]})
-    with transaction.atomic():
-        # one import of a congress's cases at a time (a second click on 导入, two clerks with one ledger): the second
-        # waits here and then finds the first one's cases imported before
-        Congress.objects.select_for_update().filter(pk=congress.pk).first()
-        return _import_rows(actor=actor, congress=congress, kind=kind, rows=rows, columns=columns,
-                            file_name=file_name, default_year=default_year, all_or_nothing=all_or_nothing)
-
-
-def _import_rows(*, actor: Any, congress: Congress, kind: str, rows: list[tuple[int, dict[str, str]]],
-                 columns: dict[str, str], file_name: str, default_year: int | None,
-                 all_or_nothing: bool) -> ArchiveResult:
     checker = _Checker(congress=congress, kind=kind, columns=columns, default_year=default_year,
                        categories=congress_categories(congress), units=UnitNames.of(congress),
-                       existing=set(ArchivedCase.objects.filter(congress=congress, kind=kind)
-                                    .values_list("digest", flat=True)),
-                       on_platform=on_platform(congress, kind))
-    good: list[ArchivedCase] = []
+                       existing=_imported_before(congress, kind), on_platform=on_platform(congress, kind),
+                       day_zero=rows.day_zero)
+    checked: list[tuple[int, ArchivedCase]] = []
     errors: list[RowError] = []
     for line, row in rows:
         case, reasons = checker.check(line, row)
         if case is None:
             errors.append(RowError(line, "；".join(reasons)))
         else:
-            good.append(case)
+            checked.append((line, case))
+    with transaction.atomic():
+        # one import of a congress's cases at a time (a second click on 导入, two clerks with one ledger): the second
+        # waits here, then finds the first one's cases among those imported before. The rows are checked before
+        # (seconds for a large ledger, which must not hold the lock: on SQLite every writer of the site waits).
+        Congress.objects.select_for_update().filter(pk=congress.pk).first()
+        now_there = _imported_before(congress, kind) - checker.existing
+        good = [case for _line, case in checked if case.digest not in now_there]
+        errors = sorted(errors + [RowError(line, "这一条以前已经导入过") for line, case in checked
+                                  if case.digest in now_there], key=lambda e: e.line)
+        return _store(actor=actor, congress=congress, kind=kind, good=good, errors=errors, rows=len(rows),
+                      checker=checker, file_name=file_name, all_or_nothing=all_or_nothing)
+
+
+def _imported_before(congress: Congress, kind: str) -> set[str]:
+    return set(ArchivedCase.objects.filter(congress=congress, kind=kind).values_list("digest", flat=True))
+
+
+def _store(*, actor: Any, congress: Congress, kind: str, good: list[ArchivedCase], errors: list[RowError],
+           rows: int, checker: _Checker, file_name: str, all_or_nothing: bool) -> ArchiveResult:
     years = dict(sorted(Counter(c.year for c in good).items()))
     other_names = {name: (unit, n) for (name, unit), n in sorted(checker.other_names.items())}
-    result = ArchiveResult(batch=None, imported=0, rows=len(rows), errors=errors, years=years,
+    result = ArchiveResult(batch=None, imported=0, rows=rows, errors=errors, years=years,
                            other_names=other_names)
     if not good or (errors and all_or_nothing):
         return result

@@ -57,15 +57,17 @@ Terms = Mapping[str, Sequence[str]]
 def read_category_terms(path: str | Path) -> dict[str, list[str]]:
     """Category terms from a file: a CSV taxonomy (header row; the first column is the category, every other
     non-empty cell a term of it, e.g. TipDM's 附件1 一级分类,二级分类,三级分类), or text in the setting's own form,
-    one "类别：细目、细目" line per category."""
+    one "类别：细目、细目" line per category. The categories are read as the labels are (clean_label)."""
+    terms: dict[str, list[str]] = {}
     if Path(path).suffix.lower() in (".csv", ".xlsx"):
-        terms: dict[str, list[str]] = {}
         for row in read_table_rows(path):
             values = [str(v or "").strip() for v in row.values() if isinstance(v, str)]
             if len(values) >= 2 and values[0]:
-                termslib.add(terms, values[0], values[1:])
+                termslib.add(terms, clean_label(values[0]), values[1:])
         return terms
-    return termslib.parse(Path(path).read_text(encoding="utf-8-sig").splitlines())
+    for category, words in termslib.parse(Path(path).read_text(encoding="utf-8-sig").splitlines()).items():
+        termslib.add(terms, clean_label(category), words)
+    return terms
 
 
 def parse_time(value: str | None) -> datetime | None:

@@ -16,8 +16,8 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -42,7 +42,7 @@ def read_path(path: str | Path) -> list[dict[str, str]]:
         raise TableError(f"{path}: {e}") from e
 
 
-def numbered_rows(raw: bytes, *, known: Collection[str] = ()) -> list[tuple[int, dict[str, str]]]:
+def numbered_rows(raw: bytes, *, known: Collection[str] = ()) -> Rows:
     """(line, row) of every non-empty row after the header; `known`: column names that tell the header row."""
     if raw[:4] == b"PK\x03\x04":
         return _xlsx_rows(raw, known)
@@ -76,42 +76,58 @@ def _cell_text(value: object) -> str:
     return CONTROL.sub("", str(value))
 
 
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_CHUNK = 1 << 20
+
+
 def _merged_ranges(book: object, sheet: object) -> list[tuple[int, int, int, int]]:
     """(first row, last row, first column, last column), 1-based, of each merged cell of the sheet that spans rows.
-    A read-only sheet does not read them: they are in the sheet's XML after its rows, found here by streaming it."""
+    A read-only sheet does not read them: they are in the sheet's XML after its rows (<mergeCells>), found here by
+    decompressing the sheet once more and searching its bytes — no second XML parse, so a sheet without merged cells
+    costs little, and a damaged row is reported by the row reader at its own line."""
     from openpyxl.utils.cell import range_boundaries
-    from openpyxl.xml.functions import iterparse
 
     archive, path = getattr(book, "_archive", None), getattr(sheet, "_worksheet_path", None)
     if archive is None or path is None:
         return []
-    found = []
+    tail, found = b"", []
     with archive.open(path) as source:
-        for _event, node in iterparse(source):
-            if node.tag.endswith("}mergeCell") and node.get("ref"):
-                min_col, min_row, max_col, max_row = range_boundaries(node.get("ref"))
+        while chunk := source.read(_CHUNK):
+            data = tail + chunk
+            start = data.find(b"mergeCells")
+            if start < 0:
+                tail = data[-32:]
+                continue
+            rest = data[start:] + source.read()
+            for ref in _MERGE_REF.findall(rest):
+                min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
                 if max_row > min_row:
                     found.append((min_row, max_row, min_col, max_col))
-            node.clear()
+            break
     return found
 
 
 def _filled_down(rows: Iterable[tuple[int, list[str]]],
                  merged: list[tuple[int, int, int, int]]) -> Iterator[tuple[int, list[str]]]:
-    """The rows with each merged cell's value copied into the rows below it that the merge covers."""
-    top: dict[tuple[int, int, int, int], str] = {}
+    """The rows with each merged cell's value copied into the rows below it that the merge covers. Linear in rows
+    and merges: a merge starts at its first row and stays active to its last."""
+    starting: dict[int, list[tuple[int, int]]] = {}
+    for first, last, col, _last_col in merged:
+        starting.setdefault(first, []).append((last, col))
+    active: list[tuple[int, int, str]] = []  # (last row, column, value)
     for line, row in rows:
-        for span in merged:
-            first, last, col, _last_col = span
-            if line == first:
-                top[span] = row[col - 1] if col <= len(row) else ""
-            elif first < line <= last and top.get(span):
-                row = row + [""] * (col - len(row))
-                row[col - 1] = row[col - 1] or top[span]
+        if active:
+            active = [span for span in active if span[0] >= line]
+            for _last, col, value in active:
+                if value and (col > len(row) or not row[col - 1]):
+                    row = row + [""] * (col - len(row))
+                    row[col - 1] = value
+        for last, col in starting.pop(line, ()):
+            active.append((last, col, row[col - 1] if col <= len(row) else ""))
         yield line, row
 
 
-def _xlsx_rows(raw: bytes, known: Collection[str]) -> list[tuple[int, dict[str, str]]]:
+def _xlsx_rows(raw: bytes, known: Collection[str]) -> Rows:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -132,38 +148,62 @@ def _xlsx_rows(raw: bytes, known: Collection[str]) -> list[tuple[int, dict[str, 
             for line, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 yield line, [_cell_text(v) for v in row]
 
-        return _as_dicts(_filled_down(cells(), merged), known)
+        rows = _as_dicts(_filled_down(cells(), merged), known)
+        epoch = getattr(book, "epoch", None)
+        if isinstance(epoch, datetime):  # a workbook of the 1904 date system (older Mac Excel) counts days from 1904
+            rows.day_zero = epoch.date()
+        return rows
     except unreadable as e:
         raise TableError(f"row {line + 1}: the workbook is damaged ({e})", line=line + 1) from e
     finally:
         book.close()
 
 
-def _as_dicts(rows: Iterable[tuple[int, Sequence[str]]], known: Collection[str]) -> list[tuple[int, dict[str, str]]]:
+def _as_dicts(rows: Iterable[tuple[int, Sequence[str]]], known: Collection[str]) -> Rows:
     filled = [(line, row) for line, row in rows if any(str(v).strip() for v in row)]
     if not filled:
-        return []
+        return Rows()
     at, band = 0, 1
+    header = [str(v).strip() for v in filled[0][1]]
     if known:
         def names(row: Sequence[str]) -> list[bool]:  # "* 标题：" counts as 标题 (required marks, spaces, colons)
             return [re.sub(r"[\s*＊:：]", "", str(v)) in known for v in row]
 
-        def hits(row: Sequence[str]) -> int:
-            return sum(names(row))
+        def only_names(row: Sequence[str], upper: Sequence[str]) -> bool:
+            """Every filled cell of `row` names a known column, or stands under an empty cell of `upper`."""
+            return all(named or not str(v).strip() or k >= len(upper) or not str(upper[k]).strip()
+                       for k, (v, named) in enumerate(zip(row, names(row), strict=True)))
 
-        best = max(range(min(HEADER_SCAN, len(filled))), key=lambda k: (hits(filled[k][1]), -k))
-        at = best if hits(filled[best][1]) else 0
-        # a two-row header: the next row names two columns or more, or names columns and holds nothing else
-        if at + 1 < len(filled) and hits(filled[at][1]):
-            below = filled[at + 1][1]
-            given = [bool(str(v).strip()) for v in below]
-            if hits(below) >= 2 or (hits(below) and all(n for n, g in zip(names(below), given, strict=True) if g)):
-                band = 2
-    header = [str(v).strip() for v in filled[at][1]]
-    if band == 2:
-        lower = [str(v).strip() for v in filled[at + 1][1]]
-        header += [""] * (len(lower) - len(header))
-        header = [low or up for up, low in zip(header, lower + [""] * (len(header) - len(lower)), strict=True)]
+        best = max(range(min(HEADER_SCAN, len(filled))), key=lambda k: (sum(names(filled[k][1])), -k))
+        at = best if any(names(filled[best][1])) else 0
+        header = [str(v).strip() for v in filled[at][1]]
+        if any(names(header)):
+            # a two-row header (办理情况 over 主办单位 | 答复内容): the row above the best one when it names a column
+            # (the best is then its lower row), else the row below when it names one and holds nothing but names
+            # or cells under an empty name — a data row (编号, 标题 … then 答复, 详情 links) is none
+            if at > 0 and any(names(filled[at - 1][1])):
+                header = _joined([str(v).strip() for v in filled[at - 1][1]], header, names)
+            elif at + 1 < len(filled) and any(names(filled[at + 1][1])) and only_names(filled[at + 1][1], header):
+                header, band = _joined(header, [str(v).strip() for v in filled[at + 1][1]], names), 2
     # every named column in every row, "" where a row stops short (a CSV line without its last fields)
-    return [(line, {name: (row[k] if k < len(row) else "") for k, name in enumerate(header) if name})
-            for line, row in filled[at + band:]]
+    out = Rows((line, {name: (row[k] if k < len(row) else "") for k, name in enumerate(header) if name})
+               for line, row in filled[at + band:])
+    return out
+
+
+def _joined(upper: list[str], lower: list[str], names: Callable[[Sequence[str]], list[bool]]) -> list[str]:
+    """The column names of a two-row header: the lower row's where it names a known column or the upper row has
+    none, else the upper row's (a 序号 under nothing, 办理情况 over 主办单位)."""
+    width = max(len(upper), len(lower))
+    upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
+    up_named, low_named = names(upper), names(lower)
+    return [low if low and (low_named[k] or not up) else up if up_named[k] or not low else low
+            for k, (up, low) in enumerate(zip(upper, lower, strict=True))]
+
+
+class Rows(list[tuple[int, dict[str, str]]]):
+    """The (line, row) pairs of a table, and the day Excel counts a workbook's dates from (1899-12-30, or
+    1904-01-01 in a workbook of the 1904 date system): a date cell in a format the file names by number only
+    reaches the reader as that day count (archive._year)."""
+
+    day_zero: date = date(1899, 12, 30)

@@ -44,7 +44,7 @@ def read_messages(path: str) -> tuple[list[hot.Message], list[int]]:
 def _count(row: dict[str, str], column: str, line: int, path: str) -> int:
     raw = (row.get(column) or "").strip()
     try:
-        value = float(raw) if raw else 0.0
+        value = float(raw.replace(",", "")) if raw else 0.0  # 1,234: a thousands separator
     except ValueError:
         value = -1.0
     if value < 0 or not value.is_integer():

@@ -41,19 +41,31 @@
     if (message && !window.confirm(message)) { e.preventDefault(); }
   }, true);
   // data-submit-once on a form that starts a long job (an import): a second click while the first is on its way is
-  // not sent again, and the button says so; the server refuses a second run as well
+  // not sent again for a while, and the button says so; the server refuses a second run as well. After
+  // SUBMIT_WAIT, or back on the page from the browser's cache, the form is usable again (an upload stopped by a
+  // dropped network or Esc leaves the page as it was, and must be sent again)
+  var SUBMIT_WAIT = 15000;
+  function unlock(form) {
+    delete form.dataset.submitted;
+    form.querySelectorAll("button[type=submit]").forEach(function (b) {
+      b.removeAttribute("aria-disabled");
+      if (b.dataset.label) { b.textContent = b.dataset.label; }
+    });
+  }
   document.addEventListener("submit", function (e) {
     var form = e.target;
     if (e.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-submit-once")) { return; }
     if (form.dataset.submitted) { e.preventDefault(); return; }
     form.dataset.submitted = "1";
     form.querySelectorAll("button[type=submit]").forEach(function (b) {
+      b.dataset.label = b.dataset.label || b.textContent;
       b.setAttribute("aria-disabled", "true");
       b.textContent = b.dataset.busy || "正在处理…";
     });
+    setTimeout(function () { unlock(form); }, SUBMIT_WAIT);
   });
-  window.addEventListener("pageshow", function () {  // back to the page from the browser's cache: usable again
-    document.querySelectorAll("form[data-submitted]").forEach(function (f) { delete f.dataset.submitted; });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitted]").forEach(unlock);
   });
   document.addEventListener("click", function (e) {
     var button = e.target.closest && e.target.closest("button[data-confirm]");
