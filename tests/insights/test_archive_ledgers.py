@@ -102,6 +102,39 @@ def test_a_two_row_header_whose_lower_row_names_more_columns_is_read_as_one(tree
 
 
 @pytest.mark.django_db
+def test_a_line_above_the_header_naming_one_column_and_a_data_row_of_names_are_no_header(tree, clerk) -> None:
+    """A third review: "年度：2023" above the header took over its 序号 column, a title line 办理情况 gave the replies
+    the 序号 values, and a data row whose cells all equal column names was read as a header's lower row."""
+    book = Workbook()
+    for row in [["年度：", "2023"], ["序号", "建议标题", "建议内容", "领域分类", "主办单位", "答复内容"],
+                ["1", "关于路灯的建议", "路灯坏了。", "城建交通", "县交通运输局", "已修复"]]:
+        book.active.append(row)
+    result = run(clerk, tree.county_congress, book_bytes(book), default_year=2023)
+    assert result.imported == 1 and ArchivedCase.objects.get().reply == "已修复"
+    text = "标题,内容,分类\n主题,详情,分类\n关于公交的建议,公交太少。,城建交通\n"
+    names = run(clerk, tree.congress_a, text.encode(), name="x.csv", default_year=2023)
+    assert names.rows == 2 and names.imported == 1, "the row of names is a case, not half of the header"
+    assert [(e.line, e.reason.split("不在")[0]) for e in names.errors] == [(2, "领域分类“分类”")]
+
+
+@pytest.mark.django_db
+def test_a_merge_written_with_single_quotes_is_filled_down(tree, clerk) -> None:
+    book = Workbook()
+    for row in [HEADER, case("1"), case("2", category=""), case("3", category="")]:
+        book.active.append(row)
+    book.active.merge_cells("D2:D4")
+    source, out = zipfile.ZipFile(io.BytesIO(book_bytes(book))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b'ref="D2:D4"', b"ref='D2:D4'")
+            target.writestr(item, content)
+    assert run(clerk, tree.county_congress, out.getvalue()).imported == 3
+    assert set(ArchivedCase.objects.values_list("category", flat=True)) == {"城建交通"}
+
+
+@pytest.mark.django_db
 def test_a_workbook_of_the_1904_date_system_counts_its_days_from_1904(tree, clerk) -> None:
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 

@@ -23,6 +23,8 @@ from renda.core.masking import mask_text, pii_found, scrub
     # an ID number in four groups, or with dashes; a mobile number in Chinese numerals (the twenty-first session)
     "430102 1980 0101 1234", "430102-1980-0101-123X", "430102-19800101-1234", "一三九一二三四五六七八",
     "幺三九 一二三四 五六七八", "一三九-〇〇〇〇-零零零零", "430102—19800101—1234",
+    # a phone in numerals before 元旦 (the third review)
+    "一三八一二三四五六七八元旦前",
 ])
 def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> None:
     masked = scrub(f"请回电{written}，谢谢")
@@ -31,6 +33,14 @@ def test_a_phone_or_id_number_is_masked_however_it_is_written(written: str) -> N
     assert len(number) == len(written) and sum(ch.isdigit() for ch in number) <= 3, masked
     assert sum(ch in "〇零○一幺二三四五六七八九" for ch in number) <= 3, masked
     assert pii_found(written), written
+
+
+def test_an_id_number_after_a_lists_number_or_a_dash_is_masked() -> None:
+    """The guard that keeps a group of a longer code (HT-2026-430100-…) unmasked is for numbers written in groups:
+    an ID number of 18 characters in one piece is masked after "1." or "1-" (the third review)."""
+    assert scrub("1.430102199001011234 2.430102199202021234") == "1.430*************** 2.430***************"
+    assert scrub("序号1-430102199001011234") == "序号1-430***************"
+    assert pii_found("1.430102199001011234") == ["身份证号"]
 
 
 @pytest.mark.parametrize("text", ["2026-05-03 10:00 反映", "共1390元", "订单号20260503123456789", "编号 2020 0115 1234",

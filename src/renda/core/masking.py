@@ -4,7 +4,7 @@ the portal or in exports with anything like a phone or ID number masked, and the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 
 def mask_id_number(value: str | None) -> str:
@@ -73,8 +73,9 @@ PII_KINDS = [("手机号码", re.compile(rf"{_NOT_MONEY_BEFORE}(?<![\d+])(?<!\d{
                                   r"(?:(?:[- —–]?\d{4}){2}|(?P<m>[.·])\d{4}(?P=m)\d{4})"
                                   rf"(?!{_JOIN}?\d){_NOT_MONEY_AFTER}")),
              ("手机号码", re.compile(rf"(?<!{_CN_DIGIT})[一幺][三四五六七八九](?:[- —–]?{_CN_DIGIT}){{9}}"
-                                  rf"(?![- —–]?{_CN_DIGIT})(?!\s*(?:元|万元|亿元|美元|块钱))")),
-             # not a group of a longer code joined by dashes (合同编号 HT-2026-430100-2025-1231-0001-02)
+                                  rf"(?![- —–]?{_CN_DIGIT}){_NOT_MONEY_AFTER}")),
+             ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}(?:18|19|20)\d\d{_MONTH_DAY}\d{{3}}[\dXx](?!\d)")),
+             # written in groups, but not a group of a longer code joined by dashes (HT-2026-430100-2025-1231-0001-02)
              ("身份证号", re.compile(rf"(?<!\d)(?<!\d{_JOIN}){_PROVINCE}\d{{4}}[ \-—–]?(?:18|19|20)\d\d"
                                   rf"[ \-—–]?{_MONTH_DAY}[ \-—–]?\d{{3}}[\dXx](?!\d)(?!{_JOIN}\d)")),
              ("身份证号", re.compile(rf"(?<!\d){_PROVINCE}\d{{4}}\d\d{_MONTH_DAY}\d{{3}}(?![\dXx])")),
@@ -110,6 +111,13 @@ def _secret_forms(secret: str) -> list[str]:
         last = re.split(r"[- ]", secret.strip())[-1]
         forms += [f for f in (digits, last) if len(f) >= 7 and f not in forms]
     return sorted(forms, key=len, reverse=True)
+
+
+def secrets_in(text: str, secrets: Iterable[str | None]) -> list[str]:
+    """Those of `secrets` (names, phones) that appear in `text` in one of the forms masker masks."""
+    text = text.translate(HALF_WIDTH)
+    return [s for s in secrets if s and len(s) >= 2
+            and any(form in text for form in _secret_forms(s.translate(HALF_WIDTH)))]
 
 
 def masker(*secrets: str | None) -> Callable[[str], str]:

@@ -323,7 +323,8 @@ def _with_items(found: list[PastCase]) -> list[PastCase]:
 
     rows: dict[str, dict[int, Any]] = {}
     for source, model, fields in (("suggestion", Suggestion, ("number", "status", "year")),
-                                  ("opinion", Opinion, ("received_at", "status", "constituent_name",
+                                  ("opinion", Opinion, ("received_at", "status", "congress_id", "content",
+                                                        "constituent_name",
                                                         "constituent_phone"))):
         pks = [c.pk for c in found if c.source == source]
         rows[source] = model.objects.only(*fields).in_bulk(pks) if pks else {}

@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
@@ -76,7 +76,9 @@ def _cell_text(value: object) -> str:
     return CONTROL.sub("", str(value))
 
 
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_MERGE_REF = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*?\bref=["']([A-Z]+[0-9]+:[A-Z]+[0-9]+)["']""")
+_MERGES_START = re.compile(rb"<(?:\w+:)?mergeCells\b")  # no cell's text holds "<": XML writes it &lt;
+_MERGES_END = re.compile(rb"</(?:\w+:)?mergeCells>")
 _CHUNK = 1 << 20
 
 
@@ -90,20 +92,24 @@ def _merged_ranges(book: object, sheet: object) -> list[tuple[int, int, int, int
     archive, path = getattr(book, "_archive", None), getattr(sheet, "_worksheet_path", None)
     if archive is None or path is None:
         return []
-    tail, found = b"", []
+    tail, merges, found = b"", b"", []
     with archive.open(path) as source:
-        while chunk := source.read(_CHUNK):
+        while chunk := source.read(_CHUNK):  # a megabyte at a time: the sheet of a 20 MB workbook is far larger
             data = tail + chunk
-            start = data.find(b"mergeCells")
-            if start < 0:
-                tail = data[-32:]
-                continue
-            rest = data[start:] + source.read()
-            for ref in _MERGE_REF.findall(rest):
-                min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
-                if max_row > min_row:
-                    found.append((min_row, max_row, min_col, max_col))
-            break
+            if not merges:
+                start = _MERGES_START.search(data)
+                if start is None:
+                    tail = data[-32:]
+                    continue
+                data = data[start.start():]
+            merges = merges + data if merges else data
+            tail = b""
+            if _MERGES_END.search(merges):
+                break
+    for ref in _MERGE_REF.findall(merges):  # only the <mergeCells> element (a few bytes a merge) is kept
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+        if max_row > min_row:
+            found.append((min_row, max_row, min_col, max_col))
     return found
 
 
@@ -169,36 +175,40 @@ def _as_dicts(rows: Iterable[tuple[int, Sequence[str]]], known: Collection[str])
         def names(row: Sequence[str]) -> list[bool]:  # "* 标题：" counts as 标题 (required marks, spaces, colons)
             return [re.sub(r"[\s*＊:：]", "", str(v)) in known for v in row]
 
-        def only_names(row: Sequence[str], upper: Sequence[str]) -> bool:
-            """Every filled cell of `row` names a known column, or stands under an empty cell of `upper`."""
-            return all(named or not str(v).strip() or k >= len(upper) or not str(upper[k]).strip()
-                       for k, (v, named) in enumerate(zip(row, names(row), strict=True)))
+        def lower_half(row: Sequence[str], upper: Sequence[str]) -> bool:
+            """Whether `row` is the lower row of a two-row header under `upper`: every filled cell names a known
+            column or stands under an empty cell, and some name stands under an empty cell (办理情况 merged over
+            主办单位 | 答复内容). A data row of names only (主题, 详情, 分类 under 标题, 内容, 分类) is none."""
+            def empty_above(k: int) -> bool:
+                return k >= len(upper) or not str(upper[k]).strip()
+
+            named = names(row)
+            return (all(named[k] or not str(v).strip() or empty_above(k) for k, v in enumerate(row))
+                    and any(named[k] and empty_above(k) for k in range(len(row))))
 
         best = max(range(min(HEADER_SCAN, len(filled))), key=lambda k: (sum(names(filled[k][1])), -k))
         at = best if any(names(filled[best][1])) else 0
         header = [str(v).strip() for v in filled[at][1]]
         if any(names(header)):
-            # a two-row header (办理情况 over 主办单位 | 答复内容): the row above the best one when it names a column
-            # (the best is then its lower row), else the row below when it names one and holds nothing but names
-            # or cells under an empty name — a data row (编号, 标题 … then 答复, 详情 links) is none
-            if at > 0 and any(names(filled[at - 1][1])):
-                header = _joined([str(v).strip() for v in filled[at - 1][1]], header, names)
-            elif at + 1 < len(filled) and any(names(filled[at + 1][1])) and only_names(filled[at + 1][1], header):
-                header, band = _joined(header, [str(v).strip() for v in filled[at + 1][1]], names), 2
+            # a two-row header (办理情况 over 主办单位 | 答复内容): the row above the best one when it names two
+            # columns or more (the best is then its lower row; a title line "年度：2023" is none), else the row
+            # below when it is a lower half (lower_half: a data row of 答复, 详情 links is none)
+            if at > 0 and sum(names(filled[at - 1][1])) >= 2:
+                header = _joined([str(v).strip() for v in filled[at - 1][1]], header)
+            elif at + 1 < len(filled) and lower_half(filled[at + 1][1], header):
+                header, band = _joined(header, [str(v).strip() for v in filled[at + 1][1]]), 2
     # every named column in every row, "" where a row stops short (a CSV line without its last fields)
     out = Rows((line, {name: (row[k] if k < len(row) else "") for k, name in enumerate(header) if name})
                for line, row in filled[at + band:])
     return out
 
 
-def _joined(upper: list[str], lower: list[str], names: Callable[[Sequence[str]], list[bool]]) -> list[str]:
-    """The column names of a two-row header: the lower row's where it names a known column or the upper row has
-    none, else the upper row's (a 序号 under nothing, 办理情况 over 主办单位)."""
+def _joined(upper: list[str], lower: list[str]) -> list[str]:
+    """The column names of a two-row header: the lower row's, and the upper row's where the lower row has none
+    (标题 merged down over two rows, 办理情况 over 主办单位)."""
     width = max(len(upper), len(lower))
     upper, lower = upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower))
-    up_named, low_named = names(upper), names(lower)
-    return [low if low and (low_named[k] or not up) else up if up_named[k] or not low else low
-            for k, (up, low) in enumerate(zip(upper, lower, strict=True))]
+    return [low or up for up, low in zip(upper, lower, strict=True)]
 
 
 class Rows(list[tuple[int, dict[str, str]]]):

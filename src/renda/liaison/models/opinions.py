@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 
 from renda.core.crypto import EncryptedCharField
-from renda.core.masking import mask_text, masker
+from renda.core.masking import mask_text, masker, secrets_in
 from renda.core.models import VersionedModel
 from renda.liaison.codes import format_code
 
@@ -151,19 +151,21 @@ class Opinion(VersionedModel):
         the list holds them all (a township's month of opinions). Another writer's name is masked only in the copies
         of their own letter: 高峰 who wrote one must not turn everyone's 早高峰期 into 早高*期."""
         listed = list(opinions)
-        secrets: dict[str, list[str]] = {}
+        secrets: dict[tuple[int, str], list[str | None]] = {}
         for o in listed:
-            secrets.setdefault(o.content, []).extend((o.constituent_name, o.constituent_phone))
+            secrets.setdefault((o.congress_id, o.content), []).extend((o.constituent_name, o.constituent_phone))
         if copies and listed:
             others = (Opinion.objects.filter(congress_id__in={o.congress_id for o in listed},
-                                             content__in=list(secrets))
-                      .exclude(pk__in=[o.pk for o in listed]).only("content", "constituent_name",
+                                             content__in=list({o.content for o in listed}))
+                      .exclude(pk__in=[o.pk for o in listed]).only("congress_id", "content", "constituent_name",
                                                                      "constituent_phone"))
             for other in others:
-                secrets[other.content].extend((other.constituent_name, other.constituent_phone))
-        maskers = {content: masker(*found) for content, found in secrets.items()}
+                secrets[(other.congress_id, other.content)].extend((other.constituent_name, other.constituent_phone))
         for o in listed:
-            o.__dict__["_listed_with"] = maskers[o.content]  # the instance's own, not a field
+            # its own writer's name and phone wherever they appear, and its copies' writers' as the letter names them:
+            # a campaign of 5,000 copies of a form letter that names nobody adds nothing to compile
+            copied = secrets_in(o.content, secrets[(o.congress_id, o.content)])
+            o.__dict__["_listed_with"] = masker(o.constituent_name, o.constituent_phone, *copied)  # not a field
         return listed
 
     @property
