@@ -560,8 +560,8 @@ def _texts_per_feature(x: sparse.csr_matrix, docs: Sequence[str], *, n_history: 
     of a letter signed by several people, count once); a feature of a category term (the rows after the history)
     counts as common. What the words shown with a proposal are filtered by (SHOWN_MIN_TEXTS)."""
     first: dict[str, int] = {}
-    for i in range(n_history):
-        first.setdefault(textlib.compact(docs[i]), i)
+    for i in range(n_history):  # the same text, spaces aside (normalising each text again cost 1.3 s for 8,262)
+        first.setdefault("".join(docs[i].split()), i)
     rows = np.fromiter(first.values(), dtype=np.int64, count=len(first))
     counts = np.asarray((x[rows] > 0).sum(axis=0)).ravel().astype(np.int32)
     if x.shape[0] > n_history:
