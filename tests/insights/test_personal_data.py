@@ -253,3 +253,22 @@ def test_the_other_opinion_lists_mask_the_text_too(world: Liaison) -> None:
     merged = page.split('data-testid="merged-opinions"', 1)[1].split("</div>", 1)[0]
     assert second.code in merged and "路灯坏了" in merged
     assert other_phone not in merged and "赵六" not in merged and "137********" in merged
+
+
+@pytest.mark.django_db
+def test_a_list_of_two_congresses_sharing_a_text_is_masked_without_error(world: Liaison) -> None:
+    """The copies are looked up by every listed congress and every listed text at once; an opinion of one congress
+    with the text listed for the other is no copy (it failed the demo's home page, the opinion list and the portal's
+    replies with a KeyError before it was caught)."""
+    def register(name: str, content: str) -> Opinion:
+        return opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="letter",
+                                                 name=name, phone="13800000099", content=content)
+
+    first = register("王一", "甲村路灯坏了，请王一联系")
+    other_text = register("李二", "乙村垃圾没人清运，李二反映")
+    moved = register("张三", "乙村垃圾没人清运，李二反映")
+    Opinion.objects.filter(pk=moved.pk).update(congress=world.tree.congress_b)
+    listed = Opinion.masked_together(Opinion.objects.filter(pk__in=[first.pk, moved.pk]).order_by("pk"))
+    texts = [o.listed_content for o in listed]
+    assert texts == ["甲村路灯坏了，请王*联系", "乙村垃圾没人清运，李二反映"], "李二 writes in the other congress"
+    assert other_text.congress_id != world.tree.congress_b.pk

@@ -159,8 +159,10 @@ class Opinion(VersionedModel):
                                              content__in=list({o.content for o in listed}))
                       .exclude(pk__in=[o.pk for o in listed]).only("congress_id", "content", "constituent_name",
                                                                      "constituent_phone"))
-            for other in others:
-                secrets[(other.congress_id, other.content)].extend((other.constituent_name, other.constituent_phone))
+            for other in others:  # the query pairs every listed congress with every listed content: keep the pairs
+                found = secrets.get((other.congress_id, other.content))
+                if found is not None:
+                    found.extend((other.constituent_name, other.constituent_phone))
         for o in listed:
             # its own writer's name and phone wherever they appear, and its copies' writers' as the letter names them:
             # a campaign of 5,000 copies of a form letter that names nobody adds nothing to compile
