@@ -120,6 +120,11 @@ def secrets_in(text: str, secrets: Iterable[str | None]) -> list[str]:
             and any(form in text for form in _secret_forms(s.translate(HALF_WIDTH)))]
 
 
+def _is_phone(form: str) -> bool:
+    """Whether a form of a secret (_secret_forms) is a phone's, not a name's."""
+    return form[:1].isdigit() or form[:1] == "+"
+
+
 def masker(*secrets: str | None) -> Callable[[str], str]:
     """mask_text with the names and phones `secrets` of several writers at once, one pattern for all of them: for
     the copies of a letter signed by several people, registered once per signer, each of which must hide every
@@ -127,12 +132,12 @@ def masker(*secrets: str | None) -> Callable[[str], str]:
     forms = {form for secret in secrets if secret and len(secret) >= 2
              for form in _secret_forms(secret.translate(HALF_WIDTH))}
     # a phone only as a number of its own: its local part 8888666 is no part of 门牌号18888666号 or an order number
-    pattern = re.compile("|".join(rf"(?<!\d){re.escape(f)}(?!\d)" if f[:1].isdigit() or f[:1] == "+" else re.escape(f)
+    pattern = re.compile("|".join(rf"(?<!\d){re.escape(f)}(?!\d)" if _is_phone(f) else re.escape(f)
                                   for f in sorted(forms, key=len, reverse=True))) if forms else None
 
     def one(match: re.Match[str]) -> str:
         form = match.group(0)
-        return _kept(form, 3) if form[:1].isdigit() or form[:1] == "+" else mask_name(form)
+        return _kept(form, 3) if _is_phone(form) else mask_name(form)
 
     def mask(text: str) -> str:
         text = text.translate(HALF_WIDTH)

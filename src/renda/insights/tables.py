@@ -21,8 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
+from renda.liaison.codes import CONTROL_RE as CONTROL  # the characters no text holds (PostgreSQL refuses NUL)
+
 HEADER_SCAN = 10
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class TableError(ValueError):

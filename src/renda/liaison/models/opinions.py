@@ -137,7 +137,7 @@ class Opinion(VersionedModel):
     def masked(self, text: str) -> str:
         """`text` about this opinion (its content, reply, note, summary) as lists, exports, panels and the portal show
         it: the writer's own name and phone, and anything like a phone or ID number, masked (core.masking.mask_text);
-        in a list made by masked_together, every listed writer's name and phone."""
+        in a list made by masked_together, also the names and phones of its copies' writers that the letter names."""
         together = getattr(self, "_listed_with", None)
         return together(text) if together else mask_text(text, self.constituent_name, self.constituent_phone)
 

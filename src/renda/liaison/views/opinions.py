@@ -44,7 +44,7 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
     if is_number(suggestion):  # the opinions a deputy suggestion was formed from (linked both ways)
         qs = qs.filter(suggestion_id=int(suggestion))
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
-    page_obj.object_list = Opinion.masked_together(page_obj.object_list)  # every listed writer's name, in each
+    page_obj.object_list = Opinion.masked_together(page_obj.object_list)  # a joint letter's co-signers, too
     stations = selectors.stations_visible(user=user) if user.role in STAFF else []
     return render(request, "liaison/opinion_list.html", {
         "page_obj": page_obj, "codes_masked": selectors.reads_code_masked(user),
