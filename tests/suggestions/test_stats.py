@@ -133,6 +133,15 @@ def test_the_ledger_lists_the_years_admitted_suggestions_and_its_figures(data):
     assert summary["范围"] == "合计" and summary["立案件数"] == 9 and summary["答复率（%）"] == 75.0
 
 
+def test_a_title_written_as_a_formula_stays_text_in_the_ledger(data):
+    Suggestion.objects.filter(number="2025-0001").update(title="=1+1 关于修缮北关村道路的建议")
+    content = build_ledger(visible(user=data.clerk_a), year=2025, today=TODAY, scope_name="=甲镇")
+    wb = load_workbook(BytesIO(content))
+    cells = [c for sheet in wb.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert "=1+1 关于修缮北关村道路的建议" in [c.value for c in cells]
+
+
 @pytest.mark.parametrize("by", ["unit", "category", "township", "channel"])
 def test_the_totals_of_a_grouped_call_are_the_same_hand_computed_figures(data, by):
     """With `by`, the totals are summed from the groups (one read): they must equal the ungrouped totals."""

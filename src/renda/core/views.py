@@ -227,19 +227,14 @@ def _csv(rows: list[list[Any]]) -> bytes:
 
 def _xlsx(rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+
+    from renda.core import sheets
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("审计日志")
     sheet.append(COLUMNS)
     for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append(sheets.row(sheet, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

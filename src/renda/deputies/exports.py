@@ -18,9 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
-from renda.core import audit
+from renda.core import audit, sheets
 from renda.core.errors import Forbidden
 from renda.core.masking import mask_id_number, mask_phone
 from renda.deputies import pii, strokes
@@ -74,13 +73,13 @@ def _workbook(rows: list[Mandate], *, unmasked: bool, title: str) -> bytes:
     ws.column_dimensions["A"].width = 10
     ws.column_dimensions["H"].width = 30
     ws.column_dimensions["I"].width = 22
-    ws.append([title])
+    ws.append(sheets.row(ws, [title]))
     ws.append([label for _, label in COLUMNS])
     for mandate in rows:
         values = row_values(mandate, unmasked=unmasked)
         out = []
         for key, _ in COLUMNS:
-            cell = WriteOnlyCell(ws, value=values[key] if values[key] != "" else None)
+            cell = sheets.cell(ws, values[key] if values[key] != "" else None)
             if isinstance(values[key], dt.date):
                 cell.number_format = "yyyy-mm-dd"
             elif key in ("id_number", "phone"):

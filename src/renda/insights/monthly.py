@@ -20,6 +20,7 @@ from django.db import models
 from django.utils import timezone
 from openpyxl import Workbook
 
+from renda.core import sheets
 from renda.core.errors import Invalid
 from renda.insights import history, hot
 from renda.insights.archive import FIRST_YEAR
@@ -268,14 +269,17 @@ def _groups(stand: list[tuple[int, int]], end: datetime, load: Callable[[], list
 
 
 def workbook(rows: list[TownshipMonth], month: date) -> bytes:
-    """The month's hot issues as an .xlsx workbook: a sheet of the issues per township, a sheet of their opinions."""
-    book = Workbook()
-    issues = book.active
-    issues.title = "热点问题"
+    """The month's hot issues as an .xlsx workbook: a sheet of the issues per township, a sheet of their opinions.
+    Every text is stored as text (core.sheets): an opinion typed on the portal as "=HYPERLINK(…)" is no formula."""
+    book = Workbook(write_only=True)
+    issues = book.create_sheet("热点问题")
+    detail = book.create_sheet("意见")
+    for sheet, widths in ((issues, [14, 10, 6, 40, 8, 8, 8, 12, 12, 20, 24]), (detail, [14, 6, 40, 18, 17, 10, 80])):
+        for k, width in enumerate(widths):
+            sheet.column_dimensions[chr(ord("A") + k)].width = width
     issues.append([f"{month.year}年{month.month}月热点问题（热度 = 反映人数等按时间衰减，见平台“热点问题”页面的说明）"])
     issues.append(["乡镇（街道）", "当月意见条数", "排名", "问题", "热度", "反映人数", "意见条数", "首次反映",
                    "最近反映", "地点", "关键词"])
-    detail = book.create_sheet("意见")
     # the opinion's number on the platform, not its tracking code: a code lets whoever holds it follow the opinion
     # on the public portal, and an exported file travels
     detail.append(["乡镇（街道）", "排名", "问题", "意见编号", "登记时间", "状态",
@@ -283,21 +287,19 @@ def workbook(rows: list[TownshipMonth], month: date) -> bytes:
     for row in rows:
         name = row.township.name
         if not row.issues:
-            issues.append([name, row.count, "", "当月没有三人以上反映的同一问题"])
+            issues.append(sheets.row(issues, [name, row.count, "", "当月没有三人以上反映的同一问题"]))
         for rank, issue in enumerate(row.issues, start=1):
             title = issue.title  # made of its opinions' texts as message() masked them
-            issues.append([name, row.count, rank, title, round(issue.heat, 1), issue.people,
-                           len(issue.messages), timezone.localtime(issue.first_at).strftime("%Y-%m-%d"),
-                           timezone.localtime(issue.last_at).strftime("%Y-%m-%d"), "、".join(issue.places),
-                           "、".join(issue.keywords)])
+            issues.append(sheets.row(issues, [
+                name, row.count, rank, title, round(issue.heat, 1), issue.people, len(issue.messages),
+                timezone.localtime(issue.first_at).strftime("%Y-%m-%d"),
+                timezone.localtime(issue.last_at).strftime("%Y-%m-%d"), "、".join(issue.places),
+                "、".join(issue.keywords)]))
             for m in issue.messages:
                 o = row.opinions[m.id]
-                detail.append([name, rank, title, o.pk,
-                               timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M"),
-                               o.get_status_display(), m.body])
-    for sheet, widths in ((issues, [14, 10, 6, 40, 8, 8, 8, 12, 12, 20, 24]), (detail, [14, 6, 40, 18, 17, 10, 80])):
-        for k, width in enumerate(widths):
-            sheet.column_dimensions[chr(ord("A") + k)].width = width
+                detail.append(sheets.row(detail, [
+                    name, rank, title, o.pk, timezone.localtime(o.received_at).strftime("%Y-%m-%d %H:%M"),
+                    o.get_status_display(), m.body]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -9,9 +9,9 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from renda.core import sheets
 from renda.suggestions import stats, workflow
 from renda.suggestions.models import Assignment, CoSigner, Suggestion, UnitRole
 
@@ -39,7 +39,7 @@ def _rows(qs: QuerySet[Suggestion], today: date) -> Any:
 def _header(ws: Any, values: list[str]) -> None:
     cells = []
     for value in values:
-        cell = WriteOnlyCell(ws, value=value)
+        cell = sheets.cell(ws, value)
         cell.font = Font(bold=True)
         cells.append(cell)
     ws.append(cells)
@@ -48,18 +48,19 @@ def _header(ws: Any, values: list[str]) -> None:
 def build_ledger(qs: QuerySet[Suggestion], *, year: int, today: date, scope_name: str) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(f"{year}年建议台账")
-    ws.append([f"{scope_name} {year}年代表建议办理台账（导出日期 {today}）"])
+    ws.append(sheets.row(ws, [f"{scope_name} {year}年代表建议办理台账（导出日期 {today}）"]))
     _header(ws, COLUMNS)
     for row in _rows(stats.admitted(qs, year), today):
-        ws.append(row)
+        ws.append(sheets.row(ws, row))
     figures = wb.create_sheet("办理情况统计")
     names = list(stats.FIGURE_LABELS)
     _header(figures, ["范围", *[stats.FIGURE_LABELS[n] + ("（%）" if "rate" in n or "share" in n else "")
                                for n in names]])
     total = stats.figures(qs, year=year, today=today).as_dict()
-    figures.append(["合计", *[total[n] for n in names]])
+    figures.append(sheets.row(figures, ["合计", *[total[n] for n in names]]))
     for group in stats.figures_by(qs, by="unit", year=year, today=today):
-        figures.append([group["label"] if group["key"] else "未交办", *[group[n] for n in names]])
+        figures.append(sheets.row(figures, [group["label"] if group["key"] else "未交办",
+                                            *[group[n] for n in names]]))
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
