@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -73,7 +74,7 @@ def test_a_session_ends_12_hours_after_login_however_busy(clerk):
     response = client.get(HOME)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('accounts:login')}?expired=1"
+    assert response["Location"] == f"{reverse('accounts:login')}?expired=1&next={quote(HOME)}"
     assert "登录已超时" in client.get(response["Location"]).content.decode()
     [row] = audit_rows("auth.session_expired")
     assert row.actor_id == clerk.pk
@@ -93,15 +94,33 @@ def test_an_expired_session_on_the_api_answers_401_not_a_redirect(clerk):
     assert response.json()["code"] == "not_authenticated"
 
 
-def test_htmx_is_told_to_load_the_login_page_whole(clerk):
+def test_htmx_is_told_to_load_the_login_page_whole_and_come_back_to_the_page(clerk):
     client = Client()
     page_login(client, "clerk")
     _set_login_at(client, 12 * 3600 + 1)
 
-    response = client.get(HOME, headers={"HX-Request": "true"})
+    response = client.get(reverse("insights:hot_home"),
+                          headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/?tab=1"})
 
     assert response.status_code == 204
-    assert response["HX-Redirect"] == f"{reverse('accounts:login')}?expired=1"
+    assert response["HX-Redirect"] == f"{reverse('accounts:login')}?expired=1&next={quote('/?tab=1', safe='/')}"
+
+
+def test_a_fragment_asked_for_while_typing_says_the_login_expired_and_keeps_the_page(clerk):
+    """The typing assistant and the reply advice post what is being typed: the login page swapped into their panel
+    took the keyboard (its autofocus), and a redirect of the whole page would lose the draft."""
+    client = Client()
+    page_login(client, "clerk")
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)  # as after 30 idle minutes
+
+    response = client.post(reverse("insights:assist"), {"content": "北关村路灯坏了"},
+                           headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/liaison/new/"})
+
+    assert response.status_code == 200 and "HX-Redirect" not in response
+    body = response.content.decode()
+    assert 'data-testid="login-expired"' in body and "请先复制保存" in body
+    assert f'href="{reverse("accounts:login")}?next={quote("/liaison/new/", safe="/")}"' in body.replace("&amp;", "&")
+    assert "<form" not in body and "autofocus" not in body
 
 
 def test_a_session_opened_elsewhere_starts_its_clock_at_first_use(clerk):
@@ -112,3 +131,18 @@ def test_a_session_opened_elsewhere_starts_its_clock_at_first_use(clerk):
     assert client.get(HOME).status_code == 200
 
     assert client.session[LOGIN_AT_KEY] <= time.time()
+
+
+def test_a_fragment_fetched_after_the_idle_timeout_takes_the_page_to_the_login_and_back(clerk):
+    client = Client()
+    page_login(client, "clerk")
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+
+    response = client.get(reverse("insights:hot_home"),
+                          headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/"})
+
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == f"{reverse('accounts:login')}?next=/"
+    plain = client.get(reverse("insights:hot"))
+    assert plain.status_code == 302
+    assert plain["Location"] == f"{reverse('accounts:login')}?next={reverse('insights:hot')}"

@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from renda.accounts.security import LOGIN_AT_KEY
+from renda.core import access
 
 __all__ = ["LOGIN_AT_KEY", "SecondFactorRequiredMiddleware", "SessionTimeoutMiddleware"]
 
@@ -49,7 +50,7 @@ class SessionTimeoutMiddleware:
 
                 services.session_expire(request=request)
                 if not request.path.startswith("/api/"):
-                    return _go(request, f"{reverse('accounts:login')}?expired=1")
+                    return access.to_login(request, f"{reverse('accounts:login')}?expired=1")
         return self.get_response(request)
 
 

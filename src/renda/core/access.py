@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 
 from renda.core.errors import Forbidden, NotAuthenticated
 from renda.core.roles import Role
@@ -48,6 +50,35 @@ def _access(roles: Iterable[str], public: bool) -> Access:
     return Access(roles=roles, public=public)
 
 
+def _page_path(request: HttpRequest) -> str:
+    """The path (and query) of the page a request comes from: for htmx, the page that holds the fragment."""
+    if request.headers.get("HX-Request") == "true":
+        current = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if current.path.startswith("/") and not current.path.startswith("//"):
+            return current.path + (f"?{current.query}" if current.query else "")
+    return request.get_full_path()
+
+
+def to_login(request: HttpRequest, login_url: str | None = None) -> HttpResponse:
+    """The answer to a request that needs a login it no longer has (after the idle or the absolute timeout).
+
+    A page goes to the login page and back. An htmx fragment must not have the login page swapped into it:
+    - a fragment fetched (GET: a live meeting, an import's progress, a lazy panel) takes the whole page to the
+      login page, which comes back to it (HX-Redirect);
+    - a fragment asked for from a form being filled in (POST: the typing assistant, the reply advice) says so in
+      its place and leaves the page alone, because leaving it would lose what the clerk has typed.
+    """
+    back = _page_path(request)
+    if request.headers.get("HX-Request") != "true":
+        return redirect_to_login(back, login_url)
+    login = redirect_to_login(back, login_url)["Location"]
+    if request.method == "POST":
+        return HttpResponse(render_to_string("core/_login_expired.html", {"login_url": login}, request=request))
+    response = HttpResponse(status=204)
+    response["HX-Redirect"] = login
+    return response
+
+
 def page(*roles: str, public: bool = False) -> Callable[[F], F]:
     """For Django views: anonymous users go to the login page; a logged-in user without the role gets 403."""
     access = _access(roles, public)
@@ -57,7 +88,7 @@ def page(*roles: str, public: bool = False) -> Callable[[F], F]:
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             if not access.public:
                 if not request.user.is_authenticated:
-                    return redirect_to_login(request.get_full_path())
+                    return to_login(request)
                 if not access.allows(request.user):
                     raise Forbidden()
             return view(request, *args, **kwargs)
