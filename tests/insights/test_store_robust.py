@@ -216,6 +216,26 @@ def test_a_model_file_changed_by_another_process_is_read_again(model_bytes: byte
     assert len(reads) == 2
 
 
+def test_a_process_keeps_only_the_models_used_last(settings, model_bytes: bytes, reads: list[object]) -> None:
+    """Every worker loads the models of every congress whose clerks it serves: kept for good, a county's forty
+    models took several hundred MB per worker."""
+    settings.INSIGHTS_MODELS_KEPT = 2
+    for congress in (11, 12, 13):
+        path = store.model_path(congress, "category")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(model_bytes)
+    first = store.load(11, "category")
+    second = store.load(12, "category")
+    assert store.load(11, "category") is first  # used again: now the one used last
+    third = store.load(13, "category")
+    assert len(reads) == 3
+    assert [p.parent.name for p in store._cache if p.parent.parent == store.model_path(11, "x").parent.parent] == [
+        "congress-11", "congress-13"]
+    assert store.load(11, "category") is first and store.load(13, "category") is third
+    again = store.load(12, "category")  # put out: read from its file again
+    assert again is not None and again is not second and len(reads) == 4
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("write", BAD_FILES, ids=lambda f: f.__name__)
 def test_a_damaged_model_gives_no_suggestion_rather_than_an_error(

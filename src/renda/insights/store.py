@@ -18,6 +18,7 @@ import fcntl
 import json
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,9 +33,12 @@ from renda.insights.flight import KeyedLocks
 logger = logging.getLogger(__name__)
 
 # What a model file was when it was last read (modification time, size, inode) and what came of it: the model, or
-# None when it could not be used (read again only once the file changes).
+# None when it could not be used (read again only once the file changes). The models used last are kept, at most
+# settings.INSIGHTS_MODELS_KEPT of them (RENDA_INSIGHTS_MODELS_KEPT): a model learnt from a county's history takes
+# 4–16 MB in memory, and a worker that served every township's clerks would otherwise hold all of them for good.
+# One put out is read from its file again when next asked for (0.1–0.5 s).
 Stamp = tuple[int, int, int]
-_cache: dict[Path, tuple[Stamp, TextClassifier | None]] = {}
+_cache: OrderedDict[Path, tuple[Stamp, TextClassifier | None]] = OrderedDict()
 _lock = threading.Lock()
 _loading = KeyedLocks()
 
@@ -121,6 +125,8 @@ def load(congress_id: int, kind: str) -> TextClassifier | None:
         return None
     with _lock:
         hit = _cache.get(path)
+        if hit is not None:
+            _cache.move_to_end(path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
     with _loading.hold(path):  # requests that come while it loads wait for this load (flight.py)
@@ -147,6 +153,9 @@ def load(congress_id: int, kind: str) -> TextClassifier | None:
             model = None
         with _lock:
             _cache[path] = (stamp, model)
+            _cache.move_to_end(path)
+            while len(_cache) > max(1, settings.INSIGHTS_MODELS_KEPT):
+                _cache.popitem(last=False)
     return model
 
 
