@@ -147,3 +147,60 @@ def test_the_api_review_takes_the_category_too(world) -> None:
     assert ok.status_code == 200, ok.content
     s.refresh_from_db()
     assert s.category == "环境保护"
+
+
+def test_a_category_no_clerk_checked_is_no_label(world) -> None:
+    """A deputy's own category on a suggestion withdrawn or returned before 立案 was nobody's check: twelve such
+    suggestions, submitted and withdrawn at once, turned a confident 环境保护 into 社会保障."""
+    withdrawn = draft(world, "油烟扰民一", "东湖社区油烟扰民，晚上噪音很大。", category="社会保障")
+    services.suggestion_withdraw(actor=world.lead, suggestion=withdrawn)
+    returned = draft(world, "油烟扰民二", "西湖社区油烟扰民，请予整治。", category="社会保障")
+    services.suggestion_review(actor=world.clerk_a, suggestion=returned, decision="return", reason="no_content")
+    waiting = draft(world, "油烟扰民三", "南湖社区油烟扰民，请予处理。", category="社会保障")
+    admitted = draft(world, "油烟扰民四", "北湖社区油烟扰民，请予整治。", category="社会保障")
+    services.suggestion_review(actor=world.clerk_a, suggestion=admitted, decision="accept", category="环境保护")
+    later = draft(world, "油烟扰民五", "中湖社区油烟扰民，请予整治。", category="环境保护")
+    later = services.suggestion_review(actor=world.clerk_a, suggestion=later, decision="accept")
+    services.suggestion_withdraw(actor=world.lead, suggestion=later)  # checked at 立案, withdrawn after: a label
+
+    labels = [(t, c) for t, c in history.category_labels(world.tree.congress_a) if "油烟" in t]
+    assert sorted(labels) == [("油烟扰民五 中湖社区油烟扰民，请予整治。", "环境保护"),
+                              ("油烟扰民四 北湖社区油烟扰民，请予整治。", "环境保护")]
+    assert waiting.category == "社会保障"
+
+
+def test_a_bill_handled_as_a_suggestion_has_its_category_confirmed_or_corrected(trained) -> None:
+    from tests.helpers import api_client
+
+    bill = trained.build(Status.SUBMITTED, kind="bill")
+    html = page(trained.clerk_a, bill)
+    assert 'data-testid="form-decide"' in html and 'data-testid="decide-category-proposal"' in html
+    assert '<option value="城建交通" selected>' in html  # the deputy's, to confirm or correct
+
+    c = Client()
+    c.force_login(trained.clerk_a)
+    response = c.post(reverse("suggestions:act", args=[bill.pk, "decide"]),
+                      {"version": bill.version, "decision": "as_suggestion", "decided_by": "presidium",
+                       "reason": "内容属于建议", "category": "社会保障"})
+    assert response.status_code == 302
+    bill.refresh_from_db()
+    assert (bill.status, bill.kind, bill.category) == (Status.ACCEPTED, "suggestion", "社会保障")
+    entry = AuditEntry.objects.filter(action="suggestion.decide").latest("seq")
+    assert '"城建交通"' in str(entry.before) and '"社会保障"' in str(entry.after)
+    assert (f"{bill.title} {bill.content}", "社会保障") in list(history.category_labels(trained.tree.congress_a))
+
+    other = trained.build(Status.SUBMITTED, kind="bill")
+    bad = api_client(trained.clerk_a).post(
+        f"/api/v1/suggestions/{other.pk}/decide", {"decision": "as_suggestion", "decided_by": "presidium",
+                                                   "reason": "内容属于建议", "category": "外交国防"},
+        content_type="application/json")
+    assert bad.status_code == 422 and "category" in bad.json()["fields"]
+    agenda = api_client(trained.clerk_a).post(
+        f"/api/v1/suggestions/{other.pk}/decide", {"decision": "agenda", "decided_by": "presidium",
+                                                   "reason": "列入议程", "category": "社会保障"},
+        content_type="application/json")
+    assert agenda.status_code == 200, agenda.content
+    other.refresh_from_db()
+    assert (other.status, other.category) == (Status.ON_AGENDA, "城建交通")
+    same_text = [c for t, c in history.category_labels(trained.tree.congress_a) if t == f"{bill.title} {bill.content}"]
+    assert same_text == ["社会保障"], "a bill on the agenda is no label: no clerk checked its category"

@@ -50,10 +50,12 @@ HISTORY_LIMIT = 3000  # the most recent cases of each source a similarity index 
 
 def category_labels(congress: Congress) -> Iterable[tuple[str, str]]:
     from renda.liaison.models import Opinion
-    from renda.suggestions.models import Status, Suggestion
+    from renda.suggestions.models import Suggestion
 
-    for title, content, category in (Suggestion.objects.filter(congress=congress).exclude(category="")
-                                     .exclude(status=Status.DRAFT).values_list("title", "content", "category")):
+    # a suggestion's category once a clerk confirmed or corrected it: at 立案, or when a bill was turned into one
+    # (accepted_on). The deputy's own choice on one withdrawn or returned before that is nobody's check.
+    for title, content, category in (Suggestion.objects.filter(congress=congress, accepted_on__isnull=False)
+                                     .exclude(category="").values_list("title", "content", "category")):
         yield f"{title} {content}", category
     yield from Opinion.objects.filter(congress=congress, category_checked=True).exclude(category="").values_list(
         "content", "category")

@@ -282,6 +282,7 @@ class DecideIn(VersionIn):
     decided_by: Literal["presidium", "chairpersons_meeting"]
     reason: str
     decided_on: date | None = None
+    category: str | None = None  # handled as a suggestion: the domain category set or corrected; absent keeps it
 
 
 class AssignIn(VersionIn):

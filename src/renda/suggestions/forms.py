@@ -93,7 +93,19 @@ class WithdrawForm(VersionForm):
     reason = forms.CharField(label="撤回原因", required=False, max_length=500)
 
 
-class ReviewForm(VersionForm):
+class _CategoryChoices:
+    """The congress's categories [setting] for the clerk to confirm or correct, the deputy's chosen."""
+
+    fields: Any
+    suggestion: Suggestion
+
+    def category_choices(self) -> None:
+        categories = congress_categories(self.suggestion.congress)
+        self.fields["category"].choices = [("", "暂不分类"), *[(c, c) for c in categories]]
+        self.fields["category"].initial = self.suggestion.category
+
+
+class ReviewForm(_CategoryChoices, VersionForm):
     decision = forms.ChoiceField(label="审查结论", choices=[("accept", "立案"), ("return", "退回（不予立案）")],
                                  widget=forms.RadioSelect)
     reason = forms.ChoiceField(label="退回理由", required=False, choices=[("", "—"), *ReturnReason.choices])
@@ -102,16 +114,19 @@ class ReviewForm(VersionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        categories = congress_categories(self.suggestion.congress)
-        self.fields["category"].choices = [("", "暂不分类"), *[(c, c) for c in categories]]  # type: ignore[attr-defined]
-        self.fields["category"].initial = self.suggestion.category
+        self.category_choices()
 
 
-class DecideForm(VersionForm):
+class DecideForm(_CategoryChoices, VersionForm):
     decision = forms.ChoiceField(label="决定", choices=BillDecision.choices, widget=forms.RadioSelect)
     decided_by = forms.ChoiceField(label="决定机构", choices=DecidingBody.choices)
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
     decided_on = forms.DateField(label="决定日期", required=False, widget=DATE)
+    category = forms.ChoiceField(label="领域分类（作为建议处理时确认或更正）", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.category_choices()
 
 
 def eligible_units(s: Suggestion) -> Any:

@@ -34,10 +34,7 @@ def suggestion_review(*, actor: Any, suggestion: Suggestion, decision: str, reas
     label the category model learns from."""
     s, before = begin(actor=actor, suggestion=suggestion, event="review", version=version)
     if decision == "accept":
-        if category is not None and category != s.category:
-            if messages := category_errors(s.congress, category):
-                raise Invalid(messages[0], fields={"category": messages})
-            s.category = category
+        _confirm_category(s, category)
         day = today()
         s.accepted_on = day
         s.review_note = note
@@ -57,10 +54,21 @@ def suggestion_review(*, actor: Any, suggestion: Suggestion, decision: str, reas
     raise Invalid("审查结论须为 accept 或 return", fields={"decision": ["须为 accept（立案）或 return（退回）"]})
 
 
+def _confirm_category(s: Suggestion, category: str | None) -> None:
+    """The category a clerk confirms (None) or sets when admitting an item to be handled as a suggestion: from then
+    on it is a label the category model learns from (insights.history.category_labels)."""
+    if category is not None and category != s.category:
+        if messages := category_errors(s.congress, category):
+            raise Invalid(messages[0], fields={"category": messages})
+        s.category = category
+
+
 @transaction.atomic
 def bill_decide(*, actor: Any, suggestion: Suggestion, decision: str, decided_by: str, reason: str,
-                decided_on: date | None = None, version: int | None = None) -> Suggestion:
-    """The presidium (or chairpersons' meeting) puts a bill on the agenda, or has it handled as a suggestion."""
+                decided_on: date | None = None, category: str | None = None,
+                version: int | None = None) -> Suggestion:
+    """The presidium (or chairpersons' meeting) puts a bill on the agenda, or has it handled as a suggestion; then,
+    as at 立案, the clerk may set or correct its domain category (None keeps the deputy's)."""
     s, before = begin(actor=actor, suggestion=suggestion, event="decide", version=version)
     errors: dict[str, list[str]] = {}
     if decision not in BillDecision.values:
@@ -77,6 +85,7 @@ def bill_decide(*, actor: Any, suggestion: Suggestion, decision: str, decided_by
     if decision == BillDecision.AGENDA:
         tell(signers_of(s), s, "bill_on_agenda", f"议案列入会议议程：{s.title}", f"{body}决定：{reason}")
         return finish(actor=actor, s=s, event="decide", to=Status.ON_AGENDA, before=before, note=reason)
+    _confirm_category(s, category)
     s.kind, s.converted_from_bill, s.accepted_on = Kind.SUGGESTION, True, today()
     tell(signers_of(s), s, "bill_as_suggestion", f"议案作为建议处理：{s.title}", f"{body}决定：{reason}")
     return finish(actor=actor, s=s, event="decide", to=Status.ACCEPTED, before=before, note=reason)

@@ -198,19 +198,20 @@ def detail_context(user: Any, s: Suggestion, *, bound: Any = None, sent: str = "
 
 
 def _proposals(s: Suggestion, forms: dict[str, Any]) -> dict[str, Any]:
-    """The text engine's category (at review, 立案) and lead unit (at assignment, 交办) for the suggestion: shown
-    with their confidence and words, and preselected when confident and the field has nothing yet (the deputy's
-    category stays chosen); nothing without a model. As on an opinion's page (liaison.views.opinions)."""
+    """The text engine's category (at review, 立案, or at a bill's decision) and lead unit (at assignment, 交办) for
+    the suggestion: shown with their confidence and words, and preselected when confident and the field has nothing
+    yet (the deputy's category stays chosen); nothing without a model. As on an opinion's page
+    (liaison.views.opinions)."""
     from renda.insights.services import suggest, unit_proposal
 
     out: dict[str, Any] = {}
     text = f"{s.title} {s.content}"
-    if "review" in forms:
+    if event := next((e for e in ("review", "decide") if e in forms), None):
         proposal = suggest(congress=s.congress, kind="category", text=text)
         out["category_proposal"] = proposal
         out["category_preselected"] = bool(not s.category and proposal and proposal.label)
         if out["category_preselected"]:
-            forms["review"].initial["category"] = proposal.label  # type: ignore[union-attr]
+            forms[event].initial["category"] = proposal.label  # type: ignore[union-attr]
     if "assign" in forms and (found := unit_proposal(congress=s.congress, text=text,
                                                      units=forms["assign"].fields["lead_unit"].queryset)):
         proposal, unit = found  # only a unit this suggestion may go to
