@@ -255,3 +255,62 @@ def test_the_status_page_shows_a_township_its_models_and_has_them_learn_again_on
         page.goto(f"{live_server.url}{path}")
         found[path] = serious_violations(page)
     assert found == {path: [] for path in found}, found
+
+
+def test_a_past_case_with_a_long_address_in_it_fits_a_phone(live_server, page):
+    """An e-mail address or a long code in a similar case or a hot issue's title widened the page past a phone's
+    390 px (the page scrolled sideways)."""
+    w = _township_with_a_model()
+    long_token = "xingfucun.bianminfuwuzhongxin2026@example.com.cn"
+    opinion_services.opinion_register(actor=w.clerk, station=w.central, channel="phone",
+                                      content=f"幸福村便民服务网站打不开，申请表请发{long_token}，谢谢")
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
+    page.get_by_label("意见内容").press_sequentially("幸福村便民服务网站打不开，申请表下载不了", delay=5)
+    page.wait_for_selector("[data-testid=insights-similar-box]", timeout=20_000)
+    page.wait_for_function(QUIET, polling=50)
+    box = page.locator("[data-testid=insights-similar-box]")
+    if not box.evaluate("d => d.open"):
+        box.locator("summary").click()
+    assert "便民服务网站" in page.inner_text("[data-testid=insights-similar]")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_a_lapsed_login_leaves_the_typed_opinion_and_the_keyboard_where_they_were(live_server, page):
+    """The login page was swapped into the assistant's panel: its user-name box took the focus, and the clerk's
+    next words went into it."""
+    w = _township_with_a_model()
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/liaison/stations/{w.central.pk}/opinions/new/")
+    text = page.get_by_label("意见内容")
+    text.press_sequentially("东湖社区油烟扰民，晚上噪音也很大", delay=5)
+    page.wait_for_selector("[data-testid=insights-category]", timeout=20_000)
+    page.wait_for_function(QUIET, polling=50)
+    kept = [c for c in page.context.cookies() if c["name"] != "sessionid"]  # as after 30 idle minutes
+    page.context.clear_cookies()
+    page.context.add_cookies(kept)
+
+    text.press_sequentially("，希望处理")
+    page.wait_for_selector("[data-testid=insights-assist] [data-testid=login-expired]", timeout=20_000)
+    page.keyboard.type("谢谢")
+    assert text.input_value() == "东湖社区油烟扰民，晚上噪音也很大，希望处理谢谢"
+    assert page.evaluate("() => document.querySelectorAll('form form, #id_username').length") == 0
+    assert page.url.endswith("/opinions/new/")
+
+
+def test_a_hot_issue_with_a_pasted_link_in_its_title_fits_a_phone(live_server, page):
+    history.clear_caches()
+    w = build_liaison(org_tree())
+    link = "https://mp.weixin.qq.com/s/AbCdEfGhIjKlMnOpQrStUv"
+    rests = ["坏了一个月，晚上出行很不方便", "坏了一个多月，晚上出行很危险", "坏了一个月没人修，晚上出行不便"]
+    for i, rest in enumerate(rests):
+        opinion_services.opinion_register(actor=w.clerk, station=w.central, channel="phone",
+                                          phone=f"1380000{i:04d}", content=f"{link} 北关村的路灯{rest}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/insights/hot/")
+    assert page.locator("[data-testid=hot-issue]").count() == 1
+    assert "mp.weixin.qq.com" in page.inner_text("[data-testid=hot-issue] h3")
+    page.locator("[data-testid=hot-issue] details summary").click()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
