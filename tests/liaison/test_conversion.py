@@ -197,6 +197,37 @@ def test_clerk_form_turns_opinions_into_the_suggestion_a_deputy_takes_up_and_the
         assert Opinion.objects.get(pk=o.pk).status == OpinionStatus.REPLIED
 
 
+def test_opinions_asked_for_are_offered_ticked_however_many_newer_ones_wait(world, monkeypatch):
+    """A hot issue links here with its group's opinions: older than the 200 newest waiting ones, they were left out
+    of the list, not ticked, and the form said "请选择群众意见"."""
+    import re
+
+    from renda.liaison.views import opinions as views
+
+    monkeypatch.setattr(views, "CANDIDATES", 2)
+    older = opinions_from_three_villagers(world)
+    Opinion.objects.filter(pk__in=[o.pk for o in older]).update(received_at="2026-01-05T10:00:00+08:00")
+    newer = [svc.opinion_accept(actor=world.clerk_a, category="城建交通", opinion=svc.opinion_register(
+        actor=world.clerk_a, channel="reception", station=older[0].station, content=f"乙村水渠堵塞，第{i}位反映。"))
+        for i in range(3)]
+    client = Client()
+    client.force_login(world.clerk_a)
+    asked = older[:2]
+    page = client.get(f"/liaison/opinions/to-suggestion/?{'&'.join(f'opinions={o.pk}' for o in asked)}")
+    ticked = {int(x) for x in re.findall(r'name="opinions" value="(\d+)" checked', page.content.decode())}
+    assert ticked == {o.pk for o in asked}
+    offered = {int(x) for x in re.findall(r'name="opinions" value="(\d+)"', page.content.decode())}
+    assert offered == {o.pk for o in asked} | {o.pk for o in newer[1:]}, "the newest two, and the two asked for"
+
+    mandate = world.lead.person.mandates.get(congress=world.tree.congress_a)
+    response = client.post("/liaison/opinions/to-suggestion/", {
+        "opinions": [o.pk for o in asked], "mandate": mandate.pk, "title": "关于修缮甲村至镇道路的建议",
+        "content": "甲村至镇道路破损严重。"})
+    assert response.status_code == 302, response.content.decode()[:500]
+    suggestion = Suggestion.objects.get(title="关于修缮甲村至镇道路的建议")
+    assert set(suggestion.opinions.values_list("pk", flat=True)) == {o.pk for o in asked}
+
+
 def test_the_form_refuses_without_a_deputy_and_changes_nothing(world):
     opinions = opinions_from_three_villagers(world, n=1)
     client = Client()

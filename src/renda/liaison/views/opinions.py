@@ -283,6 +283,7 @@ def opinion_new(request: HttpRequest, station_id: int) -> HttpResponse:
 
 TOPIC_CHARS = 60  # a hot issue's title is at most as long (insights.hot.SUBJECT_CHARS)
 TOPIC_MIN_CHARS = 6  # a first clause shorter than this ("投诉：") says too little to title a suggestion
+CANDIDATES = 200  # the newest opinions the page offers to pick from, besides those it is sent with
 
 
 @page(*STAFF)
@@ -293,10 +294,14 @@ def opinions_to_suggestion(request: HttpRequest) -> HttpResponse:
     from renda.liaison.services.conversion import opinions_to_new_suggestion, prefill, refuse_changed
 
     user: Any = request.user
-    candidates = Opinion.masked_together(
-        selectors.convertible_opinions(user=user).order_by("-received_at", "-id")[:200])
     source = request.POST if request.method == "POST" else request.GET
     wanted = {int(x) for x in source.getlist("opinions") if is_number(x)}
+    # the newest opinions to pick from, and every one asked for (a hot issue sends its group's): an older one asked
+    # for was left out when 200 newer ones were waiting, and the group's opinions were silently not ticked
+    convertible = selectors.convertible_opinions(user=user).order_by("-received_at", "-id")
+    newest = list(convertible[:CANDIDATES])
+    older = wanted - {o.pk for o in newest}
+    candidates = Opinion.masked_together([*convertible.filter(pk__in=older), *newest] if older else newest)
     picked = [o for o in candidates if o.pk in wanted]
     mandates = list(selectors.deputies_who_may_take_up(user=user, opinions=picked)) if picked else []
     title, content = prefill(picked)
