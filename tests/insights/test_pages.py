@@ -466,6 +466,30 @@ def test_the_months_hot_issues_export_as_a_workbook_with_personal_data_masked_an
 
 
 @pytest.mark.django_db
+def test_opinions_taken_at_the_countys_own_workroom_are_the_countys_hot_issues(world) -> None:
+    """A county's 代表工作室 sits in the county itself: its opinions are in no township, and three people's complaint
+    there was on no hot page."""
+    from renda.liaison.services.stations import station_create
+
+    room = station_create(actor=world.county_staff, region=world.tree.county, kind="workroom", name="县代表工作室",
+                          address="县城")
+    for i, text in enumerate(["县城南门菜市场污水横流，气味难闻", "县城南门菜市场污水横流，夏天气味很大",
+                              "县城南门菜市场污水横流，排水沟堵了"]):
+        o = opinion_services.opinion_register(actor=world.county_staff, station=room, channel="phone",
+                                              phone=f"1390000{i:04d}", content=text)
+        Opinion.objects.filter(pk=o.pk).update(received_at=timezone.make_aware(dt.datetime(2026, 5, 3, 10 + i)))
+    _complaints(world, 3, timezone.make_aware(dt.datetime(2026, 5, 3, 10)))
+
+    rows = {r.name: r for r in monthly.hot_month(world.county_staff, dt.date(2026, 5, 1))}
+    county = rows[f"{world.tree.county.name}（本级）"]
+    assert county.count == 3 and len(county.issues) == 1 and "菜市场" in county.issues[0].title
+    assert rows[world.tree.town_a.name].count == 3, "a township's opinions are not the county's own"
+    page = logged_in(world.county_staff).get(reverse("insights:hot"), {"month": "2026-05"}).content.decode()
+    assert f"{world.tree.county.name}（本级）" in page and "县城南门菜市场污水横流" in page
+    assert [r.name for r in monthly.hot_month(world.clerk, dt.date(2026, 5, 1))] == [world.tree.town_a.name]
+
+
+@pytest.mark.django_db
 def test_the_api_gives_the_months_hot_issues_per_township_the_caller_sees(world) -> None:
     from tests.helpers import api_client
 
@@ -473,7 +497,9 @@ def test_the_api_gives_the_months_hot_issues_per_township_the_caller_sees(world)
     body = api_client(world.county_staff).get("/api/v1/insights/hot?month=2026-05").json()
     assert body["month"] == "2026-05"
     by_name = {t["name"]: t for t in body["townships"]}
-    assert set(by_name) == {world.tree.town_a.name, world.tree.town_b.name}
+    county = f"{world.tree.county.name}（本级）"  # the opinions taken at the county's own stations
+    assert set(by_name) == {county, world.tree.town_a.name, world.tree.town_b.name}
+    assert (by_name[county]["opinions"], by_name[county]["issues"]) == (0, [])
     town_a = by_name[world.tree.town_a.name]
     assert town_a["opinions"] == 4 and len(town_a["issues"]) == 1
     issue = town_a["issues"][0]

@@ -312,7 +312,7 @@ def hot_month(request: HttpRequest, month: str = "") -> HotMonthOut:
     rows = monthly.hot_month(request.user, first)
     likely = monthly.likely_per_township(request.user, rows, monthly.link_targets(request.user))
     return HotMonthOut(month=f"{first:%Y-%m}", townships=[TownshipHotOut(
-        township=r.township.pk, name=r.township.name, opinions=r.count,
+        township=r.township.pk, name=r.name, opinions=r.count,
         issues=[HotIssueOut(rank=k, title=i.title, heat=round(i.heat, 2), people=i.people,
                             opinions=[int(m.id) for m in i.messages], first_at=i.first_at, last_at=i.last_at,
                             places=list(i.places), keywords=list(i.keywords),

@@ -32,10 +32,14 @@ TOP = 5  # groups shown per township
 
 @dataclass
 class TownshipMonth:
-    township: Region
+    township: Region  # or a county's own level (own_level)
     count: int  # the township's opinions of the month (not those refused)
     issues: list[hot.HotIssue]  # its top groups, hottest first
     opinions: dict[str, Any]  # the opinions by id (as the groups' messages name them)
+
+    @property
+    def name(self) -> str:
+        return area_name(self.township)
 
 
 def likely_suggestions(issues: list[hot.HotIssue], suggestions: list[Any], *, places: list[str], k: int = 3
@@ -124,14 +128,40 @@ def this_month() -> date:
     return timezone.localdate().replace(day=1)
 
 
+TOWNSHIP_LEVELS = (RegionLevel.TOWNSHIP, RegionLevel.STREET)
+OWN_LEVELS = (RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE)
+
+
 def townships(user: Any) -> list[Region]:
+    """The areas whose hot issues the user sees, in the order of their paths: each township (street) of their
+    region, and each county (city, province) of it for the opinions taken at its own level — a county's 代表工作室
+    or station sits in the county itself, and its opinions are in no township (a reviewer found three people's
+    complaint at the county workroom on no hot page)."""
     region = getattr(user, "region", None)
     if region is None:
         return []
-    levels = (RegionLevel.TOWNSHIP, RegionLevel.STREET)
-    if region.level in levels:
+    if region.level in TOWNSHIP_LEVELS:
         return [region]
-    return list(Region.objects.filter(path__startswith=region.path, level__in=levels).order_by("path"))
+    return list(Region.objects.filter(path__startswith=region.path, level__in=(*TOWNSHIP_LEVELS, *OWN_LEVELS))
+                .order_by("path"))
+
+
+def own_level(area: Region) -> bool:
+    """An area of the opinions taken at a county's (city's, province's) own level, not below it."""
+    return area.level not in TOWNSHIP_LEVELS
+
+
+def area_name(area: Region) -> str:
+    return f"{area.name}（本级）" if own_level(area) else area.name
+
+
+def in_area(area: Region, path: str) -> bool:
+    """Whether an opinion of the region at `path` is one of the area's."""
+    return path == area.path if own_level(area) else path.startswith(area.path)
+
+
+def _of_area(area: Region) -> dict[str, str]:
+    return {"region__path": area.path} if own_level(area) else {"region__path__startswith": area.path}
 
 
 # A writer's contact as letters give it, once masked ("我的电话138********", "身份证号：430***************"): left out
@@ -172,7 +202,7 @@ def hottest(user: Any, month: date, n: int) -> list[tuple[hot.HotIssue, Region]]
                  .values_list("pk", "version", "region__path"))
     found: list[tuple[hot.HotIssue, Region]] = []
     for township in townships(user):
-        mine = [(pk, version) for pk, version, path in stand if path.startswith(township.path)]
+        mine = [(pk, version) for pk, version, path in stand if in_area(township, path)]
         issues = _groups(mine, end, functools.partial(_township_month_list, user, township, month))
         found += [(issue, township) for issue in issues[:TOP]]
     return sorted(found, key=lambda pair: -pair[0].heat)[:n]
@@ -189,7 +219,7 @@ def _township_month_opinions(user: Any, township: Region, month: date) -> Any:
 
     start, end = _month_range(month)
     return (selectors.opinions_visible(user=user).filter(
-        region__path__startswith=township.path, received_at__gte=start, received_at__lt=end)
+        **_of_area(township), received_at__gte=start, received_at__lt=end)
         .exclude(status="not_accepted").order_by("received_at", "pk"))
 
 
@@ -210,7 +240,7 @@ def same_issue(user: Any, opinion: Any) -> tuple[hot.HotIssue | None, list[Any]]
     it is in none. Reads the month's ids and versions only, and the groups from the cache when the month is
     unchanged: the township's opinions themselves (their contact decrypted) are loaded only to group them."""
     month = timezone.localdate(opinion.received_at).replace(day=1)
-    township = next((t for t in townships(user) if opinion.region.path.startswith(t.path)), None)
+    township = next((t for t in townships(user) if in_area(t, opinion.region.path)), None)
     if township is None:
         return None, []
     qs = _township_month_opinions(user, township, month)
@@ -285,7 +315,7 @@ def workbook(rows: list[TownshipMonth], month: date) -> bytes:
     detail.append(["乡镇（街道）", "排名", "问题", "意见编号", "登记时间", "状态",
                    "内容（反映人姓名、电话、身份证号已遮盖）"])
     for row in rows:
-        name = row.township.name
+        name = area_name(row.township)
         if not row.issues:
             issues.append(sheets.row(issues, [name, row.count, "", "当月没有三人以上反映的同一问题"]))
         for rank, issue in enumerate(row.issues, start=1):

@@ -178,8 +178,9 @@ def hot_home(request: HttpRequest) -> HttpResponse:
     month = monthly.this_month()
     if not hot_on_home(user):
         return render(request, "insights/_hot_home.html", {"month": month, "issues": [], "level": False})
-    issues = [{"title": issue.title, "township": township.pk, "place": township.name, "people": issue.people,
-               "heat": issue.heat} for issue, township in monthly.hottest(user, month, HOME_TOP)]
+    issues = [{"title": issue.title, "township": township.pk, "place": monthly.area_name(township),
+               "people": issue.people, "heat": issue.heat}
+              for issue, township in monthly.hottest(user, month, HOME_TOP)]
     return render(request, "insights/_hot_home.html", {"issues": issues, "month": month, "level": True})
 
 
