@@ -226,3 +226,32 @@ def test_an_opinion_written_as_a_formula_is_exported_as_text(world) -> None:
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     bodies = [c.value for c in cells if isinstance(c.value, str) and c.value.startswith("=HYPERLINK")]
     assert len(bodies) >= 3, "the opinions are in the export, as typed"
+
+
+@pytest.mark.django_db
+def test_an_opinion_saved_while_the_home_card_groups_never_breaks_the_hot_page(world, monkeypatch) -> None:
+    """The card reads the month's ids, then the opinions: one registered between the two was grouped under a key
+    that did not name it, and once it was refused the page found groups naming an opinion it did not list (500)."""
+    from renda.insights import monthly
+
+    for i, text in enumerate(LAMP[:3]):
+        opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone",
+                                          phone=f"1380000{i:04d}", content=text)
+    real = monthly._township_month_list
+    made: dict[str, Opinion] = {}
+
+    def racing(user, township, month):  # type: ignore[no-untyped-def]
+        if township == world.tree.town_a and not made:  # a constituent's opinion comes in meanwhile
+            made["o"] = opinion_services.opinion_register(actor=world.clerk, station=world.central, channel="phone",
+                                                          phone="13900009999", content=LAMP[3])
+        return real(user, township, month)
+
+    monkeypatch.setattr(monthly, "_township_month_list", racing)
+    assert logged_in(world.county_staff).get(reverse("insights:hot_home")).status_code == 200
+    monkeypatch.setattr(monthly, "_township_month_list", real)
+    opinion_services.opinion_reject(actor=world.clerk, opinion=Opinion.objects.get(pk=made["o"].pk),
+                                    reason="litigation")
+    page = logged_in(world.county_staff).get(reverse("insights:hot"))
+    assert page.status_code == 200
+    assert len(re.findall(r'data-testid="hot-issue"', page.content.decode())) == 1
+    assert "3 人反映，共 3 条" in page.content.decode()
