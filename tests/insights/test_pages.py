@@ -169,10 +169,25 @@ def test_a_township_clerk_never_sees_another_townships_cases(world) -> None:
     opinion_services.opinion_register(actor=world.clerk_b, station=other_station, channel="phone", content=secret)
     county = tree.county_congress.pk
     assert "乙镇河道发臭" in assist(world.county_staff, content=secret, insights_congress=county)
-    assert "乙镇河道发臭" in assist(world.clerk_b, content=secret, insights_congress=county)
-    assert "乙镇河道发臭" not in assist(world.clerk, content=secret, insights_congress=county)
-    response = logged_in(world.clerk).post(reverse("insights:assist"),
-                                            {"content": secret, "insights_congress": tree.congress_b.pk})
+    assert "乙镇河道发臭" in assist(world.clerk_b, content=secret, insights_congress=tree.congress_b.pk)
+    assert "乙镇河道发臭" not in assist(world.clerk, content=secret, insights_congress=tree.congress_a.pk)
+    for congress in (tree.congress_b.pk, county):  # another township's; the county's, which governs a township
+        # that has its own congress, so that no form of the clerk's is about it (the status page's rule too)
+        response = logged_in(world.clerk).post(reverse("insights:assist"),
+                                                {"content": secret, "insights_congress": congress})
+        assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_street_clerk_asks_about_the_county_congress_that_governs_the_street(world) -> None:
+    """A street has no congress of its own: its stations register the county congress's opinions."""
+    from tests.factories import make_region
+
+    street = make_region("城关街道", "street", world.tree.county)
+    clerk = UserFactory(role=Role.TOWNSHIP_STAFF, region=street)
+    assert assist(clerk, content=SMOKE, insights_congress=world.tree.county_congress.pk)
+    response = logged_in(clerk).post(reverse("insights:assist"),
+                                     {"content": SMOKE, "insights_congress": world.tree.congress_a.pk})
     assert response.status_code == 404
 
 
@@ -187,6 +202,12 @@ def test_the_deputys_suggestion_form_uses_the_chosen_congress_and_only_their_con
     assert 'data-testid="insights-similar"' not in html and 'data-testid="insights-no-similar"' in html
     response = logged_in(deputy).post(reverse("insights:assist"),
                                        {"content": SMOKE, "congress": world.tree.congress_b.pk})
+    assert response.status_code == 404
+    # a new term: the old term's mandate stays active but is no longer in office, and the form offers no congress
+    world.tree.term_a.is_current = False
+    world.tree.term_a.save(update_fields=["is_current"])
+    response = logged_in(deputy).post(reverse("insights:assist"),
+                                       {"content": SMOKE, "congress": world.tree.congress_a.pk})
     assert response.status_code == 404
 
 

@@ -30,25 +30,31 @@ READ_CHARS = 20_000
 
 
 def access_congress(*, user: Any, congress_id: Any) -> Congress:
-    """The congress whose model and history a form may ask about: a deputy's congress of an active mandate; for
-    staff, a congress of their region, above it (a county station in a township) or below it. Anything else is
-    "not found"."""
+    """The congress whose model and history a form may ask about: a deputy's congress of a mandate in office (the
+    congress the 写建议 form offers); for staff, a congress of their region or below it, or the one that governs
+    their region (a street's county: its stations register the county congress's opinions). Anything else is
+    "not found" — a township clerk has no business with the city's congress, which no other page shows them."""
     try:
         congress = Congress.objects.select_related("region").get(pk=int(congress_id))
     except (Congress.DoesNotExist, TypeError, ValueError, OverflowError):
         raise NotFound() from None
     role = getattr(user, "role", None)
     if role == Role.DEPUTY:
-        from renda.deputies.models import Mandate, MandateStatus
+        from renda.deputies.models import Mandate
 
-        if user.person_id and Mandate.objects.filter(person_id=user.person_id, congress=congress,
-                                                     status=MandateStatus.ACTIVE).exists():
+        if user.person_id and Mandate.objects.in_office().filter(person_id=user.person_id,
+                                                                 congress=congress).exists():
             return congress
         raise NotFound()
     region = getattr(user, "region", None)
-    if role in STAFF and region is not None and (
-            congress.region.path.startswith(region.path) or region.path.startswith(congress.region.path)):
-        return congress
+    if role in STAFF and region is not None:
+        from renda.organizations.selectors import congress_for_region
+
+        if congress.region.path.startswith(region.path):
+            return congress
+        governing = congress_for_region(region)
+        if governing is not None and governing.pk == congress.pk:
+            return congress
     raise NotFound()
 
 
