@@ -37,6 +37,12 @@ class ProposalOut(Schema):
     unit_name: str = ""  # for a unit proposal, the unit's name (label and best are unit ids)
 
 
+class SameTextOut(Schema):
+    source: str
+    id: int
+    status: str = ""
+
+
 class SimilarOut(Schema):
     source: str  # suggestion, opinion, archive (an imported past case) or published (a reply on the portal)
     id: int
@@ -47,6 +53,7 @@ class SimilarOut(Schema):
     year: int | None = None  # for archive: the year of the past case
     kind: str = ""  # for archive: suggestion or opinion
     status: str = ""  # for suggestion and opinion: its status (as in their own APIs)
+    same: list[SameTextOut] = []  # further cases of the same text (sent again word for word), as the form lists them
 
 
 class ProposeOut(Schema):
@@ -67,9 +74,11 @@ def _proposal(s: Suggestion | None, unit_name: str = "") -> ProposalOut | None:
              summary="What the engine proposes for a text",
              description="The category and handling unit the congress's models propose, with confidence and the "
                          "words behind them (`label` null: uncertain), and the most similar past suggestions, "
-                         "opinions and imported past cases the caller may see, with their replies. A deputy asks "
-                         "about a congress of an active mandate, staff about one of their region, above or below "
-                         "it; any other congress is 404. A text under 8 characters gets nothing.")
+                         "opinions and imported past cases the caller may see, with their replies, as the form's "
+                         "panel shows them: the same text sent several times is one case, its copies in `same`, "
+                         "at most five cases. A deputy asks about a congress they sit in this term, staff about "
+                         "one of their region or below it, or the one governing their region (a street's county); "
+                         "any other congress is 404. A text under 8 characters gets nothing.")
 @endpoint(Role.DEPUTY, *STAFF)
 def propose(request: HttpRequest, body: ProposeIn) -> ProposeOut:
     user: Any = request.user
@@ -77,11 +86,14 @@ def propose(request: HttpRequest, body: ProposeIn) -> ProposeOut:
     text = body.text.strip()
     if len(text) < assistant.MIN_CHARS:
         return ProposeOut(category=None, unit=None, similar=[], no_history=False)
-    answer = assistant.propose(user=user, congress=congress, text=text, exclude_suggestion=body.exclude_suggestion)
+    answer = assistant.propose_as_shown(user=user, congress=congress, text=text,
+                                        exclude_suggestion=body.exclude_suggestion)
     similar = [SimilarOut(source=c.source, id=c.pk, score=round(c.match.score, 4),
                           near_duplicate=c.match.near_duplicate, text=c.match.text, reply=c.match.reply,
                           year=c.archived.year if c.archived else None, kind=c.archived.kind if c.archived else "",
-                          status=c.item.status if c.item else "")
+                          status=c.item.status if c.item else "",
+                          same=[SameTextOut(source=d.source, id=d.pk, status=d.item.status if d.item else "")
+                                for d in c.same])
                for c in answer.similar]
     return ProposeOut(category=_proposal(answer.category), unit=_proposal(answer.unit, answer.unit_name),
                       similar=similar, no_history=answer.no_history)

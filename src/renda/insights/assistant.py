@@ -96,6 +96,16 @@ def propose(*, user: Any, congress: Congress, text: str, exclude_suggestion: int
                      unit_instead=unit is not None and learnt is not None and unit.best != learnt.best)
 
 
+def propose_as_shown(*, user: Any, congress: Congress, text: str,
+                     exclude_suggestion: int | None = None) -> Proposals:
+    """propose() as the form's panel and the API show it: the same text sent several times (a complaint sent
+    again word for word) is one case, with its copies in `same`, at most SIMILAR_K of them. Twice as many cases are
+    asked for, so that five copies of one complaint leave room for others."""
+    answer = propose(user=user, congress=congress, text=text, exclude_suggestion=exclude_suggestion,
+                     k=2 * SIMILAR_K)
+    return replace(answer, similar=services.same_text_together(answer.similar, SIMILAR_K))
+
+
 def usable_unit(congress: Congress, proposal: Suggestion | None) -> tuple[Suggestion | None, str]:
     """The unit model's proposal among the units still in use that serve the congress, with the unit's name. The
     model learnt from past assignments: a unit since closed, merged away or moved is never proposed. When its best

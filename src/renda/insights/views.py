@@ -43,12 +43,8 @@ def assist(request: HttpRequest) -> HttpResponse:
         return render(request, "insights/_assist.html", context)
     congress = assistant.access_congress(user=user, congress_id=congress_id)
     editing = data.get("insights_exclude", "")
-    # twice as many cases asked for, so that the same complaint sent again several times, shown as one case,
-    # leaves room for others
-    answer = assistant.propose(user=user, congress=congress, text=text,
-                               exclude_suggestion=number(editing),
-                               k=2 * assistant.SIMILAR_K)
-    similar = services.same_text_together(answer.similar, assistant.SIMILAR_K)
+    answer = assistant.propose_as_shown(user=user, congress=congress, text=text, exclude_suggestion=number(editing))
+    similar = answer.similar
     context.update({
         "category": answer.category, "unit": answer.unit, "unit_name": answer.unit_name,
         "unit_instead": answer.unit_instead,
