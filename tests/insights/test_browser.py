@@ -314,3 +314,26 @@ def test_a_hot_issue_with_a_pasted_link_in_its_title_fits_a_phone(live_server, p
     assert "mp.weixin.qq.com" in page.inner_text("[data-testid=hot-issue] h3")
     page.locator("[data-testid=hot-issue] details summary").click()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+
+
+def test_a_refused_reply_shown_again_as_typed_gets_its_advice_without_a_keystroke(live_server, page):
+    """A reply refused (the opinion changed meanwhile: 422) comes back as typed; its advice box showed the
+    placeholder until the next keystroke."""
+    from django.db.models import F
+
+    from renda.liaison.models import Opinion
+
+    w = build_liaison(org_tree())
+    opinion = opinion_services.opinion_register(
+        actor=w.clerk, station=w.central, channel="phone",
+        content="东湖社区门口的路灯坏了半个月，晚上老人出门很危险，请尽快修好。")
+    opinion_services.opinion_accept(actor=w.clerk, opinion=opinion, category="城建交通")
+    log_in(page, live_server.url, w.clerk.username, PASSWORD)
+    page.goto(f"{live_server.url}/liaison/opinions/{opinion.pk}/")
+    draft = "您好，您反映的东湖社区路灯问题，镇城建办已安排电工，将于本周五前修复路灯。"
+    page.locator("#rep-text").fill(draft)
+    Opinion.objects.filter(pk=opinion.pk).update(version=F("version") + 1)  # another tab's change
+    page.locator("#rep-text").locator("xpath=ancestor::form").locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#rep-text").input_value() == draft
+    page.wait_for_selector("[data-testid=reply-ok]", timeout=20_000)  # judged at once, nothing typed

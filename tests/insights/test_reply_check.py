@@ -272,3 +272,68 @@ def test_a_title_copied_before_收悉_commas_and_all_is_still_no_answer(reply: s
 def test_a_letter_that_copies_the_title_and_answers_another_question_is_still_told(opening: str) -> None:
     r = review(opening + "关于学校食堂收费的问题，县教育局已责成学校于2026年6月30日前退还多收的费用。")
     assert not r.get("relevance").ok
+
+
+# --- the twenty-second session's review: ordinary replies judged wrongly -----------------------------------------
+
+LAMP_Q = "幸福村的路灯坏了一个多月，晚上出行不便，希望尽快维修。"
+
+
+def test_a_reply_restating_the_problem_in_the_constituents_words_is_no_refusal() -> None:
+    question = "东湖小区3号楼电梯经常无法正常使用，希望尽快维修"
+    for reply in ("您好！您反映的东湖小区3号楼电梯无法正常使用的问题，县市场监管局已责成物业公司更换控制主板，"
+                  "电梯于5月20日起恢复运行，并将每月开展一次安全检查。",
+                  "针对东湖小区电梯经常无法正常使用的问题，县市场监管局已责成物业公司于2026年6月30日前更换控制主板。"
+                  "施工期间电梯不得使用，请走楼梯。此前未能及时处理，我们深表歉意。"):
+        r = reply_check.review(question=question, reply=reply, deadline_days=30, result_class="A")
+        assert r.ok, (reply, r.advice)
+    refusal = reply_check.review(question=question, reply="您好！经研究，我局无法解决该问题，请您理解，县市场监管局"
+                                 "将与物业公司协调，感谢您对我们工作的支持和监督。", deadline_days=30)
+    assert not refusal.get("interpretability").ok, "the unit's own 无法 is still a refusal"
+
+
+@pytest.mark.parametrize("done", ["镇城建办已修好全部路灯", "镇城建办已更换全部损坏的路灯",
+                                  "镇城建办已对全部路灯进行了维修", "镇城建办于11月10日更换了全部路灯"])
+def test_work_already_done_is_settled(done: str) -> None:
+    r = reply_check.review(question=LAMP_Q, deadline_days=30,
+                           reply=f"您好！您反映的幸福村路灯问题，{done}，现照明正常。")
+    assert r.ok, (done, r.advice)
+
+
+@pytest.mark.parametrize("when", ["2027年上半年", "2027年底前", "下个月", "12月31号前", "周五前", "明天",
+                                  "2026-12-31前", "2026.12.31前", "国庆节前", "元旦前", "汛期前"])
+def test_common_ways_of_writing_a_date_are_a_time_limit(when: str) -> None:
+    r = reply_check.review(question=LAMP_Q, deadline_days=30,
+                           reply=f"您好！您反映的幸福村路灯问题，镇城建办将于{when}完成全部损坏路灯的更换和线路检修，届时请您监督。")
+    assert r.ok, (when, r.advice)
+
+
+def test_the_date_a_letter_is_signed_with_is_no_time_limit() -> None:
+    note = ("您反映的幸福村路灯问题已转交镇城建办调查处理，请您耐心等待，感谢您对我们工作的理解和支持，"
+            "如有疑问可致电镇政府办公室。")
+    for signed in ("", "\n甲镇人民政府\n2026年11月20日", "甲镇人民政府 2026年11月20日。"):
+        r = reply_check.review(question=LAMP_Q, reply=note + signed, deadline_days=30)
+        assert not r.ok and "办理时限" in r.get("completeness").advice, signed
+
+
+@pytest.mark.parametrize("reason", ["经核实，该路段为国道，路灯归省公路局管理，县城管局无法安装",
+                                    "考虑到该路段车流量小、安装成本高，县城管局今年不能安排安装",
+                                    "基于安全考虑，县城管局不同意在该处安装"])
+def test_a_refusal_that_gives_its_reasons_passes_and_needs_no_deadline(reason: str) -> None:
+    r = reply_check.review(question=LAMP_Q, deadline_days=30,
+                           reply=f"您好！您反映的幸福村路灯问题，{reason}，建议由村委会协调解决。"
+                                 "感谢您对我县城市管理工作的关心和支持，如有疑问请致电县城管局。")
+    assert r.get("interpretability").ok, (reason, r.get("interpretability").advice)
+    assert "办理时限" not in r.get("completeness").advice, reason
+
+
+def test_a_late_draft_names_its_own_deadline_and_the_days_past_it() -> None:
+    """A merge or a reopening sets a deadline other than asked + N days: "超过 -7 天的办理期限" said nothing."""
+    from datetime import date
+
+    r = reply_check.review(question=LAMP_Q, reply=GOOD, deadline_days=-7, deadline=date(2026, 11, 16),
+                           asked_at=datetime(2026, 11, 23), replied_at=datetime(2026, 11, 25))
+    assert r.get("on_time").advice == "已超过答复期限（2026-11-16）9 天"
+    on_day = reply_check.review(question=LAMP_Q, reply=GOOD, deadline_days=30, deadline=date(2026, 11, 25),
+                                asked_at=datetime(2026, 10, 1), replied_at=datetime(2026, 11, 25))
+    assert on_day.get("on_time").ok

@@ -153,5 +153,5 @@ def check_draft(draft: str, *, title: str, question: str, asked: date, deadline:
     return reply_check.review(question_title=title, question=question, reply=draft,
                               asked_at=datetime.combine(asked, time()) if deadline else None,
                               replied_at=datetime.combine(timezone.localdate(), time()),
-                              deadline_days=(deadline - asked).days if deadline else 0,
+                              deadline_days=(deadline - asked).days if deadline else 0, deadline=deadline,
                               weighing=services.reply_weighing(congress_id), result_class=result_class)

@@ -25,7 +25,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 from renda.insights import text as textlib
@@ -84,9 +84,16 @@ _UNIT = re.compile(
 # "within N days/weeks/months": a time limit in either kind of reply check below
 _WITHIN = (r"\d+\s*(?:个)?(?:工作)?(?:日|天|周|个月)(?:内|之内)",
            r"[一二三四五六七八九十两]+(?:个)?(?:工作日|日|天|周|个月)(?:内|之内)")
+# a festival or season the work is to be done before ("国庆节前", "汛期前", "开学前")
+_BEFORE_SEASON = r"(?:春节|元旦|国庆|中秋|端午|清明|五一|汛期|雨季|入冬|开学|年)节?(?:前|之前|以前)"
 _TIME = _any(
-    r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|前|中旬|上旬|下旬|份|初|末)",
-    "年底|年内|月底|月内|本周|下周|近期|近日|今年|明年|春节前|年前|本月|下月",
+    r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:底|前|中旬|上旬|下旬|份|初|末)",
+    r"\d{4}年(?:内|底|前|上半年|下半年)|(?:将于|于|在|争取|力争|预计|计划)\d{4}年",
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",
+    "年底|年内|月底|月内|本周|下周|近期|近日|今年|明年|本月|下个?月|上半年|下半年|明天|明日|后天",
+    "立即|当即|即刻|即日起",  # "已责令该企业立即停产": done at once
+    r"(?:本|下)?周[一二三四五六日天](?:前|之前|内)",
+    _BEFORE_SEASON,
     r"\d+\s*(?:个)?(?:工作)?月(?:内|之内)",
     *_WITHIN,
 )
@@ -96,29 +103,45 @@ _WORK = _any("维修|修复|更换|检修|清理|清运|拆除|取缔|整改|处
              "硬化|疏通|修缮|改造|补种|恢复|封堵|加装|设置|新建|建成|修建|增设|开通")  # not 查处: it is inside 调查处理
 # a date by which it will be done, not the date a reply is signed with ("2019年9月17日" at its end)
 _BY_WHEN = _any(
-    r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?(?:前|之前|以前|底|中旬|上旬|下旬|初|末)",
-    "年底前|月底前|春节前|本周[一二三四五六日天]?(?:前|内)|下周[一二三四五六日天]|本月(?:内|底)",
+    r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号])?(?:前|之前|以前|底|中旬|上旬|下旬|初|末)",
+    r"\d{4}年(?:内|底|前|上半年|下半年)|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:前|之前|以前)",
+    "年底前|月底前|本周[一二三四五六日天]?(?:前|内)|下周[一二三四五六日天]|本月(?:内|底)|下个?月(?:内|底|前)?",
+    r"周[一二三四五六日天](?:前|之前)|明天|明日|后天",
+    _BEFORE_SEASON,
     *_WITHIN,
 )
-# "已于2026年11月完成…": the date it was done may stand between 已 and the verb
+# work that is done: "已于2026年11月完成…" (the date it was done may stand between 已 and the verb), "已修好",
+# "已更换全部损坏的路灯", "已对该路段进行了维修", "于5月10日更换了路灯"
+_DONE_WORK = ("维修|修复|修好|更换|检修|清理|清运|拆除|取缔|整改|关停|发放|补发|退还|安装|铺设|硬化|疏通|修缮|改造|"
+              "补种|封堵|加装|设置|建成|修建|增设|开通")
 _SETTLED = re.compile(
-    r"已(?:经)?(?:于[^，。；;]{1,16}?)?(?:全部|基本)?(?:解决|完成|修复|处理完毕|办结|整改到位|整改完毕|清理完毕|拆除|恢复|发放|到位|落实)"
+    r"已(?:经)?(?:于[^，。；;]{1,16}?)?(?:对[^，。；;]{1,20}?进行了?)?(?:全部|基本)?"
+    r"(?:解决|完成|处理完毕|办结|整改到位|整改完毕|清理完毕|恢复|到位|落实|" + _DONE_WORK + ")"
+    r"|(?:于|在)\d{1,2}月\d{1,2}[日号][^，。；;]{0,10}?(?:" + _DONE_WORK + ")了"
 )
+# "不得" and "未能" are not a refusal by themselves: "施工期间车辆不得通行", "此前未能及时修补，深表歉意"
 _DECLINE = _any(
     "不予|不能|无法|不属于|不符合|暂不|暂无|不具备|难以|不在[^。，]{0,12}范围|不支持|不同意",
-    "不存在|与事实不符|不属实|不宜|未能|不可以|不可|不允许|不得",
+    "不存在|与事实不符|不属实|不宜|未能(?!及时)|不可以|不可|不允许",
 )
 _REASON = _any(
-    "根据|依据|按照|依照|《|规定|条例|办法|政策|文件|因为|由于|原因|鉴于|因[^此为]",
+    "根据|依据|按照|依照|《|规定|条例|办法|政策|文件|因为|由于|原因|鉴于|因[^此为]|考虑到|基于|涉及",
     "经核实|经调查|经查|经核查|属于|因此|所以|目前|要求",
+    # whose matter it is: "路灯归省公路局管理", "由村委会负责", "需报省厅审批", "属交警部门管辖", "该路段为国道"
+    r"归[^，。；;]{1,16}(?:管理|负责|管辖)|由[^，。；;]{1,16}负责|需[^，。；;]{0,16}(?:审批|批准|立项)",
+    r"属[^，。；;于]{1,16}(?:管辖|职责|范围|权限)|为(?:国道|省道|县道|私人|私有|个人|集体)",
 )
+# the clause that restates the problem ("您反映的东湖小区电梯无法正常使用的问题，…", "针对…车辆无法通行的问题，"):
+# a refusal word inside it is the constituent's, not the unit's ("我局无法解决该问题" is the unit's own)
+_RESTATED = re.compile(r"(?:^|(?<=[。！!？?；;，,\s]))(?:您|你|网友|市民|群众|关于|对于|针对|就|有关|所?反映)"
+                       r"[^。！!？?；;，,]*?(?:的问题|的情况|问题|一事|的诉求)(?=[，,。：:\s]|$)")
 
 
 # what a one-line refusal can hold (check_interpretability): a cause of its own ("因资金有限"), or a basis cited
 # ("根据规定"). _REASON also counts words that only frame a reason (目前, 要求, 因此, 属于 — also inside 不属于),
 # which is enough to pass a letter that explains itself at length, not to tell one line that it gave its cause.
 # (办法 and 文件 are not a basis here: "没有办法", "文件还在起草"; nor 因地制宜 a cause)
-_CAUSE = re.compile(r"因为|由于|原因|鉴于|因(?!此|为|而|地)|受[^。，；;]{0,8}(?:限制|影响)|限于")
+_CAUSE = re.compile(r"因为|由于|原因|鉴于|考虑到|基于|因(?!此|为|而|地)|受[^。，；;]{0,8}(?:限制|影响)|限于")
 _BASIS = re.compile(r"根据|依据|按照|依照|《|规定|条例|政策")
 
 
@@ -153,11 +176,31 @@ class ReplyReview:
 OPENING_CHARS = 300  # greetings and acknowledgements are looked for at the start of a reply only
 
 
+# the date a letter is signed with, at its end, and the body that signs it just before ("甲镇人民政府 2026年11月20日"):
+# no time limit of the work, nor the unit that does it
+_SIGNATURE = re.compile(r"(?:(?<=[。！!？?\s])[^\s。！!？?，,；;：:]{2,30}?\s*)?"
+                        r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[。.]?\s*$")
+
+
 def content_of(reply: str) -> str:
-    """The reply without greetings and acknowledgements."""
+    """The reply without greetings, acknowledgements and the date it is signed with."""
     norm = textlib.normalise(reply)
     head = _SALUTATION.sub("", _DEPUTY_SALUTATION.sub("", norm[:80])) + norm[80:OPENING_CHARS]
-    return _ACKNOWLEDGEMENT.sub("", head) + norm[OPENING_CHARS:]
+    return _SIGNATURE.sub("", _ACKNOWLEDGEMENT.sub("", head) + norm[OPENING_CHARS:]).strip()
+
+
+def declines(content: str, question: str = "") -> re.Match[str] | None:
+    """The first words of the reply that decline, unless they only restate the problem: inside the clause that
+    names it ("您反映的电梯无法正常使用的问题，…"), or words the question itself says ("无法正常使用")."""
+    asked = textlib.compact(textlib.normalise(question))
+    restated = [(m.start(), m.end()) for m in _RESTATED.finditer(content)]
+    for m in _DECLINE.finditer(content):
+        if any(a <= m.start() and m.end() <= b for a, b in restated):
+            continue
+        if asked and textlib.compact(content[m.start():m.end() + 3]) in asked:
+            continue
+        return m
+    return None
 
 
 def _bigrams(s: str) -> Counter[str]:
@@ -225,9 +268,10 @@ def is_enquiry(question_title: str, question: str = "") -> bool:
     return bool(_ENQUIRY.search(head))
 
 
-def check_completeness(content: str, *, enquiry: bool = False) -> Check:
+def check_completeness(content: str, *, enquiry: bool = False, question: str = "") -> Check:
     """What will be done, by whom and by when. An enquiry is answered by the information it asks for, with no
-    work to do: its reply is complete when it says something of substance (a policy, a figure, a date)."""
+    work to do: its reply is complete when it says something of substance (a policy, a figure, a date). A refusal
+    with its reasons has no work to time: it needs no 时限."""
     if enquiry:
         ok = _substantive(content)
         advice = "" if ok else "所提的是咨询，答复未给出明确的答复内容（政策依据或具体情况），建议补充"
@@ -241,7 +285,8 @@ def check_completeness(content: str, *, enquiry: bool = False) -> Check:
         missing.append("办理措施（做什么）")
     if not unit:
         missing.append("责任单位（由谁办）")
-    if not (when or settled):
+    refused = declines(content, question) is not None and _REASON.search(content) is not None
+    if not (when or settled or refused):
         missing.append("办理时限（何时办结）")
     ok = not missing and (len(content) >= SUBSTANTIVE_MIN_CHARS or _concrete(content))
     if not ok and not missing:
@@ -251,38 +296,47 @@ def check_completeness(content: str, *, enquiry: bool = False) -> Check:
                   "time": when.group(0) if when else "", "settled": bool(settled)})
 
 
-def check_interpretability(content: str) -> Check:
+def check_interpretability(content: str, question: str = "") -> Check:
     """A reply that declines must give reasons. A short reply is an acknowledgement only unless it says what was
-    done or will be done and when ("镇城建办已安排电工，将于本周五前修复路灯" is 30 characters and complete)."""
-    declines = _DECLINE.search(content)
+    done or will be done and when ("镇城建办已安排电工，将于本周五前修复路灯" is 30 characters and complete).
+    `question`: the words of refusal it restates are not the reply's (declines)."""
+    declined = declines(content, question)
     reason = _REASON.search(content)
     if not _substantive(content):
         # "因资金有限，暂不能实施" declines in one line: its advice is about the reasons, not about a mere receipt
         # "镇城建办已安排电工修复路灯" names the work, without a date: it is brief, not a receipt
         cause, basis = _CAUSE.search(content), _BASIS.search(content)
-        if declines and cause:  # it gives a cause; what one line lacks is the basis and what happens next
+        if declined and cause:  # it gives a cause; what one line lacks is the basis and what happens next
             advice = "答复说明了不能办理的原因，但只有一句话，建议补充具体依据（政策、规定或事实）和下一步打算"
-        elif declines and basis:
+        elif declined and basis:
             advice = "答复引用了依据，但只有一句话，请具体说明不能办理的理由及下一步打算"
-        elif declines:
+        elif declined:
             advice = "答复表示不能办理，但只有一句话，请具体说明理由和依据（政策、规定或事实）及下一步打算"
         elif _WORK.search(content):
             advice = "答复较简略，说了要做的事，但未说明完成时间和办理结果，建议补充"
         else:
             advice = "答复仅为受理或转办告知，未说明办理情况和理由，建议补充"
         return Check("interpretability", False, advice,
-                     {"declines": bool(declines), "reason": bool(reason), "substantive": False})
-    ok = not declines or bool(reason)
+                     {"declines": bool(declined), "reason": bool(reason), "substantive": False})
+    ok = not declined or bool(reason)
     advice = "" if ok else "答复未同意或无法办理，但未说明理由和依据（政策、规定或事实），建议补充"
     return Check("interpretability", ok, advice,
-                 {"declines": declines.group(0) if declines else "", "reason": reason.group(0) if reason else "",
+                 {"declines": declined.group(0) if declined else "", "reason": reason.group(0) if reason else "",
                   "substantive": True})
 
 
-def check_on_time(asked_at: datetime | None, replied_at: datetime | None, deadline_days: int) -> Check:
+def check_on_time(asked_at: datetime | None, replied_at: datetime | None, deadline_days: int,
+                  deadline: date | None = None) -> Check:
+    """Replied within deadline_days of being asked. With the item's own `deadline` (a form's draft: the day it is
+    due, which a merge or a reopening may have set other than asked + N days), the advice names that day and the
+    days past it; "超过 -7 天的办理期限" said nothing to a clerk (a review's finding)."""
     if asked_at is None or replied_at is None:
         return Check("on_time", True, "", {"days": None, "deadline_days": deadline_days})
     days = (replied_at - asked_at).total_seconds() / 86400
+    if deadline is not None:
+        late = (replied_at.date() - deadline).days
+        return Check("on_time", late <= 0, "" if late <= 0 else f"已超过答复期限（{deadline:%Y-%m-%d}）{late} 天",
+                     {"days": round(days, 1), "deadline": deadline.isoformat(), "late_days": max(late, 0)})
     ok = days <= deadline_days
     return Check("on_time", ok, "" if ok else f"答复用时 {math.ceil(days)} 天，超过 {deadline_days} 天的办理期限",
                  {"days": round(days, 1), "deadline_days": deadline_days})
@@ -292,34 +346,35 @@ def check_on_time(asked_at: datetime | None, replied_at: datetime | None, deadli
 RESULT_SOLVED, RESULT_FOR_REFERENCE = "A", "D"
 
 
-def check_result_class(content: str, result_class: str) -> Check:
+def check_result_class(content: str, result_class: str, question: str = "") -> Check:
     """The result class the unit chose for a suggestion against what its reply says: A类 (已解决或基本解决) with a
     reply that declines and says nothing is done ("经研究，该建议暂不采纳"), or D类 (留作参考) with a reply that says
     it is done. Either is likely a slip of the select box, which the deputy is asked to judge."""
-    declines, settled = _DECLINE.search(content), _SETTLED.search(content)
+    declined, settled = declines(content, question), _SETTLED.search(content)
     advice = ""
-    if result_class == RESULT_SOLVED and declines and not settled:
+    if result_class == RESULT_SOLVED and declined and not settled:
         advice = "所选办理结果为A类（已解决或基本解决），答复却表示不能办理，请核对办理结果"
-    elif result_class == RESULT_FOR_REFERENCE and settled and not declines:
+    elif result_class == RESULT_FOR_REFERENCE and settled and not declined:
         advice = "所选办理结果为D类（因条件限制留作参考），答复却写明已经办成，请核对办理结果"
     return Check("result_class", not advice, advice,
-                 {"result_class": result_class, "declines": declines.group(0) if declines else "",
+                 {"result_class": result_class, "declines": declined.group(0) if declined else "",
                   "settled": settled.group(0) if settled else ""})
 
 
 def review(*, question_title: str = "", question: str, reply: str, asked_at: datetime | None = None,
-           replied_at: datetime | None = None, deadline_days: int,
+           replied_at: datetime | None = None, deadline_days: int, deadline: date | None = None,
            weighing: Weighing | None = None, result_class: str = "") -> ReplyReview:
     """All four checks of one reply, and for a suggestion's reply with its chosen result class a fifth. Advice
     only: the caller shows it, the clerk decides. `weighing`: the congress's category model's features
-    (classifier.TextFeatures), when it has one."""
+    (classifier.TextFeatures), when it has one; `deadline`: the item's own (check_on_time)."""
     content = content_of(reply)
+    asked = f"{question_title} {question}"
     checks: tuple[Check, ...] = (
         check_relevance(question_title, question, content, weighing),
-        check_completeness(content, enquiry=is_enquiry(question_title, question)),
-        check_interpretability(content),
-        check_on_time(asked_at, replied_at, deadline_days),
+        check_completeness(content, enquiry=is_enquiry(question_title, question), question=asked),
+        check_interpretability(content, asked),
+        check_on_time(asked_at, replied_at, deadline_days, deadline),
     )
     if result_class:
-        checks += (check_result_class(content, result_class),)
+        checks += (check_result_class(content, result_class, asked),)
     return ReplyReview(checks=checks)

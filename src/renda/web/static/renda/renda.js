@@ -35,6 +35,16 @@
     if (select && button && select.value === button.dataset.value) { button.textContent = "已采用"; }
   });
 
+  // a reply form shown again with what was typed (refused: 422) asks for its advice at once, not only after the
+  // next keystroke: the box showed its placeholder beside a draft it had judged before (hx-trigger "renda:refill")
+  document.addEventListener("htmx:load", function (e) {
+    var root = e.target && e.target.querySelectorAll ? e.target : document;
+    root.querySelectorAll("[data-testid=insights-reply-advice]").forEach(function (box) {
+      var form = box.closest("form"), text = form && form.querySelector("textarea");
+      if (text && text.value.trim()) { box.dispatchEvent(new CustomEvent("renda:refill")); }
+    });
+  });
+
   // data-confirm on a form or a button: ask before submitting
   document.addEventListener("submit", function (e) {
     var message = e.target.getAttribute("data-confirm");
