@@ -99,3 +99,13 @@ def test_a_phone_beside_a_sum_of_money_is_still_masked() -> None:
 def test_a_letters_full_width_indentation_is_left_as_written() -> None:
     letter = "尊敬的群众：\n　　您反映的路灯问题已修复，联系电话１３９１２３４５６７８。"
     assert mask_text(letter, "张三", "") == "尊敬的群众：\n　　您反映的路灯问题已修复，联系电话139********。"
+
+
+@pytest.mark.parametrize("address", ["xingfucun.bianmin2026@example.com.cn", "zhang_san+renda@qq.com",
+                                     "13912345678@163.com", "Li.Si@mail.gov.cn"])
+def test_an_email_address_is_masked_and_the_words_before_it_are_not(address: str) -> None:
+    """A constituent's e-mail address was shown whole in the similar cases and hot issues (only a publication
+    refused it)."""
+    assert scrub(f"申请表请发邮箱{address}，谢谢") == f"申请表请发邮箱{address[:3]}{'*' * (len(address) - 3)}，谢谢"
+    assert pii_found(f"请发邮箱{address}")[0] == "电子邮箱"
+    assert scrub("会议在3楼@多功能厅举行，请@所有人") == "会议在3楼@多功能厅举行，请@所有人"
