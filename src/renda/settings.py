@@ -267,7 +267,8 @@ _recheck = float(os.environ.get("RENDA_ASSIST_RECHECK_SECONDS", "2"))
 INSIGHTS_ASSIST_RECHECK_SERVED = min(max(_recheck, 0.0), 60.0) if _recheck == _recheck else 2.0  # nan: the default
 INSIGHTS_ASSIST_RECHECK_SECONDS = 0.0 if TESTING else INSIGHTS_ASSIST_RECHECK_SERVED
 
-# the trained models each process keeps in memory, the ones used last (insights/store.py)
+# the congresses whose trained models (category and unit) each process keeps in memory, those used last
+# (insights/store.py)
 INSIGHTS_MODELS_KEPT = int(os.environ.get("RENDA_INSIGHTS_MODELS_KEPT", "16"))
 
 EMAIL_BACKEND = os.environ.get("RENDA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -146,3 +146,43 @@ def test_a_fragment_fetched_after_the_idle_timeout_takes_the_page_to_the_login_a
     plain = client.get(reverse("insights:hot"))
     assert plain.status_code == 302
     assert plain["Location"] == f"{reverse('accounts:login')}?next={reverse('insights:hot')}"
+
+
+def test_a_form_sent_after_the_login_lapsed_comes_back_to_the_page_it_was_sent_from(clerk):
+    """The form's action may take POST only (the logout button's): coming back to it after logging in was a 405."""
+    client = Client()
+    page_login(client, "clerk")
+    _set_login_at(client, 12 * 3600 + 1)
+    response = client.post(reverse("accounts:logout"), headers={"Referer": "http://testserver/liaison/opinions/"})
+    assert response["Location"] == f"{reverse('accounts:login')}?expired=1&next=/liaison/opinions/"
+    page_login(client, "clerk")
+    elsewhere = client.post(reverse("accounts:logout"), headers={"Referer": "http://evil.example/x"})
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+    again = client.post(reverse("accounts:logout"), headers={"Referer": "http://evil.example/x"})
+    assert elsewhere.status_code == 302
+    assert again["Location"] == f"{reverse('accounts:login')}?next=/", "only a page of this site is come back to"
+
+
+def test_an_items_action_url_opened_as_a_page_goes_to_the_item(clerk):
+    """A refused form is shown at its action's URL; a login's `next` or a reload opened it with GET: 405."""
+    client = Client()
+    page_login(client, "clerk")
+    for url, detail in ((reverse("suggestions:act", args=[7, "review"]), reverse("suggestions:detail", args=[7])),
+                        (reverse("liaison:opinion_act", args=[8, "reply"]),
+                         reverse("liaison:opinion_detail", args=[8])),
+                        (reverse("liaison:activity_act", args=[9, "notify"]), reverse("liaison:activity", args=[9]))):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, detail)
+        assert client.put(url).status_code == 405
+
+
+def test_a_forms_part_fetched_after_the_login_lapsed_says_so_in_its_place(clerk):
+    """A part of a form that follows a choice (the meeting form's requesters) is a GET: taking the page to the
+    login lost the other fields typed."""
+    client = Client()
+    page_login(client, "clerk")
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+    response = client.get(reverse("meetings:session_requesters"),
+                          headers={"HX-Request": "true", "X-Renda-Keep-Page": "1",
+                                   "HX-Current-URL": "http://testserver/meetings/"})
+    assert response.status_code == 200 and 'data-testid="login-expired"' in response.content.decode()

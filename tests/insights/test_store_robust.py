@@ -216,10 +216,27 @@ def test_a_model_file_changed_by_another_process_is_read_again(model_bytes: byte
     assert len(reads) == 2
 
 
-def test_a_process_keeps_only_the_models_used_last(settings, model_bytes: bytes, reads: list[object]) -> None:
+def test_a_process_keeps_only_the_models_of_the_congresses_used_last(settings, model_bytes: bytes,
+                                                                     reads: list[object]) -> None:
     """Every worker loads the models of every congress whose clerks it serves: kept for good, a county's forty
-    models took several hundred MB per worker."""
+    models took several hundred MB per worker. The limit counts congresses, each with both its models: the
+    assistant asks both on every call, and a limit in files read them all again on every call once clerks of
+    more congresses than half of it typed."""
     settings.INSIGHTS_MODELS_KEPT = 2
+    for congress in (21, 22, 23):
+        for kind in ("category", "unit"):
+            path = store.model_path(congress, kind)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(model_bytes)
+    for _ in range(3):  # two congresses typed for in turn: both models of each read once
+        for congress in (21, 22):
+            store.load(congress, "category")
+            store.load(congress, "unit")
+    assert len(reads) == 4
+    store.load(23, "unit")  # a third: the congress used longest ago goes, with both its models
+    assert sorted({p.parent.name for p in store._cache if p.parent.name.startswith("congress-2")}) == [
+        "congress-22", "congress-23"]
+    reads.clear()
     for congress in (11, 12, 13):
         path = store.model_path(congress, "category")
         path.parent.mkdir(parents=True, exist_ok=True)

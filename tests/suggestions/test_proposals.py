@@ -204,3 +204,16 @@ def test_a_bill_handled_as_a_suggestion_has_its_category_confirmed_or_corrected(
     assert (other.status, other.category) == (Status.ON_AGENDA, "城建交通")
     same_text = [c for t, c in history.category_labels(trained.tree.congress_a) if t == f"{bill.title} {bill.content}"]
     assert same_text == ["社会保障"], "a bill on the agenda is no label: no clerk checked its category"
+
+
+def test_a_bill_put_on_the_agenda_is_not_refused_for_a_category_taken_out_meanwhile(trained) -> None:
+    bill = trained.build(Status.SUBMITTED, kind="bill")
+    congress_setting_set(actor=None, congress=trained.tree.congress_a, key="org.categories", raw="环境保护,社会保障")
+    c = Client()
+    c.force_login(trained.clerk_a)
+    response = c.post(reverse("suggestions:act", args=[bill.pk, "decide"]),
+                      {"version": bill.version, "decision": "agenda", "decided_by": "presidium",
+                       "reason": "列入议程", "category": "城建交通"})
+    assert response.status_code == 302
+    bill.refresh_from_db()
+    assert (bill.status, bill.category) == (Status.ON_AGENDA, "城建交通")

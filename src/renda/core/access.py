@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
 from renda.core.errors import Forbidden, NotAuthenticated
@@ -50,13 +51,29 @@ def _access(roles: Iterable[str], public: bool) -> Access:
     return Access(roles=roles, public=public)
 
 
+def _local(url: str, request: HttpRequest) -> str | None:
+    """The path (and query) of `url` when it is one of this site's, else None."""
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.get_host():
+        return None
+    if not parts.path.startswith("/") or parts.path.startswith("//") or "\\" in parts.path:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def _page_path(request: HttpRequest) -> str:
-    """The path (and query) of the page a request comes from: for htmx, the page that holds the fragment."""
+    """Where to come back to after logging in again: the page a request comes from. For htmx, the page that holds
+    the fragment; for a form sent (POST), the page it was sent from (its action's URL may take POST only: the
+    logout button's does); for a page, itself."""
     if request.headers.get("HX-Request") == "true":
-        current = urlsplit(request.headers.get("HX-Current-URL", ""))
-        if current.path.startswith("/") and not current.path.startswith("//"):
-            return current.path + (f"?{current.query}" if current.query else "")
+        return _local(request.headers.get("HX-Current-URL", ""), request) or "/"
+    if request.method == "POST":
+        return _local(request.headers.get("Referer", ""), request) or "/"
     return request.get_full_path()
+
+
+# sent by an htmx element inside a form being filled in (hx-headers), whose GET must not take the page away
+KEEP_PAGE = "X-Renda-Keep-Page"
 
 
 def to_login(request: HttpRequest, login_url: str | None = None) -> HttpResponse:
@@ -65,14 +82,15 @@ def to_login(request: HttpRequest, login_url: str | None = None) -> HttpResponse
     A page goes to the login page and back. An htmx fragment must not have the login page swapped into it:
     - a fragment fetched (GET: a live meeting, an import's progress, a lazy panel) takes the whole page to the
       login page, which comes back to it (HX-Redirect);
-    - a fragment asked for from a form being filled in (POST: the typing assistant, the reply advice) says so in
-      its place and leaves the page alone, because leaving it would lose what the clerk has typed.
+    - a fragment asked for from a form being filled in (POST: the typing assistant, the reply advice; or a GET
+      sent with the KEEP_PAGE header: a form's part that follows a choice) says so in its place and leaves the
+      page alone, because leaving it would lose what the clerk has typed.
     """
     back = _page_path(request)
     if request.headers.get("HX-Request") != "true":
         return redirect_to_login(back, login_url)
     login = redirect_to_login(back, login_url)["Location"]
-    if request.method == "POST":
+    if request.method == "POST" or request.headers.get(KEEP_PAGE):
         return HttpResponse(render_to_string("core/_login_expired.html", {"login_url": login}, request=request))
     response = HttpResponse(status=204)
     response["HX-Redirect"] = login
@@ -94,6 +112,25 @@ def page(*roles: str, public: bool = False) -> Callable[[F], F]:
             return view(request, *args, **kwargs)
 
         wrapper.renda_access = access  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def action(detail: str, arg: str) -> Callable[[F], F]:
+    """For an item's action URL (…/<id>/<event>/): a POST takes the action; a GET goes to the item's page
+    (`detail`, a URL name taking the view's keyword `arg`), where the action's form is. A login's `next`, or a
+    reload of the page a refused form was shown on, leads there; it answered 405."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if request.method == "GET":
+                return redirect(detail, kwargs[arg])
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["GET", "POST"])
+            return view(request, *args, **kwargs)
+
         return wrapper  # type: ignore[return-value]
 
     return decorate

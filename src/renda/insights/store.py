@@ -33,10 +33,12 @@ from renda.insights.flight import KeyedLocks
 logger = logging.getLogger(__name__)
 
 # What a model file was when it was last read (modification time, size, inode) and what came of it: the model, or
-# None when it could not be used (read again only once the file changes). The models used last are kept, at most
-# settings.INSIGHTS_MODELS_KEPT of them (RENDA_INSIGHTS_MODELS_KEPT): a model learnt from a county's history takes
-# 4–16 MB in memory, and a worker that served every township's clerks would otherwise hold all of them for good.
-# One put out is read from its file again when next asked for (0.1–0.5 s).
+# None when it could not be used (read again only once the file changes). The models of the congresses used last
+# are kept, at most settings.INSIGHTS_MODELS_KEPT congresses (RENDA_INSIGHTS_MODELS_KEPT), each with both its models:
+# the assistant asks both on every call, so a limit counted in files thrashed once more congresses than half of it
+# were typed for. A model learnt from a county's history takes 4–16 MB in memory, and a worker that served every
+# township's clerks would otherwise hold all of them for good. One put out is read from its file again when next
+# asked for (0.1–0.5 s).
 Stamp = tuple[int, int, int]
 _cache: OrderedDict[Path, tuple[Stamp, TextClassifier | None]] = OrderedDict()
 _lock = threading.Lock()
@@ -126,7 +128,7 @@ def load(congress_id: int, kind: str) -> TextClassifier | None:
     with _lock:
         hit = _cache.get(path)
         if hit is not None:
-            _cache.move_to_end(path)
+            _used(path)
     if hit is not None and hit[0] == stamp:
         return hit[1]
     with _loading.hold(path):  # requests that come while it loads wait for this load (flight.py)
@@ -153,10 +155,19 @@ def load(congress_id: int, kind: str) -> TextClassifier | None:
             model = None
         with _lock:
             _cache[path] = (stamp, model)
-            _cache.move_to_end(path)
-            while len(_cache) > max(1, settings.INSIGHTS_MODELS_KEPT):
-                _cache.popitem(last=False)
+            _used(path)
+            kept = max(1, settings.INSIGHTS_MODELS_KEPT)
+            while len({p.parent for p in _cache}) > kept:  # a congress's models sit in its own directory
+                oldest = next(iter(_cache)).parent
+                for p in [p for p in _cache if p.parent == oldest]:
+                    del _cache[p]
     return model
+
+
+def _used(path: Path) -> None:
+    """The congress of `path` is the one used last: its models move to the end of the cache's order (under _lock)."""
+    for p in [p for p in _cache if p.parent == path.parent]:
+        _cache.move_to_end(p)
 
 
 @contextmanager

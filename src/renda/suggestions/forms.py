@@ -128,6 +128,15 @@ class DecideForm(_CategoryChoices, VersionForm):
         super().__init__(*args, **kwargs)
         self.category_choices()
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == BillDecision.AGENDA or self.data.get("decision") == BillDecision.AGENDA:
+            # a bill on the agenda keeps the deputy's category, unchecked: the field says nothing then, even a
+            # category taken out of the taxonomy while the page was open
+            self.errors.pop("category", None)
+            data["category"] = None
+        return data
+
 
 def eligible_units(s: Suggestion) -> Any:
     """Units of the congress's region, above or below it (services._check_units has the rule)."""

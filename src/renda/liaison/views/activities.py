@@ -10,9 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
-from renda.core.access import page
+from renda.core.access import action, page
 from renda.core.errors import Invalid, NotFound
 from renda.core.params import is_number, number
 from renda.core.scope import get_or_404, within
@@ -76,7 +75,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
             activity.congress.region.path]).order_by("-id")[:100]})
 
 
-@require_POST
+@action("liaison:activity", "activity_id")
 @page(*STAFF)
 def activity_act(request: HttpRequest, activity_id: int, event: str) -> HttpResponse:
     user: Any = request.user

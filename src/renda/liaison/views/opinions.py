@@ -12,10 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from renda.accounts.models import User
-from renda.core.access import page
+from renda.core.access import action, page
 from renda.core.errors import DomainError, Invalid, NotFound
 from renda.core.masking import mask_name, mask_phone, scrub
 from renda.core.params import is_number
@@ -201,7 +200,7 @@ DONE = {"accept": "已受理，责任人已确定。", "reject": "已决定不�
 STAFF_EVENTS = ("merge", "deputy", "judge")  # a unit may not; it gets 404, as for an event that does not exist
 
 
-@require_POST
+@action("liaison:opinion_detail", "opinion_id")
 @page(*HANDLERS)
 def opinion_act(request: HttpRequest, opinion_id: int, event: str) -> HttpResponse:
     user: Any = request.user

@@ -8,9 +8,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
-from renda.core.access import page
+from renda.core.access import action, page
 from renda.core.errors import DomainError, NotFound
 from renda.suggestions import selectors, services, workflow
 from renda.suggestions.forms import ACTION_FORMS
@@ -26,7 +25,7 @@ DONE = {
 }
 
 
-@require_POST
+@action("suggestions:detail", "pk")
 @page(*READERS)
 def act(request: HttpRequest, pk: int, event: str) -> HttpResponse:
     if event not in ACTION_FORMS:
