@@ -337,3 +337,51 @@ def test_a_late_draft_names_its_own_deadline_and_the_days_past_it() -> None:
     on_day = reply_check.review(question=LAMP_Q, reply=GOOD, deadline_days=30, deadline=date(2026, 11, 25),
                                 asked_at=datetime(2026, 10, 1), replied_at=datetime(2026, 11, 25))
     assert on_day.get("on_time").ok
+
+
+# the second review of the session: what the first changes let through
+LAMP_T = "路灯损坏请求维修"
+LAMP_Q2 = "小区门口的路灯坏了一个多月，晚上出行很不方便，请求尽快维修。"
+
+
+def review2(reply: str, question: str = LAMP_Q2, **kw) -> reply_check.ReplyReview:
+    return reply_check.review(question_title=LAMP_T, question=question, reply=reply, deadline_days=15, **kw)
+
+
+@pytest.mark.parametrize("reply", [
+    "您好！经协调，有关部门表示暂无法维修路灯这一问题。请您耐心等待，谢谢您对我们工作的关心和理解。",
+    "您好！经研究，就现有条件而言暂时无法解决该问题。请您谅解，感谢您对我们工作的关心和支持，谢谢！"])
+def test_the_units_own_refusal_is_one_whatever_its_sentence_opens_with(reply: str) -> None:
+    r = review2(reply, result_class="A")
+    assert not r.get("interpretability").ok and not r.get("result_class").ok
+
+
+def test_a_refusal_the_question_also_quotes_is_still_the_units() -> None:
+    r = review2("您好！经我局工作人员认真研究，您的低保申请仍然不予受理。请您理解，感谢您对民政工作的关心和支持，"
+                "如有疑问可来电咨询，谢谢！", question="去年申请低保，民政局说不予受理，请问为什么？")
+    assert not r.get("interpretability").ok
+
+
+@pytest.mark.parametrize("reply", [
+    "您好！我局已安排城管执法大队负责处理该路段路灯维修事宜。如有其他问题，请立即拨打12345热线联系我们。",
+    "您好！根据我县于2019年出台的《城市照明管理办法》，该路段路灯由城管局负责维修，我局将督促其安排人员处理。",
+    "您好！按照政策，2000年前建成的老旧小区可纳入改造，城建局将组织对小区门口的路灯进行维修，请您耐心等待。",
+    "您好！我局将督促城管局安排人员处理，详见 http://www.gov.cn/zhengce/2019-10-12/content.htm 的有关规定。",
+    "您好！经核实，该路段已安装路灯20盏，其中3盏损坏。我局将安排城管执法大队负责维修，恢复照明。",
+    "您好！经核实，该路段路灯因线路老化目前无法正常照明。我局已安排城管执法大队负责维修，将尽快恢复照明。",
+])
+def test_a_past_date_a_call_to_phone_or_a_fault_described_is_no_time_limit(reply: str) -> None:
+    assert "办理时限" in review2(reply).get("completeness").advice
+
+
+@pytest.mark.parametrize("reply", [
+    "您好！我局已责令物业公司对小区门口损坏的路灯进行维修，并安排专人督促落实。整改期限至2026年12月31日。",
+    "您好！经现场核实，小区门口共有路灯12盏，其中3盏因线路老化损坏。我局已责令物业公司对损坏路灯进行维修。"
+    "预计完成时间2026年12月31日。"])
+def test_a_deadline_written_as_the_last_sentence_is_no_signing_date(reply: str) -> None:
+    assert review2(reply).get("completeness").ok
+
+
+def test_a_short_reply_naming_a_lamp_put_up_years_ago_is_no_work_with_a_date() -> None:
+    r = review2("收到，路灯是十年前安装的，我们会转给有关部门。")
+    assert not r.get("interpretability").ok and "办理时限" in r.get("completeness").advice

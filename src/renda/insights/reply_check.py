@@ -21,6 +21,7 @@ omissions. docs/insights.md gives the agreement with third-party (weak) labels.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -82,19 +83,22 @@ _UNIT = re.compile(
     r"|(?:我|本|该)(?:镇|乡|街道|村|区|县|市)"  # "我镇已安排专人清理": the body that writes is the one that acts
 )
 # "within N days/weeks/months": a time limit in either kind of reply check below
-_WITHIN = (r"\d+\s*(?:个)?(?:工作)?(?:日|天|周|个月)(?:内|之内)",
+_WITHIN = (r"(?<!\d)\d+\s*(?:个)?(?:工作)?(?:日|天|周|个月)(?:内|之内)",
            r"[一二三四五六七八九十两]+(?:个)?(?:工作日|日|天|周|个月)(?:内|之内)")
 # a festival or season the work is to be done before ("国庆节前", "汛期前", "开学前")
-_BEFORE_SEASON = r"(?:春节|元旦|国庆|中秋|端午|清明|五一|汛期|雨季|入冬|开学|年)节?(?:前|之前|以前)"
+# ("年前": before the new year, not 十年前 or 2000年前)
+_BEFORE_SEASON = (r"(?:春节|元旦|国庆|中秋|端午|清明|五一|汛期|雨季|入冬|开学)节?(?:前|之前|以前)"
+                  r"|(?<![一二三四五六七八九十两几多百千\d])年(?:前|之前|以前)")
 _TIME = _any(
     r"\d{4}年\d{1,2}月|\d{1,2}月\d{1,2}[日号]|\d{1,2}月(?:底|前|中旬|上旬|下旬|份|初|末)",
-    r"\d{4}年(?:内|底|前|上半年|下半年)|(?:将于|于|在|争取|力争|预计|计划)\d{4}年",
-    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",
+    r"\d{4}年(?:内|底|上半年|下半年)|(?:将|争取|力争|预计|计划)(?:于|在)?\d{4}年",
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:前|之前|以前)",
     "年底|年内|月底|月内|本周|下周|近期|近日|今年|明年|本月|下个?月|上半年|下半年|明天|明日|后天",
-    "立即|当即|即刻|即日起",  # "已责令该企业立即停产": done at once
+    # "已责令该企业立即停产": done at once; not "请立即拨打12345"
+    r"(?<!请)(?:立即|当即|即刻)(?:停|整改|清理|清除|修|拆|关停|封|处理|查处|组织|安排|开展|落实|更换|疏通)|即日起",
     r"(?:本|下)?周[一二三四五六日天](?:前|之前|内)",
     _BEFORE_SEASON,
-    r"\d+\s*(?:个)?(?:工作)?月(?:内|之内)",
+    r"(?<!\d)\d+\s*(?:个)?(?:工作)?月(?:内|之内)",
     *_WITHIN,
 )
 # a short reply counts as more than an acknowledgement only with a piece of work and a date for it ("近期将答复" is
@@ -104,7 +108,7 @@ _WORK = _any("维修|修复|更换|检修|清理|清运|拆除|取缔|整改|处
 # a date by which it will be done, not the date a reply is signed with ("2019年9月17日" at its end)
 _BY_WHEN = _any(
     r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号])?(?:前|之前|以前|底|中旬|上旬|下旬|初|末)",
-    r"\d{4}年(?:内|底|前|上半年|下半年)|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:前|之前|以前)",
+    r"\d{4}年(?:内|底|上半年|下半年)|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:前|之前|以前)",
     "年底前|月底前|本周[一二三四五六日天]?(?:前|内)|下周[一二三四五六日天]|本月(?:内|底)|下个?月(?:内|底|前)?",
     r"周[一二三四五六日天](?:前|之前)|明天|明日|后天",
     _BEFORE_SEASON,
@@ -114,9 +118,10 @@ _BY_WHEN = _any(
 # "已更换全部损坏的路灯", "已对该路段进行了维修", "于5月10日更换了路灯"
 _DONE_WORK = ("维修|修复|修好|更换|检修|清理|清运|拆除|取缔|整改|关停|发放|补发|退还|安装|铺设|硬化|疏通|修缮|改造|"
               "补种|封堵|加装|设置|建成|修建|增设|开通")
+_EXISTS = r"(?![^，。；;]{0,8}\d+\s*[盏个座台处条根辆块套米])"  # "已安装路灯20盏" says what is there
 _SETTLED = re.compile(
     r"已(?:经)?(?:于[^，。；;]{1,16}?)?(?:对[^，。；;]{1,20}?进行了?)?(?:全部|基本)?"
-    r"(?:解决|完成|处理完毕|办结|整改到位|整改完毕|清理完毕|恢复|到位|落实|" + _DONE_WORK + ")"
+    r"(?:(?:解决|完成|处理完毕|办结|整改到位|整改完毕|清理完毕|恢复|到位|落实|" + _DONE_WORK + ")" + _EXISTS + ")"
     r"|(?:于|在)\d{1,2}月\d{1,2}[日号][^，。；;]{0,10}?(?:" + _DONE_WORK + ")了"
 )
 # "不得" and "未能" are not a refusal by themselves: "施工期间车辆不得通行", "此前未能及时修补，深表歉意"
@@ -133,8 +138,11 @@ _REASON = _any(
 )
 # the clause that restates the problem ("您反映的东湖小区电梯无法正常使用的问题，…", "针对…车辆无法通行的问题，"):
 # a refusal word inside it is the constituent's, not the unit's ("我局无法解决该问题" is the unit's own)
-_RESTATED = re.compile(r"(?:^|(?<=[。！!？?；;，,\s]))(?:您|你|网友|市民|群众|关于|对于|针对|就|有关|所?反映)"
-                       r"[^。！!？?；;，,]*?(?:的问题|的情况|问题|一事|的诉求)(?=[，,。：:\s]|$)")
+_RESTATED = re.compile(r"(?:^|(?<=[。！!？?；;，,\s]))(?:您|你|网友|市民|群众|关于|对于|针对|所?反映)"
+                       r"[^。！!？?；;，,]{0,80}?(?:的问题|的情况|问题|一事|的诉求)(?=[，,。：:\s]|$)")
+# work the reply promises: a refusal that promises some is no refusal of the work ("目前无法正常照明…已安排…维修")
+_PROMISE = re.compile(r"(?<![不能法未])(?:将|拟|计划|安排|正在|尽快|马上|立即|督促|责令)[^。；;！!]{0,16}?(?:"
+                      + _DONE_WORK + r"|处理|解决)")
 
 
 # what a one-line refusal can hold (check_interpretability): a cause of its own ("因资金有限"), or a basis cited
@@ -174,11 +182,16 @@ class ReplyReview:
 
 
 OPENING_CHARS = 300  # greetings and acknowledgements are looked for at the start of a reply only
+# what of a reply (and of its question) is read: a unit's reply is a page or two; a post of megabytes held a worker
+REVIEW_CHARS = 20_000
 
 
 # the date a letter is signed with, at its end, and the body that signs it just before ("甲镇人民政府 2026年11月20日"):
 # no time limit of the work, nor the unit that does it
-_SIGNATURE = re.compile(r"(?:(?<=[。！!？?\s])[^\s。！!？?，,；;：:]{2,30}?\s*)?"
+# ("预计完成时间2026年12月31日。", "整改期限至2026年12月31日" are the work's dates, and stay)
+_SIGNATURE = re.compile(r"(?:(?<=[。！!？?\s])[^\s。！!？?，,；;：:]{1,30}?"
+                        r"(?:政府|人大|局|委员会|委|办公室|办|中心|公司|街道|社区|村委会|居委会|处|所|站|院|厅|部|会|组)\s*"
+                        r"|(?<=[。！!？?\s]))"
                         r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[。.]?\s*$")
 
 
@@ -191,16 +204,23 @@ def content_of(reply: str) -> str:
 
 def declines(content: str, question: str = "") -> re.Match[str] | None:
     """The first words of the reply that decline, unless they only restate the problem: inside the clause that
-    names it ("您反映的电梯无法正常使用的问题，…"), or words the question itself says ("无法正常使用")."""
+    names it ("您反映的电梯无法正常使用的问题，…"), or with the four characters after them, all in one clause, words
+    the question itself says ("无法正常使用"; "不予受理。请您…" is the unit's own)."""
     asked = textlib.compact(textlib.normalise(question))
-    restated = [(m.start(), m.end()) for m in _RESTATED.finditer(content)]
+    spans = [(m.start(), m.end()) for m in _RESTATED.finditer(content)]  # in order, not overlapping
+    starts = [a for a, _ in spans]
     for m in _DECLINE.finditer(content):
-        if any(a <= m.start() and m.end() <= b for a, b in restated):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.end() <= spans[k][1]:
             continue
-        if asked and textlib.compact(content[m.start():m.end() + 3]) in asked:
+        after = _CLAUSE_END.split(content[m.end():m.end() + 8], maxsplit=1)[0][:4]
+        if asked and len(after) == 4 and m.group(0) + after in asked:
             continue
         return m
     return None
+
+
+_CLAUSE_END = re.compile(r"[，,。；;！!？?：:、\s]")
 
 
 def _bigrams(s: str) -> Counter[str]:
@@ -285,7 +305,9 @@ def check_completeness(content: str, *, enquiry: bool = False, question: str = "
         missing.append("办理措施（做什么）")
     if not unit:
         missing.append("责任单位（由谁办）")
-    refused = declines(content, question) is not None and _REASON.search(content) is not None
+    declined = declines(content, question)
+    refused = (declined is not None and _REASON.search(content) is not None
+               and not _PROMISE.search(content, declined.end()))
     if not (when or settled or refused):
         missing.append("办理时限（何时办结）")
     ok = not missing and (len(content) >= SUBSTANTIVE_MIN_CHARS or _concrete(content))
@@ -367,8 +389,8 @@ def review(*, question_title: str = "", question: str, reply: str, asked_at: dat
     """All four checks of one reply, and for a suggestion's reply with its chosen result class a fifth. Advice
     only: the caller shows it, the clerk decides. `weighing`: the congress's category model's features
     (classifier.TextFeatures), when it has one; `deadline`: the item's own (check_on_time)."""
-    content = content_of(reply)
-    asked = f"{question_title} {question}"
+    content = content_of(reply[:REVIEW_CHARS])
+    asked = f"{question_title} {question[:REVIEW_CHARS]}"
     checks: tuple[Check, ...] = (
         check_relevance(question_title, question, content, weighing),
         check_completeness(content, enquiry=is_enquiry(question_title, question), question=asked),
