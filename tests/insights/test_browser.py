@@ -111,17 +111,22 @@ def test_a_deputy_writing_a_suggestion_sees_the_proposal_for_the_congress_chosen
     assert "建议分类：环境保护" in page.inner_text("[data-testid=insights-category]")
 
 
-def test_the_reply_advice_comes_after_a_pause_in_the_reply_and_never_with_pinyin_in_it(live_server, page):
-    """The advice on a reply waits for a pause (it is advice on a finished thought, not a running proposal), and
-    a pause in the middle of composing pinyin asks nothing."""
+def _an_opinion_to_reply_to(live_server, page):  # type: ignore[no-untyped-def]
+    """An accepted opinion of town A, its page open in the browser for its clerk."""
     w = build_liaison(org_tree())
     opinion = opinion_services.opinion_register(
         actor=w.clerk, station=w.central, channel="phone",
         content="东湖社区门口的路灯坏了半个月，晚上老人出门很危险，请尽快修好。")
     opinion_services.opinion_accept(actor=w.clerk, opinion=opinion, category="城建交通")
-
     log_in(page, live_server.url, w.clerk.username, PASSWORD)
     page.goto(f"{live_server.url}/liaison/opinions/{opinion.pk}/")
+    return opinion
+
+
+def test_the_reply_advice_comes_after_a_pause_in_the_reply_and_never_with_pinyin_in_it(live_server, page):
+    """The advice on a reply waits for a pause (it is advice on a finished thought, not a running proposal), and
+    a pause in the middle of composing pinyin asks nothing."""
+    _an_opinion_to_reply_to(live_server, page)
     page.evaluate("""() => { window.__sent = [];
       document.querySelector('[data-testid=insights-reply-advice]').addEventListener('htmx:beforeRequest', (e) => {
         window.__sent.push(e.detail.requestConfig.formData.get('text')); }); }""")
@@ -323,13 +328,7 @@ def test_a_refused_reply_shown_again_as_typed_gets_its_advice_without_a_keystrok
 
     from renda.liaison.models import Opinion
 
-    w = build_liaison(org_tree())
-    opinion = opinion_services.opinion_register(
-        actor=w.clerk, station=w.central, channel="phone",
-        content="东湖社区门口的路灯坏了半个月，晚上老人出门很危险，请尽快修好。")
-    opinion_services.opinion_accept(actor=w.clerk, opinion=opinion, category="城建交通")
-    log_in(page, live_server.url, w.clerk.username, PASSWORD)
-    page.goto(f"{live_server.url}/liaison/opinions/{opinion.pk}/")
+    opinion = _an_opinion_to_reply_to(live_server, page)
     draft = "您好，您反映的东湖社区路灯问题，镇城建办已安排电工，将于本周五前修复路灯。"
     page.locator("#rep-text").fill(draft)
     Opinion.objects.filter(pk=opinion.pk).update(version=F("version") + 1)  # another tab's change

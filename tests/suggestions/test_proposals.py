@@ -169,6 +169,14 @@ def test_a_category_no_clerk_checked_is_no_label(world) -> None:
     assert waiting.category == "社会保障"
 
 
+def decide(user: Any, bill: Any, **fields: str) -> int:
+    """The clerk sends the bill's decision form (by the presidium); the answer's status."""
+    c = Client()
+    c.force_login(user)
+    return c.post(reverse("suggestions:act", args=[bill.pk, "decide"]),
+                  {"version": bill.version, "decided_by": "presidium", **fields}).status_code
+
+
 def test_a_bill_handled_as_a_suggestion_has_its_category_confirmed_or_corrected(trained) -> None:
     from tests.helpers import api_client
 
@@ -177,12 +185,7 @@ def test_a_bill_handled_as_a_suggestion_has_its_category_confirmed_or_corrected(
     assert 'data-testid="form-decide"' in html and 'data-testid="decide-category-proposal"' in html
     assert '<option value="城建交通" selected>' in html  # the deputy's, to confirm or correct
 
-    c = Client()
-    c.force_login(trained.clerk_a)
-    response = c.post(reverse("suggestions:act", args=[bill.pk, "decide"]),
-                      {"version": bill.version, "decision": "as_suggestion", "decided_by": "presidium",
-                       "reason": "内容属于建议", "category": "社会保障"})
-    assert response.status_code == 302
+    assert decide(trained.clerk_a, bill, decision="as_suggestion", reason="内容属于建议", category="社会保障") == 302
     bill.refresh_from_db()
     assert (bill.status, bill.kind, bill.category) == (Status.ACCEPTED, "suggestion", "社会保障")
     entry = AuditEntry.objects.filter(action="suggestion.decide").latest("seq")
@@ -209,11 +212,6 @@ def test_a_bill_handled_as_a_suggestion_has_its_category_confirmed_or_corrected(
 def test_a_bill_put_on_the_agenda_is_not_refused_for_a_category_taken_out_meanwhile(trained) -> None:
     bill = trained.build(Status.SUBMITTED, kind="bill")
     congress_setting_set(actor=None, congress=trained.tree.congress_a, key="org.categories", raw="环境保护,社会保障")
-    c = Client()
-    c.force_login(trained.clerk_a)
-    response = c.post(reverse("suggestions:act", args=[bill.pk, "decide"]),
-                      {"version": bill.version, "decision": "agenda", "decided_by": "presidium",
-                       "reason": "列入议程", "category": "城建交通"})
-    assert response.status_code == 302
+    assert decide(trained.clerk_a, bill, decision="agenda", reason="列入议程", category="城建交通") == 302
     bill.refresh_from_db()
     assert (bill.status, bill.category) == (Status.ON_AGENDA, "城建交通")
