@@ -10,6 +10,7 @@ import re
 import pytest
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from renda.core.roles import Role
 from renda.meetings import services
@@ -33,7 +34,10 @@ def _logout(page):
     """The page polls the meeting every second: a poll answered after the logout takes the page to the login as
     well, and back to the meeting afterwards (?next=…), which is the login page all the same."""
     page.get_by_role("button", name="退出").click()
-    page.wait_for_url(re.compile(r"/accounts/login/(\?next=[^&]*)?$"))
+    try:
+        page.wait_for_url(re.compile(r"/accounts/login/(\?next=[^&]*)?$"))
+    except PlaywrightTimeout:
+        raise AssertionError(f"after 退出 the page is at {page.url}, not the login page") from None
 
 
 def _post(client: Client, url: str, body: dict | None = None):
