@@ -17,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from renda.core.errors import Forbidden, NotAuthenticated
 from renda.core.roles import Role
@@ -52,13 +53,12 @@ def _access(roles: Iterable[str], public: bool) -> Access:
 
 
 def _local(url: str, request: HttpRequest) -> str | None:
-    """The path (and query) of `url` when it is one of this site's, else None."""
+    """The path (and query) of `url` when it is one of this site's (Django's own test, as the login view's), else
+    None."""
+    if not url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        return None
     parts = urlsplit(url)
-    if parts.netloc and parts.netloc != request.get_host():
-        return None
-    if not parts.path.startswith("/") or parts.path.startswith("//") or "\\" in parts.path:
-        return None
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path.startswith("/") else None
 
 
 def _page_path(request: HttpRequest) -> str:

@@ -322,7 +322,7 @@ def workbook(rows: list[TownshipMonth], month: date) -> bytes:
     detail.append(["乡镇（街道）", "排名", "问题", "意见编号", "登记时间", "状态",
                    "内容（反映人姓名、电话、身份证号已遮盖）"])
     for row in rows:
-        name = area_name(row.township)
+        name = row.name
         if not row.issues:
             issues.append(sheets.row(issues, [name, row.count, "", "当月没有三人以上反映的同一问题"]))
         for rank, issue in enumerate(row.issues, start=1):

@@ -22,6 +22,7 @@ omissions. docs/insights.md gives the agreement with third-party (weak) labels.
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections import Counter
@@ -103,8 +104,10 @@ _TIME = _any(
 )
 # a short reply counts as more than an acknowledgement only with a piece of work and a date for it ("近期将答复" is
 # neither: "将", "尽快" and "近期" are what acknowledgements say)
-_WORK = _any("维修|修复|更换|检修|清理|清运|拆除|取缔|整改|处罚|关停|约谈|发放|补发|退还|安装|施工|铺设",
-             "硬化|疏通|修缮|改造|补种|恢复|封堵|加装|设置|新建|建成|修建|增设|开通")  # not 查处: it is inside 调查处理
+# (the verbs of work, done or to be done: not 查处, which is inside 调查处理)
+_WORK_VERBS = ("维修|修复|更换|检修|清理|清运|拆除|取缔|整改|关停|发放|补发|退还|安装|铺设|硬化|疏通|修缮|改造|补种|"
+               "封堵|加装|设置|建成|修建|增设|开通")
+_WORK = _any(_WORK_VERBS, "处罚|约谈|施工|恢复|新建")
 # a date by which it will be done, not the date a reply is signed with ("2019年9月17日" at its end)
 _BY_WHEN = _any(
     r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}[日号])?(?:前|之前|以前|底|中旬|上旬|下旬|初|末)",
@@ -116,8 +119,7 @@ _BY_WHEN = _any(
 )
 # work that is done: "已于2026年11月完成…" (the date it was done may stand between 已 and the verb), "已修好",
 # "已更换全部损坏的路灯", "已对该路段进行了维修", "于5月10日更换了路灯"
-_DONE_WORK = ("维修|修复|修好|更换|检修|清理|清运|拆除|取缔|整改|关停|发放|补发|退还|安装|铺设|硬化|疏通|修缮|改造|"
-              "补种|封堵|加装|设置|建成|修建|增设|开通")
+_DONE_WORK = _WORK_VERBS + "|修好"
 _EXISTS = r"(?![^，。；;]{0,8}\d+\s*[盏个座台处条根辆块套米])"  # "已安装路灯20盏" says what is there
 _SETTLED = re.compile(
     r"已(?:经)?(?:于[^，。；;]{1,16}?)?(?:对[^，。；;]{1,20}?进行了?)?(?:全部|基本)?"
@@ -202,6 +204,7 @@ def content_of(reply: str) -> str:
     return _SIGNATURE.sub("", _ACKNOWLEDGEMENT.sub("", head) + norm[OPENING_CHARS:]).strip()
 
 
+@functools.lru_cache(maxsize=16)  # review() asks three checks about the same reply
 def declines(content: str, question: str = "") -> re.Match[str] | None:
     """The first words of the reply that decline, unless they only restate the problem: inside the clause that
     names it ("您反映的电梯无法正常使用的问题，…"), or with the four characters after them, all in one clause, words

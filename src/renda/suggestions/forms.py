@@ -93,44 +93,35 @@ class WithdrawForm(VersionForm):
     reason = forms.CharField(label="撤回原因", required=False, max_length=500)
 
 
-class _CategoryChoices:
-    """The congress's categories [setting] for the clerk to confirm or correct, the deputy's chosen."""
+class _CategoryForm(VersionForm):
+    """A form with a `category` field: the congress's categories [setting] for the clerk to confirm or correct,
+    the deputy's chosen."""
 
-    fields: Any
-    suggestion: Suggestion
-
-    def category_choices(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         categories = congress_categories(self.suggestion.congress)
-        self.fields["category"].choices = [("", "暂不分类"), *[(c, c) for c in categories]]
+        self.fields["category"].choices = [("", "暂不分类"), *[(c, c) for c in categories]]  # type: ignore[attr-defined]
         self.fields["category"].initial = self.suggestion.category
 
 
-class ReviewForm(_CategoryChoices, VersionForm):
+class ReviewForm(_CategoryForm):
     decision = forms.ChoiceField(label="审查结论", choices=[("accept", "立案"), ("return", "退回（不予立案）")],
                                  widget=forms.RadioSelect)
     reason = forms.ChoiceField(label="退回理由", required=False, choices=[("", "—"), *ReturnReason.choices])
     note = forms.CharField(label="审查意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     category = forms.ChoiceField(label="领域分类（立案时确认或更正）", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.category_choices()
 
-
-class DecideForm(_CategoryChoices, VersionForm):
+class DecideForm(_CategoryForm):
     decision = forms.ChoiceField(label="决定", choices=BillDecision.choices, widget=forms.RadioSelect)
     decided_by = forms.ChoiceField(label="决定机构", choices=DecidingBody.choices)
     reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
     decided_on = forms.DateField(label="决定日期", required=False, widget=DATE)
     category = forms.ChoiceField(label="领域分类（作为建议处理时确认或更正）", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.category_choices()
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("decision") == BillDecision.AGENDA or self.data.get("decision") == BillDecision.AGENDA:
+        if data.get("decision") == BillDecision.AGENDA:
             # a bill on the agenda keeps the deputy's category, unchecked: the field says nothing then, even a
             # category taken out of the taxonomy while the page was open
             self.errors.pop("category", None)

@@ -163,11 +163,12 @@ class Opinion(VersionedModel):
                 found = secrets.get((other.congress_id, other.content))
                 if found is not None:
                     found.extend((other.constituent_name, other.constituent_phone))
-        for o in listed:
-            # its own writer's name and phone wherever they appear, and its copies' writers' as the letter names them:
-            # a campaign of 5,000 copies of a form letter that names nobody adds nothing to compile
-            copied = secrets_in(o.content, secrets[(o.congress_id, o.content)])
-            o.__dict__["_listed_with"] = masker(o.constituent_name, o.constituent_phone, *copied)  # not a field
+        # the copies' writers as the letter names them, once per letter: a campaign of 5,000 copies of a form
+        # letter that names nobody adds nothing to compile
+        named = {key: secrets_in(key[1], found) for key, found in secrets.items()}
+        for o in listed:  # its own writer's name and phone wherever they appear, and those
+            o.__dict__["_listed_with"] = masker(o.constituent_name, o.constituent_phone,
+                                                *named[(o.congress_id, o.content)])  # not a field
         return listed
 
     @property

@@ -17,6 +17,7 @@ from renda.workdays.calendar import days_deadline
 
 # What a published title or text must not contain: what lists mask (core.masking: e-mail addresses, mobile numbers
 # as people write them, ID numbers of 18 or 15 characters, landlines; full-width digits too).
+personal_data_found = masking.pii_found
 
 
 def redact(text: str) -> str:
@@ -27,10 +28,6 @@ def redact(text: str) -> str:
         for m in pattern.finditer(read):
             chars[m.start():m.end()] = "*" * (m.end() - m.start())
     return "".join(chars)
-
-
-def personal_data_found(text: str) -> list[str]:
-    return masking.pii_found(text)
 
 
 def _staff(actor: Any, reply: Reply) -> None:
